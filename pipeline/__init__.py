@@ -1,0 +1,3 @@
+"""dvk: Dân vận khéo recognition pipeline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,144 @@
+"""The small, frozen data model every stage passes along.
+
+A stage returns its value together with a list of `Problem`s; only fatal or unexpected
+conditions raise. Everything a user reads (`Problem.message`) is Vietnamese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: a stable code, a severity, a Vietnamese message and where it is."""
+
+    code: str
+    severity: str  # ERROR | WARNING
+    message: str
+    where: str = ""  # e.g. "bảng 1, hàng 3" or "đoạn 12"; empty when it concerns the whole file
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "where": self.where}
+
+
+class DvkError(Exception):
+    """A fatal error with a Vietnamese message meant for the user (the CLI prints it, exit 2)."""
+
+
+class ConfigError(DvkError):
+    """The configuration is invalid; the message names the key."""
+
+
+class ReadError(DvkError):
+    """A file cannot be read at all. `code` is a stable problem code, `message` Vietnamese."""
+
+    def __init__(self, code: str, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.where = where
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of text of a document, in reading order.
+
+    kind: "para" (a body paragraph), "cell" (a table cell, its paragraphs joined by "\\n"),
+    "sdt" (a content control with a tag).
+    For cells, `table`/`row`/`col` locate it (1-based; nested tables get their own table number).
+    For content controls, `tag` holds w:tag (or w:alias when the tag is empty).
+    """
+
+    kind: str
+    text: str
+    where: str  # Vietnamese location, e.g. "đoạn 12", "bảng 2, hàng 3, cột 1", "ô nội dung 'model_name'"
+    table: int = 0
+    row: int = 0
+    col: int = 0
+    tag: str = ""
+
+
+@dataclass(frozen=True)
+class DocText:
+    """The text of one document as the reader saw it."""
+
+    blocks: tuple[Block, ...]
+    notes: tuple[Problem, ...] = ()  # reader findings, e.g. legacy encoding converted, tracked changes
+
+
+# ---------------------------------------------------------------------------- records
+
+
+class Kind(str, Enum):
+    REGISTRATION = "registration"
+    PROPOSAL = "proposal"
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """An extracted value and the place in the file it came from."""
+
+    value: str
+    where: str
+
+
+# Canonical field keys. They are also the w:tag values of the content controls in the
+# forms shipped in templates_docx/.
+FIELDS: tuple[str, ...] = (
+    "model_name",  # Tên mô hình
+    "unit",  # Đơn vị thực hiện (tập thể) / cơ quan, đơn vị công tác (cá nhân)
+    "person_name",  # Họ và tên (mô hình cá nhân)
+    "person_position",  # Chức vụ (mô hình cá nhân)
+    "level",  # Cấp công nhận
+    "model_type",  # Loại mô hình: Tập thể / Cá nhân
+    "field",  # Lĩnh vực
+    "year",  # Năm
+    "period",  # Thời gian thực hiện (từ … đến …)
+    "place",  # Địa bàn
+    "target_group",  # Đối tượng
+    "content",  # Nội dung, cách thức thực hiện
+    "forces",  # Lực lượng tham gia
+    "resources",  # Nguồn lực
+    "results",  # Kết quả đạt được
+    "replicability",  # Khả năng duy trì, nhân rộng
+    "proposed_rating",  # Tự đánh giá / Đề nghị xếp loại
+    "signer",  # Người ký báo cáo (thủ trưởng đơn vị / bí thư chi bộ)
+)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A registration or proposal extracted from one file, values normalised to the vocabulary."""
+
+    kind: Kind
+    path: str  # relative to inputs/, with forward slashes
+    sha256: str
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+    def get(self, key: str) -> str:
+        value = self.fields.get(key)
+        return value.value if value else ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A recognised model as the renderer needs it (after appraisal)."""
+
+    id: str  # stable proposal id
+    name: str
+    unit: str  # the unit, or for an individual model "Họ tên - Chức vụ, Đơn vị"
+    level: str  # configured level label, e.g. "Cấp thành phố"
+    model_type: str  # configured type label, "Tập thể" / "Cá nhân"
+    field: str  # configured field label
+    rating: str  # configured rating label after appraisal, e.g. "Tốt"
+    person_name: str = ""
+    person_position: str = ""
+    note: str = ""
