@@ -1,0 +1,191 @@
+"""Stage 5: the appraisal workbook the Ban Dân vận edits (outputs/<year>/tham-dinh.xlsx).
+
+The workbook belongs to people once written. A rerun only appends rows for new proposals and
+rewrites the two system columns ("Tệp nguồn", "Tình trạng tệp nguồn"); every other cell, and any
+column or sheet people added, is left as it was. Columns are found by their header text, so
+people may reorder them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.config import NOT_RECOGNISED, Config
+from pipeline.model import DvkError
+
+SHEET = "Thẩm định"
+LIST_SHEET = "Danh mục"
+RESULT = "Kết quả thẩm định"
+ID = "Mã đề nghị"
+SOURCE = "Tệp nguồn"
+SOURCE_HASH = "SHA-256 khi lập"
+STATUS = "Tình trạng tệp nguồn"
+COLUMNS = (
+    (ID, 16), ("Tên mô hình", 50), ("Đơn vị / cá nhân thực hiện", 36), ("Cấp", 16), ("Loại", 10),
+    ("Lĩnh vực", 24), ("Tự đánh giá", 12), (RESULT, 18), ("Ghi chú thẩm định", 30), (SOURCE, 40),
+    (SOURCE_HASH, 20), (STATUS, 34),
+)
+UNCHANGED = "Không đổi"
+CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
+MISSING = "Không còn trong inputs/"
+VALIDATION_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the workbook shows of one accepted proposal."""
+
+    id: str
+    name: str
+    who: str
+    level: str
+    model_type: str
+    field: str
+    rating: str
+    source: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class WorkbookUpdate:
+    path: Path
+    added: int
+    changed: int
+    missing: int
+
+
+def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> WorkbookUpdate:
+    """Create the workbook, or add new proposals to it keeping every human edit."""
+    if path.exists():
+        workbook = open_workbook(path)
+        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else None
+        if sheet is None:
+            raise DvkError(f"Sổ thẩm định {path} không có trang \"{SHEET}\"; không ghi đè. Đổi tên hoặc chuyển tệp đi.")
+    else:
+        workbook, sheet = new_workbook(config)
+    columns = header_columns(sheet, path)
+    rows = {str(sheet.cell(row, columns[ID]).value): row for row in range(2, sheet.max_row + 1)
+            if sheet.cell(row, columns[ID]).value}
+    current = {proposal.id: proposal for proposal in proposals}
+    changed = missing = 0
+    for proposal_id, row in rows.items():
+        status = row_status(sheet, row, columns, current.get(proposal_id))
+        changed += status == CHANGED
+        missing += status == MISSING
+    added = [proposal for proposal in proposals if proposal.id not in rows]
+    for proposal in added:
+        append_row(sheet, columns, proposal)
+    save_atomically(workbook, path)
+    return WorkbookUpdate(path, len(added), changed, missing)
+
+
+def row_status(sheet: Worksheet, row: int, columns: dict[str, int], proposal: Proposal | None) -> str:
+    """Refresh the system columns of an existing row and return its status."""
+    if proposal is None:
+        status = MISSING
+    else:
+        sheet.cell(row, columns[SOURCE]).value = proposal.source
+        recorded = sheet.cell(row, columns[SOURCE_HASH]).value
+        status = UNCHANGED if recorded == proposal.sha256[:16] else CHANGED
+    cell = sheet.cell(row, columns[STATUS])
+    cell.value = status
+    cell.fill = PatternFill("solid", fgColor="FFF2CC") if status != UNCHANGED else PatternFill()
+    return status
+
+
+def new_workbook(config: Config) -> tuple[Workbook, Worksheet]:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    for index, (title, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(1, index, title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2"
+    add_rating_dropdown(workbook, sheet, config)
+    return workbook, sheet
+
+
+def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) -> None:
+    """The result column offers the configured ratings plus "Không công nhận" (a list on its own sheet,
+    so labels with commas work)."""
+    choices = [term.label for term in config.ratings] + [NOT_RECOGNISED]
+    lists = workbook.create_sheet(LIST_SHEET)
+    for index, label in enumerate(choices, start=1):
+        lists.cell(index, 1, label)
+    lists.sheet_state = "hidden"
+    column = get_column_letter(next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT))
+    validation = DataValidation(type="list", formula1=f"'{LIST_SHEET}'!$A$1:$A${len(choices)}", allow_blank=False,
+                                showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                                error=f"Chọn một trong: {', '.join(choices)}.")
+    validation.add(f"{column}2:{column}{VALIDATION_ROWS}")
+    sheet.add_data_validation(validation)
+
+
+def header_columns(sheet: Worksheet, path: Path) -> dict[str, int]:
+    headers = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
+    missing = [title for title, _ in COLUMNS if title not in headers]
+    if missing:
+        raise DvkError(f"Sổ thẩm định {path.name} thiếu cột \"{missing[0]}\" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.")
+    return headers
+
+
+def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal) -> None:
+    row = sheet.max_row + 1
+    values = {
+        ID: proposal.id, "Tên mô hình": proposal.name, "Đơn vị / cá nhân thực hiện": proposal.who,
+        "Cấp": proposal.level, "Loại": proposal.model_type, "Lĩnh vực": proposal.field,
+        "Tự đánh giá": proposal.rating, RESULT: proposal.rating, SOURCE: proposal.source,
+        SOURCE_HASH: proposal.sha256[:16], STATUS: UNCHANGED,
+    }
+    for title, value in values.items():
+        sheet.cell(row, columns[title], value).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def read_results(path: Path) -> dict[str, str]:
+    """Proposal id -> appraisal result ("Tốt", "Khá", "Không công nhận", or "" when left empty)."""
+    workbook = open_workbook(path, read_only=True)
+    if SHEET not in workbook.sheetnames:
+        raise DvkError(f"Sổ thẩm định {path} không có trang \"{SHEET}\".")
+    sheet = workbook[SHEET]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+    if ID not in header or RESULT not in header:
+        raise DvkError(f"Sổ thẩm định {path.name} thiếu cột \"{ID}\" hoặc \"{RESULT}\".")
+    id_col, result_col = header.index(ID), header.index(RESULT)
+    results = {}
+    for values in rows:
+        if id_col < len(values) and values[id_col]:
+            result = values[result_col] if result_col < len(values) else None
+            results[str(values[id_col]).strip()] = str(result).strip() if result is not None else ""
+    workbook.close()
+    return results
+
+
+def open_workbook(path: Path, read_only: bool = False) -> Workbook:
+    try:
+        return load_workbook(path, read_only=read_only)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise DvkError(f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi.") from exc
+
+
+def save_atomically(workbook: Workbook, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise DvkError(f"Không ghi được {path} (tệp đang mở trong Excel?): {exc}") from exc

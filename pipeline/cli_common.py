@@ -1,0 +1,78 @@
+"""What every Click command shares: the workspace option, --json, exit codes, error printing."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from pipeline.config import Workspace, load_workspace
+from pipeline.model import ConfigError, DvkError
+
+
+class ExitCode(IntEnum):
+    """The documented exit-code contract (README, "Mã thoát")."""
+
+    OK = 0  # the run completed (rejected input files are part of a completed run)
+    FAILED = 1  # the job could not be done: build refused, verification found problems, archive refused
+    USAGE = 2  # wrong options or invalid configuration
+    MISSING_TOOL = 3  # an external program (LibreOffice) is needed but not installed
+
+
+def workspace_option(func: Callable) -> Callable:
+    """Add -w/--workspace and pass a loaded `Workspace` as `workspace`."""
+
+    @click.option(
+        "-w",
+        "--workspace",
+        "workspace_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help="Thư mục làm việc (chứa dvk.toml, inputs/, outputs/).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, workspace_dir: Path, **kwargs: Any) -> Any:
+        try:
+            workspace = load_workspace(workspace_dir)
+        except ConfigError as exc:
+            fail(str(exc), ExitCode.USAGE)
+        return func(*args, workspace=workspace, **kwargs)
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho tự động hóa).")
+
+
+def print_json(document: Any) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
+    """Print `Lỗi: …` on stderr and exit with `code`."""
+    click.echo(f"Lỗi: {message}", err=True)
+    sys.exit(int(code))
+
+
+def guard(func: Callable) -> Callable:
+    """Turn library errors into a Vietnamese message and the right exit code (one handler at the edge)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            fail(str(exc), ExitCode.USAGE)
+        except DvkError as exc:
+            fail(str(exc), getattr(exc, "exit_code", ExitCode.FAILED))
+
+    return wrapper
+
+
+__all__ = ["ExitCode", "Workspace", "workspace_option", "json_option", "print_json", "fail", "guard"]

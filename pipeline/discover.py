@@ -1,0 +1,101 @@
+"""Stage 1: find the submitted files under inputs/, hash them, and skip what is not a document.
+
+Every file found ends in exactly one state; this stage decides "skipped" (with a reason) for lock
+files, hidden files, obvious non-documents and byte-identical duplicates. Input files are only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+# Extensions the reader may be able to open; everything else is an obvious non-document.
+DOCUMENT_EXTENSIONS = {".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf"}
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file under inputs/: where it is, its hash, and why it is skipped (None: to be read)."""
+
+    path: Path
+    rel: str  # relative to inputs/, forward slashes, NFC
+    size: int
+    mtime_ns: int
+    sha256: str
+    skip_reason: str | None = None
+    duplicate_of: str | None = None
+    error: str | None = None  # the file vanished or could not be read: it will be rejected
+
+
+def discover(inputs: Path) -> list[Found]:
+    """All files under `inputs` in a stable order, each hashed, with skip reasons decided."""
+    found: list[Found] = []
+    first_by_hash: dict[str, str] = {}
+    for path in walk_files(inputs):
+        entry = examine(path, inputs)
+        if entry.skip_reason is None and entry.error is None:
+            first = first_by_hash.setdefault(entry.sha256, entry.rel)
+            if first != entry.rel:
+                entry = Found(**{**entry.__dict__, "skip_reason": f"trùng nội dung với tệp {first}",
+                                 "duplicate_of": first})
+        found.append(entry)
+    return found
+
+
+def walk_files(inputs: Path) -> list[Path]:
+    """Every file below `inputs`, sorted by relative path (so "the first" of two copies is well defined);
+    symbolic links are listed (and skipped later), never followed."""
+    files: list[Path] = []
+    for folder, dirnames, filenames in os.walk(inputs, followlinks=False):
+        files.extend(Path(folder) / name for name in filenames)
+        files.extend(Path(folder) / name for name in dirnames if (Path(folder) / name).is_symlink())
+    return sorted(files, key=lambda path: path.relative_to(inputs).as_posix())
+
+
+def relative_name(path: Path, inputs: Path) -> str:
+    return unicodedata.normalize("NFC", path.relative_to(inputs).as_posix())
+
+
+def examine(path: Path, inputs: Path) -> Found:
+    rel = relative_name(path, inputs)
+    reason = skip_reason(path, rel)
+    if reason:
+        return Found(path, rel, 0, 0, "", reason)
+    try:
+        stat = path.stat()
+        digest = sha256_file(path)
+    except OSError as exc:
+        return Found(path, rel, 0, 0, "", error=f"Không đọc được tệp ({exc.strerror or exc}).")
+    return Found(path, rel, stat.st_size, stat.st_mtime_ns, digest)
+
+
+def skip_reason(path: Path, rel: str) -> str | None:
+    """Why a file is not a submission, in Vietnamese; None when it should be read."""
+    name = path.name
+    if path.is_symlink():
+        return "liên kết tượng trưng (symlink): không đọc để tránh đọc tệp ngoài thư mục inputs/"
+    if name.startswith("~$"):
+        return "tệp khóa tạm của Word (~$…), không phải văn bản"
+    if any(part.startswith(".") for part in rel.split("/")):
+        return "tệp hoặc thư mục ẩn"
+    if name.lower() in SYSTEM_FILES:
+        return "tệp hệ thống của Windows/macOS"
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return "tệp PDF: cần bản Word (.docx) để trích xuất thông tin"
+    if suffix not in DOCUMENT_EXTENSIONS:
+        return f"không phải văn bản Word (phần mở rộng '{suffix or 'không có'}')"
+    return None
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

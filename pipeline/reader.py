@@ -1,0 +1,320 @@
+"""Stage 2: read a submitted Word file into a flat sequence of text blocks.
+
+The only module that looks inside .docx XML. It reads the XML itself rather than using
+python-docx's `paragraph.text`, which drops content controls and tracked insertions. Tracked
+changes are read as accepted: w:ins text in, w:del/w:moveFrom text out. Text boxes are read once
+(mc:Choice, never mc:Fallback). Runs in legacy fonts (TCVN3, VNI) are converted per run.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline import legacy
+from pipeline.model import WARNING, Block, DocText, Problem, ReadError
+from pipeline.safezip import load_docx
+from pipeline.sniff import CONVERTIBLE_KINDS, WORD_KINDS, describe_kind, sniff
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def q(tag: str) -> str:
+    """Clark name for a w: tag."""
+    return f"{{{W}}}{tag}"
+
+
+# Elements whose text is not part of the accepted document text.
+SKIPPED = {q("del"), q("moveFrom"), q("delText"), q("instrText"), q("delInstrText"), f"{{{MC}}}Fallback",
+           q("commentReference"), q("footnoteReference"), q("endnoteReference"), q("rPr"), q("pPr"),
+           q("sdtPr"), q("sdtEndPr"), q("tblPr"), q("trPr"), q("tcPr"), q("tblGrid"), q("sectPr")}
+TRACKED = (q("ins"), q("del"), q("moveFrom"), q("moveTo"))
+ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "tcvn3-caps": "TCVN3 (ABC, phông chữ hoa)", "vni": "VNI"}
+RUN_CHARS = {q("tab"): "\t", q("br"): "\n", q("cr"): "\n", q("noBreakHyphen"): "-", q("softHyphen"): "\u00ad"}
+
+
+@dataclass
+class Styles:
+    """Font per paragraph/character style id, and the document default font (for legacy detection)."""
+
+    default_font: str | None = None
+    fonts: dict[str, str | None] = field(default_factory=dict)
+    based_on: dict[str, str] = field(default_factory=dict)
+
+    def font_of(self, style_id: str | None) -> str | None:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            if self.fonts.get(style_id):
+                return self.fonts[style_id]
+            style_id = self.based_on.get(style_id)
+        return None
+
+
+def read_styles(root: etree._Element | None) -> Styles:
+    styles = Styles()
+    if root is None:
+        return styles
+    default = root.find(f"{q('docDefaults')}/{q('rPrDefault')}/{q('rPr')}/{q('rFonts')}")
+    styles.default_font = font_name(default)
+    for style in root.iter(q("style")):
+        style_id = style.get(q("styleId"))
+        styles.fonts[style_id] = font_name(style.find(f"{q('rPr')}/{q('rFonts')}"))
+        based = style.find(q("basedOn"))
+        if based is not None:
+            styles.based_on[style_id] = based.get(q("val"))
+    return styles
+
+
+def font_name(rfonts: etree._Element | None) -> str | None:
+    if rfonts is None:
+        return None
+    return rfonts.get(q("ascii")) or rfonts.get(q("hAnsi")) or rfonts.get(q("cs"))
+
+
+class Walker:
+    """Walks one document body, producing Blocks in reading order."""
+
+    def __init__(self, styles: Styles) -> None:
+        self.styles = styles
+        self.blocks: list[Block] = []
+        self.paragraphs = 0
+        self.tables = 0
+        self.legacy_runs: dict[str, int] = {}
+
+    def body(self, element: etree._Element) -> None:
+        for child in self.children(element, (q("p"), q("tbl"))):
+            if child.tag == q("p"):
+                self.paragraph(child)
+            elif child.tag == q("tbl"):
+                self.table(child)
+
+    def paragraph(self, p: etree._Element, where: str | None = None) -> str:
+        self.paragraphs += 1
+        text = self.paragraph_text(p)
+        self.blocks.append(Block("para", text, where or f"đoạn {self.paragraphs}"))
+        self.content_controls(p)
+        self.text_boxes(p)
+        return text
+
+    def paragraph_text(self, p: etree._Element) -> str:
+        style = p.find(f"{q('pPr')}/{q('pStyle')}")
+        paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
+        parts = [self.run_text(run, paragraph_font) for run in runs_of(p)]
+        return nfc("".join(parts)).strip()
+
+    def run_text(self, run: etree._Element, paragraph_font: str | None) -> str:
+        raw = "".join(run_pieces(run))
+        font = font_name(run.find(f"{q('rPr')}/{q('rFonts')}"))
+        if font is None:
+            style = run.find(f"{q('rPr')}/{q('rStyle')}")
+            font = self.styles.font_of(style.get(q("val")) if style is not None else None)
+        font = font or paragraph_font or self.styles.default_font
+        encoding = legacy.encoding_for_font(font)
+        if encoding and raw:
+            decoded = legacy.decode_run(raw, encoding)
+            if decoded != nfc(raw):
+                self.legacy_runs[encoding] = self.legacy_runs.get(encoding, 0) + 1
+            return decoded
+        return raw.replace("\u00ad", "")
+
+    def table(self, tbl: etree._Element) -> None:
+        self.tables += 1
+        number = self.tables
+        for row_index, tr in enumerate(self.children(tbl, (q("tr"),)), start=1):
+            for col_index, tc in enumerate(self.children(tr, (q("tc"),)), start=1):
+                self.cell(tc, number, row_index, col_index)
+
+    def cell(self, tc: etree._Element, table: int, row: int, col: int) -> None:
+        where = f"bảng {table}, hàng {row}, cột {col}"
+        lines = []
+        for child in self.children(tc, (q("p"), q("tbl"))):
+            if child.tag == q("p"):
+                text = self.paragraph_text(child)
+                self.content_controls(child)
+                self.text_boxes(child)
+                lines.append(text)
+            elif child.tag == q("tbl"):
+                self.table(child)  # nested tables become their own numbered table
+        self.blocks.append(Block("cell", "\n".join(lines).strip(), where, table, row, col))
+
+    def children(self, element: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
+        """Children with the wanted tags, looking through block/row/cell-level content controls
+        (each of which also becomes a tagged block) and customXml."""
+        for child in element:
+            if child.tag in wanted:
+                yield child
+            elif child.tag == q("sdt"):
+                self.sdt_block(child)
+                content = child.find(q("sdtContent"))
+                if content is not None and not is_placeholder(child):
+                    yield from self.children(content, wanted)
+            elif child.tag == q("customXml"):
+                yield from self.children(child, wanted)
+
+    def content_controls(self, scope: etree._Element) -> None:
+        """Emit a tagged block for each content control directly in this paragraph."""
+        for sdt in scope.iter(q("sdt")):
+            if inside_text_box(sdt, scope):
+                continue
+            self.sdt_block(sdt)
+
+    def sdt_block(self, sdt: etree._Element) -> None:
+        props = sdt.find(q("sdtPr"))
+        tag = ""
+        if props is not None:
+            for name in ("tag", "alias"):
+                found = props.find(q(name))
+                if found is not None and found.get(q("val")):
+                    tag = found.get(q("val"))
+                    break
+        if not tag:
+            return
+        content = sdt.find(q("sdtContent"))
+        text = "" if is_placeholder(sdt) or content is None else self.sdt_text(content)
+        self.blocks.append(Block("sdt", text, f"ô nhập liệu '{tag}'", tag=tag))
+
+    def sdt_text(self, content: etree._Element) -> str:
+        paragraphs = [p for p in content.iter(q("p"))]
+        if not paragraphs:  # a run-level control: its runs sit directly in the content
+            return nfc("".join(self.run_text(run, None) for run in runs_of(content))).strip()
+        return "\n".join(self.paragraph_text(p) for p in paragraphs).strip()
+
+    def text_boxes(self, p: etree._Element) -> None:
+        for box in p.iter(q("txbxContent")):
+            if any(ancestor.tag == f"{{{MC}}}Fallback" for ancestor in box.iterancestors()):
+                continue  # the same box again, for old readers
+            for inner in box.iter(q("p")):
+                self.paragraphs += 1
+                self.blocks.append(Block("para", self.paragraph_text(inner), f"khung văn bản, đoạn {self.paragraphs}"))
+
+
+def is_placeholder(sdt: etree._Element) -> bool:
+    """A content control still showing its prompt ("Nhập tên mô hình"): not a value."""
+    return sdt.find(f"{q('sdtPr')}/{q('showingPlcHdr')}") is not None
+
+
+def runs_of(p: etree._Element) -> Iterator[etree._Element]:
+    """The w:r elements of a paragraph in order, skipping deleted text, fallbacks, text boxes and
+    content controls that still show their placeholder."""
+    for child in p:
+        if child.tag in SKIPPED or child.tag == q("txbxContent"):
+            continue
+        if child.tag == q("sdt") and is_placeholder(child):
+            continue
+        if child.tag == q("r"):
+            yield child
+        elif child.tag != q("p"):  # w:ins, w:hyperlink, w:smartTag, w:sdt/w:sdtContent, w:fldSimple …
+            yield from runs_of(child)
+
+
+def run_pieces(run: etree._Element) -> Iterator[str]:
+    for child in run:
+        if child.tag == q("t"):
+            yield child.text or ""
+        elif child.tag in RUN_CHARS:
+            yield RUN_CHARS[child.tag]
+        elif child.tag == q("sym"):
+            yield symbol_char(child)
+
+
+def symbol_char(sym: etree._Element) -> str:
+    try:
+        code = int(sym.get(q("char"), ""), 16)
+    except ValueError:
+        return ""
+    return chr(code - 0xF000) if code >= 0xF000 else chr(code)
+
+
+def inside_text_box(element: etree._Element, scope: etree._Element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if ancestor.tag == q("txbxContent"):
+            return True
+    return False
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def has_tracked_changes(root: etree._Element) -> bool:
+    return any(True for _ in root.iter(*TRACKED))
+
+
+def walk_document(document: etree._Element, styles_root: etree._Element | None) -> DocText:
+    """Blocks of a parsed word/document.xml, with reader notes (tracked changes, legacy fonts)."""
+    walker = Walker(read_styles(styles_root))
+    body = document.find(q("body"))
+    if body is not None:
+        walker.body(body)
+    notes = []
+    if has_tracked_changes(document):
+        notes.append(Problem("TRACKED_CHANGES", WARNING,
+                             "Tệp còn thay đổi chưa được chấp nhận (Track Changes); đã đọc như khi chấp nhận "
+                             "tất cả. Đề nghị đơn vị chấp nhận thay đổi trước khi gửi bản chính thức."))
+    for encoding, count in sorted(walker.legacy_runs.items()):
+        notes.append(Problem("LEGACY_ENCODING", WARNING,
+                             f"Tệp dùng bảng mã cũ {ENCODING_NAMES.get(encoding, encoding)} ở {count} đoạn "
+                             "chữ; đã chuyển sang Unicode. Nên kiểm tra lại chính tả khi lập quyết định."))
+    return DocText(tuple(walker.blocks), tuple(notes))
+
+
+REJECTED_KINDS = {
+    "ole-encrypted": ("FILE_ENCRYPTED", "Tệp được bảo vệ bằng mật khẩu nên không đọc được. Đề nghị đơn vị gửi lại "
+                      "bản không đặt mật khẩu."),
+    "pdf": ("NOT_WORD", "Tệp thực chất là PDF (dù phần mở rộng là Word). Đề nghị đơn vị gửi bản Word (.docx)."),
+    "image": ("NOT_WORD", "Tệp thực chất là ảnh (dù phần mở rộng là Word). Đề nghị đơn vị gửi bản Word (.docx)."),
+    "empty": ("FILE_EMPTY", "Tệp rỗng (0 byte): có thể sao chép bị lỗi. Đề nghị đơn vị gửi lại."),
+}
+
+
+def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
+    """Read a submitted file, judged by its bytes, into blocks; raises ReadError when it cannot.
+
+    .doc/.odt/.rtf go through LibreOffice into `cache_dir` (never next to the input).
+    """
+    kind = sniff(path)
+    notes: tuple[Problem, ...] = ()
+    if kind == "docm":
+        notes = (Problem("MACRO_ENABLED", WARNING, "Tệp Word có macro (.docm): chỉ đọc chữ, không chạy macro. "
+                         "Nên yêu cầu đơn vị gửi bản .docx."),)
+    elif kind in CONVERTIBLE_KINDS:
+        path = convert_to_docx(path, kind, cache_dir)
+        notes = (Problem("CONVERTED", WARNING, f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng "
+                         "LibreOffice để đọc."),)
+    elif kind not in WORD_KINDS:
+        code, message = REJECTED_KINDS.get(kind, ("NOT_WORD", f"Không phải văn bản Word: {describe_kind(kind)}. "
+                                                  "Đề nghị đơn vị gửi bản Word (.docx)."))
+        raise ReadError(code, message)
+    package = load_docx(path)
+    styles = package.xml.get(package.parts.styles) if package.parts.styles else None
+    text = walk_document(package.main, styles)
+    return DocText(text.blocks, notes + text.notes)
+
+
+def convert_to_docx(path: Path, kind: str, cache_dir: Path | None) -> Path:
+    """A .docx made by LibreOffice from a legacy file, cached by content hash."""
+    from pipeline.discover import sha256_file
+    from pipeline.soffice import SofficeError, SofficeMissing, convert
+
+    cache = Path(cache_dir or tempfile.gettempdir()) / "converted"
+    target = cache / f"{sha256_file(path)}.docx"
+    if target.exists():
+        return target
+    try:
+        converted = convert(path, "docx", cache)
+    except SofficeMissing as exc:
+        raise ReadError("NEEDS_LIBREOFFICE", f"Tệp là {describe_kind(kind)}, cần LibreOffice để chuyển sang .docx "
+                        f"nhưng máy chưa cài. {exc} Hoặc đề nghị đơn vị lưu lại thành .docx.") from exc
+    except SofficeError as exc:
+        raise ReadError("CONVERSION_FAILED", f"Không chuyển được {describe_kind(kind)} sang .docx: {exc}") from exc
+    converted.replace(target)
+    return target

@@ -1,0 +1,98 @@
+"""What `dvk check` tells people: the console table and the problem report workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from pipeline.appraise import save_atomically
+from pipeline.model import ERROR
+
+if TYPE_CHECKING:
+    from pipeline.check import CheckResult, FileReport
+
+STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
+KIND_VI = {"registration": "Phiếu đăng ký", "proposal": "Đề nghị công nhận", None: ""}
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
+
+
+def clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def console_lines(result: CheckResult) -> list[str]:
+    """One line per file (state, file, model, unit), its problems indented under it, then the totals."""
+    lines = [f"{'TRẠNG THÁI':<12} {'TỆP':<44} {'MÔ HÌNH':<40} ĐƠN VỊ / CÁ NHÂN", "-" * 130]
+    for report in result.files:
+        lines.append(file_line(report))
+        for problem in report.problems:
+            place = f" ({problem.where})" if problem.where else ""
+            lines.append(f"    {SEVERITY_VI[problem.severity]} [{problem.code}] {problem.message}{place}")
+        if report.reason:
+            lines.append(f"    lý do: {report.reason}")
+    lines.append("-" * 130)
+    lines.extend(totals_lines(result))
+    return lines
+
+
+def file_line(report: FileReport) -> str:
+    state = f"{STATUS_MARK[report.status]} {STATUS_VI[report.status]}"
+    who = report.fields.get("person_name") or report.fields.get("unit", "")
+    return f"{state:<12} {clip(report.path, 44):<44} {clip(report.fields.get('model_name', ''), 40):<40} {clip(who, 32)}"
+
+
+def totals_lines(result: CheckResult) -> list[str]:
+    t = result.totals
+    balanced = t["found"] == t["accepted"] + t["rejected"] + t["skipped"]
+    lines = [
+        f"Tổng số tệp: {t['found']} = {t['accepted']} chấp nhận + {t['rejected']} bị loại + {t['skipped']} bỏ qua"
+        + ("" if balanced else "  (KHÔNG KHỚP: báo lỗi cho nhóm phát triển)"),
+        f"Được chấp nhận: {t['proposals']} báo cáo đề nghị công nhận, {t['registrations']} phiếu đăng ký; "
+        f"{t['duplicates']} tệp trùng nội dung; {t['errors']} lỗi, {t['warnings']} cảnh báo.",
+    ]
+    if result.workbook:
+        w = result.workbook
+        lines.append(f"Sổ thẩm định: {w.path} (thêm {w.added} dòng mới; {w.changed} dòng có tệp nguồn đã thay đổi; "
+                     f"{w.missing} dòng không còn tệp nguồn).")
+    if result.report_path:
+        lines.append(f"Báo cáo kiểm tra: {result.report_path}")
+    return lines
+
+
+REPORT_COLUMNS = (("Tệp", 48), ("Trạng thái", 12), ("Loại văn bản", 18), ("Mã đề nghị", 16), ("Tên mô hình", 44),
+                  ("Mức độ", 10), ("Mã lỗi", 24), ("Nội dung", 70), ("Vị trí trong tệp", 24))
+
+
+def write_problem_report(path: Path, result: CheckResult) -> Path:
+    """An .xlsx for people who do not read consoles: one row per problem (or per file without problems)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kết quả kiểm tra"
+    for index, (title, width) in enumerate(REPORT_COLUMNS, start=1):
+        sheet.cell(1, index, title).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "B2"
+    for report in result.files:
+        head = [report.path, STATUS_VI[report.status], KIND_VI[report.kind], report.id or "",
+                report.fields.get("model_name", "")]
+        problems = report.problems or []
+        if not problems:
+            sheet.append(head + ["", "", report.reason, ""])
+        for problem in problems:
+            sheet.append(head + [SEVERITY_VI[problem.severity], problem.code, problem.message, problem.where])
+            if problem.severity == ERROR:
+                sheet.cell(sheet.max_row, 6).font = Font(color="C00000", bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    totals = workbook.create_sheet("Tổng hợp")
+    for line in totals_lines(result)[:2]:
+        totals.append([line])
+    save_atomically(workbook, path)
+    return path

@@ -1,0 +1,189 @@
+"""Stage 4: named validation rules over the extracted records.
+
+Every rule reports every finding (never just the first) as a Problem with a stable code, a
+severity, a Vietnamese message and the place in the file. Per-record rules run first, then the
+rules that compare records (not registered, proposed twice).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+
+from pipeline.config import Config, Term
+from pipeline.model import ERROR, WARNING, Kind, Problem, Record
+from pipeline.vntext import months_between, name_key, parse_month_span
+
+LABELS_VI = {
+    "model_name": "Tên mô hình",
+    "unit": "Đơn vị thực hiện",
+    "person_name": "Họ và tên cá nhân",
+    "person_position": "Chức vụ",
+    "level": "Cấp công nhận",
+    "model_type": "Loại mô hình (tập thể/cá nhân)",
+    "field": "Lĩnh vực",
+    "year": "Năm",
+    "period": "Thời gian thực hiện",
+    "place": "Địa bàn",
+    "target_group": "Đối tượng",
+    "content": "Nội dung, cách thức thực hiện",
+    "forces": "Lực lượng",
+    "resources": "Nguồn lực",
+    "results": "Kết quả đạt được",
+    "replicability": "Khả năng duy trì, nhân rộng",
+    "proposed_rating": "Tự đánh giá, đề nghị xếp loại",
+    "signer": "Người ký",
+}
+REQUIRED = {
+    Kind.REGISTRATION: ("model_name", "level", "model_type", "field", "year"),
+    Kind.PROPOSAL: ("model_name", "level", "model_type", "field", "year", "results", "proposed_rating"),
+}
+VOCABULARY_RULES = (
+    ("level", "UNKNOWN_LEVEL", "levels"),
+    ("model_type", "UNKNOWN_TYPE", "types"),
+    ("field", "UNKNOWN_FIELD", "fields"),
+    ("proposed_rating", "UNKNOWN_RATING", "ratings"),
+)
+
+
+def proposal_id(record: Record) -> str:
+    """A stable id from what identifies a model (name, unit or person, year), not from the file.
+
+    It survives renaming or moving the file and corrections to other fields.
+    """
+    who = record.get("person_name") or record.get("unit")
+    basis = "|".join(name_key(part) for part in (record.get("model_name"), who, record.get("year")))
+    return f"MH-{record.get('year') or '0000'}-{hashlib.sha256(basis.encode()).hexdigest()[:6].upper()}"
+
+
+def is_individual(record: Record, config: Config) -> bool:
+    return record.get("model_type") == term_label(config.types, "individual")
+
+
+def term_label(terms: tuple[Term, ...], key: str) -> str:
+    return next((term.label for term in terms if term.key == key), "")
+
+
+# ---------------------------------------------------------------------------- per-record rules
+
+
+def check_required(record: Record, config: Config) -> list[Problem]:
+    needed = list(REQUIRED[record.kind])
+    needed.append("person_name" if is_individual(record, config) else "unit")
+    return [
+        Problem("MISSING_FIELD", ERROR, f"Thiếu mục bắt buộc \"{LABELS_VI[key]}\".")
+        for key in needed
+        if not record.get(key).strip()
+    ]
+
+
+def check_vocabulary(record: Record, config: Config) -> list[Problem]:
+    problems = []
+    for key, code, attribute in VOCABULARY_RULES:
+        value = record.get(key)
+        allowed = [term.label for term in getattr(config, attribute)]
+        if value and value not in allowed:
+            problems.append(Problem(code, ERROR, f"{LABELS_VI[key]} \"{value}\" không thuộc danh mục: "
+                                    f"{', '.join(allowed)}.", record.fields[key].where))
+    return problems
+
+
+def check_unit(record: Record, config: Config) -> list[Problem]:
+    unit = record.get("unit")
+    if not unit:
+        return []
+    known = {name_key(name): name for name in config.all_units()}
+    if name_key(unit) in known:
+        return []
+    close = difflib.get_close_matches(name_key(unit), list(known), n=1, cutoff=0.6)
+    hint = f" Có phải là \"{known[close[0]]}\"?" if close else " Bổ sung vào danh sách [units] trong dvk.toml nếu đúng."
+    return [Problem("UNKNOWN_UNIT", WARNING, f"Đơn vị \"{unit}\" không có trong danh sách đơn vị.{hint}",
+                    record.fields["unit"].where)]
+
+
+def check_individual(record: Record, config: Config) -> list[Problem]:
+    if not is_individual(record, config):
+        return []
+    missing = [LABELS_VI[key] for key in ("person_name", "person_position") if not record.get(key)]
+    if not missing:
+        return []
+    return [Problem("INDIVIDUAL_WITHOUT_PERSON", ERROR,
+                    f"Mô hình cá nhân phải ghi rõ {' và '.join(m.lower() for m in missing)} của người thực hiện.")]
+
+
+def check_year(record: Record, config: Config) -> list[Problem]:
+    year = record.get("year")
+    if not year or year == str(config.year):
+        return []
+    return [Problem("WRONG_YEAR", ERROR, f"Năm \"{year}\" không đúng năm của đợt công nhận ({config.year}).",
+                    record.fields["year"].where)]
+
+
+def check_period(record: Record, config: Config) -> list[Problem]:
+    minimum = config.min_period_months
+    if not minimum:
+        return []
+    period = record.fields.get("period")
+    span = parse_month_span(period.value) if period else None
+    if span is None:
+        return [Problem("PERIOD_UNREADABLE", WARNING,
+                        "Không xác định được thời gian thực hiện (ghi dạng \"từ tháng 01/2020 đến tháng 12/2020\") "
+                        f"để kiểm tra thời gian tối thiểu {minimum} tháng.", period.where if period else "")]
+    months = months_between(*span)
+    if months >= minimum:
+        return []
+    return [Problem("PERIOD_TOO_SHORT", ERROR,
+                    f"Thời gian thực hiện {months} tháng, ngắn hơn mức tối thiểu {minimum} tháng.", period.where)]
+
+
+RECORD_RULES: tuple[Callable[[Record, Config], list[Problem]], ...] = (
+    check_required, check_vocabulary, check_unit, check_individual, check_year, check_period,
+)
+
+
+def validate_record(record: Record, config: Config) -> list[Problem]:
+    return [problem for rule in RECORD_RULES for problem in rule(record, config)]
+
+
+# ---------------------------------------------------------------------------- rules across records
+
+
+def check_registered(records: list[Record]) -> dict[str, list[Problem]]:
+    """A proposal whose model was never registered (only when registrations are present)."""
+    registered = {name_key(r.get("model_name")) for r in records if r.kind is Kind.REGISTRATION}
+    if not registered:
+        return {}
+    return {
+        record.path: [Problem("NOT_REGISTERED", WARNING,
+                              f"Mô hình \"{record.get('model_name')}\" không có phiếu đăng ký trong inputs/.")]
+        for record in records
+        if record.kind is Kind.PROPOSAL and record.get("model_name")
+        and name_key(record.get("model_name")) not in registered
+    }
+
+
+def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
+    """The same model proposed in two files: an error on each, naming the other file(s)."""
+    by_model: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        if record.kind is Kind.PROPOSAL and record.get("model_name"):
+            who = record.get("person_name") or record.get("unit")
+            by_model[name_key(record.get("model_name")) + "|" + name_key(who)].append(record)
+    found: dict[str, list[Problem]] = defaultdict(list)
+    for group in by_model.values():
+        for record in group if len(group) > 1 else ():
+            others = ", ".join(other.path for other in group if other is not record)
+            found[record.path].append(Problem("DUPLICATE_PROPOSAL", ERROR,
+                                              f"Mô hình này được đề nghị hai lần: trùng với tệp {others}."))
+    return found
+
+
+def validate_all(records: list[Record], config: Config) -> dict[str, list[Problem]]:
+    """Problems per record path, from every rule."""
+    problems: dict[str, list[Problem]] = {record.path: validate_record(record, config) for record in records}
+    for cross_rule in (check_registered, check_duplicates):
+        for path, found in cross_rule(records).items():
+            problems[path].extend(found)
+    return problems
