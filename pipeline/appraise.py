@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.config import NOT_RECOGNISED, Config
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Model
 
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
@@ -30,9 +30,18 @@ SOURCE = "Tệp nguồn"
 SOURCE_HASH = "SHA-256 khi lập"
 STATUS = "Tình trạng tệp nguồn"
 COLUMNS = (
-    (ID, 16), ("Tên mô hình", 50), ("Đơn vị / cá nhân thực hiện", 36), ("Cấp", 16), ("Loại", 10),
-    ("Lĩnh vực", 24), ("Tự đánh giá", 12), (RESULT, 18), ("Ghi chú thẩm định", 30), (SOURCE, 40),
-    (SOURCE_HASH, 20), (STATUS, 34),
+    (ID, 16),
+    ("Tên mô hình", 50),
+    ("Đơn vị / cá nhân thực hiện", 36),
+    ("Cấp", 16),
+    ("Loại", 10),
+    ("Lĩnh vực", 24),
+    ("Tự đánh giá", 12),
+    (RESULT, 18),
+    ("Ghi chú thẩm định", 30),
+    (SOURCE, 40),
+    (SOURCE_HASH, 20),
+    (STATUS, 34),
 )
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
@@ -69,12 +78,17 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
         workbook = open_workbook(path)
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else None
         if sheet is None:
-            raise DvkError(f"Sổ thẩm định {path} không có trang \"{SHEET}\"; không ghi đè. Đổi tên hoặc chuyển tệp đi.")
+            raise DvkError(
+                f'Sổ thẩm định {path} không có trang "{SHEET}"; không ghi đè. Đổi tên hoặc chuyển tệp đi.'
+            )
     else:
         workbook, sheet = new_workbook(config)
     columns = header_columns(sheet, path)
-    rows = {str(sheet.cell(row, columns[ID]).value): row for row in range(2, sheet.max_row + 1)
-            if sheet.cell(row, columns[ID]).value}
+    rows = {
+        str(sheet.cell(row, columns[ID]).value): row
+        for row in range(2, sheet.max_row + 1)
+        if sheet.cell(row, columns[ID]).value
+    }
     current = {proposal.id: proposal for proposal in proposals}
     changed = missing = 0
     for proposal_id, row in rows.items():
@@ -125,9 +139,14 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
         lists.cell(index, 1, label)
     lists.sheet_state = "hidden"
     column = get_column_letter(next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT))
-    validation = DataValidation(type="list", formula1=f"'{LIST_SHEET}'!$A$1:$A${len(choices)}", allow_blank=False,
-                                showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                                error=f"Chọn một trong: {', '.join(choices)}.")
+    validation = DataValidation(
+        type="list",
+        formula1=f"'{LIST_SHEET}'!$A$1:$A${len(choices)}",
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error=f"Chọn một trong: {', '.join(choices)}.",
+    )
     validation.add(f"{column}2:{column}{VALIDATION_ROWS}")
     sheet.add_data_validation(validation)
 
@@ -136,17 +155,26 @@ def header_columns(sheet: Worksheet, path: Path) -> dict[str, int]:
     headers = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
     missing = [title for title, _ in COLUMNS if title not in headers]
     if missing:
-        raise DvkError(f"Sổ thẩm định {path.name} thiếu cột \"{missing[0]}\" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.")
+        raise DvkError(
+            f'Sổ thẩm định {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
+        )
     return headers
 
 
 def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal) -> None:
     row = sheet.max_row + 1
     values = {
-        ID: proposal.id, "Tên mô hình": proposal.name, "Đơn vị / cá nhân thực hiện": proposal.who,
-        "Cấp": proposal.level, "Loại": proposal.model_type, "Lĩnh vực": proposal.field,
-        "Tự đánh giá": proposal.rating, RESULT: proposal.rating, SOURCE: proposal.source,
-        SOURCE_HASH: proposal.sha256[:16], STATUS: UNCHANGED,
+        ID: proposal.id,
+        "Tên mô hình": proposal.name,
+        "Đơn vị / cá nhân thực hiện": proposal.who,
+        "Cấp": proposal.level,
+        "Loại": proposal.model_type,
+        "Lĩnh vực": proposal.field,
+        "Tự đánh giá": proposal.rating,
+        RESULT: proposal.rating,
+        SOURCE: proposal.source,
+        SOURCE_HASH: proposal.sha256[:16],
+        STATUS: UNCHANGED,
     }
     for title, value in values.items():
         sheet.cell(row, columns[title], value).alignment = Alignment(wrap_text=True, vertical="top")
@@ -156,12 +184,12 @@ def read_results(path: Path) -> dict[str, str]:
     """Proposal id -> appraisal result ("Tốt", "Khá", "Không công nhận", or "" when left empty)."""
     workbook = open_workbook(path, read_only=True)
     if SHEET not in workbook.sheetnames:
-        raise DvkError(f"Sổ thẩm định {path} không có trang \"{SHEET}\".")
+        raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
     sheet = workbook[SHEET]
     rows = sheet.iter_rows(values_only=True)
     header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
     if ID not in header or RESULT not in header:
-        raise DvkError(f"Sổ thẩm định {path.name} thiếu cột \"{ID}\" hoặc \"{RESULT}\".")
+        raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{ID}" hoặc "{RESULT}".')
     id_col, result_col = header.index(ID), header.index(RESULT)
     results = {}
     for values in rows:
@@ -176,7 +204,9 @@ def open_workbook(path: Path, read_only: bool = False) -> Workbook:
     try:
         return load_workbook(path, read_only=read_only)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise DvkError(f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi.") from exc
+        raise DvkError(
+            f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
+        ) from exc
 
 
 def save_atomically(workbook: Workbook, path: Path) -> None:
@@ -189,3 +219,81 @@ def save_atomically(workbook: Workbook, path: Path) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise DvkError(f"Không ghi được {path} (tệp đang mở trong Excel?): {exc}") from exc
+
+
+# ---------------------------------------------------------------------------- appraisal → recognised models
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The models to put in the decisions, and what the user should know about how they were chosen."""
+
+    models: list[Model]
+    notes: list[str]
+
+
+def recognised_models(
+    proposals: list[Proposal],
+    rejected: dict[str, list[str]],
+    path: Path,
+    config: Config,
+    person: dict[str, tuple[str, str]],
+) -> Recognition:
+    """Apply the appraisal results to the accepted proposals.
+
+    `rejected` maps the id of each proposal that currently has errors to its error messages;
+    `person` maps an id to (name, position) for individual models. Raises DvkError listing every
+    reason to refuse (HD: a decision is never built from an unresolved proposal).
+    """
+    ratings = [term.label for term in config.ratings]
+    if not path.exists():
+        chosen = {proposal.id: proposal.rating for proposal in proposals}
+        notes = [f"Chưa có sổ thẩm định {path.name}: lập dự thảo theo mức tự đánh giá của đơn vị."]
+    else:
+        chosen, notes = read_results(path), []
+    known = {proposal.id for proposal in proposals}
+    refusals = []
+    for proposal_id, result in chosen.items():
+        if result == NOT_RECOGNISED:
+            continue
+        if proposal_id in rejected:
+            refusals.append(
+                f"{proposal_id} được đề nghị công nhận nhưng tệp còn lỗi: {'; '.join(rejected[proposal_id])}"
+            )
+        elif proposal_id not in known:
+            refusals.append(
+                f"Sổ thẩm định có mã {proposal_id} nhưng không còn tệp đề nghị nào ứng với mã này "
+                f'(xóa dòng hoặc ghi "{NOT_RECOGNISED}").'
+            )
+        elif result not in ratings:
+            refusals.append(
+                f'{proposal_id}: kết quả thẩm định "{result}" không thuộc '
+                f"{', '.join(ratings + [NOT_RECOGNISED])}."
+            )
+    refusals += [
+        f"{p.id} ({p.source}) chưa có trong sổ thẩm định: chạy lại dvk check."
+        for p in proposals
+        if p.id not in chosen
+    ]
+    if refusals:
+        raise DvkError("Chưa lập được quyết định:\n- " + "\n- ".join(refusals))
+    models = [
+        to_model(p, chosen[p.id], person.get(p.id, ("", "")))
+        for p in proposals
+        if chosen[p.id] != NOT_RECOGNISED
+    ]
+    return Recognition(models, notes)
+
+
+def to_model(proposal: Proposal, rating: str, person: tuple[str, str]) -> Model:
+    return Model(
+        id=proposal.id,
+        name=proposal.name,
+        unit=proposal.who,
+        level=proposal.level,
+        model_type=proposal.model_type,
+        field=proposal.field,
+        rating=rating,
+        person_name=person[0],
+        person_position=person[1],
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.appraise import Proposal, WorkbookUpdate, update_workbook
+from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_models, update_workbook
 from pipeline.config import Config, Workspace
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract_fields
@@ -45,8 +45,14 @@ class FileReport:
 
     def as_dict(self) -> dict:
         return {
-            "path": self.path, "sha256": self.sha256, "status": self.status, "kind": self.kind, "id": self.id,
-            "fields": self.fields, "sources": self.sources, "reason": self.reason,
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "kind": self.kind,
+            "id": self.id,
+            "fields": self.fields,
+            "sources": self.sources,
+            "reason": self.reason,
             "problems": [problem.as_dict() for problem in self.problems],
         }
 
@@ -63,7 +69,9 @@ class CheckResult:
         count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
         accepted = [f for f in self.files if f.status == ACCEPTED]
         return {
-            "found": len(self.files), "accepted": count(ACCEPTED), "rejected": count(REJECTED),
+            "found": len(self.files),
+            "accepted": count(ACCEPTED),
+            "rejected": count(REJECTED),
             "skipped": count(SKIPPED),
             "duplicates": sum(1 for f in self.files if f.status == SKIPPED and f.reason.startswith("trùng")),
             "registrations": sum(1 for f in accepted if f.kind == Kind.REGISTRATION.value),
@@ -76,7 +84,9 @@ class CheckResult:
         return {"files": [f.as_dict() for f in self.files], "totals": self.totals}
 
 
-def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: Path | None = None) -> Analysis:
+def analyse_file(
+    path: Path, rel: str, sha256: str, config: Config, cache_dir: Path | None = None
+) -> Analysis:
     """Read, classify and extract one file. Never raises for a bad file: problems say what is wrong."""
     try:
         doc = read_document(path, cache_dir)
@@ -84,10 +94,20 @@ def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: P
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
     kind = classify(doc)
     if kind is None:
-        return Analysis(None, doc.notes + (Problem(
-            "UNKNOWN_KIND", ERROR, "Không nhận ra loại văn bản: không phải phiếu đăng ký hay báo cáo/tờ trình đề "
-            "nghị công nhận mô hình \"Dân vận khéo\" (tiêu đề cần có \"PHIẾU ĐĂNG KÝ\" hoặc \"BÁO CÁO KẾT QUẢ\"/"
-            "\"TỜ TRÌNH\").", "tiêu đề"),))
+        return Analysis(
+            None,
+            doc.notes
+            + (
+                Problem(
+                    "UNKNOWN_KIND",
+                    ERROR,
+                    "Không nhận ra loại văn bản: không phải phiếu đăng ký hay báo cáo/tờ trình đề "
+                    'nghị công nhận mô hình "Dân vận khéo" (tiêu đề cần có "PHIẾU ĐĂNG KÝ" hoặc "BÁO CÁO KẾT QUẢ"/'
+                    '"TỜ TRÌNH").',
+                    "tiêu đề",
+                ),
+            ),
+        )
     fields = extract_fields(doc, config)
     return Analysis(Record(kind, rel, sha256, fields), doc.notes)
 
@@ -95,18 +115,22 @@ def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: P
 def run_check(workspace: Workspace, write_outputs: bool = True) -> CheckResult:
     config = workspace.config
     if not workspace.inputs.is_dir():
-        raise DvkError(f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}")
+        raise DvkError(
+            f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}"
+        )
     found = discover(workspace.inputs)
-    analyses = {entry.rel: analyse(entry, config, workspace.cache_dir) for entry in found
-                if entry.skip_reason is None}
+    analyses = {
+        entry.rel: analyse(entry, config, workspace.cache_dir) for entry in found if entry.skip_reason is None
+    }
     records = [a.record for a in analyses.values() if a.record is not None]
     rule_problems = validate_all(records, config)
     reports = [file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found]
     result = CheckResult(reports, records)
     if write_outputs:
         workspace.year_dir.mkdir(parents=True, exist_ok=True)
-        result.workbook = update_workbook(workspace.year_dir / WORKBOOK_NAME, accepted_proposals(result, config),
-                                          config)
+        result.workbook = update_workbook(
+            workspace.year_dir / WORKBOOK_NAME, accepted_proposals(result, config), config
+        )
         from pipeline.report import write_problem_report
 
         result.report_path = write_problem_report(workspace.year_dir / REPORT_NAME, result)
@@ -119,8 +143,9 @@ def analyse(entry: Found, config: Config, cache_dir: Path) -> Analysis:
     return analyse_file(entry.path, entry.rel, entry.sha256, config, cache_dir)
 
 
-def file_report(entry: Found, analysis: Analysis | None, rule_problems: dict[str, list[Problem]],
-                config: Config) -> FileReport:
+def file_report(
+    entry: Found, analysis: Analysis | None, rule_problems: dict[str, list[Problem]], config: Config
+) -> FileReport:
     if analysis is None:
         return FileReport(entry.rel, entry.sha256, SKIPPED, reason=entry.skip_reason or "")
     record = analysis.record
@@ -129,7 +154,10 @@ def file_report(entry: Found, analysis: Analysis | None, rule_problems: dict[str
     if record is None:
         return FileReport(entry.rel, entry.sha256, status, problems=problems)
     return FileReport(
-        entry.rel, entry.sha256, status, kind=record.kind.value,
+        entry.rel,
+        entry.sha256,
+        status,
+        kind=record.kind.value,
         id=proposal_id(record) if record.kind is Kind.PROPOSAL else None,
         fields={key: value.value for key, value in record.fields.items()},
         sources={key: value.where for key, value in record.fields.items()},
@@ -144,11 +172,19 @@ def accepted_proposals(result: CheckResult, config: Config) -> list[Proposal]:
         if report.status != ACCEPTED or report.kind != Kind.PROPOSAL.value:
             continue
         record = by_path[report.path]
-        proposals.append(Proposal(
-            id=report.id or "", name=record.get("model_name"), who=who_label(record, config),
-            level=record.get("level"), model_type=record.get("model_type"), field=record.get("field"),
-            rating=record.get("proposed_rating"), source=report.path, sha256=report.sha256,
-        ))
+        proposals.append(
+            Proposal(
+                id=report.id or "",
+                name=record.get("model_name"),
+                who=who_label(record, config),
+                level=record.get("level"),
+                model_type=record.get("model_type"),
+                field=record.get("field"),
+                rating=record.get("proposed_rating"),
+                source=report.path,
+                sha256=report.sha256,
+            )
+        )
     return proposals
 
 
@@ -158,3 +194,26 @@ def who_label(record: Record, config: Config) -> str:
         return record.get("unit")
     parts = [record.get("person_name"), record.get("person_position"), record.get("unit")]
     return ", ".join(part for part in parts if part)
+
+
+def recognise(workspace: Workspace, result: CheckResult) -> Recognition:
+    """The models the appraisal recognises, from a fresh check and the appraisal workbook."""
+    config = workspace.config
+    rejected = {
+        report.id: [p.message for p in report.problems if p.severity == ERROR]
+        for report in result.files
+        if report.status == REJECTED and report.id
+    }
+    person = {
+        report.id: (report.fields.get("person_name", ""), report.fields.get("person_position", ""))
+        for report in result.files
+        if report.id
+    }
+    return recognised_models(
+        accepted_proposals(result, config), rejected, workspace.year_dir / WORKBOOK_NAME, config, person
+    )
+
+
+def registered_count(config: Config, result: CheckResult) -> int:
+    """The number of registered models: the configured official count, else the registration files."""
+    return config.registered or result.totals["registrations"]

@@ -1,0 +1,38 @@
+# Two entry points for a fresh clone (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test lint bench samples templates clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Run the whole pipeline (check, then build) on the sample files in inputs/.
+demo: $(STAMP)
+	$(BIN)/dvk run
+
+## Lint, then the default test suite (LibreOffice tests skip when soffice is missing).
+test: $(STAMP)
+	$(BIN)/ruff check pipeline tests tools benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests tools benchmarks
+
+## The speed benchmark (issue 6): N synthetic proposals, every stage timed.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench --files 2000
+
+## Regenerate the committed forms, templates and sample inputs (needs LibreOffice for two samples).
+samples: $(STAMP)
+	$(BIN)/python -m tools.make_forms
+	$(BIN)/python -m tools.make_templates
+	$(BIN)/python -m tools.make_samples
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .dvk-cache

@@ -1,0 +1,288 @@
+"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (DOMAIN.md §5).
+
+Old offices typed Vietnamese with 8-bit fonts: TCVN3 fonts are named ".Vn…" (".VnTime"; ".VnTimeH" is
+the capitals variant, where the same byte values draw CAPITAL letters) and VNI fonts "VNI-…", where a
+letter is the base Latin letter followed by an accent byte. In a .docx these bytes reach us as the
+code points U+0000–U+00FF, except that Word may store 0x80–0x9F as their Windows-1252 characters
+("‚" U+201A for 0x82). Half-converted files mix encodings run by run, so a run already in Unicode is
+left alone even when its font has a legacy name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.vntext import is_syllable, nfc
+
+TCVN3_NAME = "tcvn3"
+TCVN3_CAPS_NAME = "tcvn3-caps"
+VNI_NAME = "vni"
+ENCODINGS = (TCVN3_NAME, TCVN3_CAPS_NAME, VNI_NAME)
+
+# TCVN 5712:1993, table VN3 (the "ABC" fonts .VnTime, .VnArial …): the 67 lower-case letters and the
+# 7 capitals Ă Â Ê Ô Ơ Ư Đ that have their own slot. The slots are those of the standard (the same as
+# glibc iconv's TCVN5712-1, which extends VN3 to VN1) and of Unikey's vnconv TCVN3 table.
+# Note "ư" is 0xAD, the soft hyphen.
+# fmt: off
+TCVN3: dict[str, str] = {
+    "à": "µ", "ả": "¶", "ã": "·", "á": "¸", "ạ": "¹", "ă": "¨", "ằ": "»", "ẳ": "¼", "ẵ": "½", "ắ": "¾",
+    "ặ": "Æ", "â": "©", "ầ": "Ç", "ẩ": "È", "ẫ": "É", "ấ": "Ê", "ậ": "Ë",
+    "đ": "®",
+    "è": "Ì", "ẻ": "Î", "ẽ": "Ï", "é": "Ð", "ẹ": "Ñ", "ê": "ª", "ề": "Ò", "ể": "Ó", "ễ": "Ô", "ế": "Õ",
+    "ệ": "Ö",
+    "ì": "×", "ỉ": "Ø", "ĩ": "Ü", "í": "Ý", "ị": "Þ",
+    "ò": "ß", "ỏ": "á", "õ": "â", "ó": "ã", "ọ": "ä", "ô": "«", "ồ": "å", "ổ": "æ", "ỗ": "ç", "ố": "è",
+    "ộ": "é", "ơ": "¬", "ờ": "ê", "ở": "ë", "ỡ": "ì", "ớ": "í", "ợ": "î",
+    "ù": "ï", "ủ": "ñ", "ũ": "ò", "ú": "ó", "ụ": "ô", "ư": "\xad", "ừ": "õ", "ử": "ö", "ữ": "÷",
+    "ứ": "ø", "ự": "ù",
+    "ỳ": "ú", "ỷ": "û", "ỹ": "ü", "ý": "ý", "ỵ": "þ",
+    "Ă": "¡", "Â": "¢", "Ê": "£", "Ô": "¤", "Ơ": "¥", "Ư": "¦", "Đ": "§",
+}
+# fmt: on
+
+# The capitals fonts (".VnTimeH", ".VnArialH" …) draw every letter slot as a capital: the 67 capitals
+# are written with the lower-case slots (TCVN 5712:1993 VN3, capital-font variant).
+# fmt: off
+TCVN3_CAPITALS: dict[str, str] = {
+    "À": "µ", "Ả": "¶", "Ã": "·", "Á": "¸", "Ạ": "¹", "Ă": "¨", "Ằ": "»", "Ẳ": "¼", "Ẵ": "½", "Ắ": "¾",
+    "Ặ": "Æ", "Â": "©", "Ầ": "Ç", "Ẩ": "È", "Ẫ": "É", "Ấ": "Ê", "Ậ": "Ë",
+    "Đ": "®",
+    "È": "Ì", "Ẻ": "Î", "Ẽ": "Ï", "É": "Ð", "Ẹ": "Ñ", "Ê": "ª", "Ề": "Ò", "Ể": "Ó", "Ễ": "Ô", "Ế": "Õ",
+    "Ệ": "Ö",
+    "Ì": "×", "Ỉ": "Ø", "Ĩ": "Ü", "Í": "Ý", "Ị": "Þ",
+    "Ò": "ß", "Ỏ": "á", "Õ": "â", "Ó": "ã", "Ọ": "ä", "Ô": "«", "Ồ": "å", "Ổ": "æ", "Ỗ": "ç", "Ố": "è",
+    "Ộ": "é", "Ơ": "¬", "Ờ": "ê", "Ở": "ë", "Ỡ": "ì", "Ớ": "í", "Ợ": "î",
+    "Ù": "ï", "Ủ": "ñ", "Ũ": "ò", "Ú": "ó", "Ụ": "ô", "Ư": "\xad", "Ừ": "õ", "Ử": "ö", "Ữ": "÷",
+    "Ứ": "ø", "Ự": "ù",
+    "Ỳ": "ú", "Ỷ": "û", "Ỹ": "ü", "Ý": "ý", "Ỵ": "þ",
+}
+# fmt: on
+
+# VNI Windows (fonts "VNI-Times", "VNI-Helve" …): a base letter followed by one accent byte, or one
+# byte for ơ ư đ and the i/ỵ letters. Source: the VNI-WIN table of Unikey's vnconv and xvnkb's vni.h.
+# fmt: off
+VNI: dict[str, str] = {
+    "á": "aù", "à": "aø", "ả": "aû", "ã": "aõ", "ạ": "aï",
+    "ă": "aê", "ắ": "aé", "ằ": "aè", "ẳ": "aú", "ẵ": "aü", "ặ": "aë",
+    "â": "aâ", "ấ": "aá", "ầ": "aà", "ẩ": "aå", "ẫ": "aã", "ậ": "aä",
+    "đ": "ñ",
+    "é": "eù", "è": "eø", "ẻ": "eû", "ẽ": "eõ", "ẹ": "eï",
+    "ê": "eâ", "ế": "eá", "ề": "eà", "ể": "eå", "ễ": "eã", "ệ": "eä",
+    "í": "í", "ì": "ì", "ỉ": "æ", "ĩ": "ó", "ị": "ò",
+    "ó": "où", "ò": "oø", "ỏ": "oû", "õ": "oõ", "ọ": "oï",
+    "ô": "oâ", "ố": "oá", "ồ": "oà", "ổ": "oå", "ỗ": "oã", "ộ": "oä",
+    "ơ": "ô", "ớ": "ôù", "ờ": "ôø", "ở": "ôû", "ỡ": "ôõ", "ợ": "ôï",
+    "ú": "uù", "ù": "uø", "ủ": "uû", "ũ": "uõ", "ụ": "uï",
+    "ư": "ö", "ứ": "öù", "ừ": "öø", "ử": "öû", "ữ": "öõ", "ự": "öï",
+    "ý": "yù", "ỳ": "yø", "ỷ": "yû", "ỹ": "yõ", "ỵ": "î",
+    "Á": "AÙ", "À": "AØ", "Ả": "AÛ", "Ã": "AÕ", "Ạ": "AÏ",
+    "Ă": "AÊ", "Ắ": "AÉ", "Ằ": "AÈ", "Ẳ": "AÚ", "Ẵ": "AÜ", "Ặ": "AË",
+    "Â": "AÂ", "Ấ": "AÁ", "Ầ": "AÀ", "Ẩ": "AÅ", "Ẫ": "AÃ", "Ậ": "AÄ",
+    "Đ": "Ñ",
+    "É": "EÙ", "È": "EØ", "Ẻ": "EÛ", "Ẽ": "EÕ", "Ẹ": "EÏ",
+    "Ê": "EÂ", "Ế": "EÁ", "Ề": "EÀ", "Ể": "EÅ", "Ễ": "EÃ", "Ệ": "EÄ",
+    "Í": "Í", "Ì": "Ì", "Ỉ": "Æ", "Ĩ": "Ó", "Ị": "Ò",
+    "Ó": "OÙ", "Ò": "OØ", "Ỏ": "OÛ", "Õ": "OÕ", "Ọ": "OÏ",
+    "Ô": "OÂ", "Ố": "OÁ", "Ồ": "OÀ", "Ổ": "OÅ", "Ỗ": "OÃ", "Ộ": "OÄ",
+    "Ơ": "Ô", "Ớ": "ÔÙ", "Ờ": "ÔØ", "Ở": "ÔÛ", "Ỡ": "ÔÕ", "Ợ": "ÔÏ",
+    "Ú": "UÙ", "Ù": "UØ", "Ủ": "UÛ", "Ũ": "UÕ", "Ụ": "UÏ",
+    "Ư": "Ö", "Ứ": "ÖÙ", "Ừ": "ÖØ", "Ử": "ÖÛ", "Ữ": "ÖÕ", "Ự": "ÖÏ",
+    "Ý": "YÙ", "Ỳ": "YØ", "Ỷ": "YÛ", "Ỹ": "YÕ", "Ỵ": "Î",
+}
+# fmt: on
+
+# ---------------------------------------------------------------------------- derived tables
+
+
+def _cp1252_specials() -> dict[str, str]:
+    """Windows-1252 character -> the C1 code point of its byte ("‚" -> "\\x82"); 5 bytes are undefined."""
+    specials = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            specials[bytes([byte]).decode("cp1252")] = chr(byte)
+        except UnicodeDecodeError:
+            continue
+    return specials
+
+
+CP1252_SPECIALS: dict[str, str] = _cp1252_specials()
+_C1_TO_CP1252 = {c1: char for char, c1 in CP1252_SPECIALS.items()}
+
+_TCVN3_DECODE = {legacy: letter for letter, legacy in TCVN3.items()}
+
+
+def _vni_decode_table() -> dict[str, str]:
+    """VNI sequence -> letter, also accepting an accent byte in the other case ("Aù" = "AÙ" = "Á"):
+    the font draws both, and the case of the base letter decides."""
+    table = {}
+    for letter, legacy in VNI.items():
+        table[legacy] = letter
+        if len(legacy) == 2:
+            base, accent = legacy
+            mixed = letter.upper() if base.isupper() else letter.lower()
+            table.setdefault(base + accent.swapcase(), mixed)
+    return table
+
+
+_VNI_DECODE = _vni_decode_table()
+
+# Vietnamese letters that Unicode text shares with Latin-1 ("à", "ô" …), and the characters that only
+# legacy text uses ("¸" for "á" in TCVN3, "ø" as the VNI grave accent …).
+_VIET_LATIN1 = frozenset(ch for ch in (*TCVN3_CAPITALS, *TCVN3, *VNI) if len(ch) == 1 and ord(ch) < 0x100)
+_TCVN3_ONLY = frozenset(TCVN3.values()) - _VIET_LATIN1
+_TCVN3_NEVER = _VIET_LATIN1 - frozenset(TCVN3.values())  # e.g. "à": no VN3 slot, so it is Unicode
+_VNI_BYTES = frozenset(ch for seq in VNI.values() for ch in seq.lower() + seq.upper() if ord(ch) > 0x7F)
+_VNI_ONLY = _VNI_BYTES - _VIET_LATIN1
+_VNI_ACCENTS = frozenset(seq[1] for seq in _VNI_DECODE if len(seq) == 2)
+
+# Word separators shared by both readings of a run: white space, ASCII digits and punctuation, and the
+# Windows-1252 punctuation ("–", "“" …). Everything else in Latin-1 may be a legacy letter.
+_SEPARATORS = re.compile(r"[\s\d!-/:-@\[-`{-~" + re.escape("".join(CP1252_SPECIALS)) + "]+")
+
+# ---------------------------------------------------------------------------- fonts
+
+
+def encoding_for_font(font_name: str | None) -> str | None:
+    """The legacy encoding a font name implies: ".VnTime" -> "tcvn3", ".VnTimeH" -> "tcvn3-caps",
+    "VNI-Times" -> "vni"; None for Unicode fonts and when there is no font name."""
+    name = (font_name or "").strip()
+    if name.startswith("."):
+        # The ABC capitals fonts end in H: .VnTimeH, .VnArialH, .VnAvantH …
+        return TCVN3_CAPS_NAME if name.lower().endswith("h") else TCVN3_NAME
+    if re.match(r"vni[-\s]", name, re.IGNORECASE):
+        return VNI_NAME
+    return None
+
+
+# ---------------------------------------------------------------------------- encoding
+
+
+def _unencodable(char: str, encoding: str) -> ValueError:
+    return ValueError(f"{char!r} (U+{ord(char):04X}) cannot be written in {encoding}")
+
+
+def encode_tcvn3(text: str, capitals: bool = False) -> str:
+    """Unicode -> TCVN3 as a .docx holds it. capitals=True writes for a ".Vn…H" font, where every
+    letter slot draws a capital. Raises ValueError for a letter the font cannot show (e.g. "Ấ" outside
+    a capitals font)."""
+    table = {**TCVN3, **TCVN3_CAPITALS} if capitals else TCVN3
+    out = []
+    for char in nfc(text):
+        if capitals and char not in table and char.upper() in table:
+            char = char.upper()
+        if char in table:
+            out.append(table[char])
+        elif (
+            char in _VIET_LATIN1
+            or char in TCVN3_CAPITALS
+            or (ord(char) > 0xFF and char not in CP1252_SPECIALS)
+        ):
+            raise _unencodable(char, TCVN3_CAPS_NAME if capitals else TCVN3_NAME)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def encode_vni(text: str) -> str:
+    """Unicode -> VNI Windows as a .docx holds it ("Đảng" -> "Ñaûng")."""
+    out = []
+    for char in nfc(text):
+        if ord(char) > 0xFF and char not in VNI and char not in CP1252_SPECIALS:
+            raise _unencodable(char, VNI_NAME)
+        out.append(VNI.get(char, char))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- decoding
+
+
+def _decode_tcvn3(text: str) -> tuple[str, int]:
+    """(decoded text, number of characters VN3 cannot contain, i.e. signs of Unicode)."""
+    strays = sum(char in _TCVN3_NEVER for char in text)
+    return "".join(_TCVN3_DECODE.get(char, char) for char in text), strays
+
+
+def _decode_vni(text: str) -> tuple[str, int]:
+    """(decoded text, number of accent bytes with no letter before them, i.e. signs of Unicode)."""
+    out, strays, index = [], 0, 0
+    while index < len(text):
+        pair, char = text[index : index + 2], text[index]
+        if len(pair) == 2 and pair in _VNI_DECODE:
+            out.append(_VNI_DECODE[pair])
+            index += 2
+            continue
+        if char in _VNI_DECODE:
+            out.append(_VNI_DECODE[char])
+        else:
+            strays += char in _VNI_ACCENTS
+            out.append(char)
+        index += 1
+    return "".join(out), strays
+
+
+def _check_encoding(encoding: str) -> None:
+    if encoding not in ENCODINGS:
+        raise ValueError(f"unknown legacy encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}")
+
+
+def _decode(text: str, encoding: str) -> tuple[str, int]:
+    # Word keeps bytes 0x80-0x9F either as C1 code points or as their cp1252 characters; neither
+    # table puts a letter there, so both forms become the cp1252 character the font draws.
+    text = "".join(_C1_TO_CP1252.get(char, char) for char in text)
+    decoded, strays = _decode_vni(text) if encoding == VNI_NAME else _decode_tcvn3(text)
+    if encoding == TCVN3_CAPS_NAME:
+        decoded = decoded.upper()
+    return nfc(decoded), strays
+
+
+def _bad_words(text: str) -> int:
+    """Words with a non-ASCII character that are not Vietnamese syllables."""
+    return sum(not is_syllable(word) for word in _SEPARATORS.split(text) if word and not word.isascii())
+
+
+def classify_run(text: str, encoding: str) -> str:
+    """How one run in a legacy-named font reads: "plain" (nothing to convert, e.g. ASCII), "unicode"
+    (already Unicode: it has characters the encoding cannot hold, or reads as Vietnamese only as it
+    is), "legacy" (reads as Vietnamese only once decoded) or "ambiguous" (both readings are valid)."""
+    _check_encoding(encoding)
+    if any(ord(char) > 0xFF and char not in CP1252_SPECIALS for char in text):
+        return "unicode"
+    decoded, strays = _decode(text, encoding)
+    if strays:
+        return "unicode"
+    if decoded == nfc(text):
+        return "plain"
+    bad_before, bad_after = _bad_words(text), _bad_words(decoded)
+    if bad_after != bad_before:
+        return "legacy" if bad_after < bad_before else "unicode"
+    legacy_only = _VNI_ONLY if encoding == VNI_NAME else _TCVN3_ONLY
+    return "legacy" if any(char in legacy_only for char in text) else "ambiguous"
+
+
+def looks_like_legacy(text: str, encoding: str | None = None) -> bool:
+    """True when a run in a font of `encoding` should be decoded (an ambiguous run trusts the font).
+    Without an encoding: True only when the text reads clearly as TCVN3 or VNI."""
+    if encoding is None:
+        return any(classify_run(text, name) == "legacy" for name in (TCVN3_NAME, VNI_NAME))
+    return classify_run(text, encoding) in ("legacy", "ambiguous")
+
+
+def decode_run(text: str, encoding: str) -> str:
+    """One run's text in Unicode NFC. A run that is already Unicode (common after a half conversion)
+    comes back unchanged, NFC-normalised."""
+    if not looks_like_legacy(text, encoding):
+        return nfc(text)
+    return _decode(text, encoding)[0]
+
+
+def decode_runs(texts: Sequence[str], encoding: str) -> list[str]:
+    """Decode the runs of one paragraph in the same legacy font. Ambiguous runs (e.g. "Hòa" is also
+    TCVN3 for "Hũa") follow their neighbours: decoded unless the clear runs are mostly Unicode."""
+    classes = [classify_run(text, encoding) for text in texts]
+    ambiguous_is_legacy = classes.count("legacy") >= classes.count("unicode")
+    decode = {"legacy": True, "ambiguous": ambiguous_is_legacy}
+    return [
+        _decode(t, encoding)[0] if decode.get(c, False) else nfc(t)
+        for t, c in zip(texts, classes, strict=True)
+    ]

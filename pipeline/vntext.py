@@ -1,0 +1,351 @@
+"""Vietnamese text helpers: normalisation, matching keys, collation, numbers and dates in words.
+
+Pure functions on `str`, standard library only. See DOMAIN.md §4 ("Numbers, dates, drafts") and §5
+(tone placement, decomposed input, sort order).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+import unicodedata
+
+# ---------------------------------------------------------------------------- normalisation
+
+# Combining tone marks, in the Vietnamese tone order used for collation:
+# ngang (none), huyền, hỏi, ngã, sắc, nặng.
+GRAVE, HOOK, TILDE, ACUTE, DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
+TONES: tuple[str, ...] = ("", GRAVE, HOOK, TILDE, ACUTE, DOT)
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: one code point per Vietnamese letter (what every stage stores and prints)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def split_tone(letter: str) -> tuple[str, str]:
+    """Split one letter into (letter without tone, combining tone mark or "")."""
+    tone = ""
+    rest = []
+    for ch in unicodedata.normalize("NFD", letter):
+        if ch in TONES[1:]:
+            tone = ch
+        else:
+            rest.append(ch)
+    return nfc("".join(rest)), tone
+
+
+def _with_tone(letter: str, tone: str) -> str:
+    return nfc(letter + tone)
+
+
+def _old_style_table() -> dict[str, str]:
+    """New-style pair -> traditional pair for oa, oe, uy with every tone: "oà" -> "òa", "uỷ" -> "ủy"."""
+    table = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in TONES[1:]:
+            table[first + _with_tone(second, tone)] = _with_tone(first, tone) + second
+    return table
+
+
+# House style (DOMAIN.md §5): the traditional placement used in Party documents, tone on the first
+# vowel of an open oa/oe/uy ("hòa", "khỏe", "thủy"). With a final consonant ("hoàng", "thuyền") or a
+# third vowel ("khuya", "khuỷu") the placement is fixed and left alone; after q the u belongs to "qu"
+# ("quý").
+OLD_STYLE: dict[str, str] = _old_style_table()
+_OLD_STYLE_RE = re.compile(
+    "(?<![qQ])(" + "|".join(sorted(OLD_STYLE)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _match_case(pattern: str, text: str) -> str:
+    return "".join(t.upper() if p.isupper() else t for p, t in zip(pattern, text, strict=True))
+
+
+def house_style(text: str) -> str:
+    """NFC, with oa/oe/uy tone marks in the traditional placement ("Thành uỷ" -> "Thành ủy")."""
+    text = nfc(text)
+
+    def restyle(match: re.Match[str]) -> str:
+        found = match.group(1)
+        return _match_case(found, OLD_STYLE[found.lower()])
+
+    return _OLD_STYLE_RE.sub(restyle, text)
+
+
+def strip_marks(text: str) -> str:
+    """Remove every diacritic (tones and letter marks), đ -> d: "Đảng" -> "Dang"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return nfc(bare)
+
+
+def _punctuation_to_spaces(text: str) -> str:
+    return "".join(ch if ch.isalnum() else " " for ch in text)
+
+
+def fold(text: str) -> str:
+    """A loose key for matching labels: "1. TÊN MÔ HÌNH:" -> "1 ten mo hinh"."""
+    folded = strip_marks(house_style(text).lower())
+    return " ".join(_punctuation_to_spaces(folded).split())
+
+
+def name_key(text: str) -> str:
+    """The key for comparing names: ignores case, spacing, punctuation and tone placement, keeps
+    diacritics ("Hòa" == "hoà", "Hoa" != "Hòa")."""
+    return "".join(_punctuation_to_spaces(house_style(text).lower()).split())
+
+
+# ---------------------------------------------------------------------------- syllables
+
+_INITIALS = tuple("ngh ng nh ch gh gi kh ph th tr qu b c d đ g h k l m n p r s t v x".split()) + ("",)
+_LETTERS = frozenset("aăâbcdđeêghiklmnoôơpqrstuưvxy")
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+# The rhymes (vần) of standard Vietnamese, without tone marks.
+_RHYMES = frozenset(
+    """
+    a ai ao au ay ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây
+    e eo ec em en eng ep et ê êu êch êm ên ênh êng êp êt
+    i ia iu ich im in inh ip it iêc iêm iên iêng iêp iêt iêu yêm yên yêng yêt yêu
+    o oi oc om on ong op ot ooc oong
+    oa oai oao oay oac oach oam oan oang oanh oap oat oăc oăm oăn oăng oăt oe oeo oen oet
+    ô ôi ôc ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
+    u ua ui uc um un ung up ut uôc uôi uôm uôn uông uôt uân uâng uât uây
+    uê uêch uênh uy uya uych uynh uyt uyu uyên uyêt uơ
+    ư ưa ưi ưu ưc ưng ưt ưm ưn ươc ươi ươm ươn ương ươp ươt ươu
+    y ych ynh yt
+    """.split()
+)
+_STOP_FINALS = ("p", "t", "c", "ch")
+
+
+def is_syllable(word: str) -> bool:
+    """True when `word` (one word, any case) is a well-formed Vietnamese syllable: Vietnamese letters,
+    a known initial and rhyme, one tone mark at most, on a vowel, and only sắc or nặng before a final
+    p, t, c, ch."""
+    letters = [split_tone(ch) for ch in nfc(word).lower()]
+    if any(letter not in _LETTERS or (tone and letter not in _VOWELS) for letter, tone in letters):
+        return False
+    bare = "".join(letter for letter, _ in letters)
+    tones = [tone for _, tone in letters if tone]
+    if len(tones) > 1:
+        return False
+    if tones and bare.endswith(_STOP_FINALS) and tones[0] not in (ACUTE, DOT):
+        return False
+    return any(bare.startswith(initial) and bare[len(initial) :] in _RHYMES for initial in _INITIALS)
+
+
+# ---------------------------------------------------------------------------- collation
+
+# DOMAIN.md §5: a ă â b c d đ e ê … o ô ơ … u ư …; the Latin letters f j w z keep their Latin place.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+
+
+def _letter_keys(letter: str) -> tuple[int, int, int]:
+    """(alphabet rank, tone rank, case) of one letter; letters outside the alphabet sort after z."""
+    base, tone = split_tone(letter.lower())
+    rank = _LETTER_RANK.get(base, len(ALPHABET) + ord(base[0]))
+    return rank, TONES.index(tone), 0 if letter.islower() else 1
+
+
+def _token_keys(token: str) -> tuple[tuple, tuple, tuple]:
+    if token.isdigit():  # numbers sort by value, before words ("Tổ 2" < "Tổ 10")
+        return (0, int(token)), (), ()
+    keys = [_letter_keys(letter) for letter in token]
+    return (1, tuple(k[0] for k in keys)), tuple(k[1] for k in keys), tuple(k[2] for k in keys)
+
+
+def sort_key(text: str) -> tuple[tuple, tuple, tuple]:
+    """Vietnamese collation key: word by word on letters, then tones (ngang, huyền, hỏi, ngã, sắc,
+    nặng), then case. Leading quotes and punctuation are ignored."""
+    tokens = [_token_keys(token) for token in _TOKEN_RE.findall(nfc(text))]
+    return (
+        tuple(t[0] for t in tokens),
+        tuple(t[1] for t in tokens),
+        tuple(t[2] for t in tokens),
+    )
+
+
+# ---------------------------------------------------------------------------- numbers in words
+
+DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+SCALES = ("", "nghìn", "triệu", "tỷ")
+
+
+def _units_word(units: int, tens: int) -> str:
+    """The last digit: "mốt" after mươi (21), "lăm" after mười/mươi (15, 25), "tư" after mươi (24)."""
+    if units == 1 and tens >= 2:
+        return "mốt"
+    if units == 5 and tens >= 1:
+        return "lăm"
+    if units == 4 and tens >= 2:
+        return "tư"
+    return DIGITS[units]
+
+
+def _group_words(value: int, full: bool) -> list[str]:
+    """Read 0 < value < 1000. `full`: a higher group precedes, so a zero hundred is read "không trăm"
+    and a zero ten "linh" (2020 = hai nghìn không trăm hai mươi; 1005 = … không trăm linh năm)."""
+    hundreds, tens, units = value // 100, value // 10 % 10, value % 10
+    words = []
+    if hundreds or full:
+        words += [DIGITS[hundreds], "trăm"]
+    if tens == 1:
+        words.append("mười")
+    elif tens >= 2:
+        words += [DIGITS[tens], "mươi"]
+    elif units and words:
+        words.append("linh")  # 105 = một trăm linh năm
+    if units:
+        words.append(_units_word(units, tens))
+    return words
+
+
+def number_to_words(n: int) -> str:
+    """Read 0 <= n < 10**12 in Vietnamese: 21 -> "hai mươi mốt", 2020 -> "hai nghìn không trăm hai mươi".
+    Empty groups after a higher one are skipped (1000001 -> "một triệu không trăm linh một")."""
+    if not 0 <= n < 10**12:
+        raise ValueError(f"number_to_words: {n} is outside 0 … 999 999 999 999")
+    if n == 0:
+        return DIGITS[0]
+    groups = []
+    while n:
+        groups.append(n % 1000)
+        n //= 1000
+    words: list[str] = []
+    for index in range(len(groups) - 1, -1, -1):
+        if groups[index]:
+            words += _group_words(groups[index], full=bool(words))
+            if SCALES[index]:
+                words.append(SCALES[index])
+    return " ".join(words)
+
+
+def count_in_words(n: int) -> str:
+    """A count as decisions write it: 62 -> "62 (sáu mươi hai)"."""
+    return f"{n} ({number_to_words(n)})"
+
+
+def padded(n: int) -> str:
+    """A small count as reports write it, padded to two digits: 1 -> "01", 46 -> "46", 187 -> "187"."""
+    return f"{n:02d}"
+
+
+# ---------------------------------------------------------------------------- dates
+
+BLANK = "    "  # the space a clerk fills in by hand (number, day)
+
+
+def _month(month: int) -> str:
+    # NĐ 30/2020 and HD 36: month padded only for January and February ("tháng 01", "tháng 3").
+    return f"{month:02d}" if month < 3 else str(month)
+
+
+def format_date(d: datetime.date | None, blank_day: bool = False) -> str:
+    """ "ngày 05 tháng 02 năm 2021"; a draft (blank_day) leaves the day blank: "ngày    tháng 12 năm 2020".
+    Without a date, day, month and year are all left blank."""
+    if d is None:
+        return f"ngày{BLANK}tháng{BLANK}năm{BLANK}"
+    day = BLANK if blank_day else f" {d.day:02d} "
+    return f"ngày{day}tháng {_month(d.month)} năm {d.year}"
+
+
+def format_date_short(d: datetime.date) -> str:
+    """Party citations (HD 36): d/m/yyyy without padding, "5/2/2021"."""
+    return f"{d.day}/{d.month}/{d.year}"
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_WORDED_DATE = re.compile(r"(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+
+
+def _make_date(year: str, month: str, day: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """Read "23/12/2020", "23-12-2020", "23.12.2020", "2020-12-23" or "ngày 23 tháng 12 năm 2020";
+    None when the whole text is not one valid date."""
+    raw = nfc(text).strip().rstrip(".,;")
+    if match := _ISO_DATE.fullmatch(raw):
+        return _make_date(*match.groups())
+    if match := _NUMERIC_DATE.fullmatch(raw):
+        day, month, year = match.groups()
+        return _make_date(year, month, day)
+    if match := _WORDED_DATE.fullmatch(fold(raw)):
+        day, month, year = match.groups()
+        return _make_date(year, month, day)
+    return None
+
+
+# A point of a period, most precise form first: a full date, a month with a year, a month whose year
+# comes later in the text ("từ tháng 3 đến tháng 12/2020"), a year.
+_POINT_RE = re.compile(
+    r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<dm>\d{1,2})\s*[/.-]\s*(?P<dy>\d{4})"
+    r"|(?:ngay\s+)?(?P<wd>\d{1,2})\s+thang\s+(?P<wm>\d{1,2})\s+nam\s+(?P<wy>\d{4})"
+    r"|(?:thang\s+)?(?P<m>\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(?P<my>\d{4})"
+    r"|thang\s+(?P<lone>\d{1,2})(?!\s*\d)"
+    r"|(?:nam\s+)?(?P<y>\d{4})"
+)
+_RANGE_RE = re.compile(r"\b(?:tu|den|bat dau|nay)\b|-")
+
+
+def _point_span(match: re.Match[str]) -> tuple[int | None, int, int, int, int]:
+    """(year or None, first month, first day, last month, last day) of one matched point."""
+    g = match.groupdict()
+    if g["d"] or g["wd"]:
+        day, month, year = (int(g[k]) for k in (("d", "dm", "dy") if g["d"] else ("wd", "wm", "wy")))
+        return year, month, day, month, day
+    if g["m"]:
+        return int(g["my"]), int(g["m"]), 1, int(g["m"]), 0
+    if g["lone"]:
+        return None, int(g["lone"]), 1, int(g["lone"]), 0
+    return int(g["y"]), 1, 1, 12, 0
+
+
+def _bounds(year: int, month: int, day: int) -> datetime.date | None:
+    """A date; day 0 means the last day of the month."""
+    try:
+        return datetime.date(year, month, day or calendar.monthrange(year, month)[1])
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+
+
+def _period_text(text: str) -> str:
+    # fold() would turn "01/2020" into "01 2020"; keep the separators and drop only the marks.
+    return " ".join(strip_marks(house_style(text).lower()).replace("–", "-").replace("—", "-").split())
+
+
+def parse_month_span(text: str) -> tuple[datetime.date, datetime.date] | None:
+    """Read an implementation period: "Từ tháng 01/2020 đến tháng 12/2020", "01/3/2020 - 30/11/2020",
+    "01/2020 - 12/2020", "Năm 2020". A month alone runs from its first to its last day. None when
+    unreadable or open-ended ("từ tháng 3 năm 2020 đến nay")."""
+    plain = _period_text(text)
+    points = [_point_span(match) for match in _POINT_RE.finditer(plain)]
+    # A single point is a period only on its own ("Năm 2020"); "từ tháng 3/2020 (đến nay)" is open-ended.
+    if not points or len(points) > 2 or (len(points) == 1 and _RANGE_RE.search(plain)):
+        return None
+    first, last = points[0], points[-1]
+    end_year = last[0] if last[0] is not None else first[0]
+    start_year = first[0] if first[0] is not None else end_year
+    if start_year is None or end_year is None:
+        return None
+    start = _bounds(start_year, first[1], first[2])
+    end = _bounds(end_year, last[3], last[4])
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Calendar months from start to end, counting partial months whole: 01/2020 – 12/2020 is 12."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
