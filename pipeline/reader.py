@@ -8,6 +8,7 @@ changes are read as accepted: w:ins text in, w:del/w:moveFrom text out. Text box
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -106,23 +107,32 @@ class Walker:
     def paragraph_text(self, p: etree._Element) -> str:
         style = p.find(f"{q('pPr')}/{q('pStyle')}")
         paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
-        parts = [self.run_text(run, paragraph_font) for run in runs_of(p)]
+        return self.runs_text(list(runs_of(p)), paragraph_font)
+
+    def runs_text(self, runs: list[etree._Element], paragraph_font: str | None) -> str:
+        """Join runs, decoding those in legacy fonts; runs sharing an encoding are decoded together so an
+        ambiguous run ("Hòa" is also TCVN3 for "Hũa") follows its neighbours."""
+        pieces = [("".join(run_pieces(run)), self.run_encoding(run, paragraph_font)) for run in runs]
+        parts: list[str] = []
+        for encoding, group in itertools.groupby(pieces, key=lambda piece: piece[1]):
+            texts = [text for text, _ in group]
+            if not encoding:
+                parts.extend(text.replace("\u00ad", "") for text in texts)
+                continue
+            decoded = legacy.decode_runs(texts, encoding)
+            changed = sum(1 for old, new in zip(texts, decoded) if nfc(old) != new)
+            if changed:
+                self.legacy_runs[encoding] = self.legacy_runs.get(encoding, 0) + changed
+            parts.extend(decoded)
         return nfc("".join(parts)).strip()
 
-    def run_text(self, run: etree._Element, paragraph_font: str | None) -> str:
-        raw = "".join(run_pieces(run))
+    def run_encoding(self, run: etree._Element, paragraph_font: str | None) -> str | None:
+        """The legacy encoding of a run, from its font (direct, character style, paragraph style, default)."""
         font = font_name(run.find(f"{q('rPr')}/{q('rFonts')}"))
         if font is None:
             style = run.find(f"{q('rPr')}/{q('rStyle')}")
             font = self.styles.font_of(style.get(q("val")) if style is not None else None)
-        font = font or paragraph_font or self.styles.default_font
-        encoding = legacy.encoding_for_font(font)
-        if encoding and raw:
-            decoded = legacy.decode_run(raw, encoding)
-            if decoded != nfc(raw):
-                self.legacy_runs[encoding] = self.legacy_runs.get(encoding, 0) + 1
-            return decoded
-        return raw.replace("\u00ad", "")
+        return legacy.encoding_for_font(font or paragraph_font or self.styles.default_font)
 
     def table(self, tbl: etree._Element) -> None:
         self.tables += 1
@@ -183,7 +193,7 @@ class Walker:
     def sdt_text(self, content: etree._Element) -> str:
         paragraphs = [p for p in content.iter(q("p"))]
         if not paragraphs:  # a run-level control: its runs sit directly in the content
-            return nfc("".join(self.run_text(run, None) for run in runs_of(content))).strip()
+            return self.runs_text(list(runs_of(content)), None)
         return "\n".join(self.paragraph_text(p) for p in paragraphs).strip()
 
     def text_boxes(self, p: etree._Element) -> None:

@@ -162,3 +162,26 @@ def test_legacy_font_run_is_converted(tmp_path):
     doc = read_document(path)
     assert extract_fields(doc, CONFIG)["model_name"].value == "Tiểu thương nói không với thực phẩm bẩn"
     assert "LEGACY_ENCODING" in [note.code for note in doc.notes]
+
+
+def test_vni_run_and_unicode_in_a_legacy_font_in_one_file(tmp_path):
+    from pipeline.legacy import encode_vni
+
+    path = write_docx(tmp_path / "v.docx", p(PROPOSAL_TITLE),
+                      p("Tên mô hình: ", r(encode_vni("Nhà nước và Nhân dân cùng làm"), font="VNI-Times")),
+                      p("Đơn vị thực hiện: ", r("Phường Lái Hiếu", font=".VnTime")))
+    fields = extract(path)
+    assert fields["model_name"] == "Nhà nước và Nhân dân cùng làm"
+    assert fields["unit"] == "Phường Lái Hiếu"  # already Unicode: left alone
+
+
+def test_tcvn3_capitals_font_and_soft_hyphen_u(tmp_path):
+    from pipeline.legacy import encode_tcvn3
+
+    title = encode_tcvn3('BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH "DÂN VẬN KHÉO" NĂM 2020', capitals=True)
+    name = encode_tcvn3("Tiểu thương nói không với thực phẩm bẩn")
+    assert "\u00ad" in name  # TCVN3 "ư" is the soft-hyphen byte
+    path = write_docx(tmp_path / "h.docx", p(r(title, font=".VnTimeH")), p("Tên mô hình: ", r(name, font=".VnTime")))
+    doc = read_document(path)
+    assert doc.blocks[0].text == 'BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH "DÂN VẬN KHÉO" NĂM 2020'
+    assert extract_fields(doc, CONFIG)["model_name"].value == "Tiểu thương nói không với thực phẩm bẩn"
