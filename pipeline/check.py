@@ -7,15 +7,30 @@ not reject. The invariant found = accepted + rejected + skipped is computed, not
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_models, update_workbook
+from pipeline.cache import CheckCache, Stamp, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract_fields
 from pipeline.model import ERROR, DvkError, Kind, Problem, ReadError, Record
 from pipeline.reader import read_document
+from pipeline.safezip import run_with_timeout
 from pipeline.validate import is_individual, proposal_id, validate_all
 
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
@@ -84,63 +99,162 @@ class CheckResult:
         return {"files": [f.as_dict() for f in self.files], "totals": self.totals}
 
 
-def analyse_file(
-    path: Path, rel: str, sha256: str, config: Config, cache_dir: Path | None = None
-) -> Analysis:
+PER_FILE_SECONDS = 30
+PARALLEL_MIN = 16  # below this many files to read, a process pool costs more than it saves
+WORKER_MEMORY_BYTES = 1 << 30  # a worker that needs more than this for one file is stopped
+UNKNOWN_KIND_MESSAGE = (
+    "Không nhận ra loại văn bản: không phải phiếu đăng ký hay báo cáo/tờ trình đề nghị công nhận mô hình "
+    '"Dân vận khéo" (tiêu đề cần có "PHIẾU ĐĂNG KÝ" hoặc "BÁO CÁO KẾT QUẢ"/"TỜ TRÌNH").'
+)
+
+
+def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: Path | None = None) -> Analysis:
     """Read, classify and extract one file. Never raises for a bad file: problems say what is wrong."""
     try:
-        doc = read_document(path, cache_dir)
+        with time_limit(PER_FILE_SECONDS):
+            doc = read_document(path, cache_dir)
+            kind = classify(doc)
+            fields = extract_fields(doc, config) if kind else {}
     except ReadError as exc:
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
-    kind = classify(doc)
+    except (OSError, MemoryError, RecursionError) as exc:
+        return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, f"Không đọc được tệp: {exc}."),))
     if kind is None:
-        return Analysis(
-            None,
-            doc.notes
-            + (
-                Problem(
-                    "UNKNOWN_KIND",
-                    ERROR,
-                    "Không nhận ra loại văn bản: không phải phiếu đăng ký hay báo cáo/tờ trình đề "
-                    'nghị công nhận mô hình "Dân vận khéo" (tiêu đề cần có "PHIẾU ĐĂNG KÝ" hoặc "BÁO CÁO KẾT QUẢ"/'
-                    '"TỜ TRÌNH").',
-                    "tiêu đề",
-                ),
-            ),
-        )
-    fields = extract_fields(doc, config)
+        return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
     return Analysis(Record(kind, rel, sha256, fields), doc.notes)
 
 
-def run_check(workspace: Workspace, write_outputs: bool = True) -> CheckResult:
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop one file's reading after `seconds` (SIGALRM; only where signals can be used)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ReadError("READ_TIMEOUT", f"Đọc tệp mất quá {seconds:g} giây nên đã dừng; tệp có thể bị hỏng hoặc "
+                        "được tạo bất thường. Đề nghị đơn vị mở bằng Word, lưu lại rồi gửi lại.")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def analyse_many(entries: list[Found], config: Config, cache_dir: Path, progress: Progress | None = None,
+                 jobs: int | None = None) -> dict[str, Analysis]:
+    """Analyses by content hash: a process pool when there are many files, this process otherwise."""
+    jobs = jobs or os.cpu_count() or 1
+    tasks = [(entry.path, entry.rel, entry.sha256, config, cache_dir) for entry in entries]
+    pooled = jobs > 1 and len(tasks) >= PARALLEL_MIN
+    results = analyse_in_pool(tasks, jobs, progress) if pooled else {}
+    for task in tasks:
+        if task[2] not in results:
+            results[task[2]] = analyse_isolated(task) if pooled else analyse_file(*task)
+            if progress:
+                progress("đọc tệp", len(results), len(tasks))
+    return results
+
+
+def analyse_in_pool(tasks: list[tuple], jobs: int, progress: Progress | None) -> dict[str, Analysis]:
+    """Read in worker processes. If a worker dies (a file blew its memory cap), the files not yet done
+    are left for `analyse_isolated`, one process each, so one bad file cannot take others with it."""
+    results: dict[str, Analysis] = {}
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=limit_worker_memory) as pool:
+            for task, analysis in zip(tasks, pool.map(analyse_task, tasks, chunksize=32)):
+                results[task[2]] = analysis
+                if progress:
+                    progress("đọc tệp", len(results), len(tasks))
+    except BrokenProcessPool:
+        pass
+    return results
+
+
+def analyse_task(task: tuple) -> Analysis:
+    return analyse_file(*task)
+
+
+def analyse_isolated(task: tuple) -> Analysis:
+    try:
+        return run_with_timeout(analyse_file, *task, seconds=PER_FILE_SECONDS + 5, memory_bytes=WORKER_MEMORY_BYTES)
+    except ReadError as exc:
+        return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
+
+
+def limit_worker_memory() -> None:
+    try:
+        import resource
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES * 2, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def run_check(workspace: Workspace, write_outputs: bool = True, progress: Progress | None = None,
+              jobs: int | None = None) -> CheckResult:
     config = workspace.config
     if not workspace.inputs.is_dir():
-        raise DvkError(
-            f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}"
-        )
-    found = discover(workspace.inputs)
-    analyses = {
-        entry.rel: analyse(entry, config, workspace.cache_dir) for entry in found if entry.skip_reason is None
-    }
+        raise DvkError(f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}")
+    cache_path = workspace.cache_dir / "check.pickle"
+    cache = load_cache(cache_path, cache_key(config.raw))
+    found = discover(workspace.inputs, cache.known_hash)
+    readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
+    fresh = analyse_many([e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir,
+                         progress, jobs)
+    analyses = {entry.rel: analysis_for(entry, fresh, cache) for entry in found if entry.skip_reason is None}
     records = [a.record for a in analyses.values() if a.record is not None]
     rule_problems = validate_all(records, config)
-    reports = [file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found]
-    result = CheckResult(reports, records)
+    result = CheckResult([file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found],
+                         records)
     if write_outputs:
-        workspace.year_dir.mkdir(parents=True, exist_ok=True)
-        result.workbook = update_workbook(
-            workspace.year_dir / WORKBOOK_NAME, accepted_proposals(result, config), config
-        )
-        from pipeline.report import write_problem_report
-
-        result.report_path = write_problem_report(workspace.year_dir / REPORT_NAME, result)
+        write_check_outputs(workspace, result, cache)
+    remember(cache, found, fresh)
+    save_cache(cache_path, cache)
     return result
 
 
-def analyse(entry: Found, config: Config, cache_dir: Path) -> Analysis:
+def analysis_for(entry: Found, fresh: dict[str, Analysis], cache: CheckCache) -> Analysis:
     if entry.error:
         return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, entry.error),))
-    return analyse_file(entry.path, entry.rel, entry.sha256, config, cache_dir)
+    analysis = fresh.get(entry.sha256) or cache.analyses[entry.sha256]
+    if analysis.record is not None and analysis.record.path != entry.rel:  # renamed or moved: same content
+        analysis = Analysis(dataclasses.replace(analysis.record, path=entry.rel), analysis.problems)
+    return analysis
+
+
+def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis]) -> None:
+    """Keep stamps and analyses of the files present now; forget the rest."""
+    cache.analyses.update(fresh)
+    present = {entry.sha256 for entry in found if entry.sha256}
+    cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
+    cache.stamps = {entry.rel: Stamp(entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256}
+    cache.written_ns = time.time_ns()
+
+
+def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckCache) -> None:
+    """Workbook and problem report; skipped when nothing they show changed since the last run."""
+    from pipeline.report import write_problem_report
+
+    config = workspace.config
+    workbook_path = workspace.year_dir / WORKBOOK_NAME
+    report_path = workspace.year_dir / REPORT_NAME
+    digest = hashlib.sha256(json.dumps(result.as_dict(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    if digest == cache.outputs and workbook_path.exists() and report_path.exists() and cache.last_workbook:
+        result.workbook, result.report_path = cache.last_workbook, report_path
+        return
+    workspace.year_dir.mkdir(parents=True, exist_ok=True)
+    result.workbook = update_workbook(workbook_path, accepted_proposals(result, config), config)
+    result.report_path = write_problem_report(report_path, result)
+    cache.outputs, cache.last_workbook = digest, dataclasses.replace(result.workbook, added=0)
 
 
 def file_report(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +33,19 @@ class Found:
     error: str | None = None  # the file vanished or could not be read: it will be rejected
 
 
-def discover(inputs: Path) -> list[Found]:
-    """All files under `inputs` in a stable order, each hashed, with skip reasons decided."""
+KnownHash = Callable[[str, int, int], "str | None"]
+
+
+def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
+    """All files under `inputs` in a stable order, each hashed, with skip reasons decided.
+
+    `known_hash(rel, size, mtime_ns)` may return a cached hash for an unchanged file, which is then
+    not read at all.
+    """
     found: list[Found] = []
     first_by_hash: dict[str, str] = {}
     for path in walk_files(inputs):
-        entry = examine(path, inputs)
+        entry = examine(path, inputs, known_hash)
         if entry.skip_reason is None and entry.error is None:
             first = first_by_hash.setdefault(entry.sha256, entry.rel)
             if first != entry.rel:
@@ -61,14 +69,14 @@ def relative_name(path: Path, inputs: Path) -> str:
     return unicodedata.normalize("NFC", path.relative_to(inputs).as_posix())
 
 
-def examine(path: Path, inputs: Path) -> Found:
+def examine(path: Path, inputs: Path, known_hash: KnownHash | None = None) -> Found:
     rel = relative_name(path, inputs)
     reason = skip_reason(path, rel)
     if reason:
         return Found(path, rel, 0, 0, "", reason)
     try:
         stat = path.stat()
-        digest = sha256_file(path)
+        digest = (known_hash and known_hash(rel, stat.st_size, stat.st_mtime_ns)) or sha256_file(path)
     except OSError as exc:
         return Found(path, rel, 0, 0, "", error=f"Không đọc được tệp ({exc.strerror or exc}).")
     return Found(path, rel, stat.st_size, stat.st_mtime_ns, digest)
