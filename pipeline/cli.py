@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.check import run_check
-from pipeline.cli_common import ExitCode, guard, json_option, print_json, workspace_option
+from pipeline.cli_common import ExitCode, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
 from pipeline.report import console_lines
 
@@ -39,7 +39,7 @@ def init_command(folder: Path) -> None:
 @guard
 def check_command(workspace: Workspace, as_json: bool) -> None:
     """Đọc, trích xuất và kiểm tra các tệp trong inputs/; lập sổ thẩm định."""
-    result = run_check(workspace)
+    result = run_check(workspace, progress=progress_for(as_json))
     if as_json:
         print_json(result.as_dict())
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, Callable
@@ -75,4 +76,29 @@ def guard(func: Callable) -> Callable:
     return wrapper
 
 
-__all__ = ["ExitCode", "Workspace", "workspace_option", "json_option", "print_json", "fail", "guard"]
+
+
+class ProgressPrinter:
+    """Files done of total, rate and time left, redrawn on one stderr line (terminals only)."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+        self.last_draw = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        start = self.started.setdefault(stage, now)
+        if done < total and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        rate = done / (now - start) if now > start else 0.0
+        left = f", còn khoảng {(total - done) / rate:.0f} giây" if rate and done < total else ""
+        line = f"\r{stage}: {done}/{total} ({rate:.0f} tệp/giây{left})"
+        click.echo(line.ljust(72), err=True, nl=done >= total)
+
+
+def progress_for(as_json: bool) -> ProgressPrinter | None:
+    """A progress printer when stderr is a terminal and the output is not JSON, else None."""
+    if as_json or not sys.stderr.isatty():
+        return None
+    return ProgressPrinter()

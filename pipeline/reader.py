@@ -19,8 +19,8 @@ from lxml import etree
 
 from pipeline import legacy
 from pipeline.model import WARNING, Block, DocText, Problem, ReadError
-from pipeline.safezip import load_docx
-from pipeline.sniff import CONVERTIBLE_KINDS, WORD_KINDS, describe_kind, sniff
+from pipeline.safezip import check_file_size, load_docx
+from pipeline.sniff import CONVERTIBLE_KINDS, describe_kind, kind_error, sniff
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -277,21 +277,16 @@ def walk_document(document: etree._Element, styles_root: etree._Element | None) 
     return DocText(tuple(walker.blocks), tuple(notes))
 
 
-REJECTED_KINDS = {
-    "ole-encrypted": ("FILE_ENCRYPTED", "Tệp được bảo vệ bằng mật khẩu nên không đọc được. Đề nghị đơn vị gửi lại "
-                      "bản không đặt mật khẩu."),
-    "pdf": ("NOT_WORD", "Tệp thực chất là PDF (dù phần mở rộng là Word). Đề nghị đơn vị gửi bản Word (.docx)."),
-    "image": ("NOT_WORD", "Tệp thực chất là ảnh (dù phần mở rộng là Word). Đề nghị đơn vị gửi bản Word (.docx)."),
-    "empty": ("FILE_EMPTY", "Tệp rỗng (0 byte): có thể sao chép bị lỗi. Đề nghị đơn vị gửi lại."),
-}
-
-
 def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
     """Read a submitted file, judged by its bytes, into blocks; raises ReadError when it cannot.
 
     .doc/.odt/.rtf go through LibreOffice into `cache_dir` (never next to the input).
     """
+    check_file_size(path)
     kind = sniff(path)
+    error = kind_error(kind)
+    if error is not None:
+        raise error
     notes: tuple[Problem, ...] = ()
     if kind == "docm":
         notes = (Problem("MACRO_ENABLED", WARNING, "Tệp Word có macro (.docm): chỉ đọc chữ, không chạy macro. "
@@ -300,10 +295,6 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
         path = convert_to_docx(path, kind, cache_dir)
         notes = (Problem("CONVERTED", WARNING, f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng "
                          "LibreOffice để đọc."),)
-    elif kind not in WORD_KINDS:
-        code, message = REJECTED_KINDS.get(kind, ("NOT_WORD", f"Không phải văn bản Word: {describe_kind(kind)}. "
-                                                  "Đề nghị đơn vị gửi bản Word (.docx)."))
-        raise ReadError(code, message)
     package = load_docx(path)
     styles = package.xml.get(package.parts.styles) if package.parts.styles else None
     text = walk_document(package.main, styles)

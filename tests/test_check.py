@@ -56,7 +56,7 @@ def test_states_and_totals_invariant(workspace):
     assert files["~$BÁO CÁO Sổ vàng.docx"].status == "skipped"
     assert files[".hidden.docx"].status == "skipped"
     assert files["ảnh.jpg"].status == "skipped"
-    assert files["giả mạo.docx"].status == "rejected" and codes(files["giả mạo.docx"]) == ["NOT_WORD"]
+    assert files["giả mạo.docx"].status == "rejected" and codes(files["giả mạo.docx"]) == ["FILE_PDF"]
     assert files["bản sao.docx"].status == "skipped"
     assert "Văn phòng Thành ủy/BÁO CÁO Sổ vàng.docx" in files["bản sao.docx"].reason
     totals = result.totals

@@ -185,3 +185,10 @@ def test_tcvn3_capitals_font_and_soft_hyphen_u(tmp_path):
     doc = read_document(path)
     assert doc.blocks[0].text == 'BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH "DÂN VẬN KHÉO" NĂM 2020'
     assert extract_fields(doc, CONFIG)["model_name"].value == "Tiểu thương nói không với thực phẩm bẩn"
+
+
+def test_macro_enabled_file_is_read_with_a_warning(tmp_path):
+    from tests import hostile
+
+    doc = read_document(hostile.docm(tmp_path))
+    assert "MACRO_ENABLED" in [note.code for note in doc.notes]

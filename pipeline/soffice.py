@@ -1,0 +1,212 @@
+"""LibreOffice headless: legacy .doc/.odt/.rtf → .docx for reading, and .docx → .pdf for archiving.
+
+soffice exits 0 even when it could not load or write a file, so every result is checked by its
+bytes before it is handed back. Each call works on a private copy of the input in a private temp
+folder with a fresh user profile, so the input is never touched and concurrent runs do not clash.
+Cost: about 1.5-2 s per call on a desktop, most of it LibreOffice start-up and profile creation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pipeline.model import DvkError, ReadError
+from pipeline.sniff import describe_kind, sniff
+
+# Export filters by target; "docx" names its filter so HTML input (Writer/Web) also exports.
+FILTERS = {
+    "docx": "docx:MS Word 2007 XML",
+    "pdf": "pdf",
+    "doc": "doc:MS Word 97",
+    "odt": "odt",
+    "rtf": "rtf",
+}
+# The kind the output must sniff as (soffice's exit code proves nothing).
+EXPECTED_KIND = {"docx": "docx", "pdf": "pdf", "doc": "ole-doc", "odt": "odt", "rtf": "rtf"}
+# LibreOffice's import detection is helped by an extension that matches the content.
+KIND_SUFFIX = {
+    "docx": ".docx",
+    "dotx": ".dotx",
+    "docm": ".docm",
+    "ole-doc": ".doc",
+    "odt": ".odt",
+    "rtf": ".rtf",
+    "html": ".html",
+    "word-xml": ".xml",
+    "text": ".txt",
+    "pdf": ".pdf",
+}
+INSTALL_HINT = (
+    "Cài LibreOffice: sudo apt-get install libreoffice-writer (Debian/Ubuntu), hoặc đặt biến môi trường "
+    "DVK_SOFFICE chỉ tới tệp chạy soffice."
+)
+ADVICE = "Đề nghị đơn vị mở tệp bằng Word, lưu lại thành .docx rồi gửi lại."
+
+
+class SofficeError(DvkError):
+    """LibreOffice failed on one file. `code` is stable; `detail` holds soffice's own output for logs."""
+
+    def __init__(self, code: str, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+class SofficeMissing(SofficeError):
+    """LibreOffice is not installed (or DVK_SOFFICE points nowhere)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "SOFFICE_MISSING",
+            f"Không tìm thấy LibreOffice (lệnh soffice), cần để chuyển tệp .doc/.odt/.rtf sang .docx và "
+            f"xuất PDF. {INSTALL_HINT}",
+        )
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable: $DVK_SOFFICE if set, else soffice or libreoffice on PATH."""
+    configured = os.environ.get("DVK_SOFFICE", "").strip()
+    if configured:
+        return configured if os.path.isfile(configured) and os.access(configured, os.X_OK) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(src: Path, target_ext: str, out_dir: Path, timeout: float = 120) -> Path:
+    """Convert `src` to `target_ext` ("docx", "pdf", "doc", "odt", "rtf"); return out_dir/<stem>.<ext>.
+
+    The result is checked (exists, non-empty, right magic) and moved into out_dir atomically.
+    Raises SofficeMissing, or SofficeError with code SOFFICE_TIMEOUT, SOFFICE_FAILED or SOFFICE_BAD_OUTPUT.
+    """
+    src, out_dir = Path(src), Path(out_dir)
+    target_ext = target_ext.lower().lstrip(".")
+    if target_ext not in FILTERS:
+        raise ValueError(f"unsupported target {target_ext!r}; expected one of {sorted(FILTERS)}")
+    target = out_dir / f"{src.stem}.{target_ext}"
+    if target.resolve() == src.resolve():
+        raise ValueError(f"converting {src} would overwrite it; choose another out_dir")
+    exe = soffice_path()
+    if exe is None:
+        raise SofficeMissing()
+    with tempfile.TemporaryDirectory(prefix="dvk-soffice-") as work:
+        work_dir = Path(work)
+        private = _private_copy(src, work_dir)
+        result = _run(exe, private, target_ext, work_dir, timeout, src.name)
+        _check_output(result, target_ext, src.name)
+        return _move_into(result, target)
+
+
+def _private_copy(src: Path, work_dir: Path) -> Path:
+    """Copy the input under a plain ASCII name whose extension matches its bytes."""
+    suffix = KIND_SUFFIX.get(_kind(src)) or _safe_suffix(src)
+    (work_dir / "in").mkdir()
+    private = work_dir / "in" / f"input{suffix}"
+    shutil.copyfile(src, private)
+    return private
+
+
+def _safe_suffix(src: Path) -> str:
+    suffix = src.suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
+
+
+def _command(exe: str, private: Path, target_ext: str, work_dir: Path) -> list[str]:
+    profile = (work_dir / "profile").as_uri()  # fresh per call: concurrent soffice runs share nothing
+    return [
+        exe,
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile}",
+        "--convert-to",
+        FILTERS[target_ext],
+        "--outdir",
+        str(work_dir / "out"),
+        str(private),
+    ]
+
+
+def _kind(path: Path) -> str:
+    try:
+        return sniff(path)
+    except ReadError:  # a broken zip: LibreOffice may still repair it, or fail and be reported
+        return "unknown"
+
+
+def _run(exe: str, private: Path, target_ext: str, work_dir: Path, timeout: float, name: str) -> Path:
+    """Run soffice in its own process group, killed as a whole on timeout; return the expected output."""
+    # HOME stays: fonts the secretariat installed for their user must reach the PDF.
+    env = dict(os.environ, TMPDIR=str(work_dir))
+    proc = subprocess.Popen(
+        _command(exe, private, target_ext, work_dir),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,  # soffice forks soffice.bin: only the group can be killed reliably
+    )
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise SofficeError(
+            "SOFFICE_TIMEOUT",
+            f"LibreOffice không chuyển xong tệp {name} trong {timeout:g} giây nên đã bị dừng. "
+            f"Tệp có thể bị hỏng hoặc quá phức tạp. {ADVICE}",
+        ) from None
+    finally:
+        _kill_group(proc)  # also reaps helpers left behind after a normal exit
+    detail = output.decode("utf-8", "replace")[-2000:]
+    result = work_dir / "out" / f"{private.stem}.{target_ext}"
+    if proc.returncode != 0 or not result.is_file():
+        raise SofficeError(
+            "SOFFICE_FAILED",
+            f"LibreOffice không chuyển được tệp {name} sang .{target_ext} (mã thoát {proc.returncode}). "
+            f"Tệp có thể bị hỏng hoặc được đặt mật khẩu. {ADVICE}",
+            detail,
+        )
+    return result
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc.poll() is None:
+        proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream:
+            stream.close()
+
+
+def _check_output(result: Path, target_ext: str, source_name: str) -> None:
+    kind = _kind(result) if result.stat().st_size else "empty"
+    if kind != EXPECTED_KIND[target_ext]:
+        raise SofficeError(
+            "SOFFICE_BAD_OUTPUT",
+            f"LibreOffice báo đã chuyển tệp {source_name} sang .{target_ext} nhưng kết quả không dùng được "
+            f"({describe_kind(kind)}). {ADVICE}",
+        )
+
+
+def _move_into(result: Path, target: Path) -> Path:
+    """Copy next to the target, then rename: readers never see a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, staging = tempfile.mkstemp(prefix=".dvk-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(result, staging)
+        os.replace(staging, target)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+    return target
