@@ -119,6 +119,9 @@ def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: P
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
     except (OSError, MemoryError, RecursionError) as exc:
         return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, f"Không đọc được tệp: {exc}."),))
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
+        return Analysis(None, (Problem("READ_FAILED", ERROR, f"Lỗi không lường trước khi đọc tệp ({type(exc).__name__}: "
+                                       f"{exc}). Tệp có thể bị hỏng; xin báo lại cho nhóm phát triển kèm tệp này."),))
     if kind is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
     return Analysis(Record(kind, rel, sha256, fields), doc.notes)
