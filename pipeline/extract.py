@@ -28,7 +28,7 @@ LABELS: dict[str, tuple[str, ...]] = {
                     "ho ten ca nhan thuc hien"),
     "person_position": ("chuc vu", "chuc danh", "chuc vu chuc danh"),
     "level": ("cap", "cap cong nhan", "cap de nghi cong nhan", "cap mo hinh", "de nghi cong nhan cap",
-              "cap dang ky"),
+              "cap dang ky", "dang ky cap", "de nghi cap", "cap de nghi"),
     "model_type": ("loai mo hinh", "hinh thuc", "tap the ca nhan", "mo hinh tap the ca nhan", "loai hinh"),
     "field": ("linh vuc", "linh vuc thuc hien", "linh vuc mo hinh"),
     "year": ("nam", "nam thuc hien", "nam dang ky"),
@@ -40,7 +40,7 @@ LABELS: dict[str, tuple[str, ...]] = {
                 "noi dung bien phap thuc hien", "noi dung giai phap", "cach lam", "noi dung cach lam",
                 "noi dung phuong thuc thuc hien", "noi dung thuc hien", "muc dich noi dung"),
     "forces": ("luc luong", "luc luong tham gia", "luc luong thuc hien"),
-    "resources": ("nguon luc", "kinh phi", "nguon luc thuc hien", "nguon luc kinh phi"),
+    "resources": ("nguon luc", "kinh phi", "nguon luc thuc hien", "nguon luc kinh phi", "nguon luc huy dong"),
     "results": ("ket qua dat duoc", "ket qua", "san pham ket qua dau ra", "ket qua thuc hien",
                 "hieu qua", "ket qua hieu qua", "san pham dau ra", "ket qua dat duoc san pham dau ra"),
     "replicability": ("kha nang duy tri nhan rong", "kha nang nhan rong", "tinh lan toa", "kha nang duy tri",
@@ -62,7 +62,7 @@ LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "pl
 MAX_QUALIFIER_WORDS = 3
 NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s*|^\s*[-+*•–—]\s*", re.IGNORECASE)
 ROMAN_HEADING = re.compile(r"^\s*[IVXL]+\s*[.)]\s+\S")
-CLOSING_MARKERS = ("noi nhan", "t m ", "tm ", "k t ", "kt ", "bi thu", "pho bi thu", "thu truong", "xac nhan",
+CLOSING_MARKERS = ("noi nhan", "ghi chu", "luu y", "t m ", "tm ", "k t ", "kt ", "bi thu", "pho bi thu", "thu truong", "xac nhan",
                    "nguoi lap", "ky ten", "ky ghi ro ho ten")
 LABEL_SEPARATORS = re.compile(r"\s*[:：]\s*")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -202,17 +202,22 @@ def clean_value(text: str) -> str:
     return re.sub(r"^[.…_]+$", "", text).strip()
 
 
+SIGNATURE_TAIL = 15  # the signature block sits in the last lines of a document
+
+
 def signer_from_closing(lines: list[Line]) -> FieldValue | None:
-    """The signer's name: the last name-like line after a T/M … / BÍ THƯ signature heading."""
-    after_heading = False
+    """The signer's name: the last name-like line after a signing title (T/M …, BÍ THƯ, CHÁNH VĂN PHÒNG,
+    "(Ký, ghi rõ họ tên)") near the end of the document."""
+    after_title = False
     candidate = None
-    for line in lines:
+    for line in lines[-SIGNATURE_TAIL:]:
         folded = fold(line.text)
-        if folded.startswith(("t m ", "tm ", "k t ", "kt ", "bi thu", "pho bi thu", "truong phong", "giam doc",
-                              "chu tich", "thu truong", "nguoi bao cao", "nguoi dang ky")):
-            after_heading = True
+        letters = [char for char in line.text if char.isalpha()]
+        if folded.startswith(("t m ", "tm ", "k t ", "kt ", "ky ", "nguoi ")) or (
+                len(letters) >= 4 and all(char.isupper() for char in letters)):
+            after_title = True
             continue
-        if after_heading and looks_like_person(line.text):
+        if after_title and looks_like_person(line.text):
             candidate = FieldValue(house_style(line.text.strip()), line.where)
     return candidate
 
