@@ -5,6 +5,7 @@ Results go to stdout, messages to stderr; exit codes are `cli_common.ExitCode`.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -13,7 +14,11 @@ from pipeline import __version__
 from pipeline.check import run_check
 from pipeline.cli_common import ExitCode, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
+from pipeline.campaign import BuildResult, build_campaign, campaign_stats
+from pipeline.cli_archive import archive_command, register_command
+from pipeline.model import ERROR
 from pipeline.report import console_lines
+from pipeline.template_lint import lint_templates
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +49,94 @@ def check_command(workspace: Workspace, as_json: bool) -> None:
         print_json(result.as_dict())
     else:
         click.echo("\n".join(console_lines(result)))
+
+
+@main.command("build")
+@workspace_option
+@click.option("--number", type=click.IntRange(min=1), help="Số quyết định (khi đã có số); để trống: bản dự thảo.")
+@click.option("--date", "issued", type=click.DateTime(["%d/%m/%Y", "%Y-%m-%d"]),
+              help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo.")
+@click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
+@json_option
+@guard
+def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, as_json: bool) -> None:
+    """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
+    emit_build(build_campaign(workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)),
+               as_json)
+
+
+@main.command("run")
+@workspace_option
+@click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
+@json_option
+@guard
+def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
+    """Chạy cả quy trình: kiểm tra (check) rồi lập văn bản (build)."""
+    result = run_check(workspace, progress=progress_for(as_json))
+    if not as_json:
+        click.echo("\n".join(console_lines(result)))
+        click.echo("")
+    emit_build(build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
+
+
+def emit_build(result: BuildResult, as_json: bool) -> None:
+    if as_json:
+        print_json(result.as_dict())
+        return
+    for note in result.notes:
+        click.echo(f"Lưu ý: {note}", err=True)
+    for document in result.documents:
+        level = f" — {document.level}" if document.level else ""
+        click.echo(f"{KIND_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
+    for pdf in result.pdfs:
+        click.echo(f"PDF: {pdf}")
+
+
+KIND_VI = {"decision": "Quyết định", "list": "Danh sách", "certificates": "Giấy chứng nhận", "report": "Báo cáo"}
+
+
+@main.command("stats")
+@workspace_option
+@json_option
+@guard
+def stats_command(workspace: Workspace, as_json: bool) -> None:
+    """Số liệu: đăng ký, được công nhận, theo cấp, loại và xếp loại."""
+    stats = campaign_stats(workspace)
+    if as_json:
+        print_json(stats)
+        return
+    click.echo(f"Năm {stats['year']}: {stats['registered']} mô hình đăng ký, {stats['recognized']} được công nhận.")
+    for level in stats["levels"]:
+        ratings = ", ".join(f"{label} {count}" for label, count in level["ratings"].items())
+        click.echo(f"- {level['level']}: {level['recognized']} ({level.get('collective', 0)} tập thể, "
+                   f"{level.get('individual', 0)} cá nhân; {ratings})")
+
+
+@main.group("templates")
+def templates_group() -> None:
+    """Mẫu văn bản (.docx) trong templates_docx/."""
+
+
+@templates_group.command("check")
+@workspace_option
+@json_option
+@guard
+def templates_check_command(workspace: Workspace, as_json: bool) -> None:
+    """Kiểm tra các mẫu sau khi sửa bằng Word: thẻ bị tách, biến lạ, khối chưa đóng."""
+    found = lint_templates(workspace.templates)
+    if as_json:
+        print_json({name: [problem.as_dict() for problem in problems] for name, problems in found.items()})
+    else:
+        for name, problems in found.items():
+            click.echo(f"{name}: {'đạt' if not problems else f'{len(problems)} vấn đề'}")
+            for problem in problems:
+                click.echo(f"    {problem.severity} [{problem.code}] {problem.message}")
+    if any(problem.severity == ERROR for problems in found.values() for problem in problems):
+        sys.exit(int(ExitCode.FAILED))
+
+
+main.add_command(archive_command)
+main.add_command(register_command)
 
 
 def run() -> None:

@@ -71,7 +71,8 @@ def guard(func: Callable) -> Callable:
         except ConfigError as exc:
             fail(str(exc), ExitCode.USAGE)
         except DvkError as exc:
-            fail(str(exc), getattr(exc, "exit_code", ExitCode.FAILED))
+            missing_tool = getattr(exc, "code", "") == "SOFFICE_MISSING"
+            fail(str(exc), ExitCode.MISSING_TOOL if missing_tool else ExitCode.FAILED)
 
     return wrapper
 

@@ -1,0 +1,149 @@
+"""pipeline.render: sandboxed, autoescaped, strict rendering; atomic writes; page set-up; reading back."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from pipeline import render
+from pipeline.model import DvkError
+
+
+def make_template(path: Path, paragraphs: list[str], rows: list[list[str]] | None = None) -> Path:
+    """A .docx whose paragraphs (and optional table rows) hold the given texts, one run each."""
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if rows:
+        table = doc.add_table(rows=0, cols=len(rows[0]))
+        for cells in rows:
+            row = table.add_row()
+            for cell, text in zip(row.cells, cells, strict=True):
+                cell.text = text
+    doc.save(path)
+    return path
+
+
+def body_texts(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def test_special_characters_print_as_typed_and_xml_stays_valid(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["Tên: {{ name }}"])
+    name = "Phòng LĐ-TB & XH <2020> \"Dân vận khéo\" 'tốt'"
+    out = render.render_document(template, {"name": name}, tmp_path / "out" / "o.docx")
+    assert body_texts(out) == [f"Tên: {name}"]
+    with zipfile.ZipFile(out) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert "&amp; XH &lt;2020&gt;" in xml
+
+
+def test_markup_in_a_value_is_not_interpreted(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ name }}"])
+    name = "</w:t></w:r><w:r><w:t>chèn"
+    out = render.render_document(template, {"name": name}, tmp_path / "o.docx")
+    assert body_texts(out) == [name]
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ name.__class__.__init__.__globals__ }}",
+        "{{ cycler.__init__.__globals__.os }}",
+    ],
+)
+def test_sandbox_blocks_python_internals(tmp_path, tag):
+    template = make_template(tmp_path / "t.docx", [tag])
+    out = tmp_path / "o.docx"
+    with pytest.raises(DvkError) as error:
+        render.render_document(template, {"name": "x"}, out)
+    assert "không an toàn" in str(error.value)
+    assert not out.exists()
+
+
+def test_missing_variable_is_an_error_naming_it(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ ten_mo_hinh }}"])
+    with pytest.raises(DvkError, match=r"biến \{\{ ten_mo_hinh \}\}"):
+        render.render_document(template, {"name": "x"}, tmp_path / "o.docx")
+
+
+def test_missing_attribute_is_an_error_naming_it(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ m.nme }}"])
+    with pytest.raises(DvkError, match=r"\{\{ nme \}\}"):
+        render.render_document(template, {"m": {"name": "x"}}, tmp_path / "o.docx")
+
+
+def test_failed_render_keeps_the_previous_output_and_leaves_no_temp_file(tmp_path):
+    good = make_template(tmp_path / "good.docx", ["{{ name }}"])
+    bad = make_template(tmp_path / "bad.docx", ["{{ missing }}"])
+    out_dir = tmp_path / "out"
+    out = render.render_document(good, {"name": "bản cũ"}, out_dir / "o.docx")
+    with pytest.raises(DvkError):
+        render.render_document(bad, {"name": "bản mới"}, out)
+    assert body_texts(out) == ["bản cũ"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["o.docx"]
+
+
+def test_missing_template_is_reported(tmp_path):
+    with pytest.raises(DvkError, match="Không tìm thấy mẫu"):
+        render.render_document(tmp_path / "nope.docx", {}, tmp_path / "o.docx")
+
+
+def test_page_setup_from_config_wins_over_the_template(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ name }}"])
+    page = {"top": 25, "bottom": 25, "left": 35, "right": 15, "font": "Times New Roman", "body_size": 13}
+    out = render.render_document(template, {"name": "x", "page": page}, tmp_path / "o.docx")
+    doc = Document(str(out))
+    section = doc.sections[0]
+    margins = [section.top_margin, section.bottom_margin, section.left_margin, section.right_margin]
+    assert [round(margin.mm, 1) for margin in margins] == [25, 25, 35, 15]
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    assert doc.styles["Normal"].font.size.pt == 13
+
+
+def test_table_rows_repeat_with_tr_tags(tmp_path):
+    rows = [
+        ["STT", "Tên"],
+        ["{%tr for r in rows %}", ""],
+        ["{{ r.stt }}", "{{ r.name }}"],
+        ["{%tr endfor %}", ""],
+    ]
+    template = make_template(tmp_path / "t.docx", [], rows)
+    context = {"rows": [{"stt": 1, "name": "A & B"}, {"stt": 2, "name": "<C>"}]}
+    out = render.render_document(template, context, tmp_path / "o.docx")
+    assert render.read_back(out).tables == ((("STT", "Tên"), ("1", "A & B"), ("2", "<C>")),)
+
+
+def test_read_back_counts_a_merged_cell_once(tmp_path):
+    doc = Document()
+    table = doc.add_table(rows=2, cols=3)
+    merged = table.rows[0].cells[0].merge(table.rows[0].cells[2])
+    merged.text = "I. MÔ HÌNH TẬP THỂ"
+    for cell, text in zip(table.rows[1].cells, ["1", "Tên", "Tốt"], strict=True):
+        cell.text = text
+    doc.add_paragraph("Điều 1.")
+    doc.save(tmp_path / "m.docx")
+    text = render.read_back(tmp_path / "m.docx")
+    assert text.tables == ((("I. MÔ HÌNH TẬP THỂ",), ("1", "Tên", "Tốt")),)
+    assert text.paragraphs == ("Điều 1.",)
+
+
+def test_scan_template_lists_variables_without_loop_names(tmp_path):
+    template = make_template(
+        tmp_path / "t.docx", ["{{ subject }}", "{%p for line in recipients %}", "{{ line }}", "{%p endfor %}"]
+    )
+    scan = render.scan_template(template)
+    assert scan.error == ""
+    assert scan.variables == {"subject", "recipients"}
+
+
+def test_scan_template_reports_a_syntax_error_with_its_text(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["Đầu", "Tên {{ name | }} cuối"])
+    scan = render.scan_template(template)
+    assert scan.error
+    assert scan.error_part == "word/document.xml"
+    assert "Tên {{ name | }} cuối" in scan.error_text
