@@ -1,0 +1,550 @@
+"""Archiving signed decisions: signature reports, bags, numbering, replacement, verify, crash and concurrency.
+
+The signed PDFs are real: a decision converted with LibreOffice (or built with pypdf when soffice is
+missing) and signed with pyHanko by a throwaway EC CA made once per session (tests/pdfsign.py).
+
+Crash hook: pipeline.archive.SLOW_COPY_ENV (DVK_TEST_SLOW_COPY=<seconds>) makes `dvk archive` pause
+halfway through copying the original into its staging bag, so a test can kill it mid-copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import types
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import bagit
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from pipeline import build, render
+from pipeline.archive import (
+    EVENTS_NAME,
+    REGISTER_COLUMNS,
+    SLOW_COPY_ENV,
+    archive_files,
+    archive_root,
+    date_on_page,
+    inspect_pdf,
+    number_on_page,
+    outgoing_register,
+    parse_pdf_date,
+    read_events,
+    verify_archive,
+    write_register_xlsx,
+)
+from pipeline.cli_archive import archive_command, register_command
+from pipeline.config import Workspace, init_workspace, load_workspace
+from pipeline.model import DvkError, Model
+from pipeline.register import open_register, record_drafts
+from tests.pdfsign import (
+    append_incremental_update,
+    byte_range,
+    change_byte_in_signed_range,
+    convert_with_soffice,
+    issue_signer,
+    make_ca,
+    scan_pdf,
+    sign_pdf,
+    text_pdf,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+SIGNER = "Nguyễn Văn A"
+CLI = (
+    "import sys; from pipeline.cli_archive import archive_command; "
+    "archive_command.main(sys.argv[1:], 'dvk archive')"
+)
+CITY_LEVEL, COMMUNE_LEVEL = "Cấp thành phố", "Cấp xã, phường"
+COMMUNE_SUBJECT = "Quyết định về việc công nhận mô hình “Dân vận khéo” cấp xã, phường năm 2020"
+
+
+def model(i: int, level: str, unit: str = "Chi bộ Tòa án") -> Model:
+    return Model(f"m{i:03d}", f"Mô hình số {i}", unit, level, "Tập thể", "Kinh tế", "Tốt")
+
+
+MODELS = [model(1, CITY_LEVEL), model(2, CITY_LEVEL), model(3, COMMUNE_LEVEL, "Phường Lái Hiếu")]
+
+
+@pytest.fixture(scope="session")
+def pki():
+    trusted = make_ca("CA thử nghiệm dvk")
+    other = make_ca("CA không tin cậy")
+    return types.SimpleNamespace(
+        trusted=trusted, signer=issue_signer(trusted, SIGNER), stranger=issue_signer(other, "Người Lạ")
+    )
+
+
+@pytest.fixture(scope="session")
+def campaign(tmp_path_factory):
+    """Drafts made once with pipeline.build, and PDFs of the city decision: "draft" (number and day left
+    blank) and "numbered" (built with number 123 on 23/12/2020), converted with LibreOffice; without
+    soffice, pypdf text PDFs carrying the same code (ASCII only, so there is no "numbered")."""
+    folder = tmp_path_factory.mktemp("campaign")
+    workspace = load_workspace(init_workspace(folder / "ws"))
+    documents = build.build_documents(workspace, MODELS, 187)
+    kinds = {(d.kind, d.level): d for d in documents}
+    city, commune = kinds[("decision", CITY_LEVEL)], kinds[("decision", COMMUNE_LEVEL)]
+    pdfs = {"commune": text_pdf(["QUYET DINH cap xa, phuong", commune.code])}
+    if shutil.which("soffice"):
+        other = load_workspace(init_workspace(folder / "numbered"))
+        numbered = build.build_documents(other, MODELS, 187, number=123, issued=date(2020, 12, 23))[0]
+        draft_docx = shutil.copyfile(city.path, folder / "du-thao.docx")
+        numbered_docx = shutil.copyfile(numbered.path, folder / "so-123.docx")
+        made = convert_with_soffice([draft_docx, numbered_docx], folder)
+        pdfs["draft"], pdfs["numbered"] = (pdf.read_bytes() for pdf in made)
+    else:
+        pdfs["draft"] = text_pdf(["QUYET DINH cap thanh pho", city.code])
+    return types.SimpleNamespace(
+        root=workspace.root,
+        documents=documents,
+        pdfs=pdfs,
+        city=city.code,
+        city_list=kinds[("list", CITY_LEVEL)].code,
+        commune=commune.code,
+        city_path=city.path.relative_to(workspace.root),
+        list_path=kinds[("list", CITY_LEVEL)].path.relative_to(workspace.root),
+    )
+
+
+@pytest.fixture(scope="session")
+def signed(campaign, pki) -> dict[str, bytes]:
+    return {name: sign_pdf(data, pki.signer) for name, data in campaign.pdfs.items()}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, pki, campaign) -> Workspace:
+    """A fresh copy of the built campaign, its drafts recorded, the test CA in trust-roots/."""
+    root = Path(shutil.copytree(campaign.root, tmp_path / "ws"))
+    (root / "trust-roots" / "ca-thu-nghiem.pem").write_bytes(pki.trusted.pem())
+    ws = load_workspace(root)
+    moved = [replace(d, path=root / d.path.relative_to(campaign.root)) for d in campaign.documents]
+    record_drafts(ws, moved)
+    return ws
+
+
+def put(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def issued_rows(workspace: Workspace) -> list[tuple]:
+    conn = open_register(workspace)
+    rows = conn.execute("SELECT number, symbol, code, signature FROM issued ORDER BY number").fetchall()
+    conn.close()
+    return [tuple(row) for row in rows]
+
+
+# ---------------------------------------------------------------------------- signature reports
+
+
+def test_valid_signature_is_trusted_with_the_right_signer(workspace, signed, campaign, tmp_path) -> None:
+    pdf = put(tmp_path, "QĐ công nhận.pdf", signed["draft"])
+    facts = inspect_pdf(workspace, signed["draft"], pdf.name)
+    [entry] = archive_files(workspace, [pdf])
+    assert (entry.signature, entry.signer, entry.code) == ("trusted", SIGNER, campaign.city)
+    assert (entry.number, entry.symbol, entry.printed) == (1, "QĐ/TU", "01-QĐ/TU")
+    # The draft leaves number and day blank: the number is the next free one, the date the signing day.
+    assert entry.date == facts.signatures[0].signed_at.date()
+    assert any("thu hồi" in note for note in entry.notes), "revocation must be reported as not checked"
+    bag = workspace.root / entry.path
+    assert entry.path == f"outputs/archive/{entry.date.year}/01-qd-tu"
+    assert (bag / "data" / "01-qd-tu.pdf").read_bytes() == signed["draft"], "signed bytes must not change"
+    assert bagit.Bag(str(bag)).validate()
+    assert bagit.Bag(str(bag)).info["DVK-Signer"] == SIGNER
+    events = [record["event"] for record in read_events(bag)]
+    assert events == ["received", "hashed", "signature checked", "bagged", "fixity checked", "registered"]
+    assert all(record["tool"].startswith("dvk ") and record["time"] for record in read_events(bag))
+
+
+def test_one_byte_changed_inside_the_signed_range_is_tampered(workspace, signed, tmp_path) -> None:
+    data = change_byte_in_signed_range(signed["draft"])
+    [entry] = archive_files(workspace, [put(tmp_path, "sua.pdf", data)])
+    assert entry.signature == "tampered"
+    assert (workspace.root / entry.path / "data" / "01-qd-tu.pdf").read_bytes() == data
+
+
+def test_a_signer_outside_the_trust_roots_is_untrusted(workspace, campaign, pki, tmp_path) -> None:
+    data = sign_pdf(campaign.pdfs["draft"], pki.stranger)
+    [entry] = archive_files(workspace, [put(tmp_path, "la.pdf", data)])
+    assert (entry.signature, entry.signer) == ("untrusted", "Người Lạ")
+    assert any("trust-roots/" in note for note in entry.notes)
+
+
+def test_an_update_appended_after_signing_is_reported(workspace, signed, tmp_path) -> None:
+    data = append_incremental_update(signed["draft"])
+    assert data.startswith(signed["draft"]), "an incremental update keeps the signed bytes"
+    [entry] = archive_files(workspace, [put(tmp_path, "them.pdf", data)])
+    assert entry.signature == "modified-after-signing"
+
+
+def test_without_trust_roots_a_valid_signature_is_untrusted(workspace, signed, tmp_path) -> None:
+    shutil.rmtree(workspace.root / "trust-roots")
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert entry.signature == "untrusted"
+    assert any("chưa có chứng thư gốc" in note for note in entry.notes)
+
+
+def test_a_der_trust_root_works_too(workspace, signed, pki, tmp_path) -> None:
+    (workspace.root / "trust-roots" / "ca-thu-nghiem.pem").unlink()
+    (workspace.root / "trust-roots" / "ca.cer").write_bytes(pki.trusted.der())
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert entry.signature == "trusted"
+
+
+def test_a_scan_needs_number_and_date_then_is_accepted(workspace, campaign, tmp_path) -> None:
+    scan = put(tmp_path, "ban-quet.pdf", scan_pdf())
+    with pytest.raises(DvkError) as caught:
+        archive_files(workspace, [scan])
+    assert "bản quét" in str(caught.value) and "--number SỐ --date NGÀY" in str(caught.value)
+    # Two decision drafts have no number yet, so the scan must name its draft.
+    with pytest.raises(DvkError, match="nhiều dự thảo chưa cấp số"):
+        archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23))
+    [entry] = archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23), code=campaign.commune)
+    assert (entry.signature, entry.number, entry.date) == ("scan", 12, date(2020, 12, 23))
+    assert entry.code == campaign.commune
+    assert entry.path == "outputs/archive/2020/12-qd-tu"
+    assert entry.signer == workspace.config.signer["name"]
+
+
+def test_a_text_pdf_without_signature_is_unsigned(workspace, campaign, tmp_path) -> None:
+    [entry] = archive_files(
+        workspace, [put(tmp_path, "xa.pdf", campaign.pdfs["commune"])], issued=date(2020, 12, 24)
+    )
+    assert (entry.signature, entry.code, entry.signer) == (
+        "unsigned",
+        campaign.commune,
+        workspace.config.signer["name"],
+    )
+
+
+def test_a_list_code_files_under_its_decision(workspace, campaign, pki, tmp_path) -> None:
+    data = sign_pdf(text_pdf(["DANH SACH", campaign.city_list]), pki.signer)
+    [entry] = archive_files(workspace, [put(tmp_path, "ds.pdf", data)])
+    assert entry.code == campaign.city
+
+
+def test_an_unknown_code_is_refused(workspace, tmp_path) -> None:
+    with pytest.raises(DvkError, match="không có dự thảo nào với mã"):
+        archive_files(workspace, [put(tmp_path, "x.pdf", text_pdf(["DVK-2019-QD-ABCDEF01"]))])
+
+
+def test_a_file_that_is_not_a_pdf_is_refused(workspace, tmp_path) -> None:
+    with pytest.raises(DvkError, match="không phải tệp PDF"):
+        archive_files(workspace, [put(tmp_path, "qd.pdf", b"PK\x03\x04 a docx")])
+
+
+@pytest.mark.soffice
+def test_the_numbered_libreoffice_copy_gives_number_and_date(workspace, signed, tmp_path) -> None:
+    if "numbered" not in signed:
+        pytest.skip("LibreOffice (soffice) is not installed: no Vietnamese text PDF to read")
+    [entry] = archive_files(workspace, [put(tmp_path, "qd-123.pdf", signed["numbered"])])
+    assert (entry.number, entry.date, entry.signature) == (123, date(2020, 12, 23), "trusted")
+    with pytest.raises(DvkError, match=r"Số trên văn bản qd-123b.pdf \(123\) khác số ghi ở --number \(124\)"):
+        archive_files(workspace, [put(tmp_path, "qd-123b.pdf", signed["numbered"] + b"\n")], number=124)
+
+
+def test_number_and_date_are_read_from_the_page(workspace) -> None:
+    config = workspace.config
+    text = "THÀNH ỦY NGÃ BẢY\nSố 123-QĐ/TU\nNgã Bảy,  ngày 23 tháng 12\nnăm 2020"
+    assert number_on_page(text, config, "QĐ/TU") == 123
+    assert date_on_page(text, "Ngã Bảy") == date(2020, 12, 23)
+    drafted = "Số      -QĐ/TU\nNgã Bảy, ngày    tháng 12 năm 2020"
+    assert (number_on_page(drafted, config, "QĐ/TU"), date_on_page(drafted, "Ngã Bảy")) == (None, None)
+
+
+def test_commune_decisions_are_numbered_by_their_own_body(tmp_path, pki) -> None:
+    """decision.commune_decisions = "commune": each Đảng ủy numbers its own "QĐ/ĐU" decisions."""
+    root = init_workspace(tmp_path / "ws")
+    config = (root / "dvk.toml").read_text(encoding="utf-8")
+    (root / "dvk.toml").write_text(config.replace('= "issuer"', '= "commune"'), encoding="utf-8")
+    workspace = load_workspace(root)
+    models = [*MODELS, model(4, COMMUNE_LEVEL, "Phường Hiệp Thành")]
+    documents = build.build_documents(workspace, models, 187)
+    record_drafts(workspace, documents)
+    communes = [d for d in documents if d.kind == "decision" and d.level == COMMUNE_LEVEL]
+    entries = [
+        archive_files(
+            workspace, [put(tmp_path, f"{i}.pdf", sign_pdf(text_pdf([d.code]), pki.signer))], number=1
+        )[0]
+        for i, d in enumerate(communes)
+    ]
+    assert [(e.printed, e.signature) for e in entries] == [("01-QĐ/ĐU", "untrusted")] * 2
+    assert len({e.path for e in entries}) == 2
+    assert entries[0].path.startswith("outputs/archive/") and "dang-uy-phuong" in entries[0].path
+    assert verify_archive(workspace) == []
+
+
+# ---------------------------------------------------------------------------- same, different, replace
+
+
+def test_the_same_file_twice_is_a_no_op_that_says_so(workspace, signed, tmp_path) -> None:
+    pdf = put(tmp_path, "qd.pdf", signed["draft"])
+    archive_files(workspace, [pdf])
+    [again] = archive_files(workspace, [put(tmp_path, "ban-chep.pdf", signed["draft"])])
+    assert again.outcome == "unchanged" and again.number == 1
+    assert "không làm gì thêm" in again.notes[0]
+    assert len(issued_rows(workspace)) == 1
+
+
+def test_a_different_file_for_an_archived_number_needs_replace(workspace, signed, pki, tmp_path) -> None:
+    [first] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
+    with pytest.raises(DvkError, match="đã có bản lưu trữ khác.*--replace"):
+        archive_files(workspace, [second])
+    [entry] = archive_files(workspace, [second], replace_reason="Bản ký lại do lỗi chính tả")
+    assert (entry.outcome, entry.number, entry.path) == ("replaced", 1, first.path)
+    [old_bag] = (archive_root(workspace) / "superseded" / str(first.date.year)).iterdir()
+    assert (old_bag / "data" / "01-qd-tu.pdf").read_bytes() == signed["draft"], "the old file is kept"
+    assert read_events(old_bag)[-1]["detail"]["reason"] == "Bản ký lại do lỗi chính tả"
+    assert "replaced" in [record["event"] for record in read_events(workspace.root / entry.path)]
+    assert verify_archive(workspace) == []
+    [row] = outgoing_register(workspace)
+    assert row["replaced"] == ["Bản ký lại do lỗi chính tả"]
+
+
+def test_a_used_number_is_refused(workspace, signed, tmp_path) -> None:
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])], number=5)
+    commune = put(tmp_path, "xa.pdf", signed["commune"])
+    with pytest.raises(DvkError, match="Số 05-QĐ/TU đã được cấp .* số tiếp theo còn trống là 6"):
+        archive_files(workspace, [commune], number=5)
+    [entry] = archive_files(workspace, [commune])
+    assert entry.number == 6
+
+
+def test_a_draft_gets_one_number_only(workspace, signed, pki, tmp_path) -> None:
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    other = sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2")
+    with pytest.raises(DvkError, match="đã được cấp số 01-QĐ/TU"):
+        archive_files(workspace, [put(tmp_path, "qd2.pdf", other)], number=9, replace_reason="thử")
+
+
+# ---------------------------------------------------------------------------- verify
+
+
+def test_verify_names_changed_missing_and_extra_files(workspace, signed, tmp_path) -> None:
+    [city] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    [commune] = archive_files(workspace, [put(tmp_path, "xa.pdf", signed["commune"])])
+    assert verify_archive(workspace) == []
+    payload = workspace.root / city.path / "data" / "01-qd-tu.pdf"
+    payload.write_bytes(change_byte_in_signed_range(payload.read_bytes()))
+    shutil.rmtree(workspace.root / commune.path)
+    (workspace.root / city.path / "data" / "ghi-chu.txt").write_text("thêm", encoding="utf-8")
+    (archive_root(workspace) / "2020").mkdir(exist_ok=True)
+    (archive_root(workspace) / "2020" / "la.pdf").write_bytes(b"%PDF-")
+    codes = sorted((problem.code, problem.where) for problem in verify_archive(workspace))
+    assert codes == sorted(
+        [
+            ("archive-file-changed", city.path),
+            ("archive-register-mismatch", city.path),
+            ("archive-extra", city.path),
+            ("archive-missing", commune.path),
+            ("archive-extra", "outputs/archive/2020/la.pdf"),
+        ]
+    )
+
+
+def test_verify_cli_exit_codes_and_messages(workspace, signed, tmp_path) -> None:
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    runner = CliRunner()
+    ok = runner.invoke(archive_command, ["verify", "-w", str(workspace.root)])
+    assert ok.exit_code == 0, ok.output
+    (workspace.root / entry.path / "bag-info.txt").write_text("Source-Organization: khác\n", encoding="utf-8")
+    bad = runner.invoke(archive_command, ["-w", str(workspace.root), "verify", "--json"])
+    assert bad.exit_code == 1
+    report = json.loads(bad.stdout)
+    assert report["ok"] is False
+    assert report["problems"][0]["message"].startswith(
+        "Tệp bag-info.txt trong gói của 01-QĐ/TU đã bị thay đổi"
+    )
+
+
+# ---------------------------------------------------------------------------- CLI and register
+
+
+def test_archive_cli_prints_the_json_contract(workspace, signed, campaign, tmp_path) -> None:
+    pdf = put(tmp_path, "qd.pdf", signed["draft"])
+    result = CliRunner().invoke(archive_command, [str(pdf), "-w", str(workspace.root), "--json"])
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(result.stdout)["entries"]
+    contract = {"code", "number", "symbol", "date", "subject", "signature", "signer", "sha256", "path"}
+    assert contract <= set(entry)
+    assert (entry["code"], entry["signature"], entry["signer"]) == (campaign.city, "trusted", SIGNER)
+
+
+def test_archive_cli_refuses_with_a_vietnamese_message(workspace, tmp_path) -> None:
+    scan = put(tmp_path, "quet.pdf", scan_pdf())
+    result = CliRunner().invoke(
+        archive_command, [str(scan), "-w", str(workspace.root), "--date", "31/02/2020"]
+    )
+    assert result.exit_code == 2 and "không phải ngày hợp lệ" in result.output
+    result = CliRunner().invoke(archive_command, [str(scan), "-w", str(workspace.root)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Lỗi: Tệp quet.pdf là bản quét")
+
+
+def test_register_json_and_xlsx_have_the_ten_columns(workspace, signed, campaign, tmp_path) -> None:
+    archive_files(
+        workspace,
+        [put(tmp_path, "quet.pdf", scan_pdf())],
+        number=3,
+        issued=date(2020, 12, 2),
+        code=campaign.commune,
+    )
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    result = CliRunner().invoke(
+        register_command, ["-w", str(workspace.root), "--json", "--xlsx", str(tmp_path / "so.xlsx")]
+    )
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)["entries"]
+    assert [(e["number"], e["signature"]) for e in entries] == [(3, "scan"), (4, "trusted")]
+    sheet = load_workbook(tmp_path / "so.xlsx").active
+    assert [cell.value for cell in sheet[2]] == list(REGISTER_COLUMNS)
+    assert len(REGISTER_COLUMNS) == 10
+    first = [cell.value for cell in sheet[4]]
+    assert first[:4] == ["03-QĐ/TU", "02/12/2020", COMMUNE_SUBJECT, workspace.config.signer["name"]]
+    assert first[4].startswith("Ban Dân vận Tỉnh ủy; ") and first[5] == "Văn phòng Thành ủy"
+    assert first[9].startswith("Bản quét")
+    assert sheet.max_row == 5
+
+
+def test_register_xlsx_replaces_the_file_atomically(workspace, tmp_path) -> None:
+    target = tmp_path / "so.xlsx"
+    target.write_bytes(b"old")
+    write_register_xlsx(workspace, target)
+    assert load_workbook(target).active["A2"].value == REGISTER_COLUMNS[0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# ---------------------------------------------------------------------------- final numbered copies
+
+
+def test_issuing_makes_numbered_copies_and_leaves_the_drafts(workspace, signed, campaign, tmp_path) -> None:
+    draft, listing = workspace.root / campaign.city_path, workspace.root / campaign.list_path
+    before = (draft.read_bytes(), listing.read_bytes())
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert (draft.read_bytes(), listing.read_bytes()) == before, "the drafts stay as they were"
+    final = render.read_back(draft.with_name(f"{draft.stem}-so-1.docx"))
+    assert final.tables[0][1][0] == "Số 01-QĐ/TU"
+    final_list = render.read_back(listing.with_name(f"{listing.stem}-so-1.docx"))
+    day = f"{entry.date.day}/{entry.date.month}/{entry.date.year}"
+    assert (
+        f"(Kèm theo Quyết định số 01-QĐ/TU, ngày {day} của Ban Thường vụ Thành ủy)" in final_list.paragraphs
+    )
+    assert sum(note.startswith("Đã tạo bản có số") for note in entry.notes) == 2
+    conn = open_register(workspace)
+    copies = json.loads(conn.execute("SELECT final_copies FROM issued").fetchone()[0])
+    conn.close()
+    assert [copy["code"] for copy in copies] == [campaign.city, campaign.city_list]
+
+
+def test_a_broken_template_is_a_note_not_a_lost_archive(workspace, signed, tmp_path) -> None:
+    (workspace.templates / "quyet-dinh.docx").write_bytes(b"not a docx")
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert any(note.startswith("Chưa tạo được bản chính thức có số 01-QĐ/TU") for note in entry.notes)
+    assert verify_archive(workspace) == []
+
+
+# ---------------------------------------------------------------------------- crash and concurrency
+
+
+def run_cli(workspace: Workspace, *args: str, slow: float = 0) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items() if key != SLOW_COPY_ENV}
+    if slow:
+        env[SLOW_COPY_ENV] = str(slow)
+    command = [sys.executable, "-c", CLI, *args, "-w", str(workspace.root)]
+    return subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_a_run_killed_mid_copy_leaves_no_half_written_entry(workspace, signed, tmp_path) -> None:
+    pdf = put(tmp_path, "qd.pdf", signed["draft"])
+    process = run_cli(workspace, str(pdf), slow=60)
+    staging = archive_root(workspace) / ".staging"
+    deadline = time.monotonic() + 30
+    while not list(staging.glob("*/bag/*.pdf")):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the archive run never reached the copy"
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert verify_archive(workspace) == []
+    assert issued_rows(workspace) == []
+    assert not [p for p in archive_root(workspace).iterdir() if p.name != ".staging"]
+    [entry] = archive_files(workspace, [pdf])
+    assert entry.number == 1
+    assert list(staging.iterdir()) == [], "the killed run's staging folder is cleared by the next run"
+    assert verify_archive(workspace) == []
+
+
+def test_two_concurrent_runs_queue_and_never_share_a_number(workspace, signed, tmp_path) -> None:
+    city = put(tmp_path, "qd.pdf", signed["draft"])
+    commune = put(tmp_path, "xa.pdf", signed["commune"])
+    # Each run holds the write lock for at least 0.2 s (the copy pause), so the other must wait for it.
+    processes = [run_cli(workspace, str(pdf), "--json", slow=0.2) for pdf in (city, commune)]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    numbers = sorted(json.loads(out)["entries"][0]["number"] for out, _ in outputs)
+    assert numbers == [1, 2]
+    conn = open_register(workspace)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert verify_archive(workspace) == []
+
+
+def test_two_concurrent_runs_asking_for_one_number_get_one_refusal(workspace, signed, tmp_path) -> None:
+    pdfs = [put(tmp_path, "qd.pdf", signed["draft"]), put(tmp_path, "xa.pdf", signed["commune"])]
+    processes = [run_cli(workspace, str(pdf), "--number", "7", slow=0.2) for pdf in pdfs]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert sorted(process.returncode for process in processes) == [0, 1], outputs
+    refusal = next(err for (_, err), process in zip(outputs, processes, strict=True) if process.returncode)
+    assert "Số 07-QĐ/TU đã được cấp" in refusal
+    assert [row[0] for row in issued_rows(workspace)] == [7]
+    assert verify_archive(workspace) == []
+
+
+def test_the_register_database_stays_consistent_under_the_lock(workspace) -> None:
+    """A second connection cannot write while a BEGIN IMMEDIATE transaction is open (it would wait)."""
+    first = open_register(workspace)
+    second = sqlite3.connect(workspace.root / "dvk-register.sqlite3", timeout=0.1, isolation_level=None)
+    first.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        second.execute("BEGIN IMMEDIATE")
+    first.execute("ROLLBACK")
+    second.execute("BEGIN IMMEDIATE")
+    second.execute("ROLLBACK")
+    first.close()
+    second.close()
+
+
+def test_signed_range_helper_really_changes_a_signed_byte(signed) -> None:
+    data = signed["draft"]
+    changed = change_byte_in_signed_range(data)
+    differing = [index for index, (a, b) in enumerate(zip(data, changed, strict=True)) if a != b]
+    assert len(differing) == 1 and differing[0] < byte_range(data)[1]
+
+
+def test_pdf_signing_times_are_parsed_with_their_zone() -> None:
+    assert parse_pdf_date("D:20201223091500+07'00'") == datetime(
+        2020, 12, 23, 9, 15, tzinfo=timezone(timedelta(hours=7))
+    )
+    assert parse_pdf_date("D:20201223") == datetime(2020, 12, 23)
+    assert parse_pdf_date("23/12/2020") is None
+
+
+def test_the_event_log_is_a_tag_file_outside_the_manifests(workspace, signed, tmp_path) -> None:
+    """RFC 8493 §2.2.4: tag files need not be in the tag manifest, so the log can grow after bagging."""
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    bag = bagit.Bag(str(workspace.root / entry.path))
+    assert EVENTS_NAME not in bag.entries and "bag-info.txt" in bag.entries
