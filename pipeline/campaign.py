@@ -37,6 +37,9 @@ def build_campaign(workspace: Workspace, number: int | None = None, issued: date
                    pdf: bool = False, progress: Progress | None = None) -> BuildResult:
     """Render every decision, list, certificate file and the report; register the drafts."""
     models, registered, notes = recognised(workspace, progress)
+    if number is not None and issued is not None:
+        decisions = sum(1 for issuer, _, _ in build.decision_groups(workspace.config, models) if issuer.main)
+        register.require_free_numbers(workspace, number, decisions, issued)
     documents = build.build_documents(workspace, models, registered, number=number, issued=issued)
     register.record_drafts(workspace, documents)
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []

@@ -12,7 +12,7 @@ import click
 
 from pipeline import __version__
 from pipeline.check import run_check
-from pipeline.cli_common import ExitCode, guard, json_option, print_json, progress_for, workspace_option
+from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
 from pipeline.campaign import BuildResult, build_campaign, campaign_stats
 from pipeline.cli_archive import archive_command, register_command
@@ -61,6 +61,9 @@ def check_command(workspace: Workspace, as_json: bool) -> None:
 @guard
 def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, as_json: bool) -> None:
     """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
+    if (number is None) != (issued is None):
+        fail("Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
+             ExitCode.USAGE)
     emit_build(build_campaign(workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)),
                as_json)
 

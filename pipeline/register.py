@@ -12,6 +12,7 @@ holds the term or the year; the symbol holds the type ("QĐ/TU", "QĐ-UBND").
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -510,3 +511,17 @@ def list_superseded(conn: sqlite3.Connection) -> list[dict]:
 
 def _json(value: Any) -> str:
     return json.dumps(list(value), ensure_ascii=False)
+
+
+def require_free_numbers(workspace: Workspace, first: int, count: int, issued: date) -> None:
+    """Refuse `dvk build --number` when any of the numbers it would print is already in the register."""
+    config = workspace.config
+    symbol = document_symbol(config, "decision")
+    scope = numbering_scope(config, issued)
+    with contextlib.closing(open_register(workspace)) as conn:
+        taken = [n for n in range(first, first + count) if find_issued(conn, number=(n, symbol, scope))]
+        if taken:
+            raise DvkError(
+                f"Số {format_number(config, taken[0], symbol)} đã được cấp cho văn bản khác trong sổ đăng ký. "
+                f"Số tiếp theo còn trống: {next_number(conn, symbol, scope)}."
+            )

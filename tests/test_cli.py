@@ -1,0 +1,145 @@
+"""The `dvk` command line: run/build/stats/templates/init, exit codes, refusals, documentation."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from pipeline.appraise import RESULT, SHEET
+from pipeline.cli import main
+from pipeline.config import init_workspace
+from tests.docxbuild import proposal_paragraphs, write_docx
+
+ROOT = Path(__file__).parent.parent
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture()
+def samples(tmp_path: Path) -> Path:
+    """A workspace holding a copy of the shipped sample inputs."""
+    root = init_workspace(tmp_path / "ws")
+    shutil.rmtree(root / "inputs")
+    shutil.copytree(ROOT / "inputs", root / "inputs")
+    return root
+
+
+def set_result(root: Path, column: str, match: str, value: str) -> None:
+    path = root / "outputs" / "2020" / "tham-dinh.xlsx"
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    header = [cell.value for cell in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if match in str(sheet.cell(row, header.index(column) + 1).value):
+            sheet.cell(row, header.index(RESULT) + 1, value)
+    book.save(path)
+
+
+def test_run_on_the_samples_builds_every_document(samples):
+    result = invoke("run", "-w", str(samples), "--json")
+    assert result.exit_code == 0, result.output
+    documents = json.loads(result.output)["documents"]
+    assert sorted({d["kind"] for d in documents}) == ["certificates", "decision", "list", "report"]
+    assert all(Path(d["path"]).is_file() for d in documents)
+    decisions = {d["level"]: d["count"] for d in documents if d["kind"] == "decision"}
+    assert decisions == {"Cấp thành phố": 6, "Cấp xã, phường": 3}
+
+
+def test_build_without_workbook_drafts_from_proposed_ratings_and_says_so(samples):
+    result = invoke("build", "-w", str(samples))
+    assert result.exit_code == 0, result.output
+    assert "Chưa có sổ thẩm định tham-dinh.xlsx" in result.output
+
+
+def test_not_recognised_in_the_workbook_leaves_the_model_out(samples):
+    assert invoke("check", "-w", str(samples)).exit_code == 0
+    set_result(samples, "Tên mô hình", "Sổ vàng khởi nghiệp", "Không công nhận")
+    stats = json.loads(invoke("stats", "-w", str(samples), "--json").output)
+    assert stats["levels"][0]["recognized"] == 5
+
+
+def test_build_refuses_an_appraisal_rating_outside_the_vocabulary(samples):
+    assert invoke("check", "-w", str(samples)).exit_code == 0
+    set_result(samples, "Tên mô hình", "Sổ vàng khởi nghiệp", "Xuất sắc lắm")
+    result = invoke("build", "-w", str(samples))
+    assert result.exit_code == 1
+    assert 'kết quả thẩm định "Xuất sắc lắm" không thuộc Tốt, Khá, Không công nhận' in result.output
+
+
+def test_build_refuses_a_workbook_id_whose_file_is_gone(samples):
+    assert invoke("check", "-w", str(samples)).exit_code == 0
+    shutil.rmtree(samples / "inputs" / "Văn phòng Thành ủy")
+    result = invoke("build", "-w", str(samples))
+    assert result.exit_code == 1
+    assert "không còn tệp đề nghị nào ứng với mã này" in result.output
+
+
+def test_build_refuses_a_recognised_proposal_that_now_has_errors(samples):
+    assert invoke("check", "-w", str(samples)).exit_code == 0
+    path = samples / "inputs" / "Văn phòng Thành ủy" / "Báo cáo Sổ vàng khởi nghiệp (sửa).docx"
+    write_docx(path, *proposal_paragraphs(field="Thể thao"))
+    result = invoke("build", "-w", str(samples))
+    assert result.exit_code == 1
+    assert "tệp còn lỗi" in result.output and "Thể thao" in result.output
+
+
+def test_number_without_date_is_a_usage_error(samples):
+    result = invoke("build", "-w", str(samples), "--number", "5")
+    assert result.exit_code == 2
+    assert "--number cùng với --date" in result.output
+
+
+def test_numbered_build_prints_number_and_date(samples):
+    result = invoke("build", "-w", str(samples), "--number", "123", "--date", "23/12/2020", "--json")
+    assert result.exit_code == 0, result.output
+    from pipeline.render import read_back
+
+    decision = next(d for d in json.loads(result.output)["documents"] if d["kind"] == "decision")
+    rendered = read_back(Path(decision["path"]))
+    text = "\n".join([*rendered.paragraphs, *(cell for table in rendered.tables for row in table for cell in row)])
+    assert "Số 123-QĐ/TU" in text and "Ngã Bảy, ngày 23 tháng 12 năm 2020" in text
+
+
+def test_pdf_without_libreoffice_exits_3(samples, monkeypatch):
+    monkeypatch.setenv("DVK_SOFFICE", "/nonexistent/soffice")
+    result = invoke("build", "-w", str(samples), "--pdf")
+    assert result.exit_code == 3
+    assert "LibreOffice" in result.output
+
+
+def test_shipped_templates_pass_the_lint(samples):
+    result = invoke("templates", "check", "-w", str(samples))
+    assert result.exit_code == 0, result.output
+    assert "quyet-dinh.docx: đạt" in result.output
+
+
+def test_init_never_overwrites_an_edited_config(tmp_path):
+    assert invoke("init", str(tmp_path / "DVK-2021")).exit_code == 0
+    config = tmp_path / "DVK-2021" / "dvk.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("year = 2020", "year = 2021"), encoding="utf-8")
+    assert invoke("init", str(tmp_path / "DVK-2021")).exit_code == 0
+    assert "year = 2021" in config.read_text(encoding="utf-8")
+    assert (tmp_path / "DVK-2021" / "templates_docx" / "quyet-dinh.docx").is_file()
+
+
+def commands(group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in group.commands.items():
+        names.append(f"{prefix}{name}")
+        if hasattr(command, "commands"):
+            names += commands(command, f"{prefix}{name} ")
+    return names
+
+
+@pytest.mark.parametrize("command", commands(main))
+def test_every_command_is_documented_in_the_readme(command):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"dvk {re.escape(command)}\b", readme), f"README does not document `dvk {command}`"
