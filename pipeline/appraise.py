@@ -156,7 +156,8 @@ def header_columns(sheet: Worksheet, path: Path) -> dict[str, int]:
     missing = [title for title, _ in COLUMNS if title not in headers]
     if missing:
         raise DvkError(
-            f'Sổ thẩm định {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
+            f'Sổ thẩm định {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; '
+            "khôi phục tên cột rồi chạy lại."
         )
     return headers
 

@@ -33,8 +33,13 @@ def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[
     return recognition.models, registered_count(workspace.config, result), recognition.notes
 
 
-def build_campaign(workspace: Workspace, number: int | None = None, issued: date | None = None,
-                   pdf: bool = False, progress: Progress | None = None) -> BuildResult:
+def build_campaign(
+    workspace: Workspace,
+    number: int | None = None,
+    issued: date | None = None,
+    pdf: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Render every decision, list, certificate file and the report; register the drafts."""
     models, registered, notes = recognised(workspace, progress)
     if number is not None and issued is not None:

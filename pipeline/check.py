@@ -108,7 +108,9 @@ UNKNOWN_KIND_MESSAGE = (
 )
 
 
-def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: Path | None = None) -> Analysis:
+def analyse_file(
+    path: Path, rel: str, sha256: str, config: Config, cache_dir: Path | None = None
+) -> Analysis:
     """Read, classify and extract one file. Never raises for a bad file: problems say what is wrong."""
     try:
         with time_limit(PER_FILE_SECONDS):
@@ -120,8 +122,17 @@ def analyse_file(path: Path, rel: str, sha256: str, config: Config, cache_dir: P
     except (OSError, MemoryError, RecursionError) as exc:
         return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, f"Không đọc được tệp: {exc}."),))
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
-        return Analysis(None, (Problem("READ_FAILED", ERROR, f"Lỗi không lường trước khi đọc tệp ({type(exc).__name__}: "
-                                       f"{exc}). Tệp có thể bị hỏng; xin báo lại cho nhóm phát triển kèm tệp này."),))
+        return Analysis(
+            None,
+            (
+                Problem(
+                    "READ_FAILED",
+                    ERROR,
+                    f"Lỗi không lường trước khi đọc tệp ({type(exc).__name__}: "
+                    f"{exc}). Tệp có thể bị hỏng; xin báo lại cho nhóm phát triển kèm tệp này.",
+                ),
+            ),
+        )
     if kind is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
     return Analysis(Record(kind, rel, sha256, fields), doc.notes)
@@ -135,8 +146,11 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise ReadError("READ_TIMEOUT", f"Đọc tệp mất quá {seconds:g} giây nên đã dừng; tệp có thể bị hỏng hoặc "
-                        "được tạo bất thường. Đề nghị đơn vị mở bằng Word, lưu lại rồi gửi lại.")
+        raise ReadError(
+            "READ_TIMEOUT",
+            f"Đọc tệp mất quá {seconds:g} giây nên đã dừng; tệp có thể bị hỏng hoặc "
+            "được tạo bất thường. Đề nghị đơn vị mở bằng Word, lưu lại rồi gửi lại.",
+        )
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -150,8 +164,13 @@ def time_limit(seconds: float) -> Iterator[None]:
 Progress = Callable[[str, int, int], None]
 
 
-def analyse_many(entries: list[Found], config: Config, cache_dir: Path, progress: Progress | None = None,
-                 jobs: int | None = None) -> dict[str, Analysis]:
+def analyse_many(
+    entries: list[Found],
+    config: Config,
+    cache_dir: Path,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> dict[str, Analysis]:
     """Analyses by content hash: a process pool when there are many files, this process otherwise."""
     jobs = jobs or os.cpu_count() or 1
     tasks = [(entry.path, entry.rel, entry.sha256, config, cache_dir) for entry in entries]
@@ -172,7 +191,7 @@ def analyse_in_pool(tasks: list[tuple], jobs: int, progress: Progress | None) ->
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=limit_worker_memory) as pool:
-            for task, analysis in zip(tasks, pool.map(analyse_task, tasks, chunksize=32)):
+            for task, analysis in zip(tasks, pool.map(analyse_task, tasks, chunksize=32), strict=False):
                 results[task[2]] = analysis
                 if progress:
                     progress("đọc tệp", len(results), len(tasks))
@@ -187,7 +206,9 @@ def analyse_task(task: tuple) -> Analysis:
 
 def analyse_isolated(task: tuple) -> Analysis:
     try:
-        return run_with_timeout(analyse_file, *task, seconds=PER_FILE_SECONDS + 5, memory_bytes=WORKER_MEMORY_BYTES)
+        return run_with_timeout(
+            analyse_file, *task, seconds=PER_FILE_SECONDS + 5, memory_bytes=WORKER_MEMORY_BYTES
+        )
     except ReadError as exc:
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
 
@@ -202,22 +223,30 @@ def limit_worker_memory() -> None:
         pass
 
 
-def run_check(workspace: Workspace, write_outputs: bool = True, progress: Progress | None = None,
-              jobs: int | None = None) -> CheckResult:
+def run_check(
+    workspace: Workspace,
+    write_outputs: bool = True,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+) -> CheckResult:
     config = workspace.config
     if not workspace.inputs.is_dir():
-        raise DvkError(f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}")
+        raise DvkError(
+            f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}"
+        )
     cache_path = workspace.cache_dir / "check.pickle"
     cache = load_cache(cache_path, cache_key(config.raw))
     found = discover(workspace.inputs, cache.known_hash)
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
-    fresh = analyse_many([e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir,
-                         progress, jobs)
+    fresh = analyse_many(
+        [e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir, progress, jobs
+    )
     analyses = {entry.rel: analysis_for(entry, fresh, cache) for entry in found if entry.skip_reason is None}
     records = [a.record for a in analyses.values() if a.record is not None]
     rule_problems = validate_all(records, config)
-    result = CheckResult([file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found],
-                         records)
+    result = CheckResult(
+        [file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found], records
+    )
     if write_outputs:
         write_check_outputs(workspace, result, cache)
     remember(cache, found, fresh)
@@ -239,7 +268,9 @@ def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis]) 
     cache.analyses.update(fresh)
     present = {entry.sha256 for entry in found if entry.sha256}
     cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
-    cache.stamps = {entry.rel: Stamp(entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256}
+    cache.stamps = {
+        entry.rel: Stamp(entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256
+    }
     cache.written_ns = time.time_ns()
 
 
@@ -250,7 +281,9 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     config = workspace.config
     workbook_path = workspace.year_dir / WORKBOOK_NAME
     report_path = workspace.year_dir / REPORT_NAME
-    digest = hashlib.sha256(json.dumps(result.as_dict(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(result.as_dict(), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
     if digest == cache.outputs and workbook_path.exists() and report_path.exists() and cache.last_workbook:
         result.workbook, result.report_path = cache.last_workbook, report_path
         return

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.campaign import BuildResult, build_campaign, campaign_stats
 from pipeline.check import run_check
+from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
-from pipeline.campaign import BuildResult, build_campaign, campaign_stats
-from pipeline.cli_archive import archive_command, register_command
 from pipeline.model import ERROR
 from pipeline.report import console_lines
 from pipeline.template_lint import lint_templates
@@ -34,8 +34,10 @@ def init_command(folder: Path) -> None:
     """Tạo thư mục làm việc mới: dvk.toml, inputs/, outputs/, templates_docx/."""
     root = init_workspace(folder)
     click.echo(f"Đã tạo thư mục làm việc {root}.")
-    click.echo(f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "
-               f"rồi chạy: dvk check -w \"{root}\"")
+    click.echo(
+        f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "
+        f'rồi chạy: dvk check -w "{root}"'
+    )
 
 
 @main.command("check")
@@ -53,19 +55,29 @@ def check_command(workspace: Workspace, as_json: bool) -> None:
 
 @main.command("build")
 @workspace_option
-@click.option("--number", type=click.IntRange(min=1), help="Số quyết định (khi đã có số); để trống: bản dự thảo.")
-@click.option("--date", "issued", type=click.DateTime(["%d/%m/%Y", "%Y-%m-%d"]),
-              help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo.")
+@click.option(
+    "--number", type=click.IntRange(min=1), help="Số quyết định (khi đã có số); để trống: bản dự thảo."
+)
+@click.option(
+    "--date",
+    "issued",
+    type=click.DateTime(["%d/%m/%Y", "%Y-%m-%d"]),
+    help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo.",
+)
 @click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
 @json_option
 @guard
 def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, as_json: bool) -> None:
     """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
     if (number is None) != (issued is None):
-        fail("Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
-             ExitCode.USAGE)
-    emit_build(build_campaign(workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)),
-               as_json)
+        fail(
+            "Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
+            ExitCode.USAGE,
+        )
+    emit_build(
+        build_campaign(workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)),
+        as_json,
+    )
 
 
 @main.command("run")
@@ -95,7 +107,12 @@ def emit_build(result: BuildResult, as_json: bool) -> None:
         click.echo(f"PDF: {pdf}")
 
 
-KIND_VI = {"decision": "Quyết định", "list": "Danh sách", "certificates": "Giấy chứng nhận", "report": "Báo cáo"}
+KIND_VI = {
+    "decision": "Quyết định",
+    "list": "Danh sách",
+    "certificates": "Giấy chứng nhận",
+    "report": "Báo cáo",
+}
 
 
 @main.command("stats")
@@ -108,11 +125,15 @@ def stats_command(workspace: Workspace, as_json: bool) -> None:
     if as_json:
         print_json(stats)
         return
-    click.echo(f"Năm {stats['year']}: {stats['registered']} mô hình đăng ký, {stats['recognized']} được công nhận.")
+    click.echo(
+        f"Năm {stats['year']}: {stats['registered']} mô hình đăng ký, {stats['recognized']} được công nhận."
+    )
     for level in stats["levels"]:
         ratings = ", ".join(f"{label} {count}" for label, count in level["ratings"].items())
-        click.echo(f"- {level['level']}: {level['recognized']} ({level.get('collective', 0)} tập thể, "
-                   f"{level.get('individual', 0)} cá nhân; {ratings})")
+        click.echo(
+            f"- {level['level']}: {level['recognized']} ({level.get('collective', 0)} tập thể, "
+            f"{level.get('individual', 0)} cá nhân; {ratings})"
+        )
 
 
 @main.group("templates")

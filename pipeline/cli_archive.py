@@ -21,7 +21,8 @@ from pipeline.archive import (
     verify_archive,
     write_register_xlsx,
 )
-from pipeline.cli_common import ExitCode, Workspace, fail, guard, json_option, print_json, workspace_option
+from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, workspace_option
+from pipeline.config import Workspace
 
 VERIFY = "verify"
 FILES = "files"

@@ -6,13 +6,14 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from pipeline.config import Workspace, load_workspace
+from pipeline.config import load_workspace
 from pipeline.model import ConfigError, DvkError
 
 
@@ -75,8 +76,6 @@ def guard(func: Callable) -> Callable:
             fail(str(exc), ExitCode.MISSING_TOOL if missing_tool else ExitCode.FAILED)
 
     return wrapper
-
-
 
 
 class ProgressPrinter:

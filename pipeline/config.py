@@ -113,7 +113,9 @@ def parse_config(data: dict[str, Any]) -> Config:
     campaign = _table(data, "campaign")
     issuer = _strings(_table(data, "issuer"), "issuer", ISSUER_KEYS)
     if issuer["profile"] not in PROFILES:
-        raise ConfigError(f"Khóa issuer.profile phải là một trong {', '.join(PROFILES)}, không phải '{issuer['profile']}'.")
+        raise ConfigError(
+            f"Khóa issuer.profile phải là một trong {', '.join(PROFILES)}, không phải '{issuer['profile']}'."
+        )
     _iso_date(issuer["term_start"], "issuer.term_start")
     decision = _table(data, "decision")
     if decision.get("commune_decisions", "issuer") not in COMMUNE_MODES:
@@ -121,11 +123,16 @@ def parse_config(data: dict[str, Any]) -> Config:
     for key in ("grounds", "recipients"):
         _string_list(decision, key, f"decision.{key}")
     levels = _terms(data, "levels", need_key=True)
-    units = {key: tuple(_string_list(_table(data, "units"), key, f"units.{key}")) for key in _unit_keys(data, levels)}
+    units = {
+        key: tuple(_string_list(_table(data, "units"), key, f"units.{key}"))
+        for key in _unit_keys(data, levels)
+    }
     return Config(
         year=_int(campaign, "year", "campaign.year", 2000, 2100),
         registered=_int(campaign, "registered", "campaign.registered", 0, 10**6, default=0),
-        min_period_months=_int(campaign, "min_period_months", "campaign.min_period_months", 0, 120, default=0),
+        min_period_months=_int(
+            campaign, "min_period_months", "campaign.min_period_months", 0, 120, default=0
+        ),
         issuer=issuer,
         signer=_strings(_table(data, "signer"), "signer", ("on_behalf", "title", "name")),
         decision={"commune_decisions": "issuer", "executors": "", **decision},
@@ -139,9 +146,25 @@ def parse_config(data: dict[str, Any]) -> Config:
     )
 
 
-ISSUER_KEYS = ("name", "parent", "authority", "place", "symbol", "office", "profile", "authority_line", "term_start")
-FORMAT_DEFAULTS = {"margin_top": 20, "margin_bottom": 20, "margin_left": 30, "margin_right": 15,
-                   "font": "Times New Roman", "body_size": 14}
+ISSUER_KEYS = (
+    "name",
+    "parent",
+    "authority",
+    "place",
+    "symbol",
+    "office",
+    "profile",
+    "authority_line",
+    "term_start",
+)
+FORMAT_DEFAULTS = {
+    "margin_top": 20,
+    "margin_bottom": 20,
+    "margin_left": 30,
+    "margin_right": 15,
+    "font": "Times New Roman",
+    "body_size": 14,
+}
 
 
 def _table(data: dict, key: str, required: bool = True) -> dict:
@@ -188,7 +211,11 @@ def _terms(data: dict, key: str, need_key: bool = False) -> tuple[Term, ...]:
     terms = []
     for index, entry in enumerate(entries, start=1):
         name = f"{key}[{index}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("label"), str)
+            or not entry["label"].strip()
+        ):
             raise ConfigError(f"Khóa {name}.label phải là một chuỗi không rỗng.")
         if need_key and not isinstance(entry.get("key"), str):
             raise ConfigError(f"Khóa {name}.key phải là một chuỗi.")

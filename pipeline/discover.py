@@ -49,8 +49,13 @@ def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
         if entry.skip_reason is None and entry.error is None:
             first = first_by_hash.setdefault(entry.sha256, entry.rel)
             if first != entry.rel:
-                entry = Found(**{**entry.__dict__, "skip_reason": f"trùng nội dung với tệp {first}",
-                                 "duplicate_of": first})
+                entry = Found(
+                    **{
+                        **entry.__dict__,
+                        "skip_reason": f"trùng nội dung với tệp {first}",
+                        "duplicate_of": first,
+                    }
+                )
         found.append(entry)
     return found
 

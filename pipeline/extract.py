@@ -19,34 +19,102 @@ from pipeline.vntext import fold, house_style
 # Folded label spellings per field. Matching is exact after folding, or a prefix followed by a
 # short qualifier ("Tên mô hình (ghi rõ)"). Order matters only for readability.
 LABELS: dict[str, tuple[str, ...]] = {
-    "model_name": ("ten mo hinh", "mo hinh", "ten mo hinh dan van kheo", "ten mo hinh dang ky",
-                   "ten mo hinh de nghi cong nhan"),
-    "unit": ("don vi thuc hien", "tap the thuc hien", "co quan don vi", "co quan don vi thuc hien", "don vi",
-             "ten don vi", "ten tap the", "don vi dang ky", "don vi de nghi", "co quan don vi cong tac",
-             "don vi cong tac", "noi cong tac"),
-    "person_name": ("ho va ten", "ho ten", "ca nhan thuc hien", "ten ca nhan", "ho va ten ca nhan",
-                    "ho ten ca nhan thuc hien"),
+    "model_name": (
+        "ten mo hinh",
+        "mo hinh",
+        "ten mo hinh dan van kheo",
+        "ten mo hinh dang ky",
+        "ten mo hinh de nghi cong nhan",
+    ),
+    "unit": (
+        "don vi thuc hien",
+        "tap the thuc hien",
+        "co quan don vi",
+        "co quan don vi thuc hien",
+        "don vi",
+        "ten don vi",
+        "ten tap the",
+        "don vi dang ky",
+        "don vi de nghi",
+        "co quan don vi cong tac",
+        "don vi cong tac",
+        "noi cong tac",
+    ),
+    "person_name": (
+        "ho va ten",
+        "ho ten",
+        "ca nhan thuc hien",
+        "ten ca nhan",
+        "ho va ten ca nhan",
+        "ho ten ca nhan thuc hien",
+    ),
     "person_position": ("chuc vu", "chuc danh", "chuc vu chuc danh"),
-    "level": ("cap", "cap cong nhan", "cap de nghi cong nhan", "cap mo hinh", "de nghi cong nhan cap",
-              "cap dang ky", "dang ky cap", "de nghi cap", "cap de nghi"),
+    "level": (
+        "cap",
+        "cap cong nhan",
+        "cap de nghi cong nhan",
+        "cap mo hinh",
+        "de nghi cong nhan cap",
+        "cap dang ky",
+        "dang ky cap",
+        "de nghi cap",
+        "cap de nghi",
+    ),
     "model_type": ("loai mo hinh", "hinh thuc", "tap the ca nhan", "mo hinh tap the ca nhan", "loai hinh"),
     "field": ("linh vuc", "linh vuc thuc hien", "linh vuc mo hinh"),
     "year": ("nam", "nam thuc hien", "nam dang ky"),
     "period": ("thoi gian thuc hien", "thoi gian trien khai", "thoi gian", "thoi gian bat dau va ket thuc"),
     "place": ("dia ban", "dia ban thuc hien", "dia ban ap dung", "pham vi dia ban"),
-    "target_group": ("doi tuong", "doi tuong tac dong", "doi tuong van dong", "doi tuong huong den",
-                     "doi tuong tham gia"),
-    "content": ("noi dung cach thuc thuc hien", "noi dung", "cach thuc thuc hien", "noi dung va cach thuc thuc hien",
-                "noi dung bien phap thuc hien", "noi dung giai phap", "cach lam", "noi dung cach lam",
-                "noi dung phuong thuc thuc hien", "noi dung thuc hien", "muc dich noi dung"),
+    "target_group": (
+        "doi tuong",
+        "doi tuong tac dong",
+        "doi tuong van dong",
+        "doi tuong huong den",
+        "doi tuong tham gia",
+    ),
+    "content": (
+        "noi dung cach thuc thuc hien",
+        "noi dung",
+        "cach thuc thuc hien",
+        "noi dung va cach thuc thuc hien",
+        "noi dung bien phap thuc hien",
+        "noi dung giai phap",
+        "cach lam",
+        "noi dung cach lam",
+        "noi dung phuong thuc thuc hien",
+        "noi dung thuc hien",
+        "muc dich noi dung",
+    ),
     "forces": ("luc luong", "luc luong tham gia", "luc luong thuc hien"),
     "resources": ("nguon luc", "kinh phi", "nguon luc thuc hien", "nguon luc kinh phi", "nguon luc huy dong"),
-    "results": ("ket qua dat duoc", "ket qua", "san pham ket qua dau ra", "ket qua thuc hien",
-                "hieu qua", "ket qua hieu qua", "san pham dau ra", "ket qua dat duoc san pham dau ra"),
-    "replicability": ("kha nang duy tri nhan rong", "kha nang nhan rong", "tinh lan toa", "kha nang duy tri",
-                      "kha nang duy tri va nhan rong", "kha nang nhan rong duy tri"),
-    "proposed_rating": ("tu danh gia", "de nghi xep loai", "tu danh gia xep loai", "xep loai", "tu xep loai",
-                        "tu danh gia de nghi xep loai", "de nghi cong nhan xep loai", "muc do de nghi"),
+    "results": (
+        "ket qua dat duoc",
+        "ket qua",
+        "san pham ket qua dau ra",
+        "ket qua thuc hien",
+        "hieu qua",
+        "ket qua hieu qua",
+        "san pham dau ra",
+        "ket qua dat duoc san pham dau ra",
+    ),
+    "replicability": (
+        "kha nang duy tri nhan rong",
+        "kha nang nhan rong",
+        "tinh lan toa",
+        "kha nang duy tri",
+        "kha nang duy tri va nhan rong",
+        "kha nang nhan rong duy tri",
+    ),
+    "proposed_rating": (
+        "tu danh gia",
+        "de nghi xep loai",
+        "tu danh gia xep loai",
+        "xep loai",
+        "tu xep loai",
+        "tu danh gia de nghi xep loai",
+        "de nghi cong nhan xep loai",
+        "muc do de nghi",
+    ),
     "signer": ("nguoi ky", "thu truong don vi", "nguoi bao cao", "nguoi dang ky"),
 }
 # Places where a combined label fills two fields ("Địa bàn, đối tượng").
@@ -62,8 +130,22 @@ LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "pl
 MAX_QUALIFIER_WORDS = 3
 NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s*|^\s*[-+*•–—]\s*", re.IGNORECASE)
 ROMAN_HEADING = re.compile(r"^\s*[IVXL]+\s*[.)]\s+\S")
-CLOSING_MARKERS = ("noi nhan", "ghi chu", "luu y", "t m ", "tm ", "k t ", "kt ", "bi thu", "pho bi thu", "thu truong", "xac nhan",
-                   "nguoi lap", "ky ten", "ky ghi ro ho ten")
+CLOSING_MARKERS = (
+    "noi nhan",
+    "ghi chu",
+    "luu y",
+    "t m ",
+    "tm ",
+    "k t ",
+    "kt ",
+    "bi thu",
+    "pho bi thu",
+    "thu truong",
+    "xac nhan",
+    "nguoi lap",
+    "ky ten",
+    "ky ghi ro ho ten",
+)
 LABEL_SEPARATORS = re.compile(r"\s*[:：]\s*")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
@@ -82,7 +164,12 @@ def classify(doc: DocText) -> Kind | None:
         return None
     if "phieu dang ky" in head or "dang ky mo hinh" in head or "dang ky xay dung mo hinh" in head:
         return Kind.REGISTRATION
-    if "bao cao ket qua" in head or "to trinh" in head or "de nghi cong nhan" in head or "bao cao mo hinh" in head:
+    if (
+        "bao cao ket qua" in head
+        or "to trinh" in head
+        or "de nghi cong nhan" in head
+        or "bao cao mo hinh" in head
+    ):
         return Kind.PROPOSAL
     return None
 
@@ -164,8 +251,11 @@ def match_label(text: str) -> tuple[tuple[str, ...], str]:
             return (field_key,), inline
     if inline or text.rstrip().endswith((":", "：")):
         for field_key, spellings in LABELS.items():
-            if any(key.startswith(s + " ") and len(key[len(s):].split()) <= MAX_QUALIFIER_WORDS for s in spellings
-                   if len(s) > 5):
+            if any(
+                key.startswith(s + " ") and len(key[len(s) :].split()) <= MAX_QUALIFIER_WORDS
+                for s in spellings
+                if len(s) > 5
+            ):
                 return (field_key,), inline
     return (), ""
 
@@ -182,7 +272,9 @@ def ends_section(text: str) -> bool:
     if ROMAN_HEADING.match(text):
         return True
     folded = fold(text)
-    if any(folded.startswith(marker.strip()) and (folded + " ").startswith(marker) for marker in CLOSING_MARKERS):
+    if any(
+        folded.startswith(marker.strip()) and (folded + " ").startswith(marker) for marker in CLOSING_MARKERS
+    ):
         return True
     letters = [char for char in text if char.isalpha()]
     return len(text.split()) >= 2 and len(letters) >= 8 and all(char.isupper() for char in letters)
@@ -214,7 +306,8 @@ def signer_from_closing(lines: list[Line]) -> FieldValue | None:
         folded = fold(line.text)
         letters = [char for char in line.text if char.isalpha()]
         if folded.startswith(("t m ", "tm ", "k t ", "kt ", "ky ", "nguoi ")) or (
-                len(letters) >= 4 and all(char.isupper() for char in letters)):
+            len(letters) >= 4 and all(char.isupper() for char in letters)
+        ):
             after_title = True
             continue
         if after_title and looks_like_person(line.text):
@@ -224,9 +317,12 @@ def signer_from_closing(lines: list[Line]) -> FieldValue | None:
 
 def looks_like_person(text: str) -> bool:
     words = text.strip().split()
-    return 2 <= len(words) <= 5 and all(word[:1].isupper() and word.isalpha() for word in words) and not any(
-        char.isdigit() for char in text
-    ) and not text.isupper()
+    return (
+        2 <= len(words) <= 5
+        and all(word[:1].isupper() and word.isalpha() for word in words)
+        and not any(char.isdigit() for char in text)
+        and not text.isupper()
+    )
 
 
 # ---------------------------------------------------------------------------- normalisation
@@ -236,8 +332,12 @@ def normalise_fields(raw: dict[str, FieldValue], doc: DocText, config: Config) -
     fields = dict(raw)
     if "model_name" in fields:
         fields["model_name"] = replace(fields["model_name"], strip_quotes(fields["model_name"].value))
-    for key, terms in (("level", config.levels), ("model_type", config.types), ("field", config.fields),
-                       ("proposed_rating", config.ratings)):
+    for key, terms in (
+        ("level", config.levels),
+        ("model_type", config.types),
+        ("field", config.fields),
+        ("proposed_rating", config.ratings),
+    ):
         if key in fields:
             term = match_term(fields[key].value, terms)
             if term:
@@ -263,7 +363,7 @@ def strip_quotes(text: str) -> str:
     pairs = {'"': '"', "“": "”", "'": "'", "«": "»", "„": "“", "‘": "’"}
     while len(text) > 2 and text[0] in pairs and text[-1] == pairs[text[0]] and text.count(text[0]) <= 2:
         text = text[1:-1].strip()
-    if text[:1] in "“\"" and text.count(text[:1]) == 1 and text[-1:] not in "”\"":
+    if text[:1] in '“"' and text.count(text[:1]) == 1 and text[-1:] not in '”"':
         text = text[1:].strip()
     return text
 
@@ -280,7 +380,11 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
     for term in terms:
         for spelling in (term.label, *term.synonyms):
             key = fold(spelling)
-            if key and re.search(rf"(?:^| ){re.escape(key)}(?: |$)", folded) and (best is None or len(key) > best[0]):
+            if (
+                key
+                and re.search(rf"(?:^| ){re.escape(key)}(?: |$)", folded)
+                and (best is None or len(key) > best[0])
+            ):
                 best = (len(key), term)
     return best[1] if best else None
 

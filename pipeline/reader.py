@@ -32,9 +32,26 @@ def q(tag: str) -> str:
 
 
 # Elements whose text is not part of the accepted document text.
-SKIPPED = {q("del"), q("moveFrom"), q("delText"), q("instrText"), q("delInstrText"), f"{{{MC}}}Fallback",
-           q("commentReference"), q("footnoteReference"), q("endnoteReference"), q("rPr"), q("pPr"),
-           q("sdtPr"), q("sdtEndPr"), q("tblPr"), q("trPr"), q("tcPr"), q("tblGrid"), q("sectPr")}
+SKIPPED = {
+    q("del"),
+    q("moveFrom"),
+    q("delText"),
+    q("instrText"),
+    q("delInstrText"),
+    f"{{{MC}}}Fallback",
+    q("commentReference"),
+    q("footnoteReference"),
+    q("endnoteReference"),
+    q("rPr"),
+    q("pPr"),
+    q("sdtPr"),
+    q("sdtEndPr"),
+    q("tblPr"),
+    q("trPr"),
+    q("tcPr"),
+    q("tblGrid"),
+    q("sectPr"),
+}
 TRACKED = (q("ins"), q("del"), q("moveFrom"), q("moveTo"))
 ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "tcvn3-caps": "TCVN3 (ABC, phông chữ hoa)", "vni": "VNI"}
 RUN_CHARS = {q("tab"): "\t", q("br"): "\n", q("cr"): "\n", q("noBreakHyphen"): "-", q("softHyphen"): "\u00ad"}
@@ -120,7 +137,7 @@ class Walker:
                 parts.extend(text.replace("\u00ad", "") for text in texts)
                 continue
             decoded = legacy.decode_runs(texts, encoding)
-            changed = sum(1 for old, new in zip(texts, decoded) if nfc(old) != new)
+            changed = sum(1 for old, new in zip(texts, decoded, strict=False) if nfc(old) != new)
             if changed:
                 self.legacy_runs[encoding] = self.legacy_runs.get(encoding, 0) + changed
             parts.extend(decoded)
@@ -202,7 +219,9 @@ class Walker:
                 continue  # the same box again, for old readers
             for inner in box.iter(q("p")):
                 self.paragraphs += 1
-                self.blocks.append(Block("para", self.paragraph_text(inner), f"khung văn bản, đoạn {self.paragraphs}"))
+                self.blocks.append(
+                    Block("para", self.paragraph_text(inner), f"khung văn bản, đoạn {self.paragraphs}")
+                )
 
 
 def is_placeholder(sdt: etree._Element) -> bool:
@@ -267,13 +286,23 @@ def walk_document(document: etree._Element, styles_root: etree._Element | None) 
         walker.body(body)
     notes = []
     if has_tracked_changes(document):
-        notes.append(Problem("TRACKED_CHANGES", WARNING,
-                             "Tệp còn thay đổi chưa được chấp nhận (Track Changes); đã đọc như khi chấp nhận "
-                             "tất cả. Đề nghị đơn vị chấp nhận thay đổi trước khi gửi bản chính thức."))
+        notes.append(
+            Problem(
+                "TRACKED_CHANGES",
+                WARNING,
+                "Tệp còn thay đổi chưa được chấp nhận (Track Changes); đã đọc như khi chấp nhận "
+                "tất cả. Đề nghị đơn vị chấp nhận thay đổi trước khi gửi bản chính thức.",
+            )
+        )
     for encoding, count in sorted(walker.legacy_runs.items()):
-        notes.append(Problem("LEGACY_ENCODING", WARNING,
-                             f"Tệp dùng bảng mã cũ {ENCODING_NAMES.get(encoding, encoding)} ở {count} đoạn "
-                             "chữ; đã chuyển sang Unicode. Nên kiểm tra lại chính tả khi lập quyết định."))
+        notes.append(
+            Problem(
+                "LEGACY_ENCODING",
+                WARNING,
+                f"Tệp dùng bảng mã cũ {ENCODING_NAMES.get(encoding, encoding)} ở {count} đoạn "
+                "chữ; đã chuyển sang Unicode. Nên kiểm tra lại chính tả khi lập quyết định.",
+            )
+        )
     return DocText(tuple(walker.blocks), tuple(notes))
 
 
@@ -289,12 +318,22 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
         raise error
     notes: tuple[Problem, ...] = ()
     if kind == "docm":
-        notes = (Problem("MACRO_ENABLED", WARNING, "Tệp Word có macro (.docm): chỉ đọc chữ, không chạy macro. "
-                         "Nên yêu cầu đơn vị gửi bản .docx."),)
+        notes = (
+            Problem(
+                "MACRO_ENABLED",
+                WARNING,
+                "Tệp Word có macro (.docm): chỉ đọc chữ, không chạy macro. Nên yêu cầu đơn vị gửi bản .docx.",
+            ),
+        )
     elif kind in CONVERTIBLE_KINDS:
         path = convert_to_docx(path, kind, cache_dir)
-        notes = (Problem("CONVERTED", WARNING, f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng "
-                         "LibreOffice để đọc."),)
+        notes = (
+            Problem(
+                "CONVERTED",
+                WARNING,
+                f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng LibreOffice để đọc.",
+            ),
+        )
     package = load_docx(path)
     styles = package.xml.get(package.parts.styles) if package.parts.styles else None
     text = walk_document(package.main, styles)
@@ -313,9 +352,14 @@ def convert_to_docx(path: Path, kind: str, cache_dir: Path | None) -> Path:
     try:
         converted = convert(path, "docx", cache)
     except SofficeMissing as exc:
-        raise ReadError("NEEDS_LIBREOFFICE", f"Tệp là {describe_kind(kind)}, cần LibreOffice để chuyển sang .docx "
-                        f"nhưng máy chưa cài. {exc} Hoặc đề nghị đơn vị lưu lại thành .docx.") from exc
+        raise ReadError(
+            "NEEDS_LIBREOFFICE",
+            f"Tệp là {describe_kind(kind)}, cần LibreOffice để chuyển sang .docx "
+            f"nhưng máy chưa cài. {exc} Hoặc đề nghị đơn vị lưu lại thành .docx.",
+        ) from exc
     except SofficeError as exc:
-        raise ReadError("CONVERSION_FAILED", f"Không chuyển được {describe_kind(kind)} sang .docx: {exc}") from exc
+        raise ReadError(
+            "CONVERSION_FAILED", f"Không chuyển được {describe_kind(kind)} sang .docx: {exc}"
+        ) from exc
     converted.replace(target)
     return target

@@ -522,6 +522,7 @@ def require_free_numbers(workspace: Workspace, first: int, count: int, issued: d
         taken = [n for n in range(first, first + count) if find_issued(conn, number=(n, symbol, scope))]
         if taken:
             raise DvkError(
-                f"Số {format_number(config, taken[0], symbol)} đã được cấp cho văn bản khác trong sổ đăng ký. "
+                f"Số {format_number(config, taken[0], symbol)} đã được cấp cho văn bản khác "
+                "trong sổ đăng ký. "
                 f"Số tiếp theo còn trống: {next_number(conn, symbol, scope)}."
             )

@@ -44,29 +44,42 @@ def console_lines(result: CheckResult) -> list[str]:
 def file_line(report: FileReport) -> str:
     state = f"{STATUS_MARK[report.status]} {STATUS_VI[report.status]}"
     who = report.fields.get("person_name") or report.fields.get("unit", "")
-    return f"{state:<12} {clip(report.path, 44):<44} {clip(report.fields.get('model_name', ''), 40):<40} {clip(who, 32)}"
+    name = clip(report.fields.get("model_name", ""), 40)
+    return f"{state:<12} {clip(report.path, 44):<44} {name:<40} {clip(who, 32)}"
 
 
 def totals_lines(result: CheckResult) -> list[str]:
     t = result.totals
     balanced = t["found"] == t["accepted"] + t["rejected"] + t["skipped"]
     lines = [
-        f"Tổng số tệp: {t['found']} = {t['accepted']} chấp nhận + {t['rejected']} bị loại + {t['skipped']} bỏ qua"
+        f"Tổng số tệp: {t['found']} = {t['accepted']} chấp nhận + {t['rejected']} bị loại "
+        f"+ {t['skipped']} bỏ qua"
         + ("" if balanced else "  (KHÔNG KHỚP: báo lỗi cho nhóm phát triển)"),
         f"Được chấp nhận: {t['proposals']} báo cáo đề nghị công nhận, {t['registrations']} phiếu đăng ký; "
         f"{t['duplicates']} tệp trùng nội dung; {t['errors']} lỗi, {t['warnings']} cảnh báo.",
     ]
     if result.workbook:
         w = result.workbook
-        lines.append(f"Sổ thẩm định: {w.path} (thêm {w.added} dòng mới; {w.changed} dòng có tệp nguồn đã thay đổi; "
-                     f"{w.missing} dòng không còn tệp nguồn).")
+        lines.append(
+            f"Sổ thẩm định: {w.path} (thêm {w.added} dòng mới; {w.changed} dòng có tệp nguồn đã thay đổi; "
+            f"{w.missing} dòng không còn tệp nguồn)."
+        )
     if result.report_path:
         lines.append(f"Báo cáo kiểm tra: {result.report_path}")
     return lines
 
 
-REPORT_COLUMNS = (("Tệp", 48), ("Trạng thái", 12), ("Loại văn bản", 18), ("Mã đề nghị", 16), ("Tên mô hình", 44),
-                  ("Mức độ", 10), ("Mã lỗi", 24), ("Nội dung", 70), ("Vị trí trong tệp", 24))
+REPORT_COLUMNS = (
+    ("Tệp", 48),
+    ("Trạng thái", 12),
+    ("Loại văn bản", 18),
+    ("Mã đề nghị", 16),
+    ("Tên mô hình", 44),
+    ("Mức độ", 10),
+    ("Mã lỗi", 24),
+    ("Nội dung", 70),
+    ("Vị trí trong tệp", 24),
+)
 
 
 def write_problem_report(path: Path, result: CheckResult) -> Path:
@@ -79,8 +92,13 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
     for report in result.files:
-        head = [report.path, STATUS_VI[report.status], KIND_VI[report.kind], report.id or "",
-                report.fields.get("model_name", "")]
+        head = [
+            report.path,
+            STATUS_VI[report.status],
+            KIND_VI[report.kind],
+            report.id or "",
+            report.fields.get("model_name", ""),
+        ]
         problems = report.problems or []
         if not problems:
             sheet.append(head + ["", "", report.reason, ""])

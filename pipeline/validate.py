@@ -73,7 +73,7 @@ def check_required(record: Record, config: Config) -> list[Problem]:
     needed = list(REQUIRED[record.kind])
     needed.append("person_name" if is_individual(record, config) else "unit")
     return [
-        Problem("MISSING_FIELD", ERROR, f"Thiếu mục bắt buộc \"{LABELS_VI[key]}\".")
+        Problem("MISSING_FIELD", ERROR, f'Thiếu mục bắt buộc "{LABELS_VI[key]}".')
         for key in needed
         if not record.get(key).strip()
     ]
@@ -85,8 +85,14 @@ def check_vocabulary(record: Record, config: Config) -> list[Problem]:
         value = record.get(key)
         allowed = [term.label for term in getattr(config, attribute)]
         if value and value not in allowed:
-            problems.append(Problem(code, ERROR, f"{LABELS_VI[key]} \"{value}\" không thuộc danh mục: "
-                                    f"{', '.join(allowed)}.", record.fields[key].where))
+            problems.append(
+                Problem(
+                    code,
+                    ERROR,
+                    f'{LABELS_VI[key]} "{value}" không thuộc danh mục: {", ".join(allowed)}.',
+                    record.fields[key].where,
+                )
+            )
     return problems
 
 
@@ -98,9 +104,19 @@ def check_unit(record: Record, config: Config) -> list[Problem]:
     if name_key(unit) in known:
         return []
     close = difflib.get_close_matches(name_key(unit), list(known), n=1, cutoff=0.6)
-    hint = f" Có phải là \"{known[close[0]]}\"?" if close else " Bổ sung vào danh sách [units] trong dvk.toml nếu đúng."
-    return [Problem("UNKNOWN_UNIT", WARNING, f"Đơn vị \"{unit}\" không có trong danh sách đơn vị.{hint}",
-                    record.fields["unit"].where)]
+    hint = (
+        f' Có phải là "{known[close[0]]}"?'
+        if close
+        else " Bổ sung vào danh sách [units] trong dvk.toml nếu đúng."
+    )
+    return [
+        Problem(
+            "UNKNOWN_UNIT",
+            WARNING,
+            f'Đơn vị "{unit}" không có trong danh sách đơn vị.{hint}',
+            record.fields["unit"].where,
+        )
+    ]
 
 
 def check_individual(record: Record, config: Config) -> list[Problem]:
@@ -109,16 +125,27 @@ def check_individual(record: Record, config: Config) -> list[Problem]:
     missing = [LABELS_VI[key] for key in ("person_name", "person_position") if not record.get(key)]
     if not missing:
         return []
-    return [Problem("INDIVIDUAL_WITHOUT_PERSON", ERROR,
-                    f"Mô hình cá nhân phải ghi rõ {' và '.join(m.lower() for m in missing)} của người thực hiện.")]
+    return [
+        Problem(
+            "INDIVIDUAL_WITHOUT_PERSON",
+            ERROR,
+            f"Mô hình cá nhân phải ghi rõ {' và '.join(m.lower() for m in missing)} của người thực hiện.",
+        )
+    ]
 
 
 def check_year(record: Record, config: Config) -> list[Problem]:
     year = record.get("year")
     if not year or year == str(config.year):
         return []
-    return [Problem("WRONG_YEAR", ERROR, f"Năm \"{year}\" không đúng năm của đợt công nhận ({config.year}).",
-                    record.fields["year"].where)]
+    return [
+        Problem(
+            "WRONG_YEAR",
+            ERROR,
+            f'Năm "{year}" không đúng năm của đợt công nhận ({config.year}).',
+            record.fields["year"].where,
+        )
+    ]
 
 
 def check_period(record: Record, config: Config) -> list[Problem]:
@@ -128,18 +155,35 @@ def check_period(record: Record, config: Config) -> list[Problem]:
     period = record.fields.get("period")
     span = parse_month_span(period.value) if period else None
     if span is None:
-        return [Problem("PERIOD_UNREADABLE", WARNING,
-                        "Không xác định được thời gian thực hiện (ghi dạng \"từ tháng 01/2020 đến tháng 12/2020\") "
-                        f"để kiểm tra thời gian tối thiểu {minimum} tháng.", period.where if period else "")]
+        return [
+            Problem(
+                "PERIOD_UNREADABLE",
+                WARNING,
+                'Không xác định được thời gian thực hiện (ghi dạng "từ tháng 01/2020 đến tháng 12/2020") '
+                f"để kiểm tra thời gian tối thiểu {minimum} tháng.",
+                period.where if period else "",
+            )
+        ]
     months = months_between(*span)
     if months >= minimum:
         return []
-    return [Problem("PERIOD_TOO_SHORT", ERROR,
-                    f"Thời gian thực hiện {months} tháng, ngắn hơn mức tối thiểu {minimum} tháng.", period.where)]
+    return [
+        Problem(
+            "PERIOD_TOO_SHORT",
+            ERROR,
+            f"Thời gian thực hiện {months} tháng, ngắn hơn mức tối thiểu {minimum} tháng.",
+            period.where,
+        )
+    ]
 
 
 RECORD_RULES: tuple[Callable[[Record, Config], list[Problem]], ...] = (
-    check_required, check_vocabulary, check_unit, check_individual, check_year, check_period,
+    check_required,
+    check_vocabulary,
+    check_unit,
+    check_individual,
+    check_year,
+    check_period,
 )
 
 
@@ -156,10 +200,16 @@ def check_registered(records: list[Record]) -> dict[str, list[Problem]]:
     if not registered:
         return {}
     return {
-        record.path: [Problem("NOT_REGISTERED", WARNING,
-                              f"Mô hình \"{record.get('model_name')}\" không có phiếu đăng ký trong inputs/.")]
+        record.path: [
+            Problem(
+                "NOT_REGISTERED",
+                WARNING,
+                f'Mô hình "{record.get("model_name")}" không có phiếu đăng ký trong inputs/.',
+            )
+        ]
         for record in records
-        if record.kind is Kind.PROPOSAL and record.get("model_name")
+        if record.kind is Kind.PROPOSAL
+        and record.get("model_name")
         and name_key(record.get("model_name")) not in registered
     }
 
@@ -175,8 +225,11 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
     for group in by_model.values():
         for record in group if len(group) > 1 else ():
             others = ", ".join(other.path for other in group if other is not record)
-            found[record.path].append(Problem("DUPLICATE_PROPOSAL", ERROR,
-                                              f"Mô hình này được đề nghị hai lần: trùng với tệp {others}."))
+            found[record.path].append(
+                Problem(
+                    "DUPLICATE_PROPOSAL", ERROR, f"Mô hình này được đề nghị hai lần: trùng với tệp {others}."
+                )
+            )
     return found
 
 

@@ -1,6 +1,6 @@
 """Build minimal .docx files from a few lines of WordprocessingML, for tests.
 
-    write_docx(path, p("1. Tên mô hình: ", r("Sổ vàng", bold=True)), tbl([["Cấp", "cấp TP"]]))
+write_docx(path, p("1. Tên mô hình: ", r("Sổ vàng", bold=True)), tbl([["Cấp", "cấp TP"]]))
 """
 
 from __future__ import annotations
@@ -35,16 +35,22 @@ DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def styles_xml(default_font: str = "Times New Roman", extra: str = "") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="{W_NS}">'
-            f'<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{default_font}" w:hAnsi="{default_font}"/>'
-            f'</w:rPr></w:rPrDefault></w:docDefaults>{extra}</w:styles>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="{W_NS}">'
+        f'<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{default_font}" w:hAnsi="{default_font}"/>'
+        f"</w:rPr></w:rPrDefault></w:docDefaults>{extra}</w:styles>"
+    )
 
 
 def r(text: str, font: str | None = None, bold: bool = False) -> str:
     props = ""
     if font or bold:
-        props = "<w:rPr>" + (f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}"/>' if font else "") + (
-            "<w:b/>" if bold else "") + "</w:rPr>"
+        props = (
+            "<w:rPr>"
+            + (f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}"/>' if font else "")
+            + ("<w:b/>" if bold else "")
+            + "</w:rPr>"
+        )
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
@@ -55,13 +61,18 @@ def p(*parts: str, style: str | None = None) -> str:
 
 
 def ins(*parts: str) -> str:
-    return '<w:ins w:id="1" w:author="A" w:date="2020-12-01T00:00:00Z">' + "".join(
-        part if part.startswith("<") else r(part) for part in parts) + "</w:ins>"
+    return (
+        '<w:ins w:id="1" w:author="A" w:date="2020-12-01T00:00:00Z">'
+        + "".join(part if part.startswith("<") else r(part) for part in parts)
+        + "</w:ins>"
+    )
 
 
 def dele(text: str) -> str:
-    return (f'<w:del w:id="2" w:author="A" w:date="2020-12-01T00:00:00Z"><w:r>'
-            f'<w:delText xml:space="preserve">{escape(text)}</w:delText></w:r></w:del>')
+    return (
+        f'<w:del w:id="2" w:author="A" w:date="2020-12-01T00:00:00Z"><w:r>'
+        f'<w:delText xml:space="preserve">{escape(text)}</w:delText></w:r></w:del>'
+    )
 
 
 def cell(content: str) -> str:
@@ -71,30 +82,39 @@ def cell(content: str) -> str:
 
 def tbl(rows: list[list[str]]) -> str:
     """A table; each cell is plain text (one paragraph) or XML (paragraphs/tables)."""
-    return "<w:tbl><w:tblPr/>" + "".join(
-        "<w:tr>" + "".join(cell(c) for c in row) + "</w:tr>" for row in rows) + "</w:tbl>"
+    return (
+        "<w:tbl><w:tblPr/>"
+        + "".join("<w:tr>" + "".join(cell(c) for c in row) + "</w:tr>" for row in rows)
+        + "</w:tbl>"
+    )
 
 
 def sdt(tag: str, content: str, placeholder: bool = False, block: bool = False) -> str:
     """A content control tagged `tag`; `content` is text (run-level) or paragraphs (block-level)."""
     plc = "<w:showingPlcHdr/>" if placeholder else ""
     inner = content if content.startswith("<") else (p(content) if block else r(content))
-    return (f'<w:sdt><w:sdtPr><w:alias w:val="{tag}"/><w:tag w:val="{tag}"/>{plc}<w:text/></w:sdtPr>'
-            f"<w:sdtContent>{inner}</w:sdtContent></w:sdt>")
+    return (
+        f'<w:sdt><w:sdtPr><w:alias w:val="{tag}"/><w:tag w:val="{tag}"/>{plc}<w:text/></w:sdtPr>'
+        f"<w:sdtContent>{inner}</w:sdtContent></w:sdt>"
+    )
 
 
 def text_box(*paragraphs: str) -> str:
     """A run holding a text box in mc:Choice and the same text again in mc:Fallback (as Word writes)."""
     body = "".join(paragraphs)
-    return (f'<w:r><mc:AlternateContent xmlns:mc="{MC_NS}"><mc:Choice Requires="wps"><w:drawing>'
-            f'<wps:wsp xmlns:wps="{WPS_NS}"><wps:txbx><w:txbxContent>{body}</w:txbxContent></wps:txbx></wps:wsp>'
-            f"</w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>{body}</w:txbxContent></w:pict>"
-            "</mc:Fallback></mc:AlternateContent></w:r>")
+    return (
+        f'<w:r><mc:AlternateContent xmlns:mc="{MC_NS}"><mc:Choice Requires="wps"><w:drawing>'
+        f'<wps:wsp xmlns:wps="{WPS_NS}"><wps:txbx><w:txbxContent>{body}</w:txbxContent></wps:txbx></wps:wsp>'
+        f"</w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>{body}</w:txbxContent></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>"
+    )
 
 
 def document_xml(*body: str) -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
-            f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
+        f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>"
+    )
 
 
 def write_docx(path: Path, *body: str, styles: str | None = None) -> Path:
@@ -116,13 +136,21 @@ def proposal_paragraphs(**values: str) -> list[str]:
     """Body of a proposal in the labelled-paragraph layout, from field values (defaults fill the rest)."""
     v = {**DEFAULT_PROPOSAL, **values}
     return [
-        p(PROPOSAL_TITLE), p("I. THÔNG TIN CHUNG"),
-        p("1. Tên mô hình: ", r(v["model_name"], bold=True)), p("2. Đơn vị thực hiện: " + v["unit"]),
-        p("3. Cấp công nhận: " + v["level"]), p("4. Lĩnh vực: " + v["field"]),
+        p(PROPOSAL_TITLE),
+        p("I. THÔNG TIN CHUNG"),
+        p("1. Tên mô hình: ", r(v["model_name"], bold=True)),
+        p("2. Đơn vị thực hiện: " + v["unit"]),
+        p("3. Cấp công nhận: " + v["level"]),
+        p("4. Lĩnh vực: " + v["field"]),
         p("5. Thời gian thực hiện: " + v["period"]),
-        p("II. KẾT QUẢ THỰC HIỆN"), p("1. Kết quả đạt được:"), p(v["results"]), p("- Vận động 125 hộ tham gia."),
+        p("II. KẾT QUẢ THỰC HIỆN"),
+        p("1. Kết quả đạt được:"),
+        p(v["results"]),
+        p("- Vận động 125 hộ tham gia."),
         p("2. Tự đánh giá, đề nghị xếp loại: " + v["proposed_rating"]),
-        p("T/M CHI BỘ"), p("BÍ THƯ"), p("Nguyễn Văn Bình"),
+        p("T/M CHI BỘ"),
+        p("BÍ THƯ"),
+        p("Nguyễn Văn Bình"),
     ]
 
 

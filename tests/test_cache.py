@@ -22,7 +22,9 @@ PAST = time.time() - 3600  # older than the racy window, as files are between re
 def workspace(tmp_path: Path) -> Path:
     root = init_workspace(tmp_path / "ws")
     for index in range(3):
-        write_docx(root / "inputs" / f"đề nghị {index}.docx", *proposal_paragraphs(model_name=f"Mô hình {index}"))
+        write_docx(
+            root / "inputs" / f"đề nghị {index}.docx", *proposal_paragraphs(model_name=f"Mô hình {index}")
+        )
     age_all(root)
     return root
 
@@ -123,7 +125,10 @@ def test_damaged_cache_is_ignored(workspace, counters):
 
 def test_parallel_and_serial_give_the_same_result(workspace):
     for index in range(3, 20):
-        write_docx(workspace / "inputs" / f"đề nghị {index}.docx", *proposal_paragraphs(model_name=f"Mô hình {index}"))
+        write_docx(
+            workspace / "inputs" / f"đề nghị {index}.docx",
+            *proposal_paragraphs(model_name=f"Mô hình {index}"),
+        )
     (workspace / "inputs" / "hỏng.docx").write_bytes(b"PK\x03\x04 truncated")
     parallel = run_check(load_workspace(workspace), write_outputs=False, jobs=2).as_dict()
     (workspace / ".dvk-cache" / "check.pickle").unlink()

@@ -21,9 +21,14 @@ from tests.docxbuild import REGISTRATION_TITLE, p, proposal_paragraphs, write_do
 def workspace(tmp_path: Path) -> Path:
     root = init_workspace(tmp_path / "ws")
     write_docx(root / "inputs" / "Văn phòng Thành ủy" / "BÁO CÁO Sổ vàng.docx", *proposal_paragraphs())
-    write_docx(root / "inputs" / "Phiếu đăng ký Sổ vàng.docx", p(REGISTRATION_TITLE),
-               p("Tên mô hình: Sổ vàng khởi nghiệp"), p("Đơn vị thực hiện: Văn phòng Thành ủy"),
-               p("Cấp: Cấp thành phố"), p("Lĩnh vực: Kinh tế"))
+    write_docx(
+        root / "inputs" / "Phiếu đăng ký Sổ vàng.docx",
+        p(REGISTRATION_TITLE),
+        p("Tên mô hình: Sổ vàng khởi nghiệp"),
+        p("Đơn vị thực hiện: Văn phòng Thành ủy"),
+        p("Cấp: Cấp thành phố"),
+        p("Lĩnh vực: Kinh tế"),
+    )
     return root
 
 
@@ -48,7 +53,10 @@ def test_states_and_totals_invariant(workspace):
     (workspace / "inputs" / ".hidden.docx").write_bytes(b"x")
     (workspace / "inputs" / "ảnh.jpg").write_bytes(b"\xff\xd8\xff")
     (workspace / "inputs" / "giả mạo.docx").write_bytes(b"%PDF-1.4\n%%EOF\n")
-    shutil.copy(workspace / "inputs" / "Văn phòng Thành ủy" / "BÁO CÁO Sổ vàng.docx", workspace / "inputs" / "bản sao.docx")
+    shutil.copy(
+        workspace / "inputs" / "Văn phòng Thành ủy" / "BÁO CÁO Sổ vàng.docx",
+        workspace / "inputs" / "bản sao.docx",
+    )
     result = check(workspace)
     files = by_path(result)
     assert files["Văn phòng Thành ủy/BÁO CÁO Sổ vàng.docx"].status == "accepted"
@@ -69,7 +77,10 @@ def test_missing_required_field_rejects_the_file(workspace):
     report = by_path(check(workspace))["thiếu.docx"]
     assert report.status == "rejected"
     messages = [p.message for p in report.problems if p.code == "MISSING_FIELD"]
-    assert messages == ['Thiếu mục bắt buộc "Lĩnh vực".', 'Thiếu mục bắt buộc "Tự đánh giá, đề nghị xếp loại".']
+    assert messages == [
+        'Thiếu mục bắt buộc "Lĩnh vực".',
+        'Thiếu mục bắt buộc "Tự đánh giá, đề nghị xếp loại".',
+    ]
 
 
 def test_value_outside_vocabulary_is_an_error_naming_the_place(workspace):
@@ -90,15 +101,21 @@ def test_unknown_unit_is_a_warning_with_the_closest_name(workspace):
 
 
 def test_individual_model_needs_name_and_position(workspace):
-    write_docx(workspace / "inputs" / "cá nhân.docx", *proposal_paragraphs(model_name="Mô hình C"),
-               p("Loại mô hình: Cá nhân"), p("Họ và tên: Lê Văn Tám"))
+    write_docx(
+        workspace / "inputs" / "cá nhân.docx",
+        *proposal_paragraphs(model_name="Mô hình C"),
+        p("Loại mô hình: Cá nhân"),
+        p("Họ và tên: Lê Văn Tám"),
+    )
     report = by_path(check(workspace))["cá nhân.docx"]
     assert "INDIVIDUAL_WITHOUT_PERSON" in codes(report)
     assert "chức vụ" in next(p.message for p in report.problems if p.code == "INDIVIDUAL_WITHOUT_PERSON")
 
 
 def test_wrong_campaign_year(workspace):
-    write_docx(workspace / "inputs" / "năm.docx", *proposal_paragraphs(model_name="Mô hình D"), p("Năm: 2019"))
+    write_docx(
+        workspace / "inputs" / "năm.docx", *proposal_paragraphs(model_name="Mô hình D"), p("Năm: 2019")
+    )
     report = by_path(check(workspace))["năm.docx"]
     assert "WRONG_YEAR" in codes(report)
 
@@ -107,7 +124,9 @@ def test_minimum_period_is_off_by_default_and_checked_when_configured(workspace)
     add_proposal(workspace, "ngắn.docx", model_name="Mô hình E", period="Từ tháng 10/2020 đến tháng 12/2020")
     assert "PERIOD_TOO_SHORT" not in codes(by_path(check(workspace))["ngắn.docx"])
     config = (workspace / "dvk.toml").read_text(encoding="utf-8")
-    (workspace / "dvk.toml").write_text(config.replace("min_period_months = 0", "min_period_months = 6"), "utf-8")
+    (workspace / "dvk.toml").write_text(
+        config.replace("min_period_months = 0", "min_period_months = 6"), "utf-8"
+    )
     report = by_path(check(workspace))["ngắn.docx"]
     problem = next(p for p in report.problems if p.code == "PERIOD_TOO_SHORT")
     assert problem.message == "Thời gian thực hiện 3 tháng, ngắn hơn mức tối thiểu 6 tháng."
@@ -126,7 +145,9 @@ def test_same_model_in_two_files_is_an_error_on_both(workspace):
     first, second = reports["Văn phòng Thành ủy/BÁO CÁO Sổ vàng.docx"], reports["lần hai.docx"]
     assert first.status == second.status == "rejected"
     assert "lần hai.docx" in next(p.message for p in first.problems if p.code == "DUPLICATE_PROPOSAL")
-    assert "BÁO CÁO Sổ vàng.docx" in next(p.message for p in second.problems if p.code == "DUPLICATE_PROPOSAL")
+    assert "BÁO CÁO Sổ vàng.docx" in next(
+        p.message for p in second.problems if p.code == "DUPLICATE_PROPOSAL"
+    )
 
 
 def test_stable_id_survives_renaming_and_moving(workspace):
@@ -141,7 +162,7 @@ def test_stable_id_survives_renaming_and_moving(workspace):
 def workbook_rows(root: Path) -> dict[str, dict]:
     sheet = load_workbook(root / "outputs" / "2020" / "tham-dinh.xlsx")[SHEET]
     rows = list(sheet.iter_rows(values_only=True))
-    return {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    return {row[0]: dict(zip(rows[0], row, strict=False)) for row in rows[1:]}
 
 
 def test_workbook_rerun_keeps_edits_adds_rows_and_marks_changed_sources(workspace):

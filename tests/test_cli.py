@@ -104,7 +104,9 @@ def test_numbered_build_prints_number_and_date(samples):
 
     decision = next(d for d in json.loads(result.output)["documents"] if d["kind"] == "decision")
     rendered = read_back(Path(decision["path"]))
-    text = "\n".join([*rendered.paragraphs, *(cell for table in rendered.tables for row in table for cell in row)])
+    text = "\n".join(
+        [*rendered.paragraphs, *(cell for table in rendered.tables for row in table for cell in row)]
+    )
     assert "Số 123-QĐ/TU" in text and "Ngã Bảy, ngày 23 tháng 12 năm 2020" in text
 
 
@@ -124,7 +126,9 @@ def test_shipped_templates_pass_the_lint(samples):
 def test_init_never_overwrites_an_edited_config(tmp_path):
     assert invoke("init", str(tmp_path / "DVK-2021")).exit_code == 0
     config = tmp_path / "DVK-2021" / "dvk.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("year = 2020", "year = 2021"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("year = 2020", "year = 2021"), encoding="utf-8"
+    )
     assert invoke("init", str(tmp_path / "DVK-2021")).exit_code == 0
     assert "year = 2021" in config.read_text(encoding="utf-8")
     assert (tmp_path / "DVK-2021" / "templates_docx" / "quyet-dinh.docx").is_file()

@@ -6,12 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config, DEFAULT_CONFIG
+from pipeline.config import DEFAULT_CONFIG, load_config
 from pipeline.extract import classify, extract_fields
 from pipeline.model import Kind
 from pipeline.reader import read_document
 from tests.docxbuild import (
-    PROPOSAL_TITLE, REGISTRATION_TITLE, dele, ins, p, proposal_paragraphs, r, sdt, styles_xml, tbl, text_box,
+    PROPOSAL_TITLE,
+    REGISTRATION_TITLE,
+    dele,
+    ins,
+    p,
+    proposal_paragraphs,
+    r,
+    sdt,
+    styles_xml,
+    tbl,
+    text_box,
     write_docx,
 )
 
@@ -43,10 +53,16 @@ def test_each_value_keeps_where_it_came_from(tmp_path):
 
 
 def test_labels_match_despite_case_diacritics_numbering_and_synonyms(tmp_path):
-    path = write_docx(tmp_path / "a.docx", p(PROPOSAL_TITLE), p("TEN MO HINH: Tiểu thương nói không với thực phẩm bẩn"),
-                      p("- Tập thể thực hiện : Phường Lái Hiếu"), p("c) CẤP: cấp xã, phường"),
-                      p("Lĩnh vực thực hiện: VH-XH"), p("Kết quả đạt được: 100% tiểu thương ký cam kết"),
-                      p("Đề nghị xếp loại: loại Khá"))
+    path = write_docx(
+        tmp_path / "a.docx",
+        p(PROPOSAL_TITLE),
+        p("TEN MO HINH: Tiểu thương nói không với thực phẩm bẩn"),
+        p("- Tập thể thực hiện : Phường Lái Hiếu"),
+        p("c) CẤP: cấp xã, phường"),
+        p("Lĩnh vực thực hiện: VH-XH"),
+        p("Kết quả đạt được: 100% tiểu thương ký cam kết"),
+        p("Đề nghị xếp loại: loại Khá"),
+    )
     fields = extract(path)
     assert fields["model_name"] == "Tiểu thương nói không với thực phẩm bẩn"
     assert fields["unit"] == "Phường Lái Hiếu"
@@ -55,21 +71,34 @@ def test_labels_match_despite_case_diacritics_numbering_and_synonyms(tmp_path):
     assert fields["proposed_rating"] == "Khá"
 
 
-@pytest.mark.parametrize("raw, label", [("ANQP", "Quốc phòng - an ninh"), ("an ninh - quốc phòng", "Quốc phòng - an ninh"),
-                                        ("văn hoá – xã hội", "Văn hóa - xã hội"), ("Xây dựng hệ thống chính trị",
-                                                                                    "Xây dựng hệ thống chính trị")])
+@pytest.mark.parametrize(
+    "raw, label",
+    [
+        ("ANQP", "Quốc phòng - an ninh"),
+        ("an ninh - quốc phòng", "Quốc phòng - an ninh"),
+        ("văn hoá – xã hội", "Văn hóa - xã hội"),
+        ("Xây dựng hệ thống chính trị", "Xây dựng hệ thống chính trị"),
+    ],
+)
 def test_field_values_are_normalised_to_the_vocabulary(tmp_path, raw, label):
     path = write_docx(tmp_path / "a.docx", p(PROPOSAL_TITLE), p("Tên mô hình: X"), p(f"Lĩnh vực: {raw}"))
     assert extract(path)["field"] == label
 
 
 def test_key_value_table_with_stt_column_and_split_runs(tmp_path):
-    rows = [["STT", "Nội dung", "Thông tin"],
-            ["1", "Tên mô hình", p("“Vận dụng công tác dân vận ", r("khéo", bold=True), " vào công tác giải quyết án”")],
-            ["2", "Đơn vị thực hiện:", "Chi bộ Tòa án"], ["3", "Cấp đề nghị công nhận", "cấp TP"],
-            ["4", "Lĩnh vực", "XDHTCT"],
-            ["5", "Kết quả đạt được", p("Hòa giải thành 45 vụ việc.") + p("Giảm 30% án tồn.")],
-            ["6", "Tự đánh giá", "Tốt"]]
+    rows = [
+        ["STT", "Nội dung", "Thông tin"],
+        [
+            "1",
+            "Tên mô hình",
+            p("“Vận dụng công tác dân vận ", r("khéo", bold=True), " vào công tác giải quyết án”"),
+        ],
+        ["2", "Đơn vị thực hiện:", "Chi bộ Tòa án"],
+        ["3", "Cấp đề nghị công nhận", "cấp TP"],
+        ["4", "Lĩnh vực", "XDHTCT"],
+        ["5", "Kết quả đạt được", p("Hòa giải thành 45 vụ việc.") + p("Giảm 30% án tồn.")],
+        ["6", "Tự đánh giá", "Tốt"],
+    ]
     fields = extract(write_docx(tmp_path / "t.docx", p(PROPOSAL_TITLE), tbl(rows)))
     assert fields["model_name"] == "Vận dụng công tác dân vận khéo vào công tác giải quyết án"
     assert fields["unit"] == "Chi bộ Tòa án"
@@ -86,9 +115,11 @@ def test_table_with_values_in_the_row_under_each_label(tmp_path):
 
 
 def test_content_controls_are_read_and_win_over_labels(tmp_path):
-    rows = [["Tên mô hình", p(sdt("model_name", "Nhà nước và Nhân dân cùng làm đèn chiếu sáng"))],
-            ["Đơn vị", p(sdt("unit", "Chi bộ Phòng Quản lý đô thị"))],
-            ["Lĩnh vực", p(sdt("field", "Nhập lĩnh vực", placeholder=True))]]
+    rows = [
+        ["Tên mô hình", p(sdt("model_name", "Nhà nước và Nhân dân cùng làm đèn chiếu sáng"))],
+        ["Đơn vị", p(sdt("unit", "Chi bộ Phòng Quản lý đô thị"))],
+        ["Lĩnh vực", p(sdt("field", "Nhập lĩnh vực", placeholder=True))],
+    ]
     doc = read_document(write_docx(tmp_path / "f.docx", p(REGISTRATION_TITLE), tbl(rows)))
     fields = extract_fields(doc, CONFIG)
     assert fields["model_name"].value == "Nhà nước và Nhân dân cùng làm đèn chiếu sáng"
@@ -103,8 +134,9 @@ def test_block_level_content_control_with_several_paragraphs(tmp_path):
 
 
 def test_tracked_deletion_is_not_extracted_and_insertion_is(tmp_path):
-    path = write_docx(tmp_path / "c.docx", p(PROPOSAL_TITLE),
-                      p("Tên mô hình: ", dele("Sổ đỏ"), ins("Sổ vàng khởi nghiệp")))
+    path = write_docx(
+        tmp_path / "c.docx", p(PROPOSAL_TITLE), p("Tên mô hình: ", dele("Sổ đỏ"), ins("Sổ vàng khởi nghiệp"))
+    )
     doc = read_document(path)
     assert extract_fields(doc, CONFIG)["model_name"].value == "Sổ vàng khởi nghiệp"
     assert [note.code for note in doc.notes] == ["TRACKED_CHANGES"]
@@ -135,8 +167,9 @@ def test_classification(tmp_path):
     proposal = read_document(write_docx(tmp_path / "p.docx", *proposal_paragraphs()))
     registration = read_document(write_docx(tmp_path / "r.docx", p(REGISTRATION_TITLE), p("Tên mô hình: A")))
     invitation = read_document(write_docx(tmp_path / "i.docx", p("GIẤY MỜI"), p("Kính mời đồng chí dự họp.")))
-    tờ_trình = read_document(write_docx(tmp_path / "t.docx", p("TỜ TRÌNH"),
-                                         p('Đề nghị công nhận mô hình "Dân vận khéo" năm 2020')))
+    tờ_trình = read_document(
+        write_docx(tmp_path / "t.docx", p("TỜ TRÌNH"), p('Đề nghị công nhận mô hình "Dân vận khéo" năm 2020'))
+    )
     assert classify(proposal) is Kind.PROPOSAL
     assert classify(registration) is Kind.REGISTRATION
     assert classify(invitation) is None
@@ -144,9 +177,14 @@ def test_classification(tmp_path):
 
 
 def test_individual_model_fields(tmp_path):
-    path = write_docx(tmp_path / "cn.docx", p(PROPOSAL_TITLE), p("Loại mô hình: Cá nhân"),
-                      p("Tên mô hình: Gặp dân mỗi tối thứ Bảy"), p("Họ và tên: Trần Thị Ngọc Hân"),
-                      p("Chức vụ: Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố"))
+    path = write_docx(
+        tmp_path / "cn.docx",
+        p(PROPOSAL_TITLE),
+        p("Loại mô hình: Cá nhân"),
+        p("Tên mô hình: Gặp dân mỗi tối thứ Bảy"),
+        p("Họ và tên: Trần Thị Ngọc Hân"),
+        p("Chức vụ: Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố"),
+    )
     fields = extract(path)
     assert fields["model_type"] == "Cá nhân"
     assert fields["person_name"] == "Trần Thị Ngọc Hân"
@@ -157,8 +195,12 @@ def test_legacy_font_run_is_converted(tmp_path):
     from pipeline.legacy import encode_tcvn3
 
     legacy = encode_tcvn3("Tiểu thương nói không với thực phẩm bẩn")
-    path = write_docx(tmp_path / "l.docx", p(PROPOSAL_TITLE), p("Tên mô hình: ", r(legacy, font=".VnTime")),
-                      styles=styles_xml())
+    path = write_docx(
+        tmp_path / "l.docx",
+        p(PROPOSAL_TITLE),
+        p("Tên mô hình: ", r(legacy, font=".VnTime")),
+        styles=styles_xml(),
+    )
     doc = read_document(path)
     assert extract_fields(doc, CONFIG)["model_name"].value == "Tiểu thương nói không với thực phẩm bẩn"
     assert "LEGACY_ENCODING" in [note.code for note in doc.notes]
@@ -167,9 +209,12 @@ def test_legacy_font_run_is_converted(tmp_path):
 def test_vni_run_and_unicode_in_a_legacy_font_in_one_file(tmp_path):
     from pipeline.legacy import encode_vni
 
-    path = write_docx(tmp_path / "v.docx", p(PROPOSAL_TITLE),
-                      p("Tên mô hình: ", r(encode_vni("Nhà nước và Nhân dân cùng làm"), font="VNI-Times")),
-                      p("Đơn vị thực hiện: ", r("Phường Lái Hiếu", font=".VnTime")))
+    path = write_docx(
+        tmp_path / "v.docx",
+        p(PROPOSAL_TITLE),
+        p("Tên mô hình: ", r(encode_vni("Nhà nước và Nhân dân cùng làm"), font="VNI-Times")),
+        p("Đơn vị thực hiện: ", r("Phường Lái Hiếu", font=".VnTime")),
+    )
     fields = extract(path)
     assert fields["model_name"] == "Nhà nước và Nhân dân cùng làm"
     assert fields["unit"] == "Phường Lái Hiếu"  # already Unicode: left alone
@@ -181,7 +226,9 @@ def test_tcvn3_capitals_font_and_soft_hyphen_u(tmp_path):
     title = encode_tcvn3('BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH "DÂN VẬN KHÉO" NĂM 2020', capitals=True)
     name = encode_tcvn3("Tiểu thương nói không với thực phẩm bẩn")
     assert "\u00ad" in name  # TCVN3 "ư" is the soft-hyphen byte
-    path = write_docx(tmp_path / "h.docx", p(r(title, font=".VnTimeH")), p("Tên mô hình: ", r(name, font=".VnTime")))
+    path = write_docx(
+        tmp_path / "h.docx", p(r(title, font=".VnTimeH")), p("Tên mô hình: ", r(name, font=".VnTime"))
+    )
     doc = read_document(path)
     assert doc.blocks[0].text == 'BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH "DÂN VẬN KHÉO" NĂM 2020'
     assert extract_fields(doc, CONFIG)["model_name"].value == "Tiểu thương nói không với thực phẩm bẩn"

@@ -26,8 +26,12 @@ SLOWEST_SECONDS = 3.0
 def seeds(folder: Path) -> list[bytes]:
     """Valid files of the three layouts to mutate."""
     paragraphs = write_docx(folder / "a.docx", *proposal_paragraphs())
-    table = write_docx(folder / "b.docx", p(REGISTRATION_TITLE), tbl([["Tên mô hình", "Sổ vàng"], ["Cấp", "cấp TP"]]))
-    form = write_docx(folder / "c.docx", p(REGISTRATION_TITLE), tbl([["Tên mô hình", p(sdt("model_name", "Sổ"))]]))
+    table = write_docx(
+        folder / "b.docx", p(REGISTRATION_TITLE), tbl([["Tên mô hình", "Sổ vàng"], ["Cấp", "cấp TP"]])
+    )
+    form = write_docx(
+        folder / "c.docx", p(REGISTRATION_TITLE), tbl([["Tên mô hình", p(sdt("model_name", "Sổ"))]])
+    )
     return [path.read_bytes() for path in (paragraphs, table, form)]
 
 
@@ -62,18 +66,24 @@ def swap_entries(data: bytes, rng: random.Random) -> bytes:
         i, j = rng.randrange(len(entries)), rng.randrange(len(entries))
         names = [name for name, _ in entries]
         names[i], names[j] = names[j], names[i]
-        return [(name, content) for name, (_, content) in zip(names, entries)]
+        return [(name, content) for name, (_, content) in zip(names, entries, strict=False)]
 
     return rezip(data, swap)
 
 
 def truncate_xml(data: bytes, rng: random.Random) -> bytes:
-    return rezip(data, lambda entries: [(n, c[: rng.randrange(len(c) + 1)] if n == "word/document.xml" else c)
-                                        for n, c in entries])
+    return rezip(
+        data,
+        lambda entries: [
+            (n, c[: rng.randrange(len(c) + 1)] if n == "word/document.xml" else c) for n, c in entries
+        ],
+    )
 
 
 def garble_xml(data: bytes, rng: random.Random) -> bytes:
-    junk = rng.choice([b"<w:p>", b"</w:body>", b"&bogus;", b"\x00\xff", b"<!DOCTYPE x>", b"<w:t>" * 50, b"]]>"])
+    junk = rng.choice(
+        [b"<w:p>", b"</w:body>", b"&bogus;", b"\x00\xff", b"<!DOCTYPE x>", b"<w:t>" * 50, b"]]>"]
+    )
 
     def garble(entries):
         out = []

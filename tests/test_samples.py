@@ -14,15 +14,23 @@ from tools.make_samples import manifest
 
 ROOT = Path(__file__).parent.parent
 CONFIG = load_config(DEFAULT_CONFIG)
-CORRECT = [sample for sample in manifest() if sample["expect"] == "ok" or sample["expect"].startswith("warning")]
-VOCABULARY = {"level": CONFIG.levels, "model_type": CONFIG.types, "field": CONFIG.fields,
-              "proposed_rating": CONFIG.ratings}
+CORRECT = [
+    sample for sample in manifest() if sample["expect"] == "ok" or sample["expect"].startswith("warning")
+]
+VOCABULARY = {
+    "level": CONFIG.levels,
+    "model_type": CONFIG.types,
+    "field": CONFIG.fields,
+    "proposed_rating": CONFIG.ratings,
+}
 
 
 def expected(values: dict[str, str]) -> dict[str, str]:
     """The written values as the pipeline reports them: free spellings mapped to the vocabulary."""
-    return {key: match_term(value, VOCABULARY[key]).label if key in VOCABULARY else value
-            for key, value in values.items()}
+    return {
+        key: match_term(value, VOCABULARY[key]).label if key in VOCABULARY else value
+        for key, value in values.items()
+    }
 
 
 @pytest.mark.parametrize("sample", CORRECT, ids=[s["path"] for s in CORRECT])
@@ -33,6 +41,8 @@ def test_sample_extracts_exactly(sample):
 
 
 def test_form_filled_and_saved_by_libreoffice_extracts(tmp_path):
-    fields = extract_fields(read_document(ROOT / "tests" / "fixtures" / "lo-phieu-dang-ky-mau-form.docx"), CONFIG)
+    fields = extract_fields(
+        read_document(ROOT / "tests" / "fixtures" / "lo-phieu-dang-ky-mau-form.docx"), CONFIG
+    )
     assert fields["model_name"].value
     assert fields["level"].value in {term.label for term in CONFIG.levels}

@@ -14,18 +14,30 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from pipeline.appraise import RESULT, SHEET
-from pipeline.render import read_back
 from pipeline.cli import main
 from pipeline.config import NOT_RECOGNISED, init_workspace
+from pipeline.render import read_back
 from tools.seed_campaign import write_seed_campaign
 
 SEED_STATS = {
-    "year": 2020, "registered": 187, "recognized": 62,
+    "year": 2020,
+    "registered": 187,
+    "recognized": 62,
     "levels": [
-        {"level": "Cấp thành phố", "recognized": 46, "collective": 45, "individual": 1,
-         "ratings": {"Tốt": 40, "Khá": 6}},
-        {"level": "Cấp xã, phường", "recognized": 16, "collective": 16, "individual": 0,
-         "ratings": {"Tốt": 13, "Khá": 3}},
+        {
+            "level": "Cấp thành phố",
+            "recognized": 46,
+            "collective": 45,
+            "individual": 1,
+            "ratings": {"Tốt": 40, "Khá": 6},
+        },
+        {
+            "level": "Cấp xã, phường",
+            "recognized": 16,
+            "collective": 16,
+            "individual": 0,
+            "ratings": {"Tốt": 13, "Khá": 3},
+        },
     ],
 }
 
