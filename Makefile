@@ -18,11 +18,11 @@ demo: $(STAMP)
 
 ## Lint, then the default test suite (LibreOffice tests skip when soffice is missing).
 test: $(STAMP)
-	$(BIN)/ruff check pipeline tests tools benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests tools benchmarks
+	$(BIN)/ruff check .
 
 ## The speed benchmark (issue 6): N synthetic proposals, every stage timed.
 bench: $(STAMP)
