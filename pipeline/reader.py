@@ -99,8 +99,9 @@ def font_name(rfonts: etree._Element | None) -> str | None:
 class Walker:
     """Walks one document body, producing Blocks in reading order."""
 
-    def __init__(self, styles: Styles) -> None:
+    def __init__(self, styles: Styles, prefix: str = "") -> None:
         self.styles = styles
+        self.prefix = prefix  # "đầu trang, " for a page header: its places are counted apart from the body
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
@@ -116,7 +117,7 @@ class Walker:
     def paragraph(self, p: etree._Element, where: str | None = None) -> str:
         self.paragraphs += 1
         text = self.paragraph_text(p)
-        self.blocks.append(Block("para", text, where or f"đoạn {self.paragraphs}"))
+        self.blocks.append(Block("para", text, where or f"{self.prefix}đoạn {self.paragraphs}"))
         self.content_controls(p)
         self.text_boxes(p)
         return text
@@ -159,7 +160,7 @@ class Walker:
                 self.cell(tc, number, row_index, col_index)
 
     def cell(self, tc: etree._Element, table: int, row: int, col: int) -> None:
-        where = f"bảng {table}, hàng {row}, cột {col}"
+        where = f"{self.prefix}bảng {table}, hàng {row}, cột {col}"
         lines = []
         for child in self.children(tc, (q("p"), q("tbl"))):
             if child.tag == q("p"):
@@ -219,9 +220,8 @@ class Walker:
                 continue  # the same box again, for old readers
             for inner in box.iter(q("p")):
                 self.paragraphs += 1
-                self.blocks.append(
-                    Block("para", self.paragraph_text(inner), f"khung văn bản, đoạn {self.paragraphs}")
-                )
+                where = f"{self.prefix}khung văn bản, đoạn {self.paragraphs}"
+                self.blocks.append(Block("para", self.paragraph_text(inner), where))
 
 
 def is_placeholder(sdt: etree._Element) -> bool:
@@ -278,12 +278,23 @@ def has_tracked_changes(root: etree._Element) -> bool:
     return any(True for _ in root.iter(*TRACKED))
 
 
-def walk_document(document: etree._Element, styles_root: etree._Element | None) -> DocText:
-    """Blocks of a parsed word/document.xml, with reader notes (tracked changes, legacy fonts)."""
-    walker = Walker(read_styles(styles_root))
+def walk_document(
+    document: etree._Element, styles_root: etree._Element | None, headers: tuple[etree._Element, ...] = ()
+) -> DocText:
+    """Blocks of a parsed word/document.xml, with reader notes (tracked changes, legacy fonts).
+
+    Page headers come first (a title is sometimes put there); comments and footers carry no fields."""
+    styles = read_styles(styles_root)
+    header_walker = Walker(styles, prefix="đầu trang, ")
+    for header in headers:
+        header_walker.body(header)
+    walker = Walker(styles)
     body = document.find(q("body"))
     if body is not None:
         walker.body(body)
+    walker.blocks[:0] = header_walker.blocks
+    for encoding, count in header_walker.legacy_runs.items():
+        walker.legacy_runs[encoding] = walker.legacy_runs.get(encoding, 0) + count
     notes = []
     if has_tracked_changes(document):
         notes.append(
@@ -336,7 +347,8 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
         )
     package = load_docx(path)
     styles = package.xml.get(package.parts.styles) if package.parts.styles else None
-    text = walk_document(package.main, styles)
+    headers = tuple(package.xml[name] for name in package.parts.headers if name in package.xml)
+    text = walk_document(package.main, styles, headers)
     return DocText(text.blocks, notes + text.notes)
 
 

@@ -117,14 +117,29 @@ def document_xml(*body: str) -> str:
     )
 
 
-def write_docx(path: Path, *body: str, styles: str | None = None) -> Path:
+HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+HEADER_REL = (
+    '<Relationship Id="rId9" Target="header1.xml"'
+    ' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"/>'
+)
+
+
+def write_docx(path: Path, *body: str, styles: str | None = None, header: str | None = None) -> Path:
+    """A minimal package; `header` is the XML of a page header's paragraphs."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    types, rels = CONTENT_TYPES, DOC_RELS
+    if header is not None:
+        override = f'<Override PartName="/word/header1.xml" ContentType="{HEADER_TYPE}"/>'
+        types = types.replace("</Types>", override + "</Types>")
+        rels = rels.replace("</Relationships>", HEADER_REL + "</Relationships>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr("word/_rels/document.xml.rels", DOC_RELS)
+        archive.writestr("word/_rels/document.xml.rels", rels)
         archive.writestr("word/document.xml", document_xml(*body))
         archive.writestr("word/styles.xml", styles or styles_xml())
+        if header is not None:
+            archive.writestr("word/header1.xml", f'<w:hdr xmlns:w="{W_NS}">{header}</w:hdr>')
     return path
 
 

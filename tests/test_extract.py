@@ -239,3 +239,53 @@ def test_macro_enabled_file_is_read_with_a_warning(tmp_path):
 
     doc = read_document(hostile.docm(tmp_path))
     assert "MACRO_ENABLED" in [note.code for note in doc.notes]
+
+
+def test_title_in_the_page_header_classifies_the_document(tmp_path):
+    path = write_docx(tmp_path / "h.docx", p("Tên mô hình: A"), header=p(PROPOSAL_TITLE))
+    doc = read_document(path)
+    assert classify(doc) is Kind.PROPOSAL
+    assert doc.blocks[0].where == "đầu trang, đoạn 1"
+
+
+def test_fields_hyperlinks_and_smart_tags_give_their_text(tmp_path):
+    hyperlink = f'<w:hyperlink xmlns:r="http://x" r:id="rId5">{r("Sổ vàng")}</w:hyperlink>'
+    smart_tag = f'<w:smartTag w:uri="urn:x" w:element="place">{r(" khởi nghiệp")}</w:smartTag>'
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD ten </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + r(" 2020")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    path = write_docx(tmp_path / "f.docx", p(PROPOSAL_TITLE), p("Tên mô hình: ", hyperlink, smart_tag, field))
+    assert extract(path)["model_name"] == "Sổ vàng khởi nghiệp 2020"
+
+
+def test_merged_cells_are_read_once(tmp_path):
+    merged = '<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>' + p("Tên mô hình: Mô hình gộp ô") + "</w:tc>"
+    path = write_docx(tmp_path / "m.docx", p(PROPOSAL_TITLE), f"<w:tbl><w:tr>{merged}</w:tr></w:tbl>")
+    assert extract(path)["model_name"] == "Mô hình gộp ô"
+
+
+def test_file_that_disappears_before_reading_is_rejected_not_raised(tmp_path):
+    from pipeline.check import analyse_file
+
+    analysis = analyse_file(tmp_path / "đã xóa.docx", "đã xóa.docx", "0" * 64, CONFIG)
+    assert analysis.record is None
+    assert [problem.code for problem in analysis.problems] == ["FILE_UNREADABLE"]
+
+
+@pytest.mark.soffice
+def test_legacy_doc_made_by_libreoffice_is_converted_outside_inputs(tmp_path):
+    import shutil
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: .doc files cannot be converted")
+    source = Path(__file__).parent / "fixtures" / "lo-phieu-dang-ky-word97.doc"
+    before = source.read_bytes()
+    doc = read_document(source, tmp_path / "cache")
+    fields = extract_fields(doc, CONFIG)
+    assert classify(doc) is Kind.REGISTRATION and fields["model_name"].value
+    assert "CONVERTED" in [note.code for note in doc.notes]
+    assert list((tmp_path / "cache" / "converted").glob("*.docx"))
+    assert source.read_bytes() == before
