@@ -46,7 +46,9 @@ COLUMNS = (
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
-VALIDATION_ROWS = 5000
+VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the drop-down too
+TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+CHANGED_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,9 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
         changed += status == CHANGED
         missing += status == MISSING
     added = [proposal for proposal in proposals if proposal.id not in rows]
-    for proposal in added:
-        append_row(sheet, columns, proposal)
+    first_free = sheet.max_row + 1  # max_row scans every cell: read it once, not once per new row
+    for offset, proposal in enumerate(added):
+        append_row(sheet, columns, proposal, first_free + offset)
     save_atomically(workbook, path)
     return WorkbookUpdate(path, len(added), changed, missing)
 
@@ -111,8 +114,9 @@ def row_status(sheet: Worksheet, row: int, columns: dict[str, int], proposal: Pr
         recorded = sheet.cell(row, columns[SOURCE_HASH]).value
         status = UNCHANGED if recorded == proposal.sha256[:16] else CHANGED
     cell = sheet.cell(row, columns[STATUS])
-    cell.value = status
-    cell.fill = PatternFill("solid", fgColor="FFF2CC") if status != UNCHANGED else PatternFill()
+    if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
+        cell.value = status
+        cell.fill = CHANGED_FILL if status != UNCHANGED else PatternFill()
     return status
 
 
@@ -162,8 +166,7 @@ def header_columns(sheet: Worksheet, path: Path) -> dict[str, int]:
     return headers
 
 
-def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal) -> None:
-    row = sheet.max_row + 1
+def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, row: int) -> None:
     values = {
         ID: proposal.id,
         "Tên mô hình": proposal.name,
@@ -178,7 +181,7 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal) ->
         STATUS: UNCHANGED,
     }
     for title, value in values.items():
-        sheet.cell(row, columns[title], value).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row, columns[title], value).alignment = TOP_WRAP
 
 
 def read_results(path: Path) -> dict[str, str]:

@@ -38,6 +38,9 @@ class CheckCache:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # rel path -> last stat and hash
     analyses: dict[str, Any] = field(default_factory=dict)  # sha256 -> Analysis
     outputs: str = ""  # a digest of what the last run wrote, to skip rewriting identical outputs
+    last_workbook: Any = None  # the WorkbookUpdate of that run, reported again when nothing changed
+    last_identity: tuple = ()  # (rel, sha256, skip reason, error) of every file found last time
+    last_result: Any = None  # that run's CheckResult (files and records), reused when nothing changed
 
     def known_hash(self, rel: str, size: int, mtime_ns: int) -> str | None:
         """The cached hash when the file's stat is unchanged and not racily close to the last write."""

@@ -237,6 +237,9 @@ def run_check(
     cache_path = workspace.cache_dir / "check.pickle"
     cache = load_cache(cache_path, cache_key(config.raw))
     found = discover(workspace.inputs, cache.known_hash)
+    identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found)
+    if identity == cache.last_identity and cache.last_result is not None:
+        return unchanged_result(workspace, cache, write_outputs)
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
     fresh = analyse_many(
         [e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir, progress, jobs
@@ -250,7 +253,23 @@ def run_check(
     if write_outputs:
         write_check_outputs(workspace, result, cache)
     remember(cache, found, fresh)
+    cache.last_identity, cache.last_result = identity, CheckResult(result.files, result.records)
     save_cache(cache_path, cache)
+    return result
+
+
+def unchanged_result(workspace: Workspace, cache: CheckCache, write_outputs: bool) -> CheckResult:
+    """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
+    the last result stands; outputs are rewritten only if someone deleted them."""
+    result = CheckResult(cache.last_result.files, cache.last_result.records)
+    workbook_path, report_path = workspace.year_dir / WORKBOOK_NAME, workspace.year_dir / REPORT_NAME
+    if not write_outputs:
+        return result
+    if cache.last_workbook and workbook_path.exists() and report_path.exists():
+        result.workbook, result.report_path = cache.last_workbook, report_path
+        return result
+    write_check_outputs(workspace, result, cache)
+    save_cache(workspace.cache_dir / "check.pickle", cache)
     return result
 
 

@@ -128,6 +128,7 @@ COMBINED_LABELS: dict[str, tuple[str, str]] = {
 # Long free-text fields run on over several lines; the others take one value.
 LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
 MAX_QUALIFIER_WORDS = 3
+LONG_FIELD_CHARS = 600
 NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s*|^\s*[-+*•–—]\s*", re.IGNORECASE)
 ROMAN_HEADING = re.compile(r"^\s*[IVXL]+\s*[.)]\s+\S")
 CLOSING_MARKERS = (
@@ -158,9 +159,12 @@ class Line:
 
 def classify(doc: DocText) -> Kind | None:
     """Registration, proposal, or None, from the document's title words."""
-    head = " ".join(fold(block.text) for block in doc.blocks[:40])
-    whole = head + " " + " ".join(fold(block.text) for block in doc.blocks[40:200])
-    if "mo hinh" not in whole and "dan van kheo" not in whole:
+    head = " ".join(fold(block.text[:300]) for block in doc.blocks[:40])
+    about_models = ("mo hinh" in head or "dan van kheo" in head) or any(
+        "mo hinh" in folded or "dan van kheo" in folded
+        for folded in (fold(block.text[:300]) for block in doc.blocks[40:200])
+    )
+    if not about_models:
         return None
     if "phieu dang ky" in head or "dang ky mo hinh" in head or "dang ky xay dung mo hinh" in head:
         return Kind.REGISTRATION
@@ -237,25 +241,40 @@ def fields_from_lines(lines: list[Line]) -> dict[str, FieldValue]:
     return {key: join_lines(parts) for key, parts in found.items() if parts}
 
 
+EXACT_LABELS: dict[str, tuple[str, ...]] = {
+    **{spelling: (key,) for key, spellings in LABELS.items() for spelling in spellings},
+    **COMBINED_LABELS,
+}
+# Spellings long enough to be matched as a prefix followed by a short qualifier, longest first.
+PREFIX_LABELS = sorted(
+    (
+        (spelling + " ", key)
+        for key, spellings in LABELS.items()
+        for spelling in spellings
+        if len(spelling) > 5
+    ),
+    key=lambda pair: -len(pair[0]),
+)
+MAX_LABEL_CHARS = 90  # a longer text before the colon is a sentence, not a label
+QUALIFIER = re.compile(r"\s*\b(neu co|ghi ro|bat buoc)\b.*$")
+
+
 def match_label(text: str) -> tuple[tuple[str, ...], str]:
     """(field keys, inline value) when the line starts with a known label, else ((), "")."""
     label, inline = split_label(text)
-    key = fold(NUMBERING.sub("", label, count=1))
-    key = re.sub(r"\s*\b(neu co|ghi ro|bat buoc)\b.*$", "", key).strip()
-    if not key or len(key) > 80:
+    if len(label) > MAX_LABEL_CHARS:
         return (), ""
-    if key in COMBINED_LABELS:
-        return COMBINED_LABELS[key], inline
-    for field_key, spellings in LABELS.items():
-        if key in spellings:
-            return (field_key,), inline
+    key = fold(NUMBERING.sub("", label, count=1))
+    if key in EXACT_LABELS:
+        return EXACT_LABELS[key], inline
+    key = QUALIFIER.sub("", key).strip()
+    if not key:
+        return (), ""
+    if key in EXACT_LABELS:
+        return EXACT_LABELS[key], inline
     if inline or text.rstrip().endswith((":", "：")):
-        for field_key, spellings in LABELS.items():
-            if any(
-                key.startswith(s + " ") and len(key[len(s) :].split()) <= MAX_QUALIFIER_WORDS
-                for s in spellings
-                if len(s) > 5
-            ):
+        for prefix, field_key in PREFIX_LABELS:
+            if key.startswith(prefix) and len(key[len(prefix) :].split()) <= MAX_QUALIFIER_WORDS:
                 return (field_key,), inline
     return (), ""
 
@@ -271,13 +290,12 @@ def ends_section(text: str) -> bool:
     """Headings, the closing block and all-capitals lines end a running value."""
     if ROMAN_HEADING.match(text):
         return True
-    folded = fold(text)
+    folded = fold(text[:40])
     if any(
         folded.startswith(marker.strip()) and (folded + " ").startswith(marker) for marker in CLOSING_MARKERS
     ):
         return True
-    letters = [char for char in text if char.isalpha()]
-    return len(text.split()) >= 2 and len(letters) >= 8 and all(char.isupper() for char in letters)
+    return text.isupper() and len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 8
 
 
 def is_stt(text: str) -> bool:
@@ -329,7 +347,7 @@ def looks_like_person(text: str) -> bool:
 
 
 def normalise_fields(raw: dict[str, FieldValue], doc: DocText, config: Config) -> dict[str, FieldValue]:
-    fields = dict(raw)
+    fields = {key: capped(value) if key in LONG_FIELDS else value for key, value in raw.items()}
     if "model_name" in fields:
         fields["model_name"] = replace(fields["model_name"], strip_quotes(fields["model_name"].value))
     for key, terms in (
@@ -352,6 +370,14 @@ def normalise_fields(raw: dict[str, FieldValue], doc: DocText, config: Config) -
     if "model_type" not in fields:
         fields["model_type"] = infer_type(fields, config)
     return fields
+
+
+def capped(value: FieldValue) -> FieldValue:
+    """Long narrative fields keep their opening only: nothing downstream prints them in full, and a
+    province-scale run must hold ten thousand records in memory (issue 6). The file keeps the full text."""
+    if len(value.value) <= LONG_FIELD_CHARS:
+        return value
+    return FieldValue(value.value[: LONG_FIELD_CHARS - 1].rstrip() + "…", value.where)
 
 
 def replace(value: FieldValue, text: str) -> FieldValue:

@@ -19,7 +19,7 @@ from lxml import etree
 
 from pipeline import legacy
 from pipeline.model import WARNING, Block, DocText, Problem, ReadError
-from pipeline.safezip import check_file_size, load_docx
+from pipeline.safezip import SafeZip, check_file_size, document_parts, parse_xml
 from pipeline.sniff import CONVERTIBLE_KINDS, describe_kind, kind_error, sniff
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -62,6 +62,7 @@ class Styles:
     """Font per paragraph/character style id, and the document default font (for legacy detection)."""
 
     default_font: str | None = None
+    legacy_fonts: bool = True  # False when no legacy font is named anywhere: runs need no font lookup
     fonts: dict[str, str | None] = field(default_factory=dict)
     based_on: dict[str, str] = field(default_factory=dict)
 
@@ -123,8 +124,10 @@ class Walker:
         return text
 
     def paragraph_text(self, p: etree._Element) -> str:
-        style = p.find(f"{q('pPr')}/{q('pStyle')}")
-        paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
+        paragraph_font = None
+        if self.styles.legacy_fonts:
+            style = p.find(f"{q('pPr')}/{q('pStyle')}")
+            paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
         return self.runs_text(list(runs_of(p)), paragraph_font)
 
     def runs_text(self, runs: list[etree._Element], paragraph_font: str | None) -> str:
@@ -146,6 +149,8 @@ class Walker:
 
     def run_encoding(self, run: etree._Element, paragraph_font: str | None) -> str | None:
         """The legacy encoding of a run, from its font (direct, character style, paragraph style, default)."""
+        if not self.styles.legacy_fonts:
+            return None
         font = font_name(run.find(f"{q('rPr')}/{q('rFonts')}"))
         if font is None:
             style = run.find(f"{q('rPr')}/{q('rStyle')}")
@@ -279,12 +284,16 @@ def has_tracked_changes(root: etree._Element) -> bool:
 
 
 def walk_document(
-    document: etree._Element, styles_root: etree._Element | None, headers: tuple[etree._Element, ...] = ()
+    document: etree._Element,
+    styles_root: etree._Element | None,
+    headers: tuple[etree._Element, ...] = (),
+    legacy_fonts: bool = True,
 ) -> DocText:
     """Blocks of a parsed word/document.xml, with reader notes (tracked changes, legacy fonts).
 
     Page headers come first (a title is sometimes put there); comments and footers carry no fields."""
     styles = read_styles(styles_root)
+    styles.legacy_fonts = legacy_fonts
     header_walker = Walker(styles, prefix="đầu trang, ")
     for header in headers:
         header_walker.body(header)
@@ -345,11 +354,32 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
                 f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng LibreOffice để đọc.",
             ),
         )
-    package = load_docx(path)
-    styles = package.xml.get(package.parts.styles) if package.parts.styles else None
-    headers = tuple(package.xml[name] for name in package.parts.headers if name in package.xml)
-    text = walk_document(package.main, styles, headers)
+    document, styles, headers, legacy_fonts = load_text_parts(path)
+    text = walk_document(document, styles, headers, legacy_fonts)
     return DocText(text.blocks, notes + text.notes)
+
+
+# How legacy font names start inside w:rFonts attributes (".VnTime", "VNI-Times"); plain substring
+# tests, since a case-insensitive regex over the whole part costs more than parsing it.
+LEGACY_FONT_PREFIXES = (b'".Vn', b'".VN', b'".vn', b'"VNI', b'"Vni', b'"vni')
+
+
+def load_text_parts(
+    path: Path,
+) -> tuple[etree._Element, etree._Element | None, tuple[etree._Element, ...], bool]:
+    """Parse only what carries fields: the main part, page headers, and the styles part when a legacy
+    font is named anywhere (styles only matter for legacy decoding; parsing them costs more than the body)."""
+    with SafeZip(path) as package:
+        parts = document_parts(package)
+        main_bytes = package.read(parts.main)
+        header_bytes = [(name, package.read(name)) for name in parts.headers]
+        styles_bytes = package.read(parts.styles) if parts.styles else b""
+    names_legacy_font = any(
+        prefix in data for data in (main_bytes, styles_bytes) for prefix in LEGACY_FONT_PREFIXES
+    )
+    styles = parse_xml(styles_bytes, parts.styles) if names_legacy_font and styles_bytes else None
+    headers = tuple(parse_xml(data, name) for name, data in header_bytes)
+    return parse_xml(main_bytes, parts.main), styles, headers, names_legacy_font
 
 
 def convert_to_docx(path: Path, kind: str, cache_dir: Path | None) -> Path:

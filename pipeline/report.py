@@ -53,8 +53,7 @@ def totals_lines(result: CheckResult) -> list[str]:
     balanced = t["found"] == t["accepted"] + t["rejected"] + t["skipped"]
     lines = [
         f"Tổng số tệp: {t['found']} = {t['accepted']} chấp nhận + {t['rejected']} bị loại "
-        f"+ {t['skipped']} bỏ qua"
-        + ("" if balanced else "  (KHÔNG KHỚP: báo lỗi cho nhóm phát triển)"),
+        f"+ {t['skipped']} bỏ qua" + ("" if balanced else "  (KHÔNG KHỚP: báo lỗi cho nhóm phát triển)"),
         f"Được chấp nhận: {t['proposals']} báo cáo đề nghị công nhận, {t['registrations']} phiếu đăng ký; "
         f"{t['duplicates']} tệp trùng nội dung; {t['errors']} lỗi, {t['warnings']} cảnh báo.",
     ]
@@ -82,8 +81,13 @@ REPORT_COLUMNS = (
 )
 
 
+TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+ERROR_FONT = Font(color="C00000", bold=True)
+
+
 def write_problem_report(path: Path, result: CheckResult) -> Path:
-    """An .xlsx for people who do not read consoles: one row per problem (or per file without problems)."""
+    """An .xlsx for people who do not read consoles: one row per problem, and one per skipped file with
+    its reason. Accepted files without any problem are counted on the totals sheet, not listed."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Kết quả kiểm tra"
@@ -91,6 +95,7 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
         sheet.cell(1, index, title).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
+    row = 1
     for report in result.files:
         head = [
             report.path,
@@ -99,16 +104,16 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
             report.id or "",
             report.fields.get("model_name", ""),
         ]
-        problems = report.problems or []
-        if not problems:
-            sheet.append(head + ["", "", report.reason, ""])
-        for problem in problems:
-            sheet.append(head + [SEVERITY_VI[problem.severity], problem.code, problem.message, problem.where])
-            if problem.severity == ERROR:
-                sheet.cell(sheet.max_row, 6).font = Font(color="C00000", bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = [[SEVERITY_VI[p.severity], p.code, p.message, p.where] for p in report.problems]
+        if report.reason:
+            lines.append(["", "", report.reason, ""])
+        for line in lines:
+            row += 1
+            sheet.append(head + line)
+            for cell in sheet[row]:
+                cell.alignment = TOP_WRAP
+            if line[0] == SEVERITY_VI[ERROR]:
+                sheet.cell(row, 6).font = ERROR_FONT
     totals = workbook.create_sheet("Tổng hợp")
     for line in totals_lines(result)[:2]:
         totals.append([line])

@@ -8,6 +8,7 @@ rules that compare records (not registered, proposed twice).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -96,11 +97,17 @@ def check_vocabulary(record: Record, config: Config) -> list[Problem]:
     return problems
 
 
+@functools.lru_cache(maxsize=8)
+def unit_keys(units: tuple[str, ...]) -> dict[str, str]:
+    """Comparison key -> configured unit name (computed once per unit list, not once per record)."""
+    return {name_key(name): name for name in units}
+
+
 def check_unit(record: Record, config: Config) -> list[Problem]:
     unit = record.get("unit")
     if not unit:
         return []
-    known = {name_key(name): name for name in config.all_units()}
+    known = unit_keys(config.all_units())
     if name_key(unit) in known:
         return []
     close = difflib.get_close_matches(name_key(unit), list(known), n=1, cutoff=0.6)
