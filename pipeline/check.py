@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -293,6 +292,18 @@ def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis]) 
     cache.written_ns = time.time_ns()
 
 
+def outputs_digest(result: CheckResult) -> str:
+    """What the workbook and the problem report show: each file's path, content hash, state and problems
+    (the extracted fields follow from the content hash)."""
+    digest = hashlib.sha256()
+    for report in result.files:
+        problems = "\x1e".join(f"{p.code}\x1f{p.message}\x1f{p.where}" for p in report.problems)
+        digest.update(
+            f"{report.path}\x1d{report.sha256}\x1d{report.status}\x1d{report.reason}\x1d{problems}\n".encode()
+        )
+    return digest.hexdigest()
+
+
 def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckCache) -> None:
     """Workbook and problem report; skipped when nothing they show changed since the last run."""
     from pipeline.report import write_problem_report
@@ -300,9 +311,7 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     config = workspace.config
     workbook_path = workspace.year_dir / WORKBOOK_NAME
     report_path = workspace.year_dir / REPORT_NAME
-    digest = hashlib.sha256(
-        json.dumps(result.as_dict(), sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    digest = outputs_digest(result)
     if digest == cache.outputs and workbook_path.exists() and report_path.exists() and cache.last_workbook:
         result.workbook, result.report_path = cache.last_workbook, report_path
         return
