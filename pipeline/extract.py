@@ -230,13 +230,15 @@ def fields_from_lines(lines: list[Line]) -> dict[str, FieldValue]:
             if inline and not any(key in LONG_FIELDS for key in current):
                 current = ()
             continue
-        if ends_section(line.text) or is_stt(line.text):
-            if not is_stt(line.text):
-                current = ()
+        short = current and not any(key in LONG_FIELDS for key in current)
+        if is_stt(line.text) or (short and is_hint(line.text)):
+            continue
+        if ends_short_value(line.text) if short else ends_section(line.text):
+            current = ()
             continue
         for key in current:
             found[key].append(line)
-        if current and not any(key in LONG_FIELDS for key in current):
+        if short:
             current = ()
     return {key: join_lines(parts) for key, parts in found.items() if parts}
 
@@ -296,6 +298,19 @@ def ends_section(text: str) -> bool:
     ):
         return True
     return text.isupper() and len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 8
+
+
+def ends_short_value(text: str) -> bool:
+    """Whether the line after an empty short label is not its value: a heading or the closing block.
+    Looser than ends_section, since values such as "KT" or "Bí thư Chi bộ" look like closing words."""
+    if ROMAN_HEADING.match(text) or (text.isupper() and len(text.split()) >= 2):
+        return True
+    return fold(text[:40]).startswith(("noi nhan", "t m ", "tm ", "k t ", "ghi chu"))
+
+
+def is_hint(text: str) -> bool:
+    """A bracketed instruction such as "(Ký, ghi rõ họ tên)": never a value."""
+    return text.startswith("(") and text.endswith(")")
 
 
 def is_stt(text: str) -> bool:

@@ -289,3 +289,15 @@ def test_legacy_doc_made_by_libreoffice_is_converted_outside_inputs(tmp_path):
     assert "CONVERTED" in [note.code for note in doc.notes]
     assert list((tmp_path / "cache" / "converted").glob("*.docx"))
     assert source.read_bytes() == before
+
+
+def test_short_values_that_look_like_closing_words_are_kept(tmp_path):
+    rows = [
+        ["Lĩnh vực:", "KT"],
+        ["Họ và tên", "Đặng Văn Thủy"],
+        ["Chức vụ", "Bí thư Chi bộ"],
+        ["Loại mô hình", "Cá nhân"],
+    ]
+    fields = extract(write_docx(tmp_path / "k.docx", p(PROPOSAL_TITLE), tbl(rows)))
+    assert fields["field"] == "Kinh tế"
+    assert fields["person_position"] == "Bí thư Chi bộ"
