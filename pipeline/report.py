@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -83,19 +84,28 @@ REPORT_COLUMNS = (
 
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 ERROR_FONT = Font(color="C00000", bold=True)
+BOLD = Font(bold=True)
+
+
+def styled(sheet: Any, value: str, font: Font | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.alignment = TOP_WRAP
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def write_problem_report(path: Path, result: CheckResult) -> Path:
     """An .xlsx for people who do not read consoles: one row per problem, and one per skipped file with
-    its reason. Accepted files without any problem are counted on the totals sheet, not listed."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Kết quả kiểm tra"
-    for index, (title, width) in enumerate(REPORT_COLUMNS, start=1):
-        sheet.cell(1, index, title).font = Font(bold=True)
+    its reason. Accepted files without any problem are counted on the totals sheet, not listed.
+
+    Written in openpyxl's streaming mode: a province-scale run lists tens of thousands of problems."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Kết quả kiểm tra")
+    for index, (_, width) in enumerate(REPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
-    row = 1
+    sheet.append([styled(sheet, title, BOLD) for title, _ in REPORT_COLUMNS])
     for report in result.files:
         head = [
             report.path,
@@ -108,12 +118,8 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
         if report.reason:
             lines.append(["", "", report.reason, ""])
         for line in lines:
-            row += 1
-            sheet.append(head + line)
-            for cell in sheet[row]:
-                cell.alignment = TOP_WRAP
-            if line[0] == SEVERITY_VI[ERROR]:
-                sheet.cell(row, 6).font = ERROR_FONT
+            font = ERROR_FONT if line[0] == SEVERITY_VI[ERROR] else None
+            sheet.append([styled(sheet, value, font) for value in head + line])
     totals = workbook.create_sheet("Tổng hợp")
     for line in totals_lines(result)[:2]:
         totals.append([line])
