@@ -20,7 +20,7 @@ from lxml import etree
 from pipeline import legacy
 from pipeline.model import WARNING, Block, DocText, Problem, ReadError
 from pipeline.safezip import SafeZip, check_file_size, document_parts, parse_xml
-from pipeline.sniff import CONVERTIBLE_KINDS, describe_kind, kind_error, sniff
+from pipeline.sniff import CONVERTIBLE_KINDS, WORD_KINDS, describe_kind, is_zip, kind_error, sniff, sniff_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -103,10 +103,17 @@ class Walker:
     def __init__(self, styles: Styles, prefix: str = "") -> None:
         self.styles = styles
         self.prefix = prefix  # "đầu trang, " for a page header: its places are counted apart from the body
+        # Most files have neither; knowing it spares two descendant scans per paragraph.
+        self.has_controls = True
+        self.has_text_boxes = True
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
         self.legacy_runs: dict[str, int] = {}
+
+    def survey(self, root: etree._Element) -> None:
+        self.has_controls = next(root.iter(q("sdt")), None) is not None
+        self.has_text_boxes = next(root.iter(q("txbxContent")), None) is not None
 
     def body(self, element: etree._Element) -> None:
         for child in self.children(element, (q("p"), q("tbl"))):
@@ -193,6 +200,8 @@ class Walker:
 
     def content_controls(self, scope: etree._Element) -> None:
         """Emit a tagged block for each content control directly in this paragraph."""
+        if not self.has_controls:
+            return
         for sdt in scope.iter(q("sdt")):
             if inside_text_box(sdt, scope):
                 continue
@@ -220,6 +229,8 @@ class Walker:
         return "\n".join(self.paragraph_text(p) for p in paragraphs).strip()
 
     def text_boxes(self, p: etree._Element) -> None:
+        if not self.has_text_boxes:
+            return
         for box in p.iter(q("txbxContent")):
             if any(ancestor.tag == f"{{{MC}}}Fallback" for ancestor in box.iterancestors()):
                 continue  # the same box again, for old readers
@@ -296,8 +307,10 @@ def walk_document(
     styles.legacy_fonts = legacy_fonts
     header_walker = Walker(styles, prefix="đầu trang, ")
     for header in headers:
+        header_walker.survey(header)
         header_walker.body(header)
     walker = Walker(styles)
+    walker.survey(document)
     body = document.find(q("body"))
     if body is not None:
         walker.body(body)
@@ -332,7 +345,12 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
     .doc/.odt/.rtf go through LibreOffice into `cache_dir` (never next to the input).
     """
     check_file_size(path)
-    kind = sniff(path)
+    if is_zip(path):  # the common case: one opening of the package serves both the kind and the text
+        with SafeZip(path) as package:
+            kind = sniff_zip(package)
+            parts = text_parts(package) if kind in WORD_KINDS or kind == "docm" else None
+    else:
+        kind, parts = sniff(path), None
     error = kind_error(kind)
     if error is not None:
         raise error
@@ -346,7 +364,8 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
             ),
         )
     elif kind in CONVERTIBLE_KINDS:
-        path = convert_to_docx(path, kind, cache_dir)
+        with SafeZip(convert_to_docx(path, kind, cache_dir)) as package:
+            parts = text_parts(package)
         notes = (
             Problem(
                 "CONVERTED",
@@ -354,8 +373,7 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
                 f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng LibreOffice để đọc.",
             ),
         )
-    document, styles, headers, legacy_fonts = load_text_parts(path)
-    text = walk_document(document, styles, headers, legacy_fonts)
+    text = walk_document(*parts)
     return DocText(text.blocks, notes + text.notes)
 
 
@@ -364,16 +382,15 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
 LEGACY_FONT_PREFIXES = (b'".Vn', b'".VN', b'".vn', b'"VNI', b'"Vni', b'"vni')
 
 
-def load_text_parts(
-    path: Path,
+def text_parts(
+    package: SafeZip,
 ) -> tuple[etree._Element, etree._Element | None, tuple[etree._Element, ...], bool]:
     """Parse only what carries fields: the main part, page headers, and the styles part when a legacy
     font is named anywhere (styles only matter for legacy decoding; parsing them costs more than the body)."""
-    with SafeZip(path) as package:
-        parts = document_parts(package)
-        main_bytes = package.read(parts.main)
-        header_bytes = [(name, package.read(name)) for name in parts.headers]
-        styles_bytes = package.read(parts.styles) if parts.styles else b""
+    parts = document_parts(package)
+    main_bytes = package.read(parts.main)
+    header_bytes = [(name, package.read(name)) for name in parts.headers]
+    styles_bytes = package.read(parts.styles) if parts.styles else b""
     names_legacy_font = any(
         prefix in data for data in (main_bytes, styles_bytes) for prefix in LEGACY_FONT_PREFIXES
     )

@@ -88,16 +88,28 @@ def sniff(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
 
 def _sniff_zip(path: Path, limits: Limits) -> str:
     with SafeZip(path, limits) as z:
-        if _odf_mimetype(z).startswith("application/vnd.oasis.opendocument.text"):
-            return "odt"
-        main = main_part_name(z)
-        if not main:
-            return "zip-other"
-        ctype = z.content_type(main)
-        # A VBA project anywhere makes it macro-enabled whatever the content type claims.
-        if ctype in MACRO_TYPES or any(name.lower().endswith("vbaproject.bin") for name in z.names):
-            return "docm"
-        return "dotx" if ctype in TEMPLATE_TYPES else "docx"
+        return sniff_zip(z)
+
+
+def is_zip(path: Path) -> bool:
+    """Whether the file starts like a zip (and so may be opened once with SafeZip for both the kind
+    and the text)."""
+    with open_regular(path) as fh:
+        return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def sniff_zip(z: SafeZip) -> str:
+    """The kind of an already opened zip: odt, zip-other, docm, dotx or docx."""
+    if _odf_mimetype(z).startswith("application/vnd.oasis.opendocument.text"):
+        return "odt"
+    main = main_part_name(z)
+    if not main:
+        return "zip-other"
+    ctype = z.content_type(main)
+    # A VBA project anywhere makes it macro-enabled whatever the content type claims.
+    if ctype in MACRO_TYPES or any(name.lower().endswith("vbaproject.bin") for name in z.names):
+        return "docm"
+    return "dotx" if ctype in TEMPLATE_TYPES else "docx"
 
 
 def _odf_mimetype(z: SafeZip) -> str:
