@@ -19,7 +19,7 @@ from lxml import etree
 
 from pipeline import legacy
 from pipeline.model import WARNING, Block, DocText, Problem, ReadError
-from pipeline.safezip import SafeZip, check_file_size, document_parts, parse_xml
+from pipeline.safezip import DocumentParts, SafeZip, check_file_size, document_parts, parse_xml
 from pipeline.sniff import CONVERTIBLE_KINDS, WORD_KINDS, describe_kind, is_zip, kind_error, sniff, sniff_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -382,6 +382,15 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
 LEGACY_FONT_PREFIXES = (b'".Vn', b'".VN', b'".vn', b'"VNI', b'"Vni', b'"vni')
 
 
+def names_legacy_fonts(package: SafeZip, parts: DocumentParts, texts: tuple[bytes, ...]) -> bool:
+    """Whether any legacy font is named: the small font table lists every font Word and LibreOffice used;
+    without one (hand-made packages), search the main and styles parts themselves."""
+    font_table = next((name for name in parts.rels.values() if name.lower().endswith("fonttable.xml")), "")
+    if font_table and package.has(font_table):
+        texts = (package.read(font_table),)
+    return any(prefix in data for data in texts for prefix in LEGACY_FONT_PREFIXES)
+
+
 def text_parts(
     package: SafeZip,
 ) -> tuple[etree._Element, etree._Element | None, tuple[etree._Element, ...], bool]:
@@ -391,9 +400,7 @@ def text_parts(
     main_bytes = package.read(parts.main)
     header_bytes = [(name, package.read(name)) for name in parts.headers]
     styles_bytes = package.read(parts.styles) if parts.styles else b""
-    names_legacy_font = any(
-        prefix in data for data in (main_bytes, styles_bytes) for prefix in LEGACY_FONT_PREFIXES
-    )
+    names_legacy_font = names_legacy_fonts(package, parts, (main_bytes, styles_bytes))
     styles = parse_xml(styles_bytes, parts.styles) if names_legacy_font and styles_bytes else None
     headers = tuple(parse_xml(data, name) for name, data in header_bytes)
     return parse_xml(main_bytes, parts.main), styles, headers, names_legacy_font

@@ -124,14 +124,25 @@ HEADER_REL = (
 )
 
 
-def write_docx(path: Path, *body: str, styles: str | None = None, header: str | None = None) -> Path:
-    """A minimal package; `header` is the XML of a page header's paragraphs."""
+FONT_TABLE_REL = (
+    '<Relationship Id="rId8" Target="fontTable.xml"'
+    ' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"/>'
+)
+
+
+def write_docx(
+    path: Path, *body: str, styles: str | None = None, header: str | None = None, fonts: tuple[str, ...] = ()
+) -> Path:
+    """A minimal package; `header` is the XML of a page header's paragraphs; `fonts`, when given, are
+    listed in a font table as Word writes one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     types, rels = CONTENT_TYPES, DOC_RELS
     if header is not None:
         override = f'<Override PartName="/word/header1.xml" ContentType="{HEADER_TYPE}"/>'
         types = types.replace("</Types>", override + "</Types>")
         rels = rels.replace("</Relationships>", HEADER_REL + "</Relationships>")
+    if fonts:
+        rels = rels.replace("</Relationships>", FONT_TABLE_REL + "</Relationships>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", ROOT_RELS)
@@ -140,6 +151,9 @@ def write_docx(path: Path, *body: str, styles: str | None = None, header: str | 
         archive.writestr("word/styles.xml", styles or styles_xml())
         if header is not None:
             archive.writestr("word/header1.xml", f'<w:hdr xmlns:w="{W_NS}">{header}</w:hdr>')
+        if fonts:
+            listed = "".join(f'<w:font w:name="{font}"/>' for font in fonts)
+            archive.writestr("word/fontTable.xml", f'<w:fonts xmlns:w="{W_NS}">{listed}</w:fonts>')
     return path
 
 

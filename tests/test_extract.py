@@ -301,3 +301,15 @@ def test_short_values_that_look_like_closing_words_are_kept(tmp_path):
     fields = extract(write_docx(tmp_path / "k.docx", p(PROPOSAL_TITLE), tbl(rows)))
     assert fields["field"] == "Kinh tế"
     assert fields["person_position"] == "Bí thư Chi bộ"
+
+
+@pytest.mark.parametrize("fonts", [("Times New Roman", ".VnTime"), ("Times New Roman",)])
+def test_font_table_decides_whether_legacy_decoding_is_needed(tmp_path, fonts):
+    from pipeline.legacy import encode_tcvn3
+
+    legacy = encode_tcvn3("Sổ vàng khởi nghiệp")
+    path = write_docx(
+        tmp_path / "f.docx", p(PROPOSAL_TITLE), p("Tên mô hình: ", r(legacy, font=".VnTime")), fonts=fonts
+    )
+    decoded = extract(path)["model_name"] == "Sổ vàng khởi nghiệp"
+    assert decoded is (".VnTime" in fonts)  # Word lists every font it used; a table without it is trusted
