@@ -293,9 +293,7 @@ def ends_section(text: str) -> bool:
     if ROMAN_HEADING.match(text):
         return True
     folded = fold(text[:40])
-    if any(
-        folded.startswith(marker.strip()) and (folded + " ").startswith(marker) for marker in CLOSING_MARKERS
-    ):
+    if (folded + " ").startswith(CLOSING_MARKERS):
         return True
     return text.isupper() and len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 8
 

@@ -89,6 +89,19 @@ def _base_letters() -> dict[int, str | None]:
 
 
 _BASE_LETTERS = _base_letters()
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Bare letters as above, and punctuation and symbols of the Latin and general-punctuation blocks as
+    spaces, so fold needs no regular expression."""
+    table = dict(_BASE_LETTERS)
+    for code in (*range(0x00, 0x250), *range(0x2000, 0x2070), 0x3000):
+        if code not in table and not chr(code).isalnum():
+            table[code] = " "
+    return table
+
+
+_FOLD_TABLE = _fold_table()
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -107,7 +120,9 @@ def fold(text: str) -> str:
     """A loose key for matching labels: "1. TÊN MÔ HÌNH:" -> "1 ten mo hinh".
 
     Tone placement needs no house style here: every mark is stripped anyway."""
-    return " ".join(_punctuation_to_spaces(strip_marks(text).lower()).split())
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.translate(_FOLD_TABLE).lower().split())
 
 
 def name_key(text: str) -> str:
