@@ -10,15 +10,17 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
-from pipeline.campaign import BuildResult, build_campaign, campaign_stats
+from pipeline import __version__, lazy
 from pipeline.check import run_check
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
 from pipeline.model import ERROR
 from pipeline.report import console_lines
-from pipeline.template_lint import lint_templates
+
+# docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
+campaign = lazy.module("pipeline.campaign")
+template_lint = lazy.module("pipeline.template_lint")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +77,9 @@ def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, a
             ExitCode.USAGE,
         )
     emit_build(
-        build_campaign(workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)),
+        campaign.build_campaign(
+            workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)
+        ),
         as_json,
     )
 
@@ -91,10 +95,10 @@ def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
-    emit_build(build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
+    emit_build(campaign.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
 
 
-def emit_build(result: BuildResult, as_json: bool) -> None:
+def emit_build(result: campaign.BuildResult, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
         return
@@ -121,7 +125,7 @@ KIND_VI = {
 @guard
 def stats_command(workspace: Workspace, as_json: bool) -> None:
     """Số liệu: đăng ký, được công nhận, theo cấp, loại và xếp loại."""
-    stats = campaign_stats(workspace)
+    stats = campaign.campaign_stats(workspace)
     if as_json:
         print_json(stats)
         return
@@ -147,7 +151,7 @@ def templates_group() -> None:
 @guard
 def templates_check_command(workspace: Workspace, as_json: bool) -> None:
     """Kiểm tra các mẫu sau khi sửa bằng Word: thẻ bị tách, biến lạ, khối chưa đóng."""
-    found = lint_templates(workspace.templates)
+    found = template_lint.lint_templates(workspace.templates)
     if as_json:
         print_json({name: [problem.as_dict() for problem in problems] for name, problems in found.items()})
     else:

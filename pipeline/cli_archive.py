@@ -11,18 +11,12 @@ from pathlib import Path
 
 import click
 
-from pipeline.archive import (
-    SIGNATURE_LABELS,
-    ArchiveEntry,
-    ArchiveRefused,
-    archive_files,
-    outgoing_register,
-    register_row,
-    verify_archive,
-    write_register_xlsx,
-)
+from pipeline import lazy
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, workspace_option
 from pipeline.config import Workspace
+
+# pyHanko and pypdf load only when an archive command runs (they double `dvk check` start-up time).
+archive = lazy.module("pipeline.archive")
 
 VERIFY = "verify"
 FILES = "files"
@@ -93,14 +87,14 @@ def files_command(
     if replace_reason is not None and not replace_reason.strip():
         fail("--replace cần ghi lý do thay bản lưu trữ.", ExitCode.USAGE)
     try:
-        entries = archive_files(workspace, list(pdfs), number, issued, replace_reason, code)
-    except ArchiveRefused as exc:
+        entries = archive.archive_files(workspace, list(pdfs), number, issued, replace_reason, code)
+    except archive.ArchiveRefused as exc:
         _print_entries(exc.done, as_json)
         raise
     _print_entries(entries, as_json)
 
 
-def _print_entries(entries: list[ArchiveEntry], as_json: bool) -> None:
+def _print_entries(entries: list[archive.ArchiveEntry], as_json: bool) -> None:
     if as_json:
         print_json({"entries": [entry.as_dict() for entry in entries]})
         return
@@ -109,15 +103,15 @@ def _print_entries(entries: list[ArchiveEntry], as_json: bool) -> None:
         for note in entry.notes:
             click.echo(f"  Lưu ý: {note}", err=True)
         if entry.signature in ("tampered", "modified-after-signing"):
-            click.echo(f"  CẢNH BÁO: {entry.printed}: {SIGNATURE_LABELS[entry.signature]}.", err=True)
+            click.echo(f"  CẢNH BÁO: {entry.printed}: {archive.SIGNATURE_LABELS[entry.signature]}.", err=True)
 
 
-def _entry_line(entry: ArchiveEntry) -> str:
+def _entry_line(entry: archive.ArchiveEntry) -> str:
     what = {"archived": "Đã lưu trữ", "replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}
     signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
     return (
         f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.printed} ngày {entry.date:%d/%m/%Y}: "
-        f"{SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
+        f"{archive.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
     )
 
 
@@ -127,7 +121,7 @@ def _entry_line(entry: ArchiveEntry) -> str:
 @guard
 def verify_command(workspace: Workspace, as_json: bool) -> None:
     """Băm lại mọi gói lưu trữ, đối chiếu sổ đăng ký; báo từng tệp bị sửa, bị thiếu hoặc thừa."""
-    problems = verify_archive(workspace)
+    problems = archive.verify_archive(workspace)
     if as_json:
         print_json({"ok": not problems, "problems": [problem.as_dict() for problem in problems]})
     else:
@@ -145,9 +139,9 @@ def verify_command(workspace: Workspace, as_json: bool) -> None:
 @guard
 def register_command(workspace: Workspace, xlsx: Path | None, as_json: bool) -> None:
     """In sổ đăng ký văn bản đi (NĐ 30 Phụ lục IV); --xlsx ghi ra Excel."""
-    entries = outgoing_register(workspace)
+    entries = archive.outgoing_register(workspace)
     if xlsx is not None:
-        write_register_xlsx(workspace, xlsx)
+        archive.write_register_xlsx(workspace, xlsx)
         click.echo(f"Đã ghi sổ đăng ký văn bản đi: {xlsx}", err=True)
     if as_json:
         keep = ("code", "number", "symbol", "date", "subject", "signature", "signer", "sha256", "path")
@@ -156,7 +150,7 @@ def register_command(workspace: Workspace, xlsx: Path | None, as_json: bool) -> 
     if not entries:
         click.echo("Sổ đăng ký văn bản đi chưa có văn bản nào.", err=True)
     for entry in entries:
-        row = register_row(entry)
+        row = archive.register_row(entry)
         click.echo(" | ".join(cell for cell in (row[0], row[1], row[2], row[3], row[9]) if cell))
 
 

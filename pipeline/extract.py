@@ -128,7 +128,7 @@ COMBINED_LABELS: dict[str, tuple[str, str]] = {
 # Long free-text fields run on over several lines; the others take one value.
 LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
 MAX_QUALIFIER_WORDS = 3
-LONG_FIELD_CHARS = 600
+LONG_FIELD_CHARS = 300
 NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s*|^\s*[-+*•–—]\s*", re.IGNORECASE)
 ROMAN_HEADING = re.compile(r"^\s*[IVXL]+\s*[.)]\s+\S")
 CLOSING_MARKERS = (
