@@ -30,7 +30,7 @@ SOURCE = "Tệp nguồn"
 SOURCE_HASH = "SHA-256 khi lập"
 STATUS = "Tình trạng tệp nguồn"
 COLUMNS = (
-    (ID, 16),
+    (ID, 20),
     ("Tên mô hình", 50),
     ("Đơn vị / cá nhân thực hiện", 36),
     ("Cấp", 16),

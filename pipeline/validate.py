@@ -52,11 +52,12 @@ VOCABULARY_RULES = (
 def proposal_id(record: Record) -> str:
     """A stable id from what identifies a model (name, unit or person, year), not from the file.
 
-    It survives renaming or moving the file and corrections to other fields.
+    It survives renaming or moving the file and corrections to other fields. Ten hex digits (40 bits):
+    with six, a province-scale campaign of ~10,000 proposals would expect a collision.
     """
     who = record.get("person_name") or record.get("unit")
     basis = "|".join(name_key(part) for part in (record.get("model_name"), who, record.get("year")))
-    return f"MH-{record.get('year') or '0000'}-{hashlib.sha256(basis.encode()).hexdigest()[:6].upper()}"
+    return f"MH-{record.get('year') or '0000'}-{hashlib.sha256(basis.encode()).hexdigest()[:10].upper()}"
 
 
 def is_individual(record: Record, config: Config) -> bool:

@@ -1,0 +1,1 @@
+"""Speed benchmarks (issue 6). Run: python -m benchmarks.bench --files N"""
