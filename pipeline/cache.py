@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline import __version__
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # bump whenever a cached structure changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to the cache's own write are not trusted
 
 
@@ -37,7 +37,7 @@ class CheckCache:
     written_ns: int = 0
     stamps: dict[str, Stamp] = field(default_factory=dict)  # rel path -> last stat and hash
     analyses: dict[str, Any] = field(default_factory=dict)  # sha256 -> Analysis
-    outputs: str = ""  # a digest of what the last run wrote, to skip rewriting identical outputs
+    outputs: tuple[str, str] = ("", "")  # digests of what the workbook and the problem report last showed
     last_workbook: Any = None  # the WorkbookUpdate of that run, reported again when nothing changed
     last_identity: tuple = ()  # (rel, sha256, skip reason, error) of every file found last time
     last_result: Any = None  # that run's CheckResult (files and records), reused when nothing changed

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from pipeline.extract import classify, extract_fields
 from pipeline.model import ERROR, DvkError, Kind, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.safezip import run_with_timeout
-from pipeline.validate import is_individual, proposal_id, validate_all
+from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
 
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 WORKBOOK_NAME = "tham-dinh.xlsx"
@@ -42,7 +42,8 @@ class Analysis:
     """What reading one file gave: a record, or the problems that make it unusable."""
 
     record: Record | None
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()  # reading problems, or why there is no record
+    record_problems: tuple[Problem, ...] = ()  # the per-record validation rules' findings
 
 
 @dataclass
@@ -134,7 +135,8 @@ def analyse_file(
         )
     if kind is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
-    return Analysis(Record(kind, rel, sha256, fields), doc.notes)
+    record = Record(kind, rel, sha256, fields)
+    return Analysis(record, doc.notes, tuple(validate_record(record, config)))
 
 
 @contextlib.contextmanager
@@ -245,7 +247,8 @@ def run_check(
     )
     analyses = {entry.rel: analysis_for(entry, fresh, cache) for entry in found if entry.skip_reason is None}
     records = [a.record for a in analyses.values() if a.record is not None]
-    rule_problems = validate_all(records, config)
+    per_record = {rel: a.record_problems for rel, a in analyses.items() if a.record is not None}
+    rule_problems = validate_all(records, config, per_record)
     result = CheckResult(
         [file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found], records
     )
@@ -277,7 +280,7 @@ def analysis_for(entry: Found, fresh: dict[str, Analysis], cache: CheckCache) ->
         return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, entry.error),))
     analysis = fresh.get(entry.sha256) or cache.analyses[entry.sha256]
     if analysis.record is not None and analysis.record.path != entry.rel:  # renamed or moved: same content
-        analysis = Analysis(dataclasses.replace(analysis.record, path=entry.rel), analysis.problems)
+        analysis = dataclasses.replace(analysis, record=dataclasses.replace(analysis.record, path=entry.rel))
     return analysis
 
 
@@ -292,33 +295,50 @@ def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis]) 
     cache.written_ns = time.time_ns()
 
 
-def outputs_digest(result: CheckResult) -> str:
-    """What the workbook and the problem report show: each file's path, content hash, state and problems
-    (the extracted fields follow from the content hash)."""
+def digest_of(rows: Iterable[tuple]) -> str:
     digest = hashlib.sha256()
-    for report in result.files:
-        problems = "\x1e".join(f"{p.code}\x1f{p.message}\x1f{p.where}" for p in report.problems)
-        digest.update(
-            f"{report.path}\x1d{report.sha256}\x1d{report.status}\x1d{report.reason}\x1d{problems}\n".encode()
-        )
+    for row in rows:
+        digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
+def report_rows(result: CheckResult) -> Iterator[tuple]:
+    """What the problem report shows: the files with problems or a skip reason."""
+    for report in result.files:
+        if report.problems or report.reason:
+            problems = tuple((p.severity, p.code, p.message, p.where) for p in report.problems)
+            yield (
+                report.path,
+                report.status,
+                report.kind,
+                report.id,
+                report.fields.get("model_name"),
+                problems,
+                report.reason,
+            )
+
+
 def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckCache) -> None:
-    """Workbook and problem report; skipped when nothing they show changed since the last run."""
+    """Workbook and problem report, each rewritten only when what it shows changed since the last run
+    (openpyxl needs seconds for a province-scale workbook)."""
     from pipeline.report import write_problem_report
 
     config = workspace.config
     workbook_path = workspace.year_dir / WORKBOOK_NAME
     report_path = workspace.year_dir / REPORT_NAME
-    digest = outputs_digest(result)
-    if digest == cache.outputs and workbook_path.exists() and report_path.exists() and cache.last_workbook:
-        result.workbook, result.report_path = cache.last_workbook, report_path
-        return
     workspace.year_dir.mkdir(parents=True, exist_ok=True)
-    result.workbook = update_workbook(workbook_path, accepted_proposals(result, config), config)
-    result.report_path = write_problem_report(report_path, result)
-    cache.outputs, cache.last_workbook = digest, dataclasses.replace(result.workbook, added=0)
+    proposals = accepted_proposals(result, config)
+    workbook_digest, report_digest = digest_of(proposals), digest_of(report_rows(result))
+    last_workbook_digest, last_report_digest = cache.outputs or ("", "")
+    if workbook_digest == last_workbook_digest and workbook_path.exists() and cache.last_workbook:
+        result.workbook = cache.last_workbook
+    else:
+        result.workbook = update_workbook(workbook_path, proposals, config)
+    if report_digest != last_report_digest or not report_path.exists():
+        write_problem_report(report_path, result)
+    result.report_path = report_path
+    cache.outputs = (workbook_digest, report_digest)
+    cache.last_workbook = dataclasses.replace(result.workbook, added=0)
 
 
 def file_report(

@@ -241,9 +241,16 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
     return found
 
 
-def validate_all(records: list[Record], config: Config) -> dict[str, list[Problem]]:
-    """Problems per record path, from every rule."""
-    problems: dict[str, list[Problem]] = {record.path: validate_record(record, config) for record in records}
+def validate_all(
+    records: list[Record], config: Config, per_record: dict[str, tuple[Problem, ...]] | None = None
+) -> dict[str, list[Problem]]:
+    """Problems per record path, from every rule. `per_record` holds the per-record rules' findings
+    already computed (the check computes them with the reading, in the pool, and caches them)."""
+    known = per_record or {}
+    problems: dict[str, list[Problem]] = {
+        record.path: list(known[record.path]) if record.path in known else validate_record(record, config)
+        for record in records
+    }
     for cross_rule in (check_registered, check_duplicates):
         for path, found in cross_rule(records).items():
             problems[path].extend(found)
