@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.model import DvkError, Model
+from pipeline.sheet_patch import Sheet, patch_sheet
 
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
@@ -77,6 +79,9 @@ class WorkbookUpdate:
 def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> WorkbookUpdate:
     """Create the workbook, or add new proposals to it keeping every human edit."""
     if path.exists():
+        refreshed = refresh_in_place(path, proposals)
+        if refreshed is not None:
+            return refreshed
         workbook = open_workbook(path)
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else None
         if sheet is None:
@@ -103,6 +108,70 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
         append_row(sheet, columns, proposal, first_free + offset)
     save_atomically(workbook, path)
     return WorkbookUpdate(path, len(added), changed, missing)
+
+
+def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | None:
+    """The rerun with no new proposal: rewrite only the system cells that changed, in the sheet's XML.
+    None when rows must be added or the sheet is not as expected (then openpyxl does the work)."""
+    current = {proposal.id: proposal for proposal in proposals}
+    counts = {CHANGED: 0, MISSING: 0}
+
+    def edit(sheet: Sheet) -> bool | None:
+        if any(title not in sheet.columns for title, _ in COLUMNS):
+            return None
+        rows = {
+            sheet.value(c): row for row in sheet.rows if row > 1 if (c := sheet.cell(row, ID)) is not None
+        }
+        rows.pop("", None)
+        if any(proposal_id not in rows for proposal_id in current):
+            return None
+        styles = observed_status_styles(sheet, rows.values())
+        changed = False
+        for proposal_id, row in rows.items():
+            proposal = current.get(proposal_id)
+            status = (
+                MISSING
+                if proposal is None
+                else (
+                    UNCHANGED
+                    if sheet.value(sheet.cell(row, SOURCE_HASH)) == proposal.sha256[:16]
+                    else CHANGED
+                )
+            )
+            counts[status] = counts.get(status, 0) + 1
+            source = sheet.cell(row, SOURCE)
+            if proposal is not None and source is not None and sheet.value(source) != proposal.source:
+                sheet.set_text(source, proposal.source, None)
+                changed = True
+            cell = sheet.cell(row, STATUS)
+            if cell is None or sheet.value(cell) == status:
+                continue
+            style = styles.get(status != UNCHANGED, NOT_SEEN)
+            if style is NOT_SEEN:
+                return None  # no cell yet shows how this status is coloured: let openpyxl style it
+            sheet.set_text(cell, status, style)
+            changed = True
+        return changed
+
+    outcome = patch_sheet(path, SHEET, edit)
+    if outcome is None:
+        return None
+    return WorkbookUpdate(path, 0, counts[CHANGED], counts[MISSING])
+
+
+NOT_SEEN = object()
+
+
+def observed_status_styles(sheet: Sheet, rows: Iterable[int]) -> dict[bool, str | None]:
+    """The style attribute of a highlighted and of a plain status cell, as they appear in the sheet."""
+    styles: dict[bool, str | None] = {}
+    for row in rows:
+        cell = sheet.cell(row, STATUS)
+        if cell is not None:
+            styles.setdefault(sheet.value(cell) != UNCHANGED, cell.get("s"))
+        if len(styles) == 2:
+            break
+    return styles
 
 
 def row_status(sheet: Worksheet, row: int, columns: dict[str, int], proposal: Proposal | None) -> str:

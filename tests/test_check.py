@@ -228,3 +228,41 @@ def test_inputs_are_never_modified(workspace):
     before = {p: p.read_bytes() for p in (workspace / "inputs").rglob("*") if p.is_file()}
     check(workspace)
     assert before == {p: p.read_bytes() for p in (workspace / "inputs").rglob("*") if p.is_file()}
+
+
+def test_rerun_without_new_proposals_patches_only_system_cells(workspace, monkeypatch):
+    import os
+
+    import pipeline.appraise
+
+    add_proposal(workspace, "hai.docx", model_name="Mô hình hai", unit="Phòng Kinh tế")
+    add_proposal(workspace, "ba.docx", model_name="Mô hình ba", unit="Phòng Y tế")
+    check(workspace)
+    path = workspace / "outputs" / "2020" / "tham-dinh.xlsx"
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("Ghi chú thẩm định") + 1, "Ghi chú của người thẩm định")
+    book.save(path)
+    add_proposal(workspace, "hai.docx", model_name="Mô hình hai", unit="Phòng Kinh tế", results="Sửa lần 1.")
+    check(workspace)  # the first "changed" status is styled by openpyxl
+    opened = []
+    monkeypatch.setattr(pipeline.appraise, "open_workbook", lambda *a, **k: opened.append(a) or 1 / 0)
+    add_proposal(workspace, "ba.docx", model_name="Mô hình ba", unit="Phòng Y tế", results="Sửa lần 1.")
+    os.rename(workspace / "inputs" / "hai.docx", workspace / "inputs" / "hai (đổi tên).docx")
+    result = check(workspace)
+    assert opened == []  # no openpyxl load: the cells were patched in place
+    assert (result.workbook.added, result.workbook.changed) == (0, 2)
+    book = load_workbook(path)
+    rows = {
+        row[0]: dict(zip(header, row, strict=False))
+        for row in book[SHEET].iter_rows(min_row=2, values_only=True)
+    }
+    assert "Ghi chú của người thẩm định" in [row["Ghi chú thẩm định"] for row in rows.values()]
+    by_name = {row["Tên mô hình"]: row for row in rows.values()}
+    assert by_name["Mô hình ba"]["Tình trạng tệp nguồn"].startswith("Tệp đã thay đổi")
+    assert by_name["Mô hình hai"]["Tệp nguồn"] == "hai (đổi tên).docx"
+    assert by_name["Sổ vàng khởi nghiệp"]["Tình trạng tệp nguồn"] == "Không đổi"
+    status_column = header.index("Tình trạng tệp nguồn") + 1
+    ba_row = next(r for r in range(2, 5) if book[SHEET].cell(r, 2).value == "Mô hình ba")
+    assert book[SHEET].cell(ba_row, status_column).fill.fgColor.rgb.endswith("FFF2CC")
