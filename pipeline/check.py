@@ -53,10 +53,20 @@ class FileReport:
     status: str
     kind: str | None = None
     id: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
+    record: Record | None = None  # shared with the cache's analysis: fields are not copied per report
     problems: list[Problem] = field(default_factory=list)
     reason: str = ""  # why skipped
+
+    def field(self, key: str) -> str:
+        return self.record.get(key) if self.record else ""
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {key: value.value for key, value in self.record.fields.items()} if self.record else {}
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return {key: value.where for key, value in self.record.fields.items()} if self.record else {}
 
     def as_dict(self) -> dict:
         return {
@@ -312,7 +322,7 @@ def report_rows(result: CheckResult) -> Iterator[tuple]:
                 report.status,
                 report.kind,
                 report.id,
-                report.fields.get("model_name"),
+                report.field("model_name"),
                 problems,
                 report.reason,
             )
@@ -357,8 +367,7 @@ def file_report(
         status,
         kind=record.kind.value,
         id=proposal_id(record) if record.kind is Kind.PROPOSAL else None,
-        fields={key: value.value for key, value in record.fields.items()},
-        sources={key: value.where for key, value in record.fields.items()},
+        record=record,
         problems=problems,
     )
 
@@ -403,7 +412,7 @@ def recognise(workspace: Workspace, result: CheckResult) -> Recognition:
         if report.status == REJECTED and report.id
     }
     person = {
-        report.id: (report.fields.get("person_name", ""), report.fields.get("person_position", ""))
+        report.id: (report.field("person_name"), report.field("person_position"))
         for report in result.files
         if report.id
     }

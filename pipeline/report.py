@@ -44,8 +44,8 @@ def console_lines(result: CheckResult) -> list[str]:
 
 def file_line(report: FileReport) -> str:
     state = f"{STATUS_MARK[report.status]} {STATUS_VI[report.status]}"
-    who = report.fields.get("person_name") or report.fields.get("unit", "")
-    name = clip(report.fields.get("model_name", ""), 40)
+    who = report.field("person_name") or report.field("unit")
+    name = clip(report.field("model_name"), 40)
     return f"{state:<12} {clip(report.path, 44):<44} {name:<40} {clip(who, 32)}"
 
 
@@ -112,7 +112,7 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
             STATUS_VI[report.status],
             KIND_VI[report.kind],
             report.id or "",
-            report.fields.get("model_name", ""),
+            report.field("model_name"),
         ]
         lines = [[SEVERITY_VI[p.severity], p.code, p.message, p.where] for p in report.problems]
         if report.reason:

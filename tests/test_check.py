@@ -266,3 +266,14 @@ def test_rerun_without_new_proposals_patches_only_system_cells(workspace, monkey
     status_column = header.index("Tình trạng tệp nguồn") + 1
     ba_row = next(r for r in range(2, 5) if book[SHEET].cell(r, 2).value == "Mô hình ba")
     assert book[SHEET].cell(ba_row, status_column).fill.fgColor.rgb.endswith("FFF2CC")
+
+
+def test_symbolic_links_are_skipped_not_followed(workspace, tmp_path):
+    outside = tmp_path / "ngoài"
+    write_docx(outside / "bí mật.docx", *proposal_paragraphs(model_name="Không được đọc"))
+    (workspace / "inputs" / "liên kết.docx").symlink_to(outside / "bí mật.docx")
+    (workspace / "inputs" / "thư mục liên kết").symlink_to(outside, target_is_directory=True)
+    reports = by_path(check(workspace))
+    assert reports["liên kết.docx"].status == reports["thư mục liên kết"].status == "skipped"
+    assert "symlink" in reports["thư mục liên kết"].reason
+    assert not any("bí mật" in path and "/" in path for path in reports)
