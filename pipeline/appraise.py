@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.model import DvkError, Model
-from pipeline.sheet_patch import Sheet, patch_sheet
+from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
@@ -125,7 +125,7 @@ def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | 
         rows.pop("", None)
         if any(proposal_id not in rows for proposal_id in current):
             return None
-        styles = observed_status_styles(sheet, rows.values())
+        styles = {**samples, **observed_status_styles(sheet, rows.values())}
         changed = False
         for proposal_id, row in rows.items():
             proposal = current.get(proposal_id)
@@ -153,6 +153,8 @@ def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | 
             changed = True
         return changed
 
+    found = cell_styles(path, LIST_SHEET, ("B1", "B2")) or {}
+    samples = {flag: found[ref] for flag, ref in ((True, "B1"), (False, "B2")) if ref in found}
     outcome = patch_sheet(path, SHEET, edit)
     if outcome is None:
         return None
@@ -210,6 +212,10 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     lists = workbook.create_sheet(LIST_SHEET)
     for index, label in enumerate(choices, start=1):
         lists.cell(index, 1, label)
+    # Style samples for refresh_in_place: how a status cell looks when changed and when not.
+    for row, (status, fill) in enumerate(((CHANGED, CHANGED_FILL), (UNCHANGED, PatternFill())), start=1):
+        sample = lists.cell(row, 2, status)
+        sample.alignment, sample.fill = TOP_WRAP, fill
     lists.sheet_state = "hidden"
     column = get_column_letter(next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT))
     validation = DataValidation(

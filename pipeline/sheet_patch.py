@@ -113,6 +113,19 @@ def patch_sheet(path: Path, title: str, edit: Callable[[Sheet], bool | None]) ->
         return None
 
 
+def cell_styles(path: Path, title: str, refs: tuple[str, ...]) -> dict[str, str | None] | None:
+    """The style attribute of each of `refs` ("B1") that exists on sheet `title`; None if unreadable."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            part = sheet_part(package, title)
+            if part is None or part not in package.namelist():
+                return None
+            root = etree.fromstring(package.read(part), PARSER)
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+    return {cell.get("r"): cell.get("s") for cell in root.iter(m("c")) if cell.get("r") in refs}
+
+
 def write_package(path: Path, package: zipfile.ZipFile, part: str, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(handle)
