@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline import __version__
 
-CACHE_FORMAT = 2  # bump whenever a cached structure changes
+CACHE_FORMAT = 3  # bump whenever a cached structure changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to the cache's own write are not trusted
 
 
@@ -40,6 +40,7 @@ class CheckCache:
     outputs: tuple[str, str] = ("", "")  # digests of what the workbook and the problem report last showed
     last_workbook: Any = None  # the WorkbookUpdate of that run, reported again when nothing changed
     last_identity: tuple = ()  # (rel, sha256, skip reason, error) of every file found last time
+    outputs_identity: tuple = ()  # the identity the workbook and problem report were last written for
     last_result: Any = None  # that run's CheckResult (files and records), reused when nothing changed
 
     def known_hash(self, rel: str, size: int, mtime_ns: int) -> str | None:

@@ -264,6 +264,7 @@ def run_check(
     )
     if write_outputs:
         write_check_outputs(workspace, result, cache)
+        cache.outputs_identity = identity
     remember(cache, found, fresh)
     cache.last_identity, cache.last_result = identity, CheckResult(result.files, result.records)
     save_cache(cache_path, cache)
@@ -272,15 +273,18 @@ def run_check(
 
 def unchanged_result(workspace: Workspace, cache: CheckCache, write_outputs: bool) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
-    the last result stands; outputs are rewritten only if someone deleted them."""
+    the last result stands. Outputs are written only if that run did not write them (`dvk build` checks
+    without writing) or someone deleted them."""
     result = CheckResult(cache.last_result.files, cache.last_result.records)
     workbook_path, report_path = workspace.year_dir / WORKBOOK_NAME, workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
-    if cache.last_workbook and workbook_path.exists() and report_path.exists():
+    written = cache.outputs_identity == cache.last_identity and cache.last_workbook is not None
+    if written and workbook_path.exists() and report_path.exists():
         result.workbook, result.report_path = cache.last_workbook, report_path
         return result
     write_check_outputs(workspace, result, cache)
+    cache.outputs_identity = cache.last_identity
     save_cache(workspace.cache_dir / "check.pickle", cache)
     return result
 

@@ -135,3 +135,18 @@ def test_parallel_and_serial_give_the_same_result(workspace):
     serial = run_check(load_workspace(workspace), write_outputs=False, jobs=1).as_dict()
     assert parallel == serial
     assert parallel["totals"]["accepted"] == 20 and parallel["totals"]["rejected"] == 1
+
+
+def test_check_after_a_build_time_check_still_refreshes_the_workbook(workspace, counters):
+    """`dvk build` checks without writing outputs; the next `dvk check` must still write them."""
+    from openpyxl import load_workbook
+
+    run(workspace, counters)
+    write_docx(
+        workspace / "inputs" / "đề nghị 1.docx", *proposal_paragraphs(model_name="Mô hình 1", results="Mới.")
+    )
+    run_check(load_workspace(workspace), write_outputs=False, jobs=1)
+    run(workspace, counters)
+    sheet = load_workbook(workspace / "outputs" / "2020" / "tham-dinh.xlsx")["Thẩm định"]
+    statuses = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert statuses["Mô hình 1"].startswith("Tệp đã thay đổi")
