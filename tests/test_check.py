@@ -277,3 +277,20 @@ def test_symbolic_links_are_skipped_not_followed(workspace, tmp_path):
     assert reports["liên kết.docx"].status == reports["thư mục liên kết"].status == "skipped"
     assert "symlink" in reports["thư mục liên kết"].reason
     assert not any("bí mật" in path and "/" in path for path in reports)
+
+
+@pytest.mark.parametrize(
+    ("values", "extra", "code", "shown"),
+    [
+        ({}, "Loại mô hình: Hộ gia đình", "UNKNOWN_TYPE", "Hộ gia đình"),
+        ({"field": "Thể thao"}, "", "UNKNOWN_FIELD", "Thể thao"),
+        ({"proposed_rating": "Trung bình"}, "", "UNKNOWN_RATING", "Trung bình"),
+    ],
+)
+def test_type_field_and_rating_outside_the_vocabulary_are_errors(workspace, values, extra, code, shown):
+    body = proposal_paragraphs(model_name="Mô hình F", **values) + ([p(extra)] if extra else [])
+    write_docx(workspace / "inputs" / "ngoài danh mục.docx", *body)
+    report = by_path(check(workspace))["ngoài danh mục.docx"]
+    problem = next(problem for problem in report.problems if problem.code == code)
+    assert problem.severity == "error" and f'"{shown}"' in problem.message and problem.where
+    assert report.status == "rejected"
