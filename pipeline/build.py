@@ -12,6 +12,7 @@ import copy
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -128,8 +129,10 @@ def build_documents(
     registered: int,
     number: int | None = None,
     issued: date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[BuiltDocument]:
     """Render and check every output for the recognised `models`; drafts unless number/issued are given.
+    `progress(stage, done, total)` is told after each document.
 
     Decisions of the configured issuer are numbered number, number+1, … in level order; decisions a
     commune's Đảng ủy issues (decision.commune_decisions = "commune") stay drafts for its own clerk.
@@ -141,17 +144,25 @@ def build_documents(
     documents: list[BuiltDocument] = []
     refs: dict[str, tuple[Issuer, dict]] = {}
     next_number = number
-    for issuer, level, group in decision_groups(config, models):
+    groups = decision_groups(config, models)
+    total = 2 * len(groups) + 2
+
+    def done(document: BuiltDocument | list[BuiltDocument]) -> None:
+        documents.extend(document if isinstance(document, list) else [document])
+        if progress:
+            progress("lập văn bản", len(documents), total)
+
+    for issuer, level, group in groups:
         # Only the configured issuer's clerk numbers these; a commune's Đảng ủy numbers its own.
         numbering = make_numbering(
             config, issuer, "QĐ", next_number if issuer.main else None, issued if issuer.main else None
         )
         if issuer.main and next_number is not None:
             next_number += 1
-        documents += build_decision_pair(workspace, issuer, level, group, numbering)
+        done(build_decision_pair(workspace, issuer, level, group, numbering))
         refs.update({model.id: (issuer, numbering) for model in group})
-    documents.append(build_certificates(workspace, models, refs))
-    documents.append(build_report(workspace, models, registered, issued))
+    done(build_certificates(workspace, models, refs))
+    done(build_report(workspace, models, registered, issued))
     return documents
 
 

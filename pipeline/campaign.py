@@ -45,7 +45,9 @@ def build_campaign(
     if number is not None and issued is not None:
         decisions = sum(1 for issuer, _, _ in build.decision_groups(workspace.config, models) if issuer.main)
         register.require_free_numbers(workspace, number, decisions, issued)
-    documents = build.build_documents(workspace, models, registered, number=number, issued=issued)
+    documents = build.build_documents(
+        workspace, models, registered, number=number, issued=issued, progress=progress
+    )
     register.record_drafts(workspace, documents)
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
     return BuildResult(documents, notes, pdfs)

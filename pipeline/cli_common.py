@@ -84,11 +84,14 @@ class ProgressPrinter:
     def __init__(self) -> None:
         self.started: dict[str, float] = {}
         self.last_draw = 0.0
+        self.ready = time.monotonic()  # a stage's clock starts when the previous one ended (or now)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        start = self.started.setdefault(stage, now)
-        if done < total and now - self.last_draw < 0.1:
+        start = self.started.setdefault(stage, self.ready)
+        if done >= total:
+            self.ready = now
+        elif now - self.last_draw < 0.1:
             return
         self.last_draw = now
         rate = done / (now - start) if now > start else 0.0

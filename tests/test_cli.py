@@ -147,3 +147,24 @@ def commands(group, prefix: str = "") -> list[str]:
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(rf"dvk {re.escape(command)}\b", readme), f"README does not document `dvk {command}`"
+
+
+def test_progress_shows_done_of_total_rate_and_time_left_on_stderr(capsys, monkeypatch):
+    from pipeline import cli_common
+
+    clock = iter([0.0, 1.0, 2.0, 4.0])
+    monkeypatch.setattr(cli_common.time, "monotonic", lambda: next(clock))
+    printer = cli_common.ProgressPrinter()
+    printer("đọc tệp", 10, 40)
+    printer("đọc tệp", 20, 40)
+    printer("đọc tệp", 40, 40)
+    err = capsys.readouterr().err
+    assert "đọc tệp: 10/40 (10 tệp/giây, còn khoảng 3 giây)" in err
+    assert "đọc tệp: 40/40 (10 tệp/giây)" in err and err.endswith("\n")
+
+
+def test_no_progress_when_output_is_json_or_not_a_terminal():
+    from pipeline.cli_common import progress_for
+
+    assert progress_for(as_json=True) is None
+    assert progress_for(as_json=False) is None  # pytest's stderr is not a terminal
