@@ -722,8 +722,9 @@ def add_title(doc: DocxDocument, lines: list[str], intro: str = "") -> None:
         append_block(body, make_paragraph([make_run(intro)], align="both", indent_first=1))
 
 
-def add_closing(doc: DocxDocument, header: Header, signer: str) -> None:
-    """'Nơi nhận:' left, the signature block right ('T/M CHI BỘ / BÍ THƯ / name'), in a borderless table."""
+def closing_table(doc: DocxDocument, header: Header):
+    """A borderless two-cell table: 'Nơi nhận:' and its lines filled in on the left; returns the empty
+    right cell (w:tc) for the signature block."""
     append_block(doc.element.body, make_paragraph([]))
     table = doc.add_table(rows=1, cols=2)
     set_grid(table, (Cm(7.5), Cm(9)))
@@ -733,7 +734,12 @@ def add_closing(doc: DocxDocument, header: Header, signer: str) -> None:
     tc.append(text_paragraph("Nơi nhận:", bold=True, italic=True, size=12))
     for line in header.recipients.split("\n"):
         tc.append(text_paragraph(line, size=11))
-    tc = clear_cell(right)
+    return clear_cell(right)
+
+
+def add_closing(doc: DocxDocument, header: Header, signer: str) -> None:
+    """'Nơi nhận:' left, the signature block right ('T/M CHI BỘ / BÍ THƯ / name'), in a borderless table."""
+    tc = closing_table(doc, header)
     tc.append(text_paragraph(header.on_behalf, bold=True, size=13, align="center"))
     tc.append(text_paragraph(header.signer_title, bold=True, size=13, align="center"))
     tc.append(text_paragraph("(Ký, ghi rõ họ tên)", italic=True, size=12, align="center"))

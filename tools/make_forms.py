@@ -29,6 +29,7 @@ from tools.docgen import (
     add_title,
     append_block,
     clear_cell,
+    closing_table,
     kind_fields,
     kind_name,
     load_config,
@@ -154,16 +155,7 @@ def _add_field_table(doc: DocxDocument, kind: object) -> None:
 
 def _add_signature(doc: DocxDocument, header: Header) -> None:
     """'Nơi nhận' left; title, hint and the signer's name control right."""
-    append_block(doc.element.body, make_paragraph([]))
-    table = doc.add_table(rows=1, cols=2)
-    set_grid(table, (Cm(7.5), Cm(9)))
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
-    tc = clear_cell(left)
-    tc.append(text_paragraph("Nơi nhận:", bold=True, italic=True, size=12))
-    for line in header.recipients.split("\n"):
-        tc.append(text_paragraph(line, size=11))
-    tc = clear_cell(right)
+    tc = closing_table(doc, header)
     tc.append(text_paragraph(header.signer_title, bold=True, size=13, align="center"))
     tc.append(text_paragraph("(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=12, align="center"))
     for _ in range(3):
