@@ -8,6 +8,7 @@ people may reorder them.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -255,8 +257,10 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
         SOURCE_HASH: proposal.sha256[:16],
         STATUS: UNCHANGED,
     }
+    sample = sheet.cell(row, columns[ID])
+    sample.alignment = TOP_WRAP
     for title, value in values.items():
-        sheet.cell(row, columns[title], value).alignment = TOP_WRAP
+        style_like(sheet.cell(row, columns[title], value), sample)
 
 
 def read_results(path: Path) -> dict[str, str]:
@@ -286,6 +290,14 @@ def open_workbook(path: Path, read_only: bool = False) -> Workbook:
         raise DvkError(
             f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
         ) from exc
+
+
+def style_like(cell: Cell, sample: Cell) -> Cell:
+    """Give `cell` the styles of `sample`. Assigning a font or alignment makes openpyxl hash the style
+    object for every cell, which took most of the time of writing a province-scale sheet; copying the
+    sample's style indices (as openpyxl's own copy_worksheet does) costs nothing."""
+    cell._style = copy.copy(sample._style)
+    return cell
 
 
 def save_atomically(workbook: Workbook, path: Path) -> None:

@@ -9,6 +9,7 @@ numbering or punctuation) against the synonyms below.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -147,7 +148,6 @@ CLOSING_MARKERS = (
     "ky ten",
     "ky ghi ro ho ten",
 )
-LABEL_SEPARATORS = re.compile(r"\s*[:：]\s*")
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
@@ -159,7 +159,7 @@ class Line:
 
 def classify(doc: DocText) -> Kind | None:
     """Registration, proposal, or None, from the document's title words."""
-    head = " ".join(fold(block.text[:300]) for block in doc.blocks[:40])
+    head = fold(" ".join(block.text[:300] for block in doc.blocks[:40]))
     about_models = ("mo hinh" in head or "dan van kheo" in head) or any(
         "mo hinh" in folded or "dan van kheo" in folded
         for folded in (fold(block.text[:300]) for block in doc.blocks[40:200])
@@ -247,16 +247,10 @@ EXACT_LABELS: dict[str, tuple[str, ...]] = {
     **{spelling: (key,) for key, spellings in LABELS.items() for spelling in spellings},
     **COMBINED_LABELS,
 }
-# Spellings long enough to be matched as a prefix followed by a short qualifier, longest first.
-PREFIX_LABELS = sorted(
-    (
-        (spelling + " ", key)
-        for key, spellings in LABELS.items()
-        for spelling in spellings
-        if len(spelling) > 5
-    ),
-    key=lambda pair: -len(pair[0]),
-)
+# Spellings long enough to be matched as a prefix followed by a short qualifier.
+PREFIX_LABELS = {
+    spelling: key for key, spellings in LABELS.items() for spelling in spellings if len(spelling) > 5
+}
 MAX_LABEL_CHARS = 90  # a longer text before the colon is a sentence, not a label
 QUALIFIER = re.compile(r"\s*\b(neu co|ghi ro|bat buoc)\b.*$")
 
@@ -266,26 +260,40 @@ def match_label(text: str) -> tuple[tuple[str, ...], str]:
     label, inline = split_label(text)
     if len(label) > MAX_LABEL_CHARS:
         return (), ""
+    keys = label_keys(label, bool(inline) or text.rstrip().endswith((":", "：")))
+    return (keys, inline) if keys else ((), "")
+
+
+@functools.lru_cache(maxsize=4096)
+def label_keys(label: str, with_qualifier: bool) -> tuple[str, ...]:
+    """The fields a label names. `with_qualifier`: the label ends in a colon or has a value after it, so
+    a known spelling followed by a few more words counts ("Tên mô hình đăng ký năm nay:"). Cached: a
+    campaign's files share a handful of forms, so the same labels come back in every file."""
     key = fold(NUMBERING.sub("", label, count=1))
     if key in EXACT_LABELS:
-        return EXACT_LABELS[key], inline
+        return EXACT_LABELS[key]
     key = QUALIFIER.sub("", key).strip()
     if not key:
-        return (), ""
+        return ()
     if key in EXACT_LABELS:
-        return EXACT_LABELS[key], inline
-    if inline or text.rstrip().endswith((":", "：")):
-        for prefix, field_key in PREFIX_LABELS:
-            if key.startswith(prefix) and len(key[len(prefix) :].split()) <= MAX_QUALIFIER_WORDS:
-                return (field_key,), inline
-    return (), ""
+        return EXACT_LABELS[key]
+    if with_qualifier:
+        words = key.split()
+        # The longest known spelling first, leaving at most MAX_QUALIFIER_WORDS words after it.
+        for cut in range(len(words) - 1, max(len(words) - 1 - MAX_QUALIFIER_WORDS, 0), -1):
+            field_key = PREFIX_LABELS.get(" ".join(words[:cut]))
+            if field_key:
+                return (field_key,)
+    return ()
 
 
 def split_label(text: str) -> tuple[str, str]:
-    parts = LABEL_SEPARATORS.split(text, maxsplit=1)
-    if len(parts) == 2:
-        return parts[0], parts[1].strip()
-    return text, ""
+    """Text before and after the first colon (ASCII or full-width), or (text, "") without one."""
+    colons = [at for at in (text.find(":"), text.find("：")) if at >= 0]
+    if not colons:
+        return text, ""
+    at = min(colons)
+    return text[:at].rstrip(), text[at + 1 :].strip()
 
 
 def ends_section(text: str) -> bool:
@@ -311,18 +319,25 @@ def is_hint(text: str) -> bool:
     return text.startswith("(") and text.endswith(")")
 
 
+STT = re.compile(r"\s*\d{1,3}\s*[.)]?\s*")
+
+
 def is_stt(text: str) -> bool:
-    return bool(re.fullmatch(r"\s*\d{1,3}\s*[.)]?\s*", text))
+    return bool(STT.fullmatch(text))
 
 
 def join_lines(parts: list[Line]) -> FieldValue:
     return FieldValue(clean_value("\n".join(part.text for part in parts)), parts[0].where)
 
 
+BLANKS = re.compile(r"[ \t]+")
+
+
 def clean_value(text: str) -> str:
     text = house_style(text).strip()
-    text = re.sub(r"[ \t]+", " ", text)
-    return re.sub(r"^[.…_]+$", "", text).strip()
+    if "  " in text or "\t" in text:  # most values have none: skip a regex pass over long texts
+        text = BLANKS.sub(" ", text)
+    return "" if not text.strip(".…_") else text  # a form's empty "……" line is no value
 
 
 SIGNATURE_TAIL = 15  # the signature block sits in the last lines of a document

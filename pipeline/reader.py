@@ -31,30 +31,19 @@ def q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-# Elements whose text is not part of the accepted document text.
-SKIPPED = {
+# Elements whose text is not part of the accepted document text: removed from the tree before the walk.
+DROPPED = (
     q("del"),
     q("moveFrom"),
     q("delText"),
     q("instrText"),
     q("delInstrText"),
     f"{{{MC}}}Fallback",
-    q("commentReference"),
-    q("footnoteReference"),
-    q("endnoteReference"),
-    q("rPr"),
-    q("pPr"),
-    q("sdtPr"),
-    q("sdtEndPr"),
-    q("tblPr"),
-    q("trPr"),
-    q("tcPr"),
-    q("tblGrid"),
-    q("sectPr"),
-}
+)
 TRACKED = (q("ins"), q("del"), q("moveFrom"), q("moveTo"))
 ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "tcvn3-caps": "TCVN3 (ABC, phông chữ hoa)", "vni": "VNI"}
 RUN_CHARS = {q("tab"): "\t", q("br"): "\n", q("cr"): "\n", q("noBreakHyphen"): "-", q("softHyphen"): "\u00ad"}
+TEXT_TAGS = (q("t"), q("sym"), *RUN_CHARS)  # after `prepare`, the elements whose .text is document text
 
 
 @dataclass
@@ -105,15 +94,16 @@ class Walker:
         self.prefix = prefix  # "đầu trang, " for a page header: its places are counted apart from the body
         # Most files have neither; knowing it spares two descendant scans per paragraph.
         self.has_controls = True
-        self.has_text_boxes = True
+        self.boxes: dict[etree._Element, list[etree._Element]] = {}  # paragraph -> its text boxes
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
         self.legacy_runs: dict[str, int] = {}
 
     def survey(self, root: etree._Element) -> None:
+        """Prepare a part for the walk (see `prepare`) and note whether it has content controls."""
+        self.boxes.update(prepare(root))
         self.has_controls = next(root.iter(q("sdt")), None) is not None
-        self.has_text_boxes = next(root.iter(q("txbxContent")), None) is not None
 
     def body(self, element: etree._Element) -> None:
         for child in self.children(element, (q("p"), q("tbl"))):
@@ -131,15 +121,16 @@ class Walker:
         return text
 
     def paragraph_text(self, p: etree._Element) -> str:
-        paragraph_font = None
-        if self.styles.legacy_fonts:
-            style = p.find(f"{q('pPr')}/{q('pStyle')}")
-            paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
+        if not self.styles.legacy_fonts:
+            return plain_text(p)
+        style = p.find(f"{q('pPr')}/{q('pStyle')}")
+        paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
         return self.runs_text(list(runs_of(p)), paragraph_font)
 
     def runs_text(self, runs: list[etree._Element], paragraph_font: str | None) -> str:
-        """Join runs, decoding those in legacy fonts; runs sharing an encoding are decoded together so an
-        ambiguous run ("Hòa" is also TCVN3 for "Hũa") follows its neighbours."""
+        """Join runs (of a document naming a legacy font), decoding those in legacy fonts; runs sharing an
+        encoding are decoded together so an ambiguous run ("Hòa" is also TCVN3 for "Hũa") follows its
+        neighbours."""
         pieces = [("".join(run_pieces(run)), self.run_encoding(run, paragraph_font)) for run in runs]
         parts: list[str] = []
         for encoding, group in itertools.groupby(pieces, key=lambda piece: piece[1]):
@@ -156,8 +147,6 @@ class Walker:
 
     def run_encoding(self, run: etree._Element, paragraph_font: str | None) -> str | None:
         """The legacy encoding of a run, from its font (direct, character style, paragraph style, default)."""
-        if not self.styles.legacy_fonts:
-            return None
         font = font_name(run.find(f"{q('rPr')}/{q('rFonts')}"))
         if font is None:
             style = run.find(f"{q('rPr')}/{q('rStyle')}")
@@ -203,8 +192,6 @@ class Walker:
         if not self.has_controls:
             return
         for sdt in scope.iter(q("sdt")):
-            if inside_text_box(sdt, scope):
-                continue
             self.sdt_block(sdt)
 
     def sdt_block(self, sdt: etree._Element) -> None:
@@ -225,15 +212,13 @@ class Walker:
     def sdt_text(self, content: etree._Element) -> str:
         paragraphs = [p for p in content.iter(q("p"))]
         if not paragraphs:  # a run-level control: its runs sit directly in the content
+            if not self.styles.legacy_fonts:
+                return plain_text(content)
             return self.runs_text(list(runs_of(content)), None)
         return "\n".join(self.paragraph_text(p) for p in paragraphs).strip()
 
     def text_boxes(self, p: etree._Element) -> None:
-        if not self.has_text_boxes:
-            return
-        for box in p.iter(q("txbxContent")):
-            if any(ancestor.tag == f"{{{MC}}}Fallback" for ancestor in box.iterancestors()):
-                continue  # the same box again, for old readers
+        for box in self.boxes.get(p, ()):
             for inner in box.iter(q("p")):
                 self.paragraphs += 1
                 where = f"{self.prefix}khung văn bản, đoạn {self.paragraphs}"
@@ -245,17 +230,47 @@ def is_placeholder(sdt: etree._Element) -> bool:
     return sdt.find(f"{q('sdtPr')}/{q('showingPlcHdr')}") is not None
 
 
+def prepare(root: etree._Element) -> dict[etree._Element, list[etree._Element]]:
+    """Shape a parsed part so that a paragraph's accepted text is the .text of its TEXT_TAGS elements, in
+    order (one C-level `itertext` per paragraph): deleted text, field codes and the fallback copies of text
+    boxes are removed, placeholder prompts emptied, tabs, breaks and symbols given their characters. Text
+    boxes are detached from their paragraph and returned by paragraph, to be read after it."""
+    etree.strip_elements(root, *DROPPED, with_tail=False)
+    for sdt in root.iter(q("sdt")):
+        content = sdt.find(q("sdtContent"))
+        if content is not None and is_placeholder(sdt):
+            sdt.remove(content)
+    for element in root.iter(q("sym"), *RUN_CHARS):
+        if element.getparent().tag == q("r"):  # not the tab stops of w:pPr/w:tabs
+            element.text = symbol_char(element) if element.tag == q("sym") else RUN_CHARS[element.tag]
+    boxes: dict[etree._Element, list[etree._Element]] = {}
+    for box in list(root.iter(q("txbxContent"))):
+        paragraph = next(box.iterancestors(q("p")), None)
+        if paragraph is not None:
+            box.getparent().remove(box)
+            boxes.setdefault(paragraph, []).append(box)
+    return boxes
+
+
+def plain_text(element: etree._Element) -> str:
+    """The text of a prepared paragraph or run-level control holding no legacy font."""
+    text = "".join(element.itertext(*TEXT_TAGS, with_tail=False))
+    return nfc(text.replace("\u00ad", "")).strip()
+
+
+# Children of a paragraph that hold no runs of its own text.
+NOT_RUN_CONTAINERS = {q("pPr"), q("rPr"), q("sdtPr"), q("sdtEndPr"), q("p")}
+
+
 def runs_of(p: etree._Element) -> Iterator[etree._Element]:
-    """The w:r elements of a paragraph in order, skipping deleted text, fallbacks, text boxes and
-    content controls that still show their placeholder."""
+    """The w:r elements of a prepared paragraph in order (content controls showing their placeholder
+    were emptied by `prepare`)."""
     for child in p:
-        if child.tag in SKIPPED or child.tag == q("txbxContent"):
-            continue
-        if child.tag == q("sdt") and is_placeholder(child):
+        if child.tag in NOT_RUN_CONTAINERS:
             continue
         if child.tag == q("r"):
             yield child
-        elif child.tag != q("p"):  # w:ins, w:hyperlink, w:smartTag, w:sdt/w:sdtContent, w:fldSimple …
+        else:  # w:ins, w:hyperlink, w:smartTag, w:sdt/w:sdtContent, w:fldSimple …
             yield from runs_of(child)
 
 
@@ -277,15 +292,6 @@ def symbol_char(sym: etree._Element) -> str:
     return chr(code - 0xF000) if code >= 0xF000 else chr(code)
 
 
-def inside_text_box(element: etree._Element, scope: etree._Element) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor is scope:
-            return False
-        if ancestor.tag == q("txbxContent"):
-            return True
-    return False
-
-
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -303,6 +309,7 @@ def walk_document(
     """Blocks of a parsed word/document.xml, with reader notes (tracked changes, legacy fonts).
 
     Page headers come first (a title is sometimes put there); comments and footers carry no fields."""
+    tracked = has_tracked_changes(document)  # before `prepare` removes the deletions
     styles = read_styles(styles_root)
     styles.legacy_fonts = legacy_fonts
     header_walker = Walker(styles, prefix="đầu trang, ")
@@ -318,7 +325,7 @@ def walk_document(
     for encoding, count in header_walker.legacy_runs.items():
         walker.legacy_runs[encoding] = walker.legacy_runs.get(encoding, 0) + count
     notes = []
-    if has_tracked_changes(document):
+    if tracked:
         notes.append(
             Problem(
                 "TRACKED_CHANGES",
@@ -382,12 +389,14 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
 LEGACY_FONT_PREFIXES = (b'".Vn', b'".VN', b'".vn', b'"VNI', b'"Vni', b'"vni')
 
 
-def names_legacy_fonts(package: SafeZip, parts: DocumentParts, texts: tuple[bytes, ...]) -> bool:
+def names_legacy_fonts(package: SafeZip, parts: DocumentParts, main_bytes: bytes) -> bool:
     """Whether any legacy font is named: the small font table lists every font Word and LibreOffice used;
     without one (hand-made packages), search the main and styles parts themselves."""
     font_table = next((name for name in parts.rels.values() if name.lower().endswith("fonttable.xml")), "")
     if font_table and package.has(font_table):
         texts = (package.read(font_table),)
+    else:
+        texts = (main_bytes, package.read(parts.styles) if parts.styles else b"")
     return any(prefix in data for data in texts for prefix in LEGACY_FONT_PREFIXES)
 
 
@@ -395,14 +404,15 @@ def text_parts(
     package: SafeZip,
 ) -> tuple[etree._Element, etree._Element | None, tuple[etree._Element, ...], bool]:
     """Parse only what carries fields: the main part, page headers, and the styles part when a legacy
-    font is named anywhere (styles only matter for legacy decoding; parsing them costs more than the body)."""
+    font is named anywhere (styles only matter for legacy decoding, and Word's styles part is often ten
+    times the size of the body)."""
     parts = document_parts(package)
     main_bytes = package.read(parts.main)
-    header_bytes = [(name, package.read(name)) for name in parts.headers]
-    styles_bytes = package.read(parts.styles) if parts.styles else b""
-    names_legacy_font = names_legacy_fonts(package, parts, (main_bytes, styles_bytes))
-    styles = parse_xml(styles_bytes, parts.styles) if names_legacy_font and styles_bytes else None
-    headers = tuple(parse_xml(data, name) for name, data in header_bytes)
+    headers = tuple(parse_xml(package.read(name), name) for name in parts.headers)
+    names_legacy_font = names_legacy_fonts(package, parts, main_bytes)
+    styles = (
+        parse_xml(package.read(parts.styles), parts.styles) if names_legacy_font and parts.styles else None
+    )
     return parse_xml(main_bytes, parts.main), styles, headers, names_legacy_font
 
 

@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pipeline.appraise import save_atomically
+from pipeline.appraise import save_atomically, style_like
 from pipeline.model import ERROR
 
 if TYPE_CHECKING:
@@ -87,8 +87,8 @@ ERROR_FONT = Font(color="C00000", bold=True)
 BOLD = Font(bold=True)
 
 
-def styled(sheet: Any, value: str, font: Font | None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+def style_sample(sheet: Any, font: Font | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
     cell.alignment = TOP_WRAP
     if font is not None:
         cell.font = font
@@ -105,7 +105,8 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
     for index, (_, width) in enumerate(REPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
-    sheet.append([styled(sheet, title, BOLD) for title, _ in REPORT_COLUMNS])
+    samples = {font: style_sample(sheet, font) for font in (None, BOLD, ERROR_FONT)}
+    sheet.append([style_like(WriteOnlyCell(sheet, title), samples[BOLD]) for title, _ in REPORT_COLUMNS])
     for report in result.files:
         head = [
             report.path,
@@ -119,7 +120,7 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
             lines.append(["", "", report.reason, ""])
         for line in lines:
             font = ERROR_FONT if line[0] == SEVERITY_VI[ERROR] else None
-            sheet.append([styled(sheet, value, font) for value in head + line])
+            sheet.append([style_like(WriteOnlyCell(sheet, value), samples[font]) for value in head + line])
     totals = workbook.create_sheet("Tổng hợp")
     for line in totals_lines(result)[:2]:
         totals.append([line])

@@ -185,6 +185,7 @@ class SafeZip:
         self.limits = limits
         self._total = 0
         self._content_types: dict[str, dict[str, str]] | None = None
+        self.relationships: dict[str, list[tuple[str, str, str]]] = {}  # source part -> `_relationships`
         size = check_file_size(self.path, limits)
         self._file = open_regular(self.path)
         try:
@@ -436,7 +437,10 @@ def _rels_name(part: str) -> str:
 
 
 def _relationships(z: SafeZip, source: str) -> list[tuple[str, str, str]]:
-    """(id, type suffix, target part name) of a part's internal relationships (OPC §9.3)."""
+    """(id, type suffix, target part name) of a part's internal relationships (OPC §9.3); parsed once
+    per package (the kind sniffing and the reader both need the main part)."""
+    if source in z.relationships:
+        return z.relationships[source]
     rels_name = _rels_name(source)
     if not z.has(rels_name):
         return []
@@ -448,6 +452,7 @@ def _relationships(z: SafeZip, source: str) -> list[tuple[str, str, str]]:
         target = _resolve_target(posixpath.dirname(source), el.get("Target", ""))
         if target:
             found.append((el.get("Id", ""), el.get("Type", "").rsplit("/", 1)[-1], target))
+    z.relationships[source] = found
     return found
 
 

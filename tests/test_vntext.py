@@ -59,6 +59,9 @@ def test_nfc_composes_windows_keyboard_input():
         ("luỹ", "lũy"),
         ("truỵ", "trụy"),
         ("văn hoá – xã hội", "văn hóa – xã hội"),
+        ("THÀNH UỶ, Uỷ ban", "THÀNH ỦY, Ủy ban"),
+        ("uỷ", "ủy"),
+        ("Hoà, hoà; HOÀ.", "Hòa, hòa; HÒA."),
     ],
 )
 def test_house_style_puts_the_tone_on_the_first_vowel_of_open_oa_oe_uy(text, expected):
@@ -66,7 +69,8 @@ def test_house_style_puts_the_tone_on_the_first_vowel_of_open_oa_oe_uy(text, exp
 
 
 @pytest.mark.parametrize(
-    "text", ["hoàng", "thuyền", "quý", "Quỳnh", "khuya", "khuỷu", "hòa", "ủy", "oán", "hoặc"]
+    "text",
+    ["hoàng", "thuyền", "quý", "QUỶ", "Quỳnh", "khuya", "khuỷu", "hòa", "ủy", "oán", "hoặc", "uà", "oỳ"],
 )
 def test_house_style_leaves_fixed_placements_alone(text):
     assert house_style(text) == text
