@@ -46,7 +46,6 @@ from pipeline.campaign import build_campaign, recognised
 from pipeline.check import (
     REPORT_NAME,
     WORKBOOK_NAME,
-    Analysis,
     CheckResult,
     accepted_proposals,
     file_report,
@@ -55,7 +54,7 @@ from pipeline.check import (
 from pipeline.config import CONFIG_NAME, Config, Workspace, init_workspace, load_workspace
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract_fields
-from pipeline.model import ERROR, FieldValue, Kind, Model, Problem, ReadError, Record
+from pipeline.model import ERROR, Analysis, FieldValue, Kind, Model, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.report import write_problem_report
 from pipeline.validate import proposal_id, validate_all
@@ -362,9 +361,10 @@ def read_and_extract(found: list[Found], config: Config) -> tuple[float, float, 
         middle = perf_counter()
         kind = classify(doc)
         fields = extract_fields(doc, config) if kind else {}
-        read_s, extract_s = read_s + middle - start, extract_s + perf_counter() - middle
         record = Record(kind, entry.rel, entry.sha256, fields) if kind else None
-        analyses[entry.rel] = Analysis(record, doc.notes)
+        identifier = proposal_id(record) if kind is Kind.PROPOSAL else ""
+        read_s, extract_s = read_s + middle - start, extract_s + perf_counter() - middle
+        analyses[entry.rel] = Analysis(record, doc.notes, (), identifier)
     return read_s, extract_s, analyses
 
 
@@ -375,7 +375,7 @@ def time_stages(workspace: Workspace, scratch: Path) -> dict[str, dict]:
     read_s, extract_s, analyses = read_and_extract(found, config)
     records = [a.record for a in analyses.values() if a.record is not None]
     validation_s, rule_problems = timed(validate_all, records, config)
-    files = [file_report(e, analyses.get(e.rel), rule_problems, config) for e in found]
+    files = [file_report(e, analyses.get(e.rel), rule_problems) for e in found]
     result = CheckResult(files, records)
     proposals = accepted_proposals(result, config)
     workbook_s, _ = timed(update_workbook, scratch / WORKBOOK_NAME, proposals, config)

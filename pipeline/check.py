@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_models, update_workbook
-from pipeline.cache import CheckCache, Stamp, cache_key, load_cache, save_cache
+from pipeline.cache import CheckCache, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract_fields
-from pipeline.model import ERROR, DvkError, Kind, Problem, ReadError, Record
+from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.safezip import run_with_timeout
 from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
@@ -35,15 +35,6 @@ from pipeline.validate import is_individual, proposal_id, validate_all, validate
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 WORKBOOK_NAME = "tham-dinh.xlsx"
 REPORT_NAME = "bao-cao-kiem-tra.xlsx"
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What reading one file gave: a record, or the problems that make it unusable."""
-
-    record: Record | None
-    problems: tuple[Problem, ...] = ()  # reading problems, or why there is no record
-    record_problems: tuple[Problem, ...] = ()  # the per-record validation rules' findings
 
 
 @dataclass
@@ -146,7 +137,8 @@ def analyse_file(
     if kind is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
     record = Record(kind, rel, sha256, fields)
-    return Analysis(record, doc.notes, tuple(validate_record(record, config)))
+    identifier = proposal_id(record) if kind is Kind.PROPOSAL else ""
+    return Analysis(record, doc.notes, tuple(validate_record(record, config)), identifier)
 
 
 @contextlib.contextmanager
@@ -249,39 +241,39 @@ def run_check(
     cache = load_cache(cache_path, cache_key(config.raw))
     found = discover(workspace.inputs, cache.known_hash)
     identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found)
-    if identity == cache.last_identity and cache.last_result is not None:
-        return unchanged_result(workspace, cache, write_outputs)
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
+    if identity == cache.last_identity and all(entry.sha256 in cache.analyses for entry in readable):
+        return unchanged_result(workspace, found, cache, write_outputs)
     fresh = analyse_many(
         [e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir, progress, jobs
     )
-    analyses = {entry.rel: analysis_for(entry, fresh, cache) for entry in found if entry.skip_reason is None}
+    remember(cache, found, fresh)
+    analyses = analyses_by_rel(found, cache)
     records = [a.record for a in analyses.values() if a.record is not None]
     per_record = {rel: a.record_problems for rel, a in analyses.items() if a.record is not None}
-    rule_problems = validate_all(records, config, per_record)
-    result = CheckResult(
-        [file_report(entry, analyses.get(entry.rel), rule_problems, config) for entry in found], records
-    )
+    cache.rule_problems = validate_all(records, config, per_record)
+    result = assemble(found, analyses, cache.rule_problems)
     if write_outputs:
         write_check_outputs(workspace, result, cache)
         cache.outputs_identity = identity
-    remember(cache, found, fresh)
-    cache.last_identity, cache.last_result = identity, CheckResult(result.files, result.records)
+    cache.last_identity = identity
     save_cache(cache_path, cache)
     return result
 
 
-def unchanged_result(workspace: Workspace, cache: CheckCache, write_outputs: bool) -> CheckResult:
+def unchanged_result(
+    workspace: Workspace, found: list[Found], cache: CheckCache, write_outputs: bool
+) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
-    the last result stands. Outputs are written only if that run did not write them (`dvk build` checks
-    without writing) or someone deleted them."""
-    result = CheckResult(cache.last_result.files, cache.last_result.records)
+    the last result stands, rebuilt from the cache without reading or validating. Outputs are written
+    only if that run did not write them (`dvk build` checks without writing) or someone deleted them."""
+    result = assemble(found, analyses_by_rel(found, cache), cache.rule_problems)
     workbook_path, report_path = workspace.year_dir / WORKBOOK_NAME, workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
-    written = cache.outputs_identity == cache.last_identity and cache.last_workbook is not None
+    written = cache.outputs_identity == cache.last_identity and cache.last_workbook
     if written and workbook_path.exists() and report_path.exists():
-        result.workbook, result.report_path = cache.last_workbook, report_path
+        result.workbook, result.report_path = saved_workbook(cache), report_path
         return result
     write_check_outputs(workspace, result, cache)
     cache.outputs_identity = cache.last_identity
@@ -289,10 +281,29 @@ def unchanged_result(workspace: Workspace, cache: CheckCache, write_outputs: boo
     return result
 
 
-def analysis_for(entry: Found, fresh: dict[str, Analysis], cache: CheckCache) -> Analysis:
+def saved_workbook(cache: CheckCache) -> WorkbookUpdate:
+    path, added, changed, missing = cache.last_workbook
+    return WorkbookUpdate(Path(path), added, changed, missing)
+
+
+def analyses_by_rel(found: list[Found], cache: CheckCache) -> dict[str, Analysis]:
+    """The analysis of every file not skipped, by path (the cache holds every readable file's)."""
+    return {entry.rel: analysis_for(entry, cache) for entry in found if entry.skip_reason is None}
+
+
+def assemble(
+    found: list[Found], analyses: dict[str, Analysis], rule_problems: dict[str, list[Problem]]
+) -> CheckResult:
+    records = [a.record for a in analyses.values() if a.record is not None]
+    return CheckResult(
+        [file_report(entry, analyses.get(entry.rel), rule_problems) for entry in found], records
+    )
+
+
+def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
     if entry.error:
         return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, entry.error),))
-    analysis = fresh.get(entry.sha256) or cache.analyses[entry.sha256]
+    analysis = cache.analyses[entry.sha256]
     if analysis.record is not None and analysis.record.path != entry.rel:  # renamed or moved: same content
         analysis = dataclasses.replace(analysis, record=dataclasses.replace(analysis.record, path=entry.rel))
     return analysis
@@ -303,9 +314,7 @@ def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis]) 
     cache.analyses.update(fresh)
     present = {entry.sha256 for entry in found if entry.sha256}
     cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
-    cache.stamps = {
-        entry.rel: Stamp(entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256
-    }
+    cache.stamps = {entry.rel: (entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256}
     cache.written_ns = time.time_ns()
 
 
@@ -345,18 +354,18 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     workbook_digest, report_digest = digest_of(proposals), digest_of(report_rows(result))
     last_workbook_digest, last_report_digest = cache.outputs or ("", "")
     if workbook_digest == last_workbook_digest and workbook_path.exists() and cache.last_workbook:
-        result.workbook = cache.last_workbook
+        result.workbook = saved_workbook(cache)
     else:
         result.workbook = update_workbook(workbook_path, proposals, config)
     if report_digest != last_report_digest or not report_path.exists():
         write_problem_report(report_path, result)
     result.report_path = report_path
     cache.outputs = (workbook_digest, report_digest)
-    cache.last_workbook = dataclasses.replace(result.workbook, added=0)
+    cache.last_workbook = (str(result.workbook.path), 0, result.workbook.changed, result.workbook.missing)
 
 
 def file_report(
-    entry: Found, analysis: Analysis | None, rule_problems: dict[str, list[Problem]], config: Config
+    entry: Found, analysis: Analysis | None, rule_problems: dict[str, list[Problem]]
 ) -> FileReport:
     if analysis is None:
         return FileReport(entry.rel, entry.sha256, SKIPPED, reason=entry.skip_reason or "")
@@ -370,7 +379,7 @@ def file_report(
         entry.sha256,
         status,
         kind=record.kind.value,
-        id=proposal_id(record) if record.kind is Kind.PROPOSAL else None,
+        id=analysis.proposal_id or None,
         record=record,
         problems=problems,
     )

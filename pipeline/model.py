@@ -142,3 +142,13 @@ class Model:
     person_name: str = ""
     person_position: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What reading one file gave: a record, or the problems that make it unusable."""
+
+    record: Record | None
+    problems: tuple[Problem, ...] = ()  # reading problems, or why there is no record
+    record_problems: tuple[Problem, ...] = ()  # the per-record validation rules' findings
+    proposal_id: str = ""  # for a proposal: its stable id, computed with the reading (it hashes names)

@@ -30,32 +30,40 @@ def m(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
 
 
+ROW, CELL, VALUE, TEXT = m("row"), m("c"), m("v"), m("t")
+
+
 class Sheet:
     """One worksheet's cells by column header, readable and patchable."""
 
     def __init__(self, root: etree._Element, shared: list[str]) -> None:
         self.root = root
         self.shared = shared
-        self.rows = {int(row.get("r")): row for row in root.iter(m("row")) if row.get("r", "").isdigit()}
+        self.rows = {int(row.get("r")): row for row in root.iter(ROW) if row.get("r", "").isdigit()}
+        self.row_cells: dict[int, dict[str, etree._Element]] = {}  # row -> its cells by reference, as read
         header = self.rows.get(1)
-        cells = header.iter(m("c")) if header is not None else ()
+        cells = header.iter(CELL) if header is not None else ()
         self.columns = {self.value(cell): column_of(cell) for cell in cells}
 
     def value(self, cell: etree._Element) -> str:
         kind = cell.get("t")
         if kind == "inlineStr":
-            return "".join(cell.find(m("is")).itertext()) if cell.find(m("is")) is not None else ""
-        raw = cell.findtext(m("v")) or ""
+            return "".join(cell.itertext(TEXT, with_tail=False))  # c/is/t, or c/is/r/t for rich text
+        raw = cell.findtext(VALUE) or ""
         if kind == "s" and raw.isdigit() and int(raw) < len(self.shared):
             return self.shared[int(raw)]
         return raw
 
     def cell(self, row: int, header: str) -> etree._Element | None:
-        element = self.rows.get(row)
         column = self.columns.get(header)
-        if element is None or column is None:
+        if column is None:
             return None
-        return next((c for c in element.iter(m("c")) if c.get("r") == f"{column}{row}"), None)
+        cells = self.row_cells.get(row)
+        if cells is None:  # each row is looked up for several columns: index its cells once
+            element = self.rows.get(row)
+            cells = {c.get("r"): c for c in element.iter(CELL)} if element is not None else {}
+            self.row_cells[row] = cells
+        return cells.get(f"{column}{row}")
 
     def set_text(self, cell: etree._Element, text: str, style: str | None) -> None:
         for child in list(cell):

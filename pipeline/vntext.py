@@ -121,10 +121,6 @@ def strip_marks(text: str) -> str:
     return text.translate(_BASE_LETTERS)
 
 
-def _punctuation_to_spaces(text: str) -> str:
-    return _NON_WORD.sub(" ", text)
-
-
 def fold(text: str) -> str:
     """A loose key for matching labels: "1. TÊN MÔ HÌNH:" -> "1 ten mo hinh".
 
@@ -137,7 +133,7 @@ def fold(text: str) -> str:
 def name_key(text: str) -> str:
     """The key for comparing names: ignores case, spacing, punctuation and tone placement, keeps
     diacritics ("Hòa" == "hoà", "Hoa" != "Hòa")."""
-    return "".join(_punctuation_to_spaces(house_style(text).lower()).split())
+    return _NON_WORD.sub("", house_style(text).lower())  # spaces are non-word characters too
 
 
 # ---------------------------------------------------------------------------- syllables

@@ -150,3 +150,36 @@ def test_check_after_a_build_time_check_still_refreshes_the_workbook(workspace, 
     sheet = load_workbook(workspace / "outputs" / "2020" / "tham-dinh.xlsx")["Thẩm định"]
     statuses = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert statuses["Mô hình 1"].startswith("Tệp đã thay đổi")
+
+
+def test_unchanged_rerun_gives_the_same_result_as_the_run_that_read(workspace, counters):
+    (workspace / "inputs" / "hỏng.docx").write_bytes(b"PK\x03\x04 truncated")
+    (workspace / "inputs" / "ghi chú.txt").write_text("không phải hồ sơ", "utf-8")
+    age_all(workspace)
+    first = run_check(load_workspace(workspace), jobs=1).as_dict()
+    counters.update(read=0)
+    again = run_check(load_workspace(workspace), jobs=1).as_dict()
+    assert counters["read"] == 0
+    assert again == first
+    assert {f["status"] for f in first["files"]} == {"accepted", "rejected", "skipped"}
+
+
+class Planted:
+    """Unpickling this would run code: a tampered cache must be ignored instead."""
+
+    def __reduce__(self):
+        return (os.system, ("touch planted",))
+
+
+def test_cache_file_naming_a_class_is_ignored_not_run(workspace, counters, monkeypatch, tmp_path):
+    import pickle
+
+    monkeypatch.chdir(tmp_path)
+    run(workspace, counters)
+    cache_file = workspace / ".dvk-cache" / "check.pickle"
+    data = pickle.loads(cache_file.read_bytes())
+    data["outputs"] = Planted()
+    cache_file.write_bytes(pickle.dumps(data))
+    reports = run(workspace, counters)
+    assert not (tmp_path / "planted").exists()
+    assert counters["read"] == 3 and len(reports) == 3
