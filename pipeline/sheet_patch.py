@@ -9,12 +9,15 @@ returns None and the caller falls back to openpyxl.
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from lxml import etree
@@ -22,7 +25,6 @@ from lxml import etree
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
@@ -30,53 +32,101 @@ def m(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
 
 
-ROW, CELL, VALUE, TEXT = m("row"), m("c"), m("v"), m("t")
+# A cell as Excel, LibreOffice and openpyxl write it: unprefixed, its reference first. A sheet with any
+# other spelling of a cell is "not as expected" (see `read_cells`).
+CELL_XML = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
+ATTRIBUTE = re.compile(rb'\s([\w:]+)="([^"]*)"')
+TEXT_XML = re.compile(rb"<t(?:\s[^>]*?)?(?<!/)>(.*?)</t>", re.DOTALL)  # not <t/>: it holds no text
+VALUE_XML = re.compile(rb"<v>(.*?)</v>", re.DOTALL)
+ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+@dataclass
+class Cell:
+    """One cell of the sheet's XML: where it sits in the bytes, its attributes and its inner XML."""
+
+    start: int
+    end: int
+    ref: str
+    attributes: dict[str, str]
+    inner: bytes
+
+    def get(self, name: str) -> str | None:
+        return self.attributes.get(name)
 
 
 class Sheet:
-    """One worksheet's cells by column header, readable and patchable."""
+    """One worksheet's cells by column header, read from and patched in the XML bytes.
 
-    def __init__(self, root: etree._Element, shared: list[str]) -> None:
-        self.root = root
+    Parsing a province-scale sheet with lxml and walking its hundred thousand cells took most of a
+    one-file rerun; matching cells with one regular expression over the bytes takes a tenth of that,
+    and a patch splices new cells into the original bytes, so nothing else can change."""
+
+    def __init__(self, data: bytes, shared: list[str]) -> None:
+        self.data = data
         self.shared = shared
-        self.rows = {int(row.get("r")): row for row in root.iter(ROW) if row.get("r", "").isdigit()}
-        self.row_cells: dict[int, dict[str, etree._Element]] = {}  # row -> its cells by reference, as read
-        header = self.rows.get(1)
-        cells = header.iter(CELL) if header is not None else ()
-        self.columns = {self.value(cell): column_of(cell) for cell in cells}
+        # row -> column -> the cell's match; a Cell is made only for the cells asked for
+        self.grid: dict[int, dict[bytes, re.Match[bytes]]] = {}
+        for found in CELL_XML.finditer(data):
+            self.grid.setdefault(int(found.group(2)), {})[found.group(1)] = found
+        self.rows = sorted(self.grid)
+        self.edits: list[tuple[Cell, bytes]] = []
+        header = self.grid.get(1, {})
+        self.columns = {self.value(cell_of(found)): column for column, found in header.items()}
 
-    def value(self, cell: etree._Element) -> str:
+    def value(self, cell: Cell) -> str:
         kind = cell.get("t")
         if kind == "inlineStr":
-            return "".join(cell.itertext(TEXT, with_tail=False))  # c/is/t, or c/is/r/t for rich text
-        raw = cell.findtext(VALUE) or ""
+            return "".join(unescape(text) for text in TEXT_XML.findall(cell.inner))
+        found = VALUE_XML.search(cell.inner)
+        raw = unescape(found.group(1)) if found else ""
         if kind == "s" and raw.isdigit() and int(raw) < len(self.shared):
             return self.shared[int(raw)]
         return raw
 
-    def cell(self, row: int, header: str) -> etree._Element | None:
+    def cell(self, row: int, header: str) -> Cell | None:
         column = self.columns.get(header)
-        if column is None:
-            return None
-        cells = self.row_cells.get(row)
-        if cells is None:  # each row is looked up for several columns: index its cells once
-            element = self.rows.get(row)
-            cells = {c.get("r"): c for c in element.iter(CELL)} if element is not None else {}
-            self.row_cells[row] = cells
-        return cells.get(f"{column}{row}")
+        found = self.grid.get(row, {}).get(column) if column else None
+        return cell_of(found) if found else None
 
-    def set_text(self, cell: etree._Element, text: str, style: str | None) -> None:
-        for child in list(cell):
-            cell.remove(child)
-        cell.set("t", "inlineStr")
+    def set_text(self, cell: Cell, text: str, style: str | None) -> None:
+        attributes = {**cell.attributes, "t": "inlineStr"}
         if style is not None:
-            cell.set("s", style)
-        etree.SubElement(etree.SubElement(cell, m("is")), m("t")).text = text
+            attributes["s"] = style
+        attributes.pop("r", None)
+        spelled = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in attributes.items())
+        xml = (
+            f'<c r="{cell.ref}"{spelled}><is><t xml:space="preserve">{escape(text, quote=False)}</t></is></c>'
+        )
+        self.edits.append((cell, xml.encode()))
+
+    def patched(self) -> bytes:
+        pieces, done = [], 0
+        for cell, xml in sorted(self.edits, key=lambda edit: edit[0].start):
+            pieces += (self.data[done : cell.start], xml)
+            done = cell.end
+        pieces.append(self.data[done:])
+        return b"".join(pieces)
 
 
-def column_of(cell: etree._Element) -> str:
-    found = CELL_REF.fullmatch(cell.get("r", ""))
-    return found.group(1) if found else ""
+def cell_of(found: re.Match[bytes]) -> Cell:
+    attributes = {name.decode(): unescape(value) for name, value in ATTRIBUTE.findall(found.group(3))}
+    ref = (found.group(1) + found.group(2)).decode()
+    return Cell(found.start(), found.end(), ref, attributes, found.group(4) or b"")
+
+
+def unescape(raw: bytes) -> str:
+    """Text of XML character data: entity and character references resolved."""
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def read_cells(data: bytes, shared: list[str]) -> Sheet | None:
+    """The sheet, or None when some cell is written in a way CELL_XML does not match (a prefix, the
+    reference not first): then the sheet is not as expected."""
+    sheet = Sheet(data, shared)
+    matched = sum(len(cells) for cells in sheet.grid.values())
+    return sheet if matched == len(ANY_CELL.findall(data)) else None
 
 
 def sheet_part(package: zipfile.ZipFile, title: str) -> str | None:
@@ -107,15 +157,12 @@ def patch_sheet(path: Path, title: str, edit: Callable[[Sheet], bool | None]) ->
             part = sheet_part(package, title)
             if part is None or part not in package.namelist():
                 return None
-            sheet = Sheet(etree.fromstring(package.read(part), PARSER), shared_strings(package))
+            sheet = read_cells(package.read(part), shared_strings(package))
+            if sheet is None:
+                return None
             outcome = edit(sheet)
             if outcome is True:
-                write_package(
-                    path,
-                    package,
-                    part,
-                    etree.tostring(sheet.root, xml_declaration=True, encoding="UTF-8", standalone=True),
-                )
+                write_package(path, package, part, sheet.patched())
             return outcome
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
