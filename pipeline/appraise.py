@@ -9,22 +9,30 @@ people may reorder them.
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
+from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.model import DvkError, Model
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported when a workbook is first opened or written: a rerun with nothing to write
+# (the common case) starts a tenth of a second sooner without it.
+openpyxl = lazy.module("openpyxl")
+styles = lazy.module("openpyxl.styles")
+xlsx_utils = lazy.module("openpyxl.utils")
+datavalidation = lazy.module("openpyxl.worksheet.datavalidation")
 
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
@@ -51,8 +59,16 @@ UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
 VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the drop-down too
-TOP_WRAP = Alignment(wrap_text=True, vertical="top")
-CHANGED_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+@functools.cache
+def top_wrap() -> Any:
+    return styles.Alignment(wrap_text=True, vertical="top")
+
+
+@functools.cache
+def changed_fill() -> Any:
+    return styles.PatternFill("solid", fgColor="FFF2CC")
 
 
 @dataclass(frozen=True)
@@ -189,19 +205,19 @@ def row_status(sheet: Worksheet, row: int, columns: dict[str, int], proposal: Pr
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
         cell.value = status
-        cell.fill = CHANGED_FILL if status != UNCHANGED else PatternFill()
+        cell.fill = changed_fill() if status != UNCHANGED else styles.PatternFill()
     return status
 
 
 def new_workbook(config: Config) -> tuple[Workbook, Worksheet]:
-    workbook = Workbook()
+    workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET
     for index, (title, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(1, index, title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        cell.font = styles.Font(bold=True)
+        cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
     sheet.freeze_panes = "C2"
     add_rating_dropdown(workbook, sheet, config)
     return workbook, sheet
@@ -215,12 +231,16 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     for index, label in enumerate(choices, start=1):
         lists.cell(index, 1, label)
     # Style samples for refresh_in_place: how a status cell looks when changed and when not.
-    for row, (status, fill) in enumerate(((CHANGED, CHANGED_FILL), (UNCHANGED, PatternFill())), start=1):
+    for row, (status, fill) in enumerate(
+        ((CHANGED, changed_fill()), (UNCHANGED, styles.PatternFill())), start=1
+    ):
         sample = lists.cell(row, 2, status)
-        sample.alignment, sample.fill = TOP_WRAP, fill
+        sample.alignment, sample.fill = top_wrap(), fill
     lists.sheet_state = "hidden"
-    column = get_column_letter(next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT))
-    validation = DataValidation(
+    column = xlsx_utils.get_column_letter(
+        next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT)
+    )
+    validation = datavalidation.DataValidation(
         type="list",
         formula1=f"'{LIST_SHEET}'!$A$1:$A${len(choices)}",
         allow_blank=False,
@@ -258,7 +278,7 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
         STATUS: UNCHANGED,
     }
     sample = sheet.cell(row, columns[ID])
-    sample.alignment = TOP_WRAP
+    sample.alignment = top_wrap()
     for title, value in values.items():
         style_like(sheet.cell(row, columns[title], value), sample)
 
@@ -285,7 +305,7 @@ def read_results(path: Path) -> dict[str, str]:
 
 def open_workbook(path: Path, read_only: bool = False) -> Workbook:
     try:
-        return load_workbook(path, read_only=read_only)
+        return openpyxl.load_workbook(path, read_only=read_only)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DvkError(
             f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."

@@ -5,12 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
-from pipeline.appraise import save_atomically, style_like
+from pipeline.appraise import save_atomically, style_like, top_wrap
 from pipeline.model import ERROR
 
 if TYPE_CHECKING:
@@ -82,17 +77,21 @@ REPORT_COLUMNS = (
 )
 
 
-TOP_WRAP = Alignment(wrap_text=True, vertical="top")
-ERROR_FONT = Font(color="C00000", bold=True)
-BOLD = Font(bold=True)
+FONTS = {"plain": None, "bold": {"bold": True}, "error": {"color": "C00000", "bold": True}}
 
 
-def style_sample(sheet: Any, font: Font | None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet)
-    cell.alignment = TOP_WRAP
-    if font is not None:
-        cell.font = font
-    return cell
+def style_samples(sheet: Any) -> dict[str, Any]:
+    """A cell styled for each of FONTS, wrapped and top-aligned, for `style_like`."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    samples = {}
+    for name, font in FONTS.items():
+        cell = samples[name] = WriteOnlyCell(sheet)
+        cell.alignment = top_wrap()
+        if font is not None:
+            cell.font = Font(**font)
+    return samples
 
 
 def write_problem_report(path: Path, result: CheckResult) -> Path:
@@ -100,13 +99,17 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
     its reason. Accepted files without any problem are counted on the totals sheet, not listed.
 
     Written in openpyxl's streaming mode: a province-scale run lists tens of thousands of problems."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Kết quả kiểm tra")
     for index, (_, width) in enumerate(REPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "B2"
-    samples = {font: style_sample(sheet, font) for font in (None, BOLD, ERROR_FONT)}
-    sheet.append([style_like(WriteOnlyCell(sheet, title), samples[BOLD]) for title, _ in REPORT_COLUMNS])
+    samples = style_samples(sheet)
+    sheet.append([style_like(WriteOnlyCell(sheet, title), samples["bold"]) for title, _ in REPORT_COLUMNS])
     for report in result.files:
         head = [
             report.path,
@@ -119,7 +122,7 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
         if report.reason:
             lines.append(["", "", report.reason, ""])
         for line in lines:
-            font = ERROR_FONT if line[0] == SEVERITY_VI[ERROR] else None
+            font = "error" if line[0] == SEVERITY_VI[ERROR] else "plain"
             sheet.append([style_like(WriteOnlyCell(sheet, value), samples[font]) for value in head + line])
     totals = workbook.create_sheet("Tổng hợp")
     for line in totals_lines(result)[:2]:
