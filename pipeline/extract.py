@@ -151,6 +151,9 @@ CLOSING_MARKERS = (
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 
 
+TITLE_CHARS = 150  # a title is shorter; the opening of a long paragraph is enough to classify
+
+
 @dataclass
 class Line:
     text: str
@@ -159,10 +162,10 @@ class Line:
 
 def classify(doc: DocText) -> Kind | None:
     """Registration, proposal, or None, from the document's title words."""
-    head = fold(" ".join(block.text[:300] for block in doc.blocks[:40]))
+    head = fold(" ".join(block.text[:TITLE_CHARS] for block in doc.blocks[:40]))
     about_models = ("mo hinh" in head or "dan van kheo" in head) or any(
         "mo hinh" in folded or "dan van kheo" in folded
-        for folded in (fold(block.text[:300]) for block in doc.blocks[40:200])
+        for folded in (fold(block.text[:TITLE_CHARS]) for block in doc.blocks[40:200])
     )
     if not about_models:
         return None

@@ -19,7 +19,7 @@ from lxml import etree
 
 from pipeline import legacy
 from pipeline.model import WARNING, Block, DocText, Problem, ReadError
-from pipeline.safezip import DocumentParts, SafeZip, check_file_size, document_parts, parse_xml
+from pipeline.safezip import DocumentParts, SafeZip, document_parts, parse_xml
 from pipeline.sniff import CONVERTIBLE_KINDS, WORD_KINDS, describe_kind, is_zip, kind_error, sniff, sniff_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -351,8 +351,9 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
 
     .doc/.odt/.rtf go through LibreOffice into `cache_dir` (never next to the input).
     """
-    check_file_size(path)
-    if is_zip(path):  # the common case: one opening of the package serves both the kind and the text
+    # is_zip raises FILE_TOO_LARGE before anything is read; a zip (the common case) is opened once
+    # for both the kind and the text.
+    if is_zip(path):
         with SafeZip(path) as package:
             kind = sniff_zip(package)
             parts = text_parts(package) if kind in WORD_KINDS or kind == "docm" else None

@@ -95,7 +95,12 @@ def open_regular(path: Path) -> BinaryIO:
 def check_file_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
     """Return the size on disk, or raise FILE_TOO_LARGE past `limits.max_file_bytes`."""
     with open_regular(path) as fh:
-        size = os.fstat(fh.fileno()).st_size
+        return checked_size(fh, limits)
+
+
+def checked_size(fh: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> int:
+    """The size of an open file, or FILE_TOO_LARGE past `limits.max_file_bytes`."""
+    size = os.fstat(fh.fileno()).st_size
     if size > limits.max_file_bytes:
         raise ReadError(
             "FILE_TOO_LARGE",
@@ -186,10 +191,9 @@ class SafeZip:
         self._total = 0
         self._content_types: dict[str, dict[str, str]] | None = None
         self.relationships: dict[str, list[tuple[str, str, str]]] = {}  # source part -> `_relationships`
-        size = check_file_size(self.path, limits)
         self._file = open_regular(self.path)
         try:
-            self._zip = self._open_zip(size)
+            self._zip = self._open_zip(checked_size(self._file, limits))
             self._index = self._index_members(self._zip.infolist())
         except BaseException:
             self._file.close()

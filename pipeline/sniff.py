@@ -17,6 +17,7 @@ from pipeline.safezip import (
     Limits,
     SafeZip,
     check_file_size,
+    checked_size,
     main_part_name,
     open_regular,
 )
@@ -91,10 +92,11 @@ def _sniff_zip(path: Path, limits: Limits) -> str:
         return sniff_zip(z)
 
 
-def is_zip(path: Path) -> bool:
+def is_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
     """Whether the file starts like a zip (and so may be opened once with SafeZip for both the kind
-    and the text)."""
+    and the text). Raises FILE_TOO_LARGE first, whatever the file is."""
     with open_regular(path) as fh:
+        checked_size(fh, limits)
         return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
 
 
