@@ -604,8 +604,15 @@ def build_certificates(
         # Top/bottom and font from [format]; left/right stay the template's, symmetric inside the frame.
         "page": {key: value for key, value in page_setup(config).items() if key not in ("left", "right")},
     }
-    path = render_kind(workspace, "certificates", context, f"giay-chung-nhan-{config.year}.docx")
-    verify_certificates(path, by_level)
+    template = template_path(workspace, TEMPLATES[("certificates", config.profile)])
+    path = workspace.year_dir / FOLDERS["certificates"] / f"giay-chung-nhan-{config.year}.docx"
+    render.render_pages(
+        template,
+        nfc_all(context),
+        "certificates",
+        path,
+        check=lambda chunk_path, items: verify_certificates(chunk_path, by_level[items]),
+    )
     subject = f"Giấy chứng nhận mô hình {QUOTED_DVK} năm {config.year}"
     return built("certificates", path, None, len(models), context, subject)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import docx.enum.text
 import pytest
 from docx import Document
 
@@ -147,3 +148,57 @@ def test_scan_template_reports_a_syntax_error_with_its_text(tmp_path):
     assert scan.error
     assert scan.error_part == "word/document.xml"
     assert "Tên {{ name | }} cuối" in scan.error_text
+
+
+def page_template(path: Path, break_between: bool) -> Path:
+    """One page per item: a page break paragraph between items, or "page break before" on each title."""
+    doc = Document()
+    doc.add_paragraph("{%p for c in items %}")
+    title = doc.add_paragraph("GIẤY CHỨNG NHẬN {{ c }}")
+    title.paragraph_format.page_break_before = not break_between
+    if break_between:
+        doc.add_paragraph("{%p if not loop.last %}")
+        doc.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+        doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.save(path)
+    return path
+
+
+def page_breaks(path: Path) -> int:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").count(b'w:type="page"')
+
+
+@pytest.mark.parametrize("break_between", [True, False])
+def test_pages_rendered_in_chunks_read_as_one_rendering(tmp_path, break_between):
+    template = page_template(tmp_path / "t.docx", break_between)
+    items = [f"số {index} & <{index}>" for index in range(7)]
+    whole = render.render_document(template, {"items": items}, tmp_path / "whole.docx")
+    checked = []
+    joined = render.render_pages(
+        template,
+        {"items": items},
+        "items",
+        tmp_path / "out" / "joined.docx",
+        check=lambda path, chunk: checked.append(items[chunk]),
+        per_chunk=3,
+    )
+    assert body_texts(joined) == body_texts(whole)
+    assert page_breaks(joined) == page_breaks(whole) == (6 if break_between else 0)
+    assert checked == [items[0:3], items[3:6], items[6:7]]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["joined.docx"]
+
+
+def test_a_chunk_failing_its_check_leaves_no_output(tmp_path):
+    template = page_template(tmp_path / "t.docx", True)
+
+    def refuse_second(path, chunk):
+        if chunk.start:
+            raise DvkError("thiếu giấy chứng nhận")
+
+    with pytest.raises(DvkError):
+        render.render_pages(
+            template, {"items": list("abcde")}, "items", tmp_path / "out" / "j.docx", refuse_second, 2
+        )
+    assert list((tmp_path / "out").iterdir()) == []
