@@ -173,7 +173,7 @@ def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | 
 
     found = cell_styles(path, LIST_SHEET, ("B1", "B2")) or {}
     samples = {flag: found[ref] for flag, ref in ((True, "B1"), (False, "B2")) if ref in found}
-    outcome = patch_sheet(path, SHEET, edit)
+    outcome = patch_sheet(path, SHEET, edit, headers=(ID, SOURCE, SOURCE_HASH, STATUS))
     if outcome is None:
         return None
     return WorkbookUpdate(path, 0, counts[CHANGED], counts[MISSING])

@@ -26,14 +26,14 @@ def make_book(path: Path) -> Path:
     return path
 
 
-def set_status(path: Path, code: str, text: str) -> bool | None:
+def set_status(path: Path, code: str, text: str, headers: tuple[str, ...] | None = None) -> bool | None:
     def edit(sheet) -> bool:
         row = next(row for row in sheet.rows if sheet.value(sheet.cell(row, "Mã")) == code)
         assert sheet.value(sheet.cell(row, "Tên")).startswith("Mô hình")
         sheet.set_text(sheet.cell(row, "Tình trạng"), text, None)
         return True
 
-    return patch_sheet(path, "Trang", edit)
+    return patch_sheet(path, "Trang", edit, headers)
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -41,10 +41,11 @@ def members(path: Path) -> dict[str, bytes]:
         return {name: package.read(name) for name in package.namelist()}
 
 
-def test_patch_changes_the_one_cell_and_keeps_every_other_part(tmp_path):
+@pytest.mark.parametrize("headers", [None, ("Mã", "Tên", "Tình trạng"), ("Tình trạng", "Tên", "Mã")])
+def test_patch_changes_the_one_cell_and_keeps_every_other_part(tmp_path, headers):
     path = make_book(tmp_path / "sổ.xlsx")
     before = members(path)
-    assert set_status(path, "MH-2", HOSTILE_TEXT) is True
+    assert set_status(path, "MH-2", HOSTILE_TEXT, headers) is True
     after = members(path)
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["xl/worksheets/sheet1.xml"]
@@ -88,7 +89,7 @@ def test_a_workbook_saved_by_libreoffice_is_patched(tmp_path):
     path = out / "gốc.xlsx"
     if not path.exists():  # soffice runs, but without Calc it cannot open a workbook
         pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed")
-    assert set_status(path, "MH-1", HOSTILE_TEXT) is True
+    assert set_status(path, "MH-1", HOSTILE_TEXT, ("Mã", "Tên", "Tình trạng")) is True
     rows = list(load_workbook(path)["Trang"].iter_rows(values_only=True))
     assert rows[1] == ("MH-1", "Mô hình một", HOSTILE_TEXT)
     assert rows[2] == ("MH-2", "Mô hình & hai", "Không đổi")
