@@ -163,6 +163,9 @@ class Walker:
     def cell(self, tc: etree._Element, table: int, row: int, col: int) -> None:
         where = f"{self.prefix}bảng {table}, hàng {row}, cột {col}"
         lines = []
+        inner = len(
+            self.blocks
+        )  # what the cell holds besides its lines (text boxes, nested tables) follows it
         for child in self.children(tc, (q("p"), q("tbl"))):
             if child.tag == q("p"):
                 text = self.paragraph_text(child)
@@ -171,7 +174,7 @@ class Walker:
                 lines.append(text)
             elif child.tag == q("tbl"):
                 self.table(child)  # nested tables become their own numbered table
-        self.blocks.append(Block("cell", "\n".join(lines).strip(), where, table, row, col))
+        self.blocks.insert(inner, Block("cell", "\n".join(lines).strip(), where, table, row, col))
 
     def children(self, element: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
         """Children with the wanted tags, looking through block/row/cell-level content controls

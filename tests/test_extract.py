@@ -313,3 +313,25 @@ def test_font_table_decides_whether_legacy_decoding_is_needed(tmp_path, fonts):
     )
     decoded = extract(path)["model_name"] == "Sổ vàng khởi nghiệp"
     assert decoded is (".VnTime" in fonts)  # Word lists every font it used; a table without it is trusted
+
+
+def test_tabs_breaks_symbols_and_hyphens_read_as_typed_but_tab_stops_do_not(tmp_path):
+    tab_stops = '<w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+    runs = (
+        "<w:r><w:t>Tổ</w:t><w:tab/><w:t>tự quản</w:t><w:br/><w:t>khu</w:t>"
+        "<w:noBreakHyphen/><w:t>vực 3</w:t><w:softHyphen/><w:t>B</w:t>"
+        '<w:sym w:font="Wingdings" w:char="F0FC"/></w:r>'
+    )
+    path = write_docx(tmp_path / "t.docx", p(PROPOSAL_TITLE), f"<w:p>{tab_stops}{runs}</w:p>")
+    texts = [block.text for block in read_document(path).blocks]
+    assert texts[1] == "Tổ\ttự quản\nkhu-vực 3B\u00fc"
+
+
+def test_a_text_box_in_a_table_cell_is_read_after_its_paragraph_not_inside_it(tmp_path):
+    box = text_box(p("Ghi chú trong khung"))
+    table = tbl([[p("Tên mô hình"), p("Mô hình ", r("có khung"), box)]])
+    path = write_docx(tmp_path / "b.docx", p(PROPOSAL_TITLE), table)
+    doc = read_document(path)
+    assert extract(path)["model_name"] == "Mô hình có khung"
+    boxed = [block for block in doc.blocks if block.text == "Ghi chú trong khung"]
+    assert len(boxed) == 1 and boxed[0].where.startswith("khung văn bản")
