@@ -13,7 +13,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One finding: a stable code, a severity, a Vietnamese message and where it is."""
 
@@ -47,7 +47,7 @@ class ReadError(DvkError):
 # ---------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One piece of text of a document, in reading order.
 
@@ -82,7 +82,7 @@ class Kind(str, Enum):
     PROPOSAL = "proposal"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldValue:
     """An extracted value and the place in the file it came from."""
 
@@ -114,7 +114,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """A registration or proposal extracted from one file, values normalised to the vocabulary."""
 
@@ -144,7 +144,7 @@ class Model:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What reading one file gave: a record, or the problems that make it unusable."""
 
