@@ -149,6 +149,8 @@ CLOSING_MARKERS = (
     "ky ghi ro ho ten",
 )
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# Every closing marker starts with one of these letters: lines starting otherwise need no folding.
+MAY_CLOSE = re.compile(r"[\W_]*[" + "".join(sorted({m[0] + m[0].upper() for m in CLOSING_MARKERS})) + "]")
 
 
 TITLE_CHARS = 150  # a title is shorter; the opening of a long paragraph is enough to classify
@@ -184,10 +186,11 @@ def classify(doc: DocText) -> Kind | None:
 def extract_fields(doc: DocText, config: Config) -> dict[str, FieldValue]:
     """All fields found, normalised to the configured vocabulary; each value keeps its place."""
     raw = fields_from_controls(doc.blocks)
-    for key, value in fields_from_lines(lines_of(doc.blocks)).items():
+    lines = lines_of(doc.blocks)
+    for key, value in fields_from_lines(lines).items():
         raw.setdefault(key, value)
     if "signer" not in raw:
-        signer = signer_from_closing(lines_of(doc.blocks))
+        signer = signer_from_closing(lines)
         if signer:
             raw["signer"] = signer
     return normalise_fields(raw, doc, config)
@@ -303,8 +306,7 @@ def ends_section(text: str) -> bool:
     """Headings, the closing block and all-capitals lines end a running value."""
     if ROMAN_HEADING.match(text):
         return True
-    folded = fold(text[:40])
-    if (folded + " ").startswith(CLOSING_MARKERS):
+    if MAY_CLOSE.match(text) and (fold(text[:40]) + " ").startswith(CLOSING_MARKERS):
         return True
     return text.isupper() and len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 8
 
@@ -352,10 +354,9 @@ def signer_from_closing(lines: list[Line]) -> FieldValue | None:
     after_title = False
     candidate = None
     for line in lines[-SIGNATURE_TAIL:]:
-        folded = fold(line.text)
-        letters = [char for char in line.text if char.isalpha()]
+        folded = fold(line.text[:40])
         if folded.startswith(("t m ", "tm ", "k t ", "kt ", "ky ", "nguoi ")) or (
-            len(letters) >= 4 and all(char.isupper() for char in letters)
+            line.text.isupper() and sum(char.isalpha() for char in line.text) >= 4
         ):
             after_title = True
             continue

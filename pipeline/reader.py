@@ -8,6 +8,7 @@ changes are read as accepted: w:ins text in, w:del/w:moveFrom text out. Text box
 
 from __future__ import annotations
 
+import functools
 import itertools
 import tempfile
 import unicodedata
@@ -26,6 +27,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
+@functools.cache  # called for every element the walk looks at
 def q(tag: str) -> str:
     """Clark name for a w: tag."""
     return f"{{{W}}}{tag}"
@@ -95,15 +97,20 @@ class Walker:
         # Most files have neither; knowing it spares two descendant scans per paragraph.
         self.has_controls = True
         self.boxes: dict[etree._Element, list[etree._Element]] = {}  # paragraph -> its text boxes
+        self.texts: dict[etree._Element, str] = {}  # paragraph -> its text, without legacy fonts
         self.blocks: list[Block] = []
         self.paragraphs = 0
         self.tables = 0
         self.legacy_runs: dict[str, int] = {}
 
     def survey(self, root: etree._Element) -> None:
-        """Prepare a part for the walk (see `prepare`) and note whether it has content controls."""
-        self.boxes.update(prepare(root))
+        """Prepare a part for the walk (see `prepare`), note whether it has content controls, and read
+        every paragraph's text at once when no legacy font needs runs decoded one by one."""
+        boxes = prepare(root)
+        self.boxes.update(boxes)
         self.has_controls = next(root.iter(q("sdt")), None) is not None
+        if not self.styles.legacy_fonts:
+            self.texts.update(paragraph_texts([root, *(box for found in boxes.values() for box in found)]))
 
     def body(self, element: etree._Element) -> None:
         for child in self.children(element, (q("p"), q("tbl"))):
@@ -122,7 +129,8 @@ class Walker:
 
     def paragraph_text(self, p: etree._Element) -> str:
         if not self.styles.legacy_fonts:
-            return plain_text(p)
+            text = self.texts.get(p)
+            return text if text is not None else plain_text(p)
         style = p.find(f"{q('pPr')}/{q('pStyle')}")
         paragraph_font = self.styles.font_of(style.get(q("val")) if style is not None else None)
         return self.runs_text(list(runs_of(p)), paragraph_font)
@@ -257,8 +265,31 @@ def prepare(root: etree._Element) -> dict[etree._Element, list[etree._Element]]:
 
 def plain_text(element: etree._Element) -> str:
     """The text of a prepared paragraph or run-level control holding no legacy font."""
-    text = "".join(element.itertext(*TEXT_TAGS, with_tail=False))
+    return finished("".join(element.itertext(*TEXT_TAGS, with_tail=False)))
+
+
+def finished(text: str) -> str:
     return nfc(text.replace("\u00ad", "")).strip()
+
+
+def paragraph_texts(roots: list[etree._Element]) -> dict[etree._Element, str]:
+    """The text of every paragraph under the prepared `roots`, from one C-level pass over paragraphs and
+    text elements (a call per paragraph cost more than the rest of the walk). After `prepare` paragraphs
+    do not nest, so each text element belongs to the paragraph that started last."""
+    texts: dict[etree._Element, str] = {}
+    paragraph_tag = q("p")
+    for root in roots:
+        paragraph, pieces = None, []
+        for element in root.iter(paragraph_tag, *TEXT_TAGS):
+            if element.tag == paragraph_tag:
+                if paragraph is not None:
+                    texts[paragraph] = finished("".join(pieces))
+                paragraph, pieces = element, []
+            elif element.text:
+                pieces.append(element.text)
+        if paragraph is not None:
+            texts[paragraph] = finished("".join(pieces))
+    return texts
 
 
 # Children of a paragraph that hold no runs of its own text.
