@@ -104,8 +104,10 @@ def render_pages(
                 check(path, chunk)
             paths.append(path)
         separator = PAGE_BREAK if breaks_between_items(paths[0], len(items[chunks[0]])) else b""
-        join_bodies(paths, separator, work / "joined.docx")
-        os.replace(work / "joined.docx", out)
+        fd, joined = tempfile.mkstemp(suffix=".docx", dir=work)  # made like render_document's outputs
+        os.close(fd)
+        join_bodies(paths, separator, Path(joined))
+        os.replace(joined, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
