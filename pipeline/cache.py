@@ -2,9 +2,10 @@
 
 Keyed like git's index: a file whose size and modification time match the last run keeps its
 hash without being read; only a changed file is re-hashed, and an analysis is reused only for the
-same content hash. Like git, a file modified in the same second the cache was written ("racily
-clean") is re-hashed. The whole cache is dropped when the tool version or the configuration
-changes, since both change what extraction and validation produce.
+same content hash. Like git, a file whose modification time is too close to when the files were
+looked at ("racily clean": it may have changed again within the same timestamp) is re-hashed. The
+whole cache is dropped when the tool version or the configuration changes, since both change what
+extraction and validation produce.
 
 On disk the cache holds only tuples, strings and numbers: loading ten thousand records as plain
 tuples and building the objects directly is several times faster than unpickling dataclasses, and
@@ -28,15 +29,15 @@ from typing import Any
 from pipeline import __version__
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
 
-CACHE_FORMAT = 4  # bump whenever the packed layout below changes
-RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to the cache's own write are not trusted
+CACHE_FORMAT = 5  # bump whenever the packed layout below changes
+RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to when the files were looked at are not trusted
 KINDS = {kind.value: kind for kind in Kind}
 
 
 @dataclass
 class CheckCache:
     key: str
-    written_ns: int = 0
+    looked_ns: int = 0  # when the files were last looked at: the stamps were taken after it
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel -> (size, mtime_ns, sha256)
     analyses: dict[str, Analysis] = field(default_factory=dict)  # sha256 -> what reading it gave
     packed: dict[str, tuple] = field(default_factory=dict)  # sha256 -> its analysis as loaded: not re-packed
@@ -51,7 +52,7 @@ class CheckCache:
         stamp = self.stamps.get(rel)
         if stamp is None or stamp[0] != size or stamp[1] != mtime_ns:
             return None
-        if mtime_ns >= self.written_ns - RACY_WINDOW_NS:
+        if mtime_ns >= self.looked_ns - RACY_WINDOW_NS:
             return None
         return stamp[2]
 
@@ -100,7 +101,7 @@ def unpack_analysis(packed: tuple) -> Analysis:
 def pack(cache: CheckCache) -> dict[str, Any]:
     return {
         "key": cache.key,
-        "written_ns": cache.written_ns,
+        "looked_ns": cache.looked_ns,
         "stamps": cache.stamps,
         "analyses": {
             sha: cache.packed.get(sha) or pack_analysis(analysis) for sha, analysis in cache.analyses.items()
@@ -116,7 +117,7 @@ def pack(cache: CheckCache) -> dict[str, Any]:
 def unpack(data: dict[str, Any]) -> CheckCache:
     return CheckCache(
         key=data["key"],
-        written_ns=data["written_ns"],
+        looked_ns=data["looked_ns"],
         stamps=data["stamps"],
         analyses={sha: unpack_analysis(packed) for sha, packed in data["analyses"].items()},
         packed=data["analyses"],

@@ -239,6 +239,7 @@ def run_check(
         )
     cache_path = workspace.cache_dir / "check.pickle"
     cache = load_cache(cache_path, cache_key(config.raw))
+    looked_ns = time.time_ns()  # before any stat: a file changed after it is racily clean next time
     found = discover(workspace.inputs, cache.known_hash)
     identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found)
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
@@ -247,7 +248,7 @@ def run_check(
     fresh = analyse_many(
         [e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir, progress, jobs
     )
-    remember(cache, found, fresh)
+    remember(cache, found, fresh, looked_ns)
     analyses = analyses_by_rel(found, cache)
     records = [a.record for a in analyses.values() if a.record is not None]
     per_record = {rel: a.record_problems for rel, a in analyses.items() if a.record is not None}
@@ -309,13 +310,13 @@ def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
     return analysis
 
 
-def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis]) -> None:
+def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis], looked_ns: int) -> None:
     """Keep stamps and analyses of the files present now; forget the rest."""
     cache.analyses.update(fresh)
     present = {entry.sha256 for entry in found if entry.sha256}
     cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
     cache.stamps = {entry.rel: (entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256}
-    cache.written_ns = time.time_ns()
+    cache.looked_ns = looked_ns
 
 
 def digest_of(rows: Iterable[tuple]) -> str:
