@@ -132,7 +132,7 @@ def build_documents(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[BuiltDocument]:
     """Render and check every output for the recognised `models`; drafts unless number/issued are given.
-    `progress(stage, done, total)` is told after each document.
+    `progress(stage, done, total)` is told when rendering starts (done 0) and after each document.
 
     Decisions of the configured issuer are numbered number, number+1, … in level order; decisions a
     commune's Đảng ủy issues (decision.commune_decisions = "commune") stay drafts for its own clerk.
@@ -151,6 +151,9 @@ def build_documents(
         documents.extend(document if isinstance(document, list) else [document])
         if progress:
             progress("lập văn bản", len(documents), total)
+
+    if progress:
+        progress("lập văn bản", 0, total)
 
     for issuer, level, group in groups:
         # Only the configured issuer's clerk numbers these; a commune's Đảng ủy numbers its own.

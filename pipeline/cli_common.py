@@ -88,6 +88,8 @@ class ProgressPrinter:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
+        if done == 0:  # a stage that announces its start: its clock starts now
+            self.started[stage] = now
         start = self.started.setdefault(stage, self.ready)
         if done >= total:
             self.ready = now
