@@ -202,3 +202,12 @@ def test_a_chunk_failing_its_check_leaves_no_output(tmp_path):
             template, {"items": list("abcde")}, "items", tmp_path / "out" / "j.docx", refuse_second, 2
         )
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_package_with_a_malformed_part_is_refused(tmp_path):
+    path = tmp_path / "hỏng.docx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document><w:body></w:document>")
+    with pytest.raises(DvkError, match="không mở được"):
+        render.check_well_formed(path)
