@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2 import meta as jinja_meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
 
 from pipeline.model import DvkError
 
@@ -264,22 +263,100 @@ class RenderedText:
     footers: tuple[str, ...]
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+BODY, P, TR, TC, TBL, SECTION = (W + tag for tag in ("body", "p", "tr", "tc", "tbl", "sectPr"))
+FOOTER_TYPES = ("default", "first")  # python-docx's section.footer, then section.first_page_footer
+
+
 def read_back(path: Path) -> RenderedText:
-    """Re-open a rendered .docx and return its text (merged cells count once)."""
-    document = Document(str(path))
-    tables = tuple(
-        tuple(tuple(_cell_text(tc) for tc in row._tr.tc_lst) for row in table.rows)
-        for table in document.tables
-    )
-    footers = tuple(
-        paragraph.text
-        for section in document.sections
-        for footer in (section.footer, section.first_page_footer)
-        for paragraph in footer.paragraphs
-    )
-    return RenderedText(tuple(p.text for p in document.paragraphs), tables, footers)
+    """Re-open a rendered .docx and return its text as python-docx shows it (merged cells count once).
+
+    The body is read as a stream, each top-level paragraph and table row freed once read: a list of
+    nine thousand rows held as python-docx objects took a second copy of the whole document."""
+    paragraphs: list[str] = []
+    tables: list[tuple[tuple[str, ...], ...]] = []
+    rows: dict[etree._Element, list[tuple[str, ...]]] = {}
+    sections: list[dict[str, str]] = []
+    with zipfile.ZipFile(path) as package:
+        with package.open("word/document.xml") as stream:
+            for _, element in etree.iterparse(
+                stream, events=("end",), tag=(P, TR, TBL, SECTION), huge_tree=True
+            ):
+                parent = element.getparent()
+                if element.tag == SECTION:  # the body's last, or a section break in a body paragraph's w:pPr
+                    paragraph = parent.getparent() if parent.tag == W + "pPr" else None
+                    if parent.tag == BODY or (paragraph is not None and paragraph.getparent().tag == BODY):
+                        sections.append(footer_ids(element))
+                    continue
+                if element.tag == TR and parent.getparent().tag == BODY:
+                    rows.setdefault(parent, []).append(tuple(cell_text(tc) for tc in element if tc.tag == TC))
+                elif parent.tag != BODY:
+                    continue
+                elif element.tag == P:
+                    paragraphs.append(paragraph_text(element))
+                else:
+                    tables.append(tuple(rows.pop(element, [])))
+                parent.remove(element)  # read: free it
+        footers = tuple(text for ids in linked(sections) for text in footer_texts(package, ids))
+    return RenderedText(tuple(paragraphs), tuple(tables), footers)
 
 
-def _cell_text(tc) -> str:
+def footer_ids(section: etree._Element) -> dict[str, str]:
+    return {ref.get(W + "type"): ref.get(R_ID) for ref in section.iter(W + "footerReference")}
+
+
+def linked(sections: list[dict[str, str]]) -> list[list[str | None]]:
+    """Each section's footer ids by type; a section without one uses the previous section's."""
+    last: dict[str, str | None] = dict.fromkeys(FOOTER_TYPES)
+    result = []
+    for ids in sections:
+        last = {kind: ids.get(kind, last[kind]) for kind in FOOTER_TYPES}
+        result.append([last[kind] for kind in FOOTER_TYPES])
+    return result
+
+
+def footer_texts(package: zipfile.ZipFile, ids: list[str | None]) -> list[str]:
+    rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(RELS + "Relationship")}
+    texts = []
+    for rel_id in ids:
+        target = targets.get(rel_id) if rel_id else None
+        if target is None:  # no footer at all: python-docx shows a new one, with one empty paragraph
+            texts.append("")
+            continue
+        footer = etree.fromstring(package.read("word/" + target.lstrip("/").removeprefix("word/")))
+        texts += [paragraph_text(p) for p in footer if p.tag == P]
+    return texts
+
+
+def paragraph_text(p: etree._Element) -> str:
+    """python-docx's Paragraph.text: its runs, and those of its hyperlinks, in order."""
+    pieces = []
+    for child in p:
+        if child.tag == W + "r":
+            pieces.append(run_text(child))
+        elif child.tag == W + "hyperlink":
+            pieces += [run_text(run) for run in child if run.tag == W + "r"]
+    return "".join(pieces)
+
+
+def run_text(run: etree._Element) -> str:
+    pieces = []
+    for child in run:
+        tag = child.tag
+        if tag == W + "t":
+            pieces.append(child.text or "")
+        elif tag in (W + "tab", W + "ptab"):
+            pieces.append("\t")
+        elif tag == W + "cr" or (tag == W + "br" and child.get(W + "type") in (None, "textWrapping")):
+            pieces.append("\n")
+        elif tag == W + "noBreakHyphen":
+            pieces.append("-")
+    return "".join(pieces)
+
+
+def cell_text(tc: etree._Element) -> str:
     """The cell's paragraphs joined by "\n" (a line break inside a paragraph also reads as "\n")."""
-    return "\n".join(Paragraph(p, None).text for p in tc.iter(qn("w:p")))
+    return "\n".join(paragraph_text(p) for p in tc.iter(P))
