@@ -211,3 +211,49 @@ def test_a_package_with_a_malformed_part_is_refused(tmp_path):
         package.writestr("word/document.xml", "<w:document><w:body></w:document>")
     with pytest.raises(DvkError, match="không mở được"):
         render.check_well_formed(path)
+
+
+def python_docx_text(path: Path) -> render.RenderedText:
+    """The reading `read_back` must agree with: python-docx's own objects."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    document = Document(str(path))
+    tables = tuple(
+        tuple(
+            tuple("\n".join(Paragraph(p, None).text for p in tc.iter(qn("w:p"))) for tc in row._tr.tc_lst)
+            for row in table.rows
+        )
+        for table in document.tables
+    )
+    footers = tuple(
+        paragraph.text
+        for section in document.sections
+        for footer in (section.footer, section.first_page_footer)
+        for paragraph in footer.paragraphs
+    )
+    return render.RenderedText(tuple(p.text for p in document.paragraphs), tables, footers)
+
+
+def test_read_back_reads_what_python_docx_reads(tmp_path):
+    doc = Document()
+    doc.add_paragraph("Tiêu đề\tcó tab")
+    run = doc.add_paragraph("Dòng một").add_run()
+    run.add_break()
+    run.add_text("dòng hai")
+    doc.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    table = doc.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Ô gộp"
+    table.cell(0, 2).text = "Tên & <mã>"
+    inner = table.cell(1, 0).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "trong", "bảng con"
+    table.cell(1, 1).text = "B"
+    doc.add_section()
+    doc.add_paragraph("Phần hai")
+    doc.sections[0].footer.paragraphs[0].text = "QĐ-2020-A1"
+    doc.sections[0].different_first_page_header_footer = True
+    doc.sections[0].first_page_footer.paragraphs[0].text = "trang đầu"
+    path = tmp_path / "đọc lại.docx"
+    doc.save(path)
+    assert render.read_back(path) == python_docx_text(path)
+    assert render.read_back(path).footers[:2] == ("QĐ-2020-A1", "trang đầu")
