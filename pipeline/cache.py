@@ -29,7 +29,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
 
-CACHE_FORMAT = 5  # bump whenever the packed layout below changes
+CACHE_FORMAT = 6  # bump whenever the packed layout below or what extraction gives changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to when the files were looked at are not trusted
 KINDS = {kind.value: kind for kind in Kind}
 

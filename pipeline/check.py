@@ -26,7 +26,7 @@ from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_
 from pipeline.cache import CheckCache, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
 from pipeline.discover import Found, discover
-from pipeline.extract import classify, extract_fields
+from pipeline.extract import classify, extract
 from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.safezip import run_with_timeout
@@ -117,7 +117,7 @@ def analyse_file(
         with time_limit(PER_FILE_SECONDS):
             doc = read_document(path, cache_dir)
             kind = classify(doc)
-            fields = extract_fields(doc, config) if kind else {}
+            extraction = extract(doc, config) if kind else None
     except ReadError as exc:
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
     except (OSError, MemoryError, RecursionError) as exc:
@@ -134,11 +134,12 @@ def analyse_file(
                 ),
             ),
         )
-    if kind is None:
+    if kind is None or extraction is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
-    record = Record(kind, rel, sha256, fields)
+    record = Record(kind, rel, sha256, extraction.fields)
     identifier = proposal_id(record) if kind is Kind.PROPOSAL else ""
-    return Analysis(record, doc.notes, tuple(validate_record(record, config)), identifier)
+    notes = doc.notes + tuple(extraction.problems)
+    return Analysis(record, notes, tuple(validate_record(record, config)), identifier)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import ConfigError
+from pipeline.model import FIELDS, ConfigError
 
 DEFAULT_CONFIG = Path(__file__).parent / "defaults" / "dvk.toml"
 CONFIG_NAME = "dvk.toml"
@@ -47,6 +47,8 @@ class Config:
     ratings: tuple[Term, ...]
     units: dict[str, tuple[str, ...]]  # level key -> unit names
     raw: dict[str, Any]
+    # [labels]: extra label spellings per field, (field key, spellings) sorted, for the label recognizer.
+    label_spellings: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def profile(self) -> str:
@@ -143,6 +145,7 @@ def parse_config(data: dict[str, Any]) -> Config:
         ratings=_terms(data, "ratings"),
         units=units,
         raw=data,
+        label_spellings=_label_spellings(data),
     )
 
 
@@ -165,6 +168,15 @@ FORMAT_DEFAULTS = {
     "font": "Times New Roman",
     "body_size": 14,
 }
+
+
+def _label_spellings(data: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`[labels]`: a field key -> the extra ways a form may label it (`model_name = ["Tên sáng kiến"]`)."""
+    table = _table(data, "labels", required=False)
+    for key in table:
+        if key not in FIELDS:
+            raise ConfigError(f"Khóa labels.{key} không phải tên mục; dùng một trong: {', '.join(FIELDS)}.")
+    return tuple(sorted((key, tuple(_string_list(table, key, f"labels.{key}"))) for key in table))
 
 
 def _table(data: dict, key: str, required: bool = True) -> dict:

@@ -1,136 +1,33 @@
 """Stage 3: classify a document and extract the model's fields from its blocks.
 
-One algorithm serves the three real layouts. Content controls tagged with a field key win.
-Otherwise the blocks are read as a stream of lines, tables row by row and cell by cell, so a
-label cell followed by its value cell (or by a value row) reads exactly like a label paragraph
-followed by its value paragraphs. Labels are matched on a folded key (no case, diacritics,
-numbering or punctuation) against the synonyms below.
+One algorithm serves the three real layouts. The blocks are read as a stream of lines, tables row by row
+and cell by cell, so a label cell followed by its value cell (or by a value row) reads exactly like a label
+paragraph followed by its value paragraphs. Which lines are labels, and what they name, is the label
+recognizer's answer (`pipeline.labels`); content controls whose tag, alias or placeholder names a field give
+that field their text. Precision first: a line that looks like a label, a heading, an instruction or the
+closing block is never a value, and a label that could name two unrelated fields gives a warning, not a guess.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.config import Config, Term
-from pipeline.model import FIELDS, Block, DocText, FieldValue, Kind
+from pipeline.labels import NO_MATCH, LabelMatch, Recognizer, recognizer_for
+from pipeline.model import FIELDS, LABELS_VI, WARNING, Block, DocText, FieldValue, Kind, Problem
 from pipeline.vntext import fold, house_style
 
-# Folded label spellings per field. Matching is exact after folding, or a prefix followed by a
-# short qualifier ("Tên mô hình (ghi rõ)"). Order matters only for readability.
-LABELS: dict[str, tuple[str, ...]] = {
-    "model_name": (
-        "ten mo hinh",
-        "mo hinh",
-        "ten mo hinh dan van kheo",
-        "ten mo hinh dang ky",
-        "ten mo hinh de nghi cong nhan",
-    ),
-    "unit": (
-        "don vi thuc hien",
-        "tap the thuc hien",
-        "co quan don vi",
-        "co quan don vi thuc hien",
-        "don vi",
-        "ten don vi",
-        "ten tap the",
-        "don vi dang ky",
-        "don vi de nghi",
-        "co quan don vi cong tac",
-        "don vi cong tac",
-        "noi cong tac",
-    ),
-    "person_name": (
-        "ho va ten",
-        "ho ten",
-        "ca nhan thuc hien",
-        "ten ca nhan",
-        "ho va ten ca nhan",
-        "ho ten ca nhan thuc hien",
-    ),
-    "person_position": ("chuc vu", "chuc danh", "chuc vu chuc danh"),
-    "level": (
-        "cap",
-        "cap cong nhan",
-        "cap de nghi cong nhan",
-        "cap mo hinh",
-        "de nghi cong nhan cap",
-        "cap dang ky",
-        "dang ky cap",
-        "de nghi cap",
-        "cap de nghi",
-    ),
-    "model_type": ("loai mo hinh", "hinh thuc", "tap the ca nhan", "mo hinh tap the ca nhan", "loai hinh"),
-    "field": ("linh vuc", "linh vuc thuc hien", "linh vuc mo hinh"),
-    "year": ("nam", "nam thuc hien", "nam dang ky"),
-    "period": ("thoi gian thuc hien", "thoi gian trien khai", "thoi gian", "thoi gian bat dau va ket thuc"),
-    "place": ("dia ban", "dia ban thuc hien", "dia ban ap dung", "pham vi dia ban"),
-    "target_group": (
-        "doi tuong",
-        "doi tuong tac dong",
-        "doi tuong van dong",
-        "doi tuong huong den",
-        "doi tuong tham gia",
-    ),
-    "content": (
-        "noi dung cach thuc thuc hien",
-        "noi dung",
-        "cach thuc thuc hien",
-        "noi dung va cach thuc thuc hien",
-        "noi dung bien phap thuc hien",
-        "noi dung giai phap",
-        "cach lam",
-        "noi dung cach lam",
-        "noi dung phuong thuc thuc hien",
-        "noi dung thuc hien",
-        "muc dich noi dung",
-    ),
-    "forces": ("luc luong", "luc luong tham gia", "luc luong thuc hien"),
-    "resources": ("nguon luc", "kinh phi", "nguon luc thuc hien", "nguon luc kinh phi", "nguon luc huy dong"),
-    "results": (
-        "ket qua dat duoc",
-        "ket qua",
-        "san pham ket qua dau ra",
-        "ket qua thuc hien",
-        "hieu qua",
-        "ket qua hieu qua",
-        "san pham dau ra",
-        "ket qua dat duoc san pham dau ra",
-    ),
-    "replicability": (
-        "kha nang duy tri nhan rong",
-        "kha nang nhan rong",
-        "tinh lan toa",
-        "kha nang duy tri",
-        "kha nang duy tri va nhan rong",
-        "kha nang nhan rong duy tri",
-    ),
-    "proposed_rating": (
-        "tu danh gia",
-        "de nghi xep loai",
-        "tu danh gia xep loai",
-        "xep loai",
-        "tu xep loai",
-        "tu danh gia de nghi xep loai",
-        "de nghi cong nhan xep loai",
-        "muc do de nghi",
-    ),
-    "signer": ("nguoi ky", "thu truong don vi", "nguoi bao cao", "nguoi dang ky"),
-}
-# Places where a combined label fills two fields ("Địa bàn, đối tượng").
-COMBINED_LABELS: dict[str, tuple[str, str]] = {
-    "dia ban doi tuong": ("place", "target_group"),
-    "dia ban va doi tuong": ("place", "target_group"),
-    "dia ban doi tuong tac dong": ("place", "target_group"),
-    "luc luong nguon luc": ("forces", "resources"),
-    "luc luong va nguon luc": ("forces", "resources"),
-}
 # Long free-text fields run on over several lines; the others take one value.
 LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
-MAX_QUALIFIER_WORDS = 3
+# Fields whose value must match the vocabulary: a line that does is a value even if it reads like a label.
+VOCABULARY_FIELDS = {
+    "level": "levels",
+    "model_type": "types",
+    "field": "fields",
+    "proposed_rating": "ratings",
+}
 LONG_FIELD_CHARS = 300
-NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s*|^\s*[-+*•–—]\s*", re.IGNORECASE)
 ROMAN_HEADING = re.compile(r"^\s*[IVXL]+\s*[.)]\s+\S")
 CLOSING_MARKERS = (
     "noi nhan",
@@ -151,12 +48,18 @@ CLOSING_MARKERS = (
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 # Every closing marker starts with one of these letters: lines starting otherwise need no folding.
 MAY_CLOSE = re.compile(r"[\W_]*[" + "".join(sorted({m[0] + m[0].upper() for m in CLOSING_MARKERS})) + "]")
+# A label line: with a colon, at most this many unknown words before it; without one, none at all.
+MAX_UNKNOWN_WITH_COLON = 2
+MAX_LABEL_CHARS = 90  # a longer text before the colon is a sentence, not a label
+MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
+MAX_SHORT_BARE_WORDS = 5
+HEADER_CELLS = {"stt", "tt", "so tt", "so thu tu"}  # a table's column-heading row starts with one
 
 
 TITLE_CHARS = 150  # a title is shorter; the opening of a long paragraph is enough to classify
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Line:
     text: str
     where: str
@@ -183,123 +86,448 @@ def classify(doc: DocText) -> Kind | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One decision of the walk, kept for `dvk check --explain`: a label taken, or a line not taken."""
+
+    where: str
+    text: str
+    fields: tuple[tuple[str, float], ...]
+    outcome: str  # Vietnamese: what was done with the line, and why
+
+
+@dataclass
+class Extraction:
+    """What extraction found in one document: fields, doubts (as problems) and, when asked, its steps."""
+
+    fields: dict[str, FieldValue]
+    problems: list[Problem] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+
 def extract_fields(doc: DocText, config: Config) -> dict[str, FieldValue]:
     """All fields found, normalised to the configured vocabulary; each value keeps its place."""
-    raw = fields_from_controls(doc.blocks)
-    lines = lines_of(doc.blocks)
-    for key, value in fields_from_lines(lines).items():
-        raw.setdefault(key, value)
+    return extract(doc, config).fields
+
+
+def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
+    """Fields from the document's content controls and labelled lines, with the doubts worth a warning."""
+    recognizer = recognizer_for(config.label_spellings)
+    walk = Walk(recognizer, config)
+    walk.read_controls(doc.blocks)
+    lines = lines_of(doc.blocks, recognizer)
+    walk.read_lines(lines)
+    raw = walk.resolve()
     if "signer" not in raw:
         signer = signer_from_closing(lines)
         if signer:
             raw["signer"] = signer
-    return normalise_fields(raw, doc, config)
+    result = Extraction(normalise_fields(raw, doc, config), walk.problems, walk.steps)
+    if explain:
+        result.lines = lines
+    return result
 
 
-def fields_from_controls(blocks: tuple[Block, ...]) -> dict[str, FieldValue]:
-    found: dict[str, FieldValue] = {}
-    for block in blocks:
-        if block.kind == "sdt" and block.tag in FIELDS and block.text.strip():
-            found.setdefault(block.tag, FieldValue(clean_value(block.text), block.where))
-    return found
+# ---------------------------------------------------------------------------- lines
 
 
-def lines_of(blocks: tuple[Block, ...]) -> list[Line]:
-    """Paragraphs and cells as one stream of lines (cells split at their paragraph breaks)."""
+def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer) -> list[Line]:
+    """Paragraphs and cells as one stream of lines (cells split at their paragraph breaks).
+
+    Tables are read row by row, so a label cell followed by its value cell (or by a value row) reads like a
+    label paragraph followed by its value. A row of labels over a row of values (a form laid out across) is
+    read column by column; a column-heading row ("STT | Nội dung | Thông tin") is not read."""
+    rows = table_rows(blocks)
+    across = {
+        key for key, cells in rows.items() if is_across(cells, rows.get((key[0], key[1] + 1)), recognizer)
+    }
+    under_labels = {(table, row + 1) for table, row in across}
     lines: list[Line] = []
     previous_cell_text = None
     for block in blocks:
         if block.kind == "sdt":
             continue
         if block.kind == "cell":
+            key = (block.table, block.row)
+            if key in under_labels or (key in across and block is not rows[key][0]):
+                continue
+            if key in across:
+                for label, value in zip(rows[key], rows[(block.table, block.row + 1)], strict=True):
+                    lines.extend(cell_lines(label))
+                    lines.extend(cell_lines(value))
+                continue
             if block.text == previous_cell_text and block.col > 1:
                 continue  # horizontally merged cells repeat the same text
             previous_cell_text = block.text
-        for part in block.text.split("\n"):
-            if part.strip():
-                lines.append(Line(part.strip(), block.where))
+            if block.row == 1 and fold(rows[key][0].text) in HEADER_CELLS:
+                continue
+        lines.extend(cell_lines(block))
     return lines
 
 
-def fields_from_lines(lines: list[Line]) -> dict[str, FieldValue]:
-    """Walk the lines: a label opens a field; its value is inline or on the following lines."""
-    found: dict[str, list[Line]] = {}
-    current: tuple[str, ...] = ()
-    for line in lines:
-        keys, inline = match_label(line.text)
-        if keys:
-            current = tuple(key for key in keys if key not in found or not found[key])
-            for key in current:
-                found.setdefault(key, [])
-                if inline:
-                    found[key].append(Line(inline, line.where))
-            if inline and not any(key in LONG_FIELDS for key in current):
-                current = ()
-            continue
-        short = current and not any(key in LONG_FIELDS for key in current)
-        if is_stt(line.text) or (short and is_hint(line.text)):
-            continue
-        if ends_short_value(line.text) if short else ends_section(line.text):
-            current = ()
-            continue
-        for key in current:
-            found[key].append(line)
-        if short:
-            current = ()
-    return {key: join_lines(parts) for key, parts in found.items() if parts}
+def table_rows(blocks: tuple[Block, ...]) -> dict[tuple[int, int], list[Block]]:
+    """The cells of each table row, merged cells (which repeat their text) once."""
+    rows: dict[tuple[int, int], list[Block]] = {}
+    for block in blocks:
+        if block.kind == "cell":
+            row = rows.setdefault((block.table, block.row), [])
+            if not row or row[-1].text != block.text or not block.text:
+                row.append(block)
+    return rows
 
 
-EXACT_LABELS: dict[str, tuple[str, ...]] = {
-    **{spelling: (key,) for key, spellings in LABELS.items() for spelling in spellings},
-    **COMBINED_LABELS,
-}
-# Spellings long enough to be matched as a prefix followed by a short qualifier.
-PREFIX_LABELS = {
-    spelling: key for key, spellings in LABELS.items() for spelling in spellings if len(spelling) > 5
-}
-MAX_LABEL_CHARS = 90  # a longer text before the colon is a sentence, not a label
-QUALIFIER = re.compile(r"\s*\b(neu co|ghi ro|bat buoc)\b.*$")
+def is_across(cells: list[Block], below: list[Block] | None, recognizer: Recognizer) -> bool:
+    """A row of two or more labels over a row of as many values."""
+    if not below or len(cells) < 2 or len(below) != len(cells):
+        return False
+    is_label = lambda cell: bool(bare_label(cell.text.split("\n")[0], recognizer).fields)  # noqa: E731
+    return all(is_label(cell) for cell in cells) and not any(is_label(cell) for cell in below if cell.text)
 
 
-def match_label(text: str) -> tuple[tuple[str, ...], str]:
-    """(field keys, inline value) when the line starts with a known label, else ((), "")."""
-    label, inline = split_label(text)
-    if len(label) > MAX_LABEL_CHARS:
-        return (), ""
-    keys = label_keys(label, bool(inline) or text.rstrip().endswith((":", "：")))
-    return (keys, inline) if keys else ((), "")
+def cell_lines(block: Block) -> list[Line]:
+    return [Line(part.strip(), block.where) for part in block.text.split("\n") if part.strip()]
 
 
-@functools.lru_cache(maxsize=4096)
-def label_keys(label: str, with_qualifier: bool) -> tuple[str, ...]:
-    """The fields a label names. `with_qualifier`: the label ends in a colon or has a value after it, so
-    a known spelling followed by a few more words counts ("Tên mô hình đăng ký năm nay:"). Cached: a
-    campaign's files share a handful of forms, so the same labels come back in every file."""
-    key = fold(NUMBERING.sub("", label, count=1))
-    if key in EXACT_LABELS:
-        return EXACT_LABELS[key]
-    key = QUALIFIER.sub("", key).strip()
-    if not key:
-        return ()
-    if key in EXACT_LABELS:
-        return EXACT_LABELS[key]
-    if with_qualifier:
-        words = key.split()
-        # The longest known spelling first, leaving at most MAX_QUALIFIER_WORDS words after it.
-        for cut in range(len(words) - 1, max(len(words) - 1 - MAX_QUALIFIER_WORDS, 0), -1):
-            field_key = PREFIX_LABELS.get(" ".join(words[:cut]))
-            if field_key:
-                return (field_key,)
-    return ()
+# ---------------------------------------------------------------------------- labels in lines
 
 
-def split_label(text: str) -> tuple[str, str]:
-    """Text before and after the first colon (ASCII or full-width), or (text, "") without one."""
+def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool]:
+    """(what the line's label names, the value after its colon, whether it has a colon). A line is a label
+    when the words before its colon name a field with at most two unknown words, or, without a colon, when
+    the whole short line names a field and every word is known ("Tên mô hình", "II. KẾT QUẢ THỰC HIỆN")."""
+    label, inline, colon = split_label(text)
+    if colon:
+        if len(label) > MAX_LABEL_CHARS:
+            return NO_MATCH, "", True
+        found = recognizer.recognise(label)
+        if found.fields and len(found.unexplained) <= MAX_UNKNOWN_WITH_COLON and found.lead:
+            return found, inline, True
+        return NO_MATCH, inline, True
+    return bare_label(text, recognizer), "", False
+
+
+def bare_label(text: str, recognizer: Recognizer) -> LabelMatch:
+    """A label standing alone (a cell, a heading), with no colon: short, every word known, not a sentence."""
+    text = text.strip()
+    if not text or len(text.split()) > MAX_BARE_LABEL_WORDS or text.endswith((".", ";", "!", "?")):
+        return NO_MATCH
+    found = recognizer.recognise(text)
+    # One unknown word is allowed in a short line led by a head ("Nguồn lực huy động"), none otherwise.
+    allowed = 1 if found.strong and len(text.split()) <= MAX_SHORT_BARE_WORDS else 0
+    return found if found.fields and len(found.unexplained) <= allowed and found.lead else NO_MATCH
+
+
+def split_label(text: str) -> tuple[str, str, bool]:
+    """Text before and after the first colon (ASCII or full-width), and whether there is one."""
     colons = [at for at in (text.find(":"), text.find("：")) if at >= 0]
     if not colons:
-        return text, ""
+        return text, "", False
     at = min(colons)
-    return text[:at].rstrip(), text[at + 1 :].strip()
+    return text[:at].rstrip(), text[at + 1 :].strip(), True
+
+
+# ---------------------------------------------------------------------------- the walk
+
+
+@dataclass
+class Entry:
+    """A label found, and the lines taken as its value."""
+
+    match: LabelMatch
+    label: Line
+    values: list[Line]
+    control: bool = False  # a content control's own text
+
+    @property
+    def long(self) -> bool:
+        return any(key in LONG_FIELDS for key in self.match.keys)
+
+
+class Walk:
+    """Walks the lines: a label opens an entry; its value is inline or on the following lines. Entries are
+    resolved into fields at the end, when their values are known (a "who" label needs its value)."""
+
+    def __init__(self, recognizer: Recognizer, config: Config) -> None:
+        self.recognizer = recognizer
+        self.config = config
+        self.entries: list[Entry] = []
+        self.steps: list[Step] = []
+        self.problems: list[Problem] = []
+
+    def read_controls(self, blocks: tuple[Block, ...]) -> None:
+        """Content controls whose tag, alias or placeholder names a field: their text is that field's value.
+        The same text is also read in place as document text (a control is part of its paragraph)."""
+        for block in blocks:
+            if block.kind != "sdt" or not block.text.strip():
+                continue
+            if block.tag in FIELDS:
+                found = LabelMatch(((block.tag, 1.0),), "one", (), True, True)
+            else:
+                found = self.recognizer.recognise_control(block.tag, block.alias, block.prompt)
+            if found.fields:
+                lines = cell_lines(block)
+                match, inline, _ = line_label(lines[0].text, self.recognizer)
+                if match.keys and set(match.keys) & set(found.keys):  # the control holds its label too
+                    lines = ([Line(inline, block.where)] if inline else []) + lines[1:]
+                self.entries.append(Entry(found, Line(block.tag or block.alias, block.where), lines, True))
+
+    def read_lines(self, lines: list[Line]) -> None:
+        open_entry: Entry | None = None
+        for line in lines:
+            if open_entry and self.is_vocabulary_value(open_entry, line.text):
+                open_entry.values.append(line)
+                open_entry = None
+                continue
+            match, inline, colon = line_label(line.text, self.recognizer)
+            if open_entry and not colon and not match.strong and not open_entry.values:
+                match = NO_MATCH  # "Mô hình …" named only by weak words: the awaited value, not a label
+            if match.fields and not (open_entry and self.is_subheading(open_entry, match, colon)):
+                open_entry = self.open(match, line, inline)
+                continue
+            if open_entry is None:
+                if colon and line.text.rstrip().endswith((":", "：")):
+                    self.near_miss(line)
+                continue
+            open_entry = self.take(open_entry, line, colon)
+
+    def open(self, match: LabelMatch, line: Line, inline: str) -> Entry | None:
+        entry = Entry(match, line, [])
+        self.entries.append(entry)
+        vocabulary = all(key in VOCABULARY_FIELDS for key in match.keys)
+        if inline and not is_hint(inline) and (vocabulary or not self.looks_like_label(inline, entry)):
+            entry.values.append(Line(inline, line.where))
+            return entry if entry.long else None
+        return entry
+
+    def take(self, entry: Entry, line: Line, colon: bool) -> Entry | None:
+        """Add a line to the open entry's value, or close the entry. Returns the entry still open."""
+        text = line.text
+        if is_stt(text):  # the number cell of a table's STT column
+            return entry
+        if entry.long:
+            if ends_section(text):
+                return None
+            entry.values.append(line)
+            return entry
+        # A short value is one line: never a label, a heading, an instruction or the closing block.
+        if is_hint(text):
+            return entry
+        if (
+            entry.values
+            or ends_short_value(text)
+            or self.looks_like_label(text, entry)
+            or is_instruction(text)
+        ):
+            return None
+        entry.values.append(line)
+        return None
+
+    def is_subheading(self, entry: Entry, match: LabelMatch, colon: bool) -> bool:
+        """A label-like line inside a running value of the same field ("Hiệu quả kinh tế" under "Kết quả"):
+        part of the value, not a new label."""
+        return entry.long and bool(entry.values) and not colon and set(match.keys) <= set(entry.match.keys)
+
+    def is_vocabulary_value(self, entry: Entry, text: str) -> bool:
+        """A short entry still waiting for its value, and a line that is a term of its vocabulary ("Cá nhân"
+        after "Loại mô hình"): a value, even though it reads like a label."""
+        if entry.values or entry.long or len(text.split()) > 5:
+            return False
+        sections = [VOCABULARY_FIELDS[key] for key in entry.match.keys if key in VOCABULARY_FIELDS]
+        if entry.match.role == "who":
+            sections.append("types")
+        return any(exact_term(text, getattr(self.config, section)) for section in sections)
+
+    def looks_like_label(self, text: str, entry: Entry) -> bool:
+        """Whether a would-be value of `entry` is a label instead. A vocabulary field's value ("cấp tỉnh")
+        may share words with labels, so for those only a label with no unknown word counts."""
+        match, inline, colon = line_label(text, self.recognizer)
+        if colon and not inline and len(text.split()) <= 8:
+            return True  # "Tên đơn vị chủ quản:": a label even if unknown
+        if not match.strong:
+            return False  # weak words alone ("Mô hình mới") are how values begin too
+        if any(key in VOCABULARY_FIELDS for key in entry.match.keys):
+            return not match.unexplained
+        return True
+
+    def near_miss(self, line: Line) -> None:
+        label, _, _ = split_label(line.text)
+        found = self.recognizer.recognise(label)
+        if found.fields:
+            unknown = ", ".join(found.unexplained) or "không"
+            self.steps.append(
+                Step(line.where, line.text, found.fields, f"không coi là nhãn: từ không rõ nghĩa «{unknown}»")
+            )
+
+    def resolve(self) -> dict[str, FieldValue]:
+        """Fields from the entries, in document order: a field is filled once, except that a label naming
+        only it replaces a value it shared with other fields (a heading's own sub-items win)."""
+        filled: dict[str, tuple[FieldValue, bool]] = {}
+        for entry in self.entries:
+            outcome = self.resolve_entry(entry, filled)
+            self.steps.append(Step(entry.label.where, entry.label.text, entry.match.fields, outcome))
+        return {key: value for key, (value, _) in filled.items()}
+
+    def resolve_entry(self, entry: Entry, filled: dict[str, tuple[FieldValue, bool]]) -> str:
+        match = entry.match
+        if match.role == "ambiguous":
+            names = " hoặc ".join(f"«{LABELS_VI[key]}»" for key in match.keys)
+            self.problems.append(
+                Problem(
+                    "AMBIGUOUS_LABEL",
+                    WARNING,
+                    f'Nhãn "{entry.label.text[:60]}" có thể là {names}; chưa lấy giá trị. '
+                    "Nhập giá trị đúng ở sổ bổ sung thông tin nếu cần.",
+                    entry.label.where,
+                )
+            )
+            return f"nhãn không rõ là mục nào ({names}): không lấy giá trị"
+        if not entry.values:
+            return "nhãn không có giá trị"
+        value = join_lines(entry.values)
+        taken = []
+        for key, text in self.assignments(match, value.value):
+            if not text:
+                continue
+            shared = match.role == "several"
+            if key not in filled or (filled[key][1] and not shared):
+                filled[key] = (FieldValue(text, value.where), shared)
+                taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
+        if not taken:
+            return f"mục đã có giá trị từ trước; bỏ qua «{shorten(value.value)}» ({value.where})"
+        return "lấy " + "; ".join(taken) + f" ({value.where})"
+
+    def assignments(self, match: LabelMatch, text: str) -> list[tuple[str, str]]:
+        if match.role == "who":
+            return who_values(text, self.config)
+        if match.role == "split":
+            return split_values(match.keys, text, self.config)
+        return [(key, text) for key in match.keys]
+
+
+def who_values(text: str, config: Config) -> list[tuple[str, str]]:
+    """A "Tập thể/cá nhân (thực hiện)" value: the model's type, a person (with a position after a comma or a
+    dash), or a unit."""
+    if exact_term(text, config.types):
+        return [("model_type", text)]
+    first, rest = split_first(text)
+    if looks_like_person(first) and not is_unit_name(first):
+        return [("person_name", first), ("person_position", rest)]
+    return [("unit", text)]
+
+
+def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
+    """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
+    the last field taking the rest. Without a separator, a configured unit at the end is the unit."""
+    parts: list[str] = []
+    rest = text
+    for _ in keys[:-1]:
+        first, rest = split_first(rest)
+        parts.append(first)
+        if not rest:
+            break
+    if rest:
+        parts.append(rest)
+    if len(parts) < len(keys) and "unit" in keys[len(parts) :]:
+        head, unit = unit_at_end(parts[-1], config)
+        if unit:
+            parts[-1:] = [head, unit]
+    return list(zip(keys, parts, strict=False))
+
+
+def split_first(text: str) -> tuple[str, str]:
+    found = re.search(r"\s*(?:,|;|\s[-–—]\s)\s*", text)
+    if not found:
+        return text.strip(), ""
+    return text[: found.start()].strip(), text[found.end() :].strip()
+
+
+UNIT_WORDS = (
+    "phong",
+    "chi bo",
+    "dang bo",
+    "dang uy",
+    "hoi",
+    "ban",
+    "doan",
+    "trung tam",
+    "phuong",
+    "xa",
+    "thi tran",
+    "uy ban",
+    "ubnd",
+    "cong an",
+    "truong",
+    "van phong",
+    "mat tran",
+    "to",
+    "ap",
+    "khu pho",
+    "khom",
+    "benh vien",
+    "lien doan",
+    "co quan",
+    "doi",
+    "chi hoi",
+    "chi doan",
+    "hop tac xa",
+    "htx",
+    "cong ty",
+    "toa an",
+    "vien",
+    "quan su",
+    "thanh doan",
+    "huyen",
+    "thanh pho",
+    "tinh",
+    "hoi dong",
+    "kho bac",
+    "chi cuc",
+    "cuc",
+    "so",
+    "nha van hoa",
+    "dai",
+    "bao",
+    "ca nhan",
+    "tap the",
+)
+
+
+def is_unit_name(text: str) -> bool:
+    folded = fold(text) + " "
+    return folded.startswith(tuple(word + " " for word in UNIT_WORDS))
+
+
+def unit_at_end(text: str, config: Config) -> tuple[str, str]:
+    """("Phó Chủ tịch", "Hội Liên hiệp Phụ nữ thành phố") when the text ends with a configured unit."""
+    folded = fold(text)
+    for unit in sorted(config.all_units(), key=len, reverse=True):
+        key = fold(unit)
+        if key and folded.endswith(key) and len(folded) > len(key):
+            cut = len(text) - len(unit)
+            if fold(text[cut:]) == key:
+                return text[:cut].strip(" ,-–"), text[cut:].strip()
+    return text, ""
+
+
+def exact_term(text: str, terms: tuple[Term, ...]) -> Term | None:
+    folded = fold(text)
+    return next(
+        (term for term in terms if folded in {fold(term.label), *(fold(s) for s in term.synonyms)}), None
+    )
+
+
+INSTRUCTIONS = ("ghi ro", "nhap ", "dien ", "neu ro", "trinh bay", "mo ta ngan", "ghi ten", "ghi day du")
+
+
+def is_instruction(text: str) -> bool:
+    """An instruction to the unit ("Ghi rõ tên mô hình", "Nêu rõ …"): never a value."""
+    return fold(text[:30]).startswith(INSTRUCTIONS)
+
+
+def shorten(text: str, size: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def ends_section(text: str) -> bool:

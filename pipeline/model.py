@@ -54,7 +54,8 @@ class Block:
     kind: "para" (a body paragraph), "cell" (a table cell, its paragraphs joined by "\\n"),
     "sdt" (a content control with a tag).
     For cells, `table`/`row`/`col` locate it (1-based; nested tables get their own table number).
-    For content controls, `tag` holds w:tag (or w:alias when the tag is empty).
+    For content controls, `tag` holds w:tag, `alias` w:alias (the title Word shows) and `prompt` the
+    placeholder text the control showed before it was filled (all three are label evidence).
     """
 
     kind: str
@@ -64,6 +65,8 @@ class Block:
     row: int = 0
     col: int = 0
     tag: str = ""
+    alias: str = ""
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,29 @@ FIELDS: tuple[str, ...] = (
     "proposed_rating",  # Tự đánh giá / Đề nghị xếp loại
     "signer",  # Người ký báo cáo (thủ trưởng đơn vị / bí thư chi bộ)
 )
+
+
+# What a secretariat calls each field (messages, the correction workbook, --explain).
+LABELS_VI = {
+    "model_name": "Tên mô hình",
+    "unit": "Đơn vị thực hiện",
+    "person_name": "Họ và tên cá nhân",
+    "person_position": "Chức vụ",
+    "level": "Cấp công nhận",
+    "model_type": "Loại mô hình (tập thể/cá nhân)",
+    "field": "Lĩnh vực",
+    "year": "Năm",
+    "period": "Thời gian thực hiện",
+    "place": "Địa bàn",
+    "target_group": "Đối tượng",
+    "content": "Nội dung, cách thức thực hiện",
+    "forces": "Lực lượng",
+    "resources": "Nguồn lực",
+    "results": "Kết quả đạt được",
+    "replicability": "Khả năng duy trì, nhân rộng",
+    "proposed_rating": "Tự đánh giá, đề nghị xếp loại",
+    "signer": "Người ký",
+}
 
 
 @dataclass(frozen=True, slots=True)

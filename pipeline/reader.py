@@ -206,19 +206,19 @@ class Walker:
             self.sdt_block(sdt)
 
     def sdt_block(self, sdt: etree._Element) -> None:
+        """A block for a content control that carries label evidence (tag, alias or prompt). Its text is
+        also read in place, as part of its paragraph, cell or row."""
         props = sdt.find(q("sdtPr"))
-        tag = ""
-        if props is not None:
-            for name in ("tag", "alias"):
-                found = props.find(q(name))
-                if found is not None and found.get(q("val")):
-                    tag = found.get(q("val"))
-                    break
-        if not tag:
+        tag, alias = (property_value(props, name) for name in ("tag", "alias"))
+        prompt = sdt.get(PROMPT_ATTRIBUTE, "")
+        if not (tag or alias or prompt):
             return
         content = sdt.find(q("sdtContent"))
         text = "" if is_placeholder(sdt) or content is None else self.sdt_text(content)
-        self.blocks.append(Block("sdt", text, f"ô nhập liệu '{tag}'", tag=tag))
+        name = tag or alias or prompt[:40]
+        self.blocks.append(
+            Block("sdt", text, f"ô nhập liệu '{name}'", tag=nfc(tag), alias=nfc(alias), prompt=nfc(prompt))
+        )
 
     def sdt_text(self, content: etree._Element) -> str:
         paragraphs = [p for p in content.iter(q("p"))]
@@ -236,6 +236,14 @@ class Walker:
                 self.blocks.append(Block("para", self.paragraph_text(inner), where))
 
 
+PROMPT_ATTRIBUTE = "dvk-prompt"  # set on a prepared control that showed its placeholder
+
+
+def property_value(props: etree._Element | None, name: str) -> str:
+    found = props.find(q(name)) if props is not None else None
+    return (found.get(q("val")) or "") if found is not None else ""
+
+
 def is_placeholder(sdt: etree._Element) -> bool:
     """A content control still showing its prompt ("Nhập tên mô hình"): not a value."""
     return sdt.find(f"{q('sdtPr')}/{q('showingPlcHdr')}") is not None
@@ -250,6 +258,8 @@ def prepare(root: etree._Element) -> dict[etree._Element, list[etree._Element]]:
     for sdt in root.iter(q("sdt")):
         content = sdt.find(q("sdtContent"))
         if content is not None and is_placeholder(sdt):
+            # The prompt ("Nhập tên mô hình") is no value, but it names the field: keep it as evidence.
+            sdt.set(PROMPT_ATTRIBUTE, "".join(content.itertext(q("t")))[:200])
             sdt.remove(content)
     for element in root.iter(q("sym"), *RUN_CHARS):
         if element.getparent().tag == q("r"):  # not the tab stops of w:pPr/w:tabs

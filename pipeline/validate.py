@@ -14,29 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from pipeline.config import Config, Term
-from pipeline.model import ERROR, WARNING, Kind, Problem, Record
+from pipeline.model import ERROR, LABELS_VI, WARNING, Kind, Problem, Record
 from pipeline.vntext import months_between, name_key, parse_month_span
 
-LABELS_VI = {
-    "model_name": "Tên mô hình",
-    "unit": "Đơn vị thực hiện",
-    "person_name": "Họ và tên cá nhân",
-    "person_position": "Chức vụ",
-    "level": "Cấp công nhận",
-    "model_type": "Loại mô hình (tập thể/cá nhân)",
-    "field": "Lĩnh vực",
-    "year": "Năm",
-    "period": "Thời gian thực hiện",
-    "place": "Địa bàn",
-    "target_group": "Đối tượng",
-    "content": "Nội dung, cách thức thực hiện",
-    "forces": "Lực lượng",
-    "resources": "Nguồn lực",
-    "results": "Kết quả đạt được",
-    "replicability": "Khả năng duy trì, nhân rộng",
-    "proposed_rating": "Tự đánh giá, đề nghị xếp loại",
-    "signer": "Người ký",
-}
 REQUIRED = {
     Kind.REGISTRATION: ("model_name", "level", "model_type", "field", "year"),
     Kind.PROPOSAL: ("model_name", "level", "model_type", "field", "year", "results", "proposed_rating"),
