@@ -25,6 +25,8 @@ from pathlib import Path
 from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_models, update_workbook
 from pipeline.cache import CheckCache, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
+from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
+from pipeline.corrections import Typed, apply_corrections, corrections_digest, read_corrections
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
 from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, Record
@@ -47,6 +49,7 @@ class FileReport:
     record: Record | None = None  # shared with the cache's analysis: fields are not copied per report
     problems: list[Problem] = field(default_factory=list)
     reason: str = ""  # why skipped
+    manual: dict[str, str] = field(default_factory=dict)  # typed fields -> the file's own value ("" if none)
 
     def field(self, key: str) -> str:
         return self.record.get(key) if self.record else ""
@@ -70,6 +73,10 @@ class FileReport:
             "sources": self.sources,
             "reason": self.reason,
             "problems": [problem.as_dict() for problem in self.problems],
+            # Where each value comes from: "file" (read from the document) or "manual" (typed in the
+            # correction workbook; "file_values" then holds what the document itself gave).
+            "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
+            "file_values": dict(self.manual),
         }
 
 
@@ -242,21 +249,24 @@ def run_check(
     cache = load_cache(cache_path, cache_key(config.raw))
     looked_ns = time.time_ns()  # before any stat: a file changed after it is racily clean next time
     found = discover(workspace.inputs, cache.known_hash)
-    identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found)
+    corrections = read_corrections(workspace.year_dir / CORRECTIONS_NAME)
+    identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found) + (
+        ("bổ sung", corrections_digest(corrections)),
+    )
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
     if identity == cache.last_identity and all(entry.sha256 in cache.analyses for entry in readable):
-        return unchanged_result(workspace, found, cache, write_outputs)
+        return unchanged_result(workspace, found, cache, write_outputs, corrections)
     fresh = analyse_many(
         [e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir, progress, jobs
     )
     remember(cache, found, fresh, looked_ns)
-    analyses = analyses_by_rel(found, cache)
+    analyses = apply_corrections(analyses_by_rel(found, cache), corrections, config)
     records = [a.record for a in analyses.values() if a.record is not None]
     per_record = {rel: a.record_problems for rel, a in analyses.items() if a.record is not None}
     cache.rule_problems = validate_all(records, config, per_record)
     result = assemble(found, analyses, cache.rule_problems)
     if write_outputs:
-        write_check_outputs(workspace, result, cache)
+        write_check_outputs(workspace, result, cache, corrections)
         cache.outputs_identity = identity
     cache.last_identity = identity
     save_cache(cache_path, cache)
@@ -264,12 +274,17 @@ def run_check(
 
 
 def unchanged_result(
-    workspace: Workspace, found: list[Found], cache: CheckCache, write_outputs: bool
+    workspace: Workspace,
+    found: list[Found],
+    cache: CheckCache,
+    write_outputs: bool,
+    corrections: dict[str, Typed],
 ) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
     the last result stands, rebuilt from the cache without reading or validating. Outputs are written
     only if that run did not write them (`dvk build` checks without writing) or someone deleted them."""
-    result = assemble(found, analyses_by_rel(found, cache), cache.rule_problems)
+    analyses = apply_corrections(analyses_by_rel(found, cache), corrections, workspace.config)
+    result = assemble(found, analyses, cache.rule_problems)
     workbook_path, report_path = workspace.year_dir / WORKBOOK_NAME, workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
@@ -277,7 +292,7 @@ def unchanged_result(
     if written and workbook_path.exists() and report_path.exists():
         result.workbook, result.report_path = saved_workbook(cache), report_path
         return result
-    write_check_outputs(workspace, result, cache)
+    write_check_outputs(workspace, result, cache, corrections)
     cache.outputs_identity = cache.last_identity
     save_cache(workspace.cache_dir / "check.pickle", cache)
     return result
@@ -343,8 +358,10 @@ def report_rows(result: CheckResult) -> Iterator[tuple]:
             )
 
 
-def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckCache) -> None:
-    """Workbook and problem report, each rewritten only when what it shows changed since the last run
+def write_check_outputs(
+    workspace: Workspace, result: CheckResult, cache: CheckCache, corrections: dict[str, Typed]
+) -> None:
+    """Workbooks and problem report, each rewritten only when what it shows changed since the last run
     (openpyxl needs seconds for a province-scale workbook)."""
     from pipeline.report import write_problem_report
 
@@ -354,7 +371,7 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     workspace.year_dir.mkdir(parents=True, exist_ok=True)
     proposals = accepted_proposals(result, config)
     workbook_digest, report_digest = digest_of(proposals), digest_of(report_rows(result))
-    last_workbook_digest, last_report_digest = cache.outputs or ("", "")
+    last_workbook_digest, last_report_digest, *last_corrections = cache.outputs or ("", "")
     if workbook_digest == last_workbook_digest and workbook_path.exists() and cache.last_workbook:
         result.workbook = saved_workbook(cache)
     else:
@@ -362,8 +379,31 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     if report_digest != last_report_digest or not report_path.exists():
         write_problem_report(report_path, result)
     result.report_path = report_path
-    cache.outputs = (workbook_digest, report_digest)
+    corrections_written = write_corrections(workspace, result, corrections, last_corrections[:1])
+    cache.outputs = (workbook_digest, report_digest, corrections_written)
     cache.last_workbook = (str(result.workbook.path), 0, result.workbook.changed, result.workbook.missing)
+
+
+def write_corrections(
+    workspace: Workspace, result: CheckResult, corrections: dict[str, Typed], last: list[str]
+) -> str:
+    """The correction workbook, rewritten when its rows or what was typed changed. Returns its digest."""
+    from pipeline import corrections as book
+
+    config = workspace.config
+    path = workspace.year_dir / CORRECTIONS_NAME
+    facts = book.rows_to_write(result.files, corrections, lambda report: book.missing_fields(report, config))
+    typed = {rel: (sorted(entry.values.items()), entry.reviewed) for rel, entry in corrections.items()}
+    digest = digest_of([book.rows_digest(facts), typed])
+    if last == [digest] and (path.exists() or not facts):
+        return digest
+    book.update_correction_workbook(
+        path,
+        facts,
+        lambda rel, missing: book.file_hints(workspace.inputs / rel, missing, config, workspace.cache_dir),
+        {report.path: report.sha256[:16] for report in result.files if report.sha256},
+    )
+    return digest
 
 
 def file_report(
@@ -384,6 +424,7 @@ def file_report(
         id=analysis.proposal_id or None,
         record=record,
         problems=problems,
+        manual=dict(analysis.manual),
     )
 
 

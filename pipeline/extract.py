@@ -10,11 +10,12 @@ closing block is never a value, and a label that could name two unrelated fields
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
 from pipeline.config import Config, Term
-from pipeline.labels import NO_MATCH, LabelMatch, Recognizer, recognizer_for
+from pipeline.labels import HEADS, NO_MATCH, WEAK, LabelMatch, Recognizer, clean_label, recognizer_for
 from pipeline.model import FIELDS, LABELS_VI, WARNING, Block, DocText, FieldValue, Kind, Problem
 from pipeline.vntext import fold, house_style
 
@@ -607,29 +608,31 @@ def looks_like_person(text: str) -> bool:
 
 
 def normalise_fields(raw: dict[str, FieldValue], doc: DocText, config: Config) -> dict[str, FieldValue]:
-    fields = {key: capped(value) if key in LONG_FIELDS else value for key, value in raw.items()}
-    if "model_name" in fields:
-        fields["model_name"] = replace(fields["model_name"], strip_quotes(fields["model_name"].value))
-    for key, terms in (
-        ("level", config.levels),
-        ("model_type", config.types),
-        ("field", config.fields),
-        ("proposed_rating", config.ratings),
-    ):
-        if key in fields:
-            term = match_term(fields[key].value, terms)
-            if term:
-                fields[key] = replace(fields[key], term.label)
-    if "year" in fields:
-        found = YEAR.search(fields["year"].value)
-        fields["year"] = replace(fields["year"], found.group(0) if found else fields["year"].value)
-    else:
+    fields = {key: normalise_value(key, value, config) for key, value in raw.items()}
+    if "year" not in fields:
         year = year_from_title(doc)
         if year:
             fields["year"] = year
     if "model_type" not in fields:
         fields["model_type"] = infer_type(fields, config)
     return fields
+
+
+def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
+    """One value as the records hold it, whether read from the file or typed by the secretariat: long
+    texts capped, quotes around a model's name removed, vocabulary spellings given their configured label,
+    a year reduced to its four digits."""
+    if key in LONG_FIELDS:
+        return capped(value)
+    if key == "model_name":
+        return replace(value, strip_quotes(value.value))
+    if key in VOCABULARY_FIELDS:
+        term = match_term(value.value, getattr(config, VOCABULARY_FIELDS[key]))
+        return replace(value, term.label) if term else value
+    if key == "year":
+        found = YEAR.search(value.value)
+        return replace(value, found.group(0)) if found else value
+    return value
 
 
 def capped(value: FieldValue) -> FieldValue:
@@ -685,8 +688,75 @@ def year_from_title(doc: DocText) -> FieldValue | None:
     return None
 
 
+INFERRED = "suy ra từ nội dung"
+
+
 def infer_type(fields: dict[str, FieldValue], config: Config) -> FieldValue:
     """Without a type label, a model with a person's name is individual, otherwise collective."""
     key = "individual" if fields.get("person_name") else "collective"
     term = next((t for t in config.types if t.key == key), config.types[0])
-    return FieldValue(term.label, "suy ra từ nội dung")
+    return FieldValue(term.label, INFERRED)
+
+
+# ---------------------------------------------------------------------------- explaining a miss
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A line that might have held a missing field, and why it was not taken."""
+
+    where: str
+    text: str
+    why: str
+
+
+def closest_lines(key: str, extraction: Extraction, config: Config, count: int = 3) -> list[Candidate]:
+    """The lines most like a label of `key` (same words, or a close spelling), for a clerk looking for a
+    missing value and for a developer extending the vocabulary."""
+    recognizer = recognizer_for(config.label_spellings)
+    spellings = field_spellings(key, config)
+    scored: list[tuple[float, Candidate]] = []
+    taken = {step.where: step for step in extraction.steps}
+    for line in extraction.lines:
+        label, _, _ = split_label(line.text)
+        if len(label) > MAX_LABEL_CHARS:
+            continue
+        words = clean_label(label)
+        score = max((similarity(words, spelling) for spelling in spellings), default=0.0)
+        if score < 0.5:
+            continue
+        scored.append(
+            (score, Candidate(line.where, shorten(line.text, 90), why_not(line, key, taken, recognizer)))
+        )
+    scored.sort(key=lambda pair: -pair[0])
+    return [candidate for _, candidate in scored[:count]]
+
+
+def field_spellings(key: str, config: Config) -> tuple[str, ...]:
+    extra = dict(config.label_spellings).get(key, ())
+    return (*HEADS.get(key, ()), *WEAK.get(key, ()), *(clean_label(s) for s in extra), fold(LABELS_VI[key]))
+
+
+def similarity(words: str, spelling: str) -> float:
+    """How much of a known spelling the line's label words hold (1.0: all of it, in order)."""
+    if not words:
+        return 0.0
+    if f" {spelling} " in f" {words} ":
+        return 1.0
+    return difflib.SequenceMatcher(None, words, spelling).ratio()
+
+
+def why_not(line: Line, key: str, taken: dict[str, Step], recognizer: Recognizer) -> str:
+    step = taken.get(line.where)
+    if step is not None and step.text == line.text:
+        return step.outcome
+    label, _, colon = split_label(line.text)
+    found = recognizer.recognise(label)
+    if not found.fields:
+        return "không giống nhãn nào đã biết"
+    if found.unexplained:
+        return f"nhãn có từ không rõ nghĩa «{' '.join(found.unexplained)}»"
+    if key not in found.keys:
+        names = ", ".join(LABELS_VI[k] for k in found.keys)
+        return f"đọc là nhãn của «{names}»"
+    return "dòng nằm trong giá trị của mục khác" if not colon else "không có giá trị sau nhãn"

@@ -178,3 +178,6 @@ class Analysis:
     problems: tuple[Problem, ...] = ()  # reading problems, or why there is no record
     record_problems: tuple[Problem, ...] = ()  # the per-record validation rules' findings
     proposal_id: str = ""  # for a proposal: its stable id, computed with the reading (it hashes names)
+    # Fields the secretariat typed in the correction workbook: (field, the file's own value or ""). Never
+    # cached: corrections are applied to the cached analysis on every run.
+    manual: tuple[tuple[str, str], ...] = ()

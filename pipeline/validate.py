@@ -51,12 +51,15 @@ def term_label(terms: tuple[Term, ...], key: str) -> str:
 # ---------------------------------------------------------------------------- per-record rules
 
 
+def required_fields(record: Record, config: Config) -> tuple[str, ...]:
+    """The fields a record of its kind must have: the person's name for an individual model, else the unit."""
+    return (*REQUIRED[record.kind], "person_name" if is_individual(record, config) else "unit")
+
+
 def check_required(record: Record, config: Config) -> list[Problem]:
-    needed = list(REQUIRED[record.kind])
-    needed.append("person_name" if is_individual(record, config) else "unit")
     return [
         Problem("MISSING_FIELD", ERROR, f'Thiếu mục bắt buộc "{LABELS_VI[key]}".')
-        for key in needed
+        for key in required_fields(record, config)
         if not record.get(key).strip()
     ]
 

@@ -1,0 +1,406 @@
+"""The correction workbook: what the secretariat types for the files no reader could finish.
+
+`outputs/<year>/bo-sung-thong-tin.xlsx` lists every registration and proposal that cannot be accepted as
+read because a field is missing, unreadable or doubtful: one row per file, a column per field a clerk may
+type, what is missing, and the file's closest lines as a hint. A value typed there is used by the next
+`dvk check` exactly like a value read from the file (same normalisation, same rules), and `--json` reports it
+with its origin.
+
+It is a companion of the appraisal workbook, not a sheet of it: the appraisal workbook belongs to the Ban
+Dân vận's appraisal team and lists accepted proposals only, while this one is the clerk's and lists the files
+that are not yet complete (registrations too, which never reach appraisal). Kept apart, a file never enters
+appraisal before it is complete, and neither group's edits pass through the other's sheet.
+
+The workbook belongs to people once written: a rerun rewrites only the system columns (file, kind, what is
+missing, hints, status, stamp) and adds rows; typed values and any column or sheet people add are kept.
+Columns are found by their header text. When the source file changes after values were typed, the values
+are kept and still used, but flagged until someone marks the row reviewed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline import lazy
+from pipeline.appraise import open_workbook, save_atomically, style_like
+from pipeline.config import Config
+from pipeline.extract import INFERRED, infer_type, normalise_value
+from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
+from pipeline.validate import proposal_id, validate_record
+
+if TYPE_CHECKING:
+    from pipeline.check import FileReport
+
+openpyxl = lazy.module("openpyxl")
+styles = lazy.module("openpyxl.styles")
+xlsx_utils = lazy.module("openpyxl.utils")
+
+WORKBOOK_NAME = "bo-sung-thong-tin.xlsx"
+SHEET = "Bổ sung"
+FILE = "Tệp"
+KIND = "Loại văn bản"
+NEEDS = "Cần bổ sung"
+HINTS = "Gợi ý (dòng gần nhất trong tệp)"
+STAMP = "SHA-256 khi nhập"
+REVIEWED = "Đã xem lại (x)"
+STATUS = "Tình trạng"
+# The fields a clerk may type, in the order a form gives them.
+EDITABLE = (
+    "model_name",
+    "unit",
+    "person_name",
+    "person_position",
+    "level",
+    "model_type",
+    "field",
+    "year",
+    "period",
+    "results",
+    "proposed_rating",
+)
+COLUMNS = (
+    (FILE, 40),
+    (KIND, 16),
+    (STATUS, 30),
+    (NEEDS, 40),
+    *((LABELS_VI[key], 40 if key in ("model_name", "results") else 20) for key in EDITABLE),
+    (HINTS, 60),
+    (REVIEWED, 12),
+    (STAMP, 20),
+)
+SYSTEM = (FILE, KIND, STATUS, NEEDS, HINTS, STAMP)
+KIND_NAMES = {Kind.REGISTRATION.value: "Phiếu đăng ký", Kind.PROPOSAL.value: "Báo cáo đề nghị"}
+# Problems a typed value can resolve: a field missing, outside the vocabulary, or doubtful.
+CORRECTABLE = frozenset(
+    {
+        "MISSING_FIELD",
+        "UNKNOWN_LEVEL",
+        "UNKNOWN_TYPE",
+        "UNKNOWN_FIELD",
+        "UNKNOWN_RATING",
+        "INDIVIDUAL_WITHOUT_PERSON",
+        "WRONG_YEAR",
+        "AMBIGUOUS_LABEL",
+    }
+)
+WAITING = "Chờ bổ sung"
+USED = "Đã đủ: dùng giá trị nhập tay"
+COMPLETE = "Đã đủ thông tin"
+STALE = "Tệp nguồn đã thay đổi sau khi nhập: xem lại rồi ghi x ở cột «Đã xem lại»"
+GONE = "Không còn trong inputs/"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What people typed on one file's row."""
+
+    values: dict[str, str]  # field -> typed text (NFC, stripped)
+    row: int
+    stamp: str  # the file's hash (16 hex digits) when its typed values were first used
+    reviewed: bool
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read_corrections(path: Path) -> dict[str, Typed]:
+    """File path (relative to inputs/) -> what was typed for it. Empty when the workbook does not exist."""
+    if not path.exists():
+        return {}
+    workbook = open_workbook(path, read_only=True)
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise DvkError(
+                f'Sổ bổ sung thông tin {path} không có trang "{SHEET}"; đổi tên lại hoặc chuyển tệp đi.'
+            )
+        rows = workbook[SHEET].iter_rows(values_only=True)
+        header = [text(value) for value in next(rows, ())]
+        if FILE not in header:
+            raise DvkError(f'Sổ bổ sung thông tin {path.name} thiếu cột "{FILE}" ở hàng tiêu đề.')
+        found = {}
+        for number, values in enumerate(rows, start=2):
+            cells = dict(zip(header, (text(value) for value in values), strict=False))
+            if cells.get(FILE):
+                found[cells[FILE]] = typed_row(cells, number)
+        return found
+    finally:
+        workbook.close()
+
+
+def typed_row(cells: dict[str, str], row: int) -> Typed:
+    values = {key: cells[LABELS_VI[key]] for key in EDITABLE if cells.get(LABELS_VI[key])}
+    return Typed(values, row, cells.get(STAMP, ""), cells.get(REVIEWED, "").lower() in ("x", "có", "đã"))
+
+
+def text(value: Any) -> str:
+    """A cell as text: numbers typed in Excel (a year) without ".0", NFC whatever the keyboard wrote."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def corrections_digest(corrections: dict[str, Typed]) -> str:
+    """Changes whenever what would be applied changes (a value, a stamp, a review mark)."""
+    digest = hashlib.sha256()
+    for rel in sorted(corrections):
+        typed = corrections[rel]
+        digest.update(
+            repr((rel, sorted(typed.values.items()), typed.row, typed.stamp, typed.reviewed)).encode()
+        )
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------- applying
+
+
+def apply_corrections(
+    analyses: dict[str, Analysis], corrections: dict[str, Typed], config: Config
+) -> dict[str, Analysis]:
+    """The analyses with typed values in place of the file's own, re-validated (a typed level outside the
+    vocabulary gets the same error as a read one). The cached analyses are not changed."""
+    if not corrections:
+        return analyses
+    corrected = dict(analyses)
+    for rel, typed in corrections.items():
+        analysis = analyses.get(rel)
+        if analysis is not None and analysis.record is not None and typed.values:
+            corrected[rel] = corrected_analysis(analysis, typed, config)
+    return corrected
+
+
+def corrected_analysis(analysis: Analysis, typed: Typed, config: Config) -> Analysis:
+    record = analysis.record
+    assert record is not None
+    fields = dict(record.fields)
+    manual = []
+    where = f"nhập tay: {WORKBOOK_NAME}, hàng {typed.row}"
+    for key, value in typed.values.items():
+        own = fields.get(key)
+        fields[key] = normalise_value(key, FieldValue(value, where), config)
+        manual.append((key, own.value if own else ""))
+    if "model_type" not in typed.values and fields.get("model_type", FieldValue("", "")).where == INFERRED:
+        fields["model_type"] = infer_type(fields, config)  # a typed person makes the model individual
+    record = dataclasses.replace(record, fields=fields)
+    # A doubt about a label is settled once someone has typed on the row.
+    problems = [problem for problem in analysis.problems if problem.code != "AMBIGUOUS_LABEL"]
+    if typed.stamp and typed.stamp != record.sha256[:16] and not typed.reviewed:
+        problems.append(
+            Problem(
+                "MANUAL_VALUE_STALE",
+                WARNING,
+                "Tệp đã thay đổi sau khi nhập giá trị bổ sung; các giá trị nhập tay vẫn được dùng. Xem lại "
+                f"hàng {typed.row} của {WORKBOOK_NAME} rồi ghi x ở cột «{REVIEWED}».",
+                where,
+            )
+        )
+    identifier = proposal_id(record) if record.kind is Kind.PROPOSAL else ""
+    return Analysis(
+        record, tuple(problems), tuple(validate_record(record, config)), identifier, tuple(manual)
+    )
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """The system cells of one row."""
+
+    rel: str
+    kind: str
+    status: str
+    needs: str
+    missing: tuple[str, ...]  # fields to highlight
+
+
+def needs_correction(report: FileReport) -> bool:
+    """Rejected only for reasons a typed value can fix, or accepted with a doubt about a label."""
+    if report.record is None:
+        return False
+    errors = [problem.code for problem in report.problems if problem.severity == "error"]
+    if errors:
+        return all(code in CORRECTABLE for code in errors)
+    return any(problem.code == "AMBIGUOUS_LABEL" for problem in report.problems)
+
+
+def row_facts(report: FileReport, typed: Typed | None, missing: tuple[str, ...]) -> RowFacts:
+    correctable = [p.message for p in report.problems if p.code in CORRECTABLE]
+    if report.status == "rejected":
+        status = WAITING
+    elif any(p.code == "MANUAL_VALUE_STALE" for p in report.problems):
+        status = STALE
+    else:
+        status = USED if typed and typed.values else COMPLETE
+    return RowFacts(
+        report.path, KIND_NAMES.get(report.kind or "", ""), status, " ".join(correctable), missing
+    )
+
+
+def rows_to_write(
+    files: list[FileReport],
+    corrections: dict[str, Typed],
+    missing_of: Callable[[FileReport], tuple[str, ...]],
+) -> list[RowFacts]:
+    """A row for every file needing correction and every file someone already typed for."""
+    present = {report.path for report in files}
+    facts = [
+        row_facts(report, corrections.get(report.path), missing_of(report))
+        for report in files
+        if needs_correction(report) or report.path in corrections
+    ]
+    facts += [RowFacts(rel, "", GONE, "", ()) for rel in corrections if rel not in present]
+    return facts
+
+
+def rows_digest(facts: list[RowFacts]) -> str:
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+
+def update_correction_workbook(
+    path: Path,
+    facts: list[RowFacts],
+    hints: Callable[[str, tuple[str, ...]], str],
+    stamps: dict[str, str],
+) -> int:
+    """Write the system cells of every row (adding rows for new files); returns the rows added.
+    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash."""
+    if not facts and not path.exists():
+        return 0
+    workbook, sheet = open_sheet(path)
+    columns = header_columns(sheet, path)
+    rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
+    rows.pop("", None)
+    added = 0
+    next_row = sheet.max_row + 1
+    for fact in facts:
+        row = rows.get(fact.rel)
+        if row is None:
+            row, next_row, added = next_row, next_row + 1, added + 1
+        write_system_cells(sheet, columns, row, fact, hints, stamps)
+    save_atomically(workbook, path)
+    return added
+
+
+def write_system_cells(
+    sheet: Any,
+    columns: dict[str, int],
+    row: int,
+    fact: RowFacts,
+    hints: Callable[[str, tuple[str, ...]], str],
+    stamps: dict[str, str],
+) -> None:
+    cell = lambda title: sheet.cell(row, columns[title])  # noqa: E731
+    sample = sheet.cell(row, 1)
+    sample.alignment = top_wrap()
+    typed = any(text(cell(LABELS_VI[key]).value) for key in EDITABLE)
+    values = {FILE: fact.rel, STATUS: fact.status, NEEDS: fact.needs}
+    if fact.kind:
+        values[KIND] = fact.kind
+    if fact.status == WAITING:
+        values[HINTS] = hints(fact.rel, fact.missing)
+    current = stamps.get(fact.rel, "")
+    reviewed = text(cell(REVIEWED).value).lower() in ("x", "có", "đã")
+    if typed and current and (not text(cell(STAMP).value) or reviewed):
+        values[STAMP] = current  # values first used now, or reviewed against the file as it is now
+        if reviewed:
+            cell(REVIEWED).value = None
+    for title, value in values.items():
+        style_like(cell(title), sample).value = value
+    for key in EDITABLE:
+        target = cell(LABELS_VI[key])
+        if key in fact.missing and not text(target.value):
+            target.fill = missing_fill()
+        elif target.fill is not None and target.fill.fgColor.rgb == missing_fill().fgColor.rgb:
+            target.fill = styles.PatternFill()
+
+
+def open_sheet(path: Path) -> tuple[Any, Any]:
+    if path.exists():
+        workbook = open_workbook(path)
+        if SHEET not in workbook.sheetnames:
+            raise DvkError(f'Sổ bổ sung thông tin {path} không có trang "{SHEET}"; không ghi đè.')
+        return workbook, workbook[SHEET]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    for index, (title, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(1, index, title)
+        cell.font = styles.Font(bold=True)
+        cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
+        if title in SYSTEM:
+            cell.fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
+        sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
+    sheet.freeze_panes = "B2"
+    return workbook, sheet
+
+
+def header_columns(sheet: Any, path: Path) -> dict[str, int]:
+    headers = {text(cell.value): cell.column for cell in sheet[1] if cell.value}
+    missing = [title for title, _ in COLUMNS if title not in headers]
+    if missing:
+        raise DvkError(
+            f'Sổ bổ sung thông tin {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; '
+            "khôi phục tên cột rồi chạy lại."
+        )
+    return headers
+
+
+@functools.cache
+def top_wrap() -> Any:
+    return styles.Alignment(wrap_text=True, vertical="top")
+
+
+@functools.cache
+def missing_fill() -> Any:
+    return styles.PatternFill("solid", fgColor="FFF2CC")
+
+
+# ---------------------------------------------------------------------------- what to ask for
+
+
+def missing_fields(report: FileReport, config: Config) -> tuple[str, ...]:
+    """The fields a clerk should type for a file: required ones missing, and values outside the vocabulary."""
+    from pipeline.extract import VOCABULARY_FIELDS
+    from pipeline.validate import required_fields
+
+    record = report.record
+    if record is None:
+        return ()
+    wanted = [key for key in required_fields(record, config) if not record.get(key)]
+    for key, section in VOCABULARY_FIELDS.items():
+        value = record.get(key)
+        if value and value not in {term.label for term in getattr(config, section)}:
+            wanted.append(key)
+    if any(p.code == "INDIVIDUAL_WITHOUT_PERSON" for p in report.problems):
+        wanted += [key for key in ("person_name", "person_position") if not record.get(key)]
+    return tuple(key for key in EDITABLE if key in wanted)
+
+
+def file_hints(path: Path, missing: tuple[str, ...], config: Config, cache_dir: Path | None) -> str:
+    """For each missing field, the file's closest lines and why they were not taken."""
+    from pipeline.extract import closest_lines, extract
+    from pipeline.reader import read_document
+
+    if not missing:
+        return ""
+    try:
+        extraction = extract(read_document(path, cache_dir), config, explain=True)
+    except Exception:  # noqa: BLE001 - a hint is a courtesy: the file's problems are reported elsewhere
+        return ""
+    parts = []
+    for key in missing:
+        found = closest_lines(key, extraction, config, count=2)
+        lines = (
+            "; ".join(f"{c.where}: «{c.text}» ({c.why})" for c in found) or "không thấy dòng nào gần giống"
+        )
+        parts.append(f"{LABELS_VI[key]}: {lines}")
+    return "\n".join(parts)
