@@ -11,6 +11,7 @@ closing block is never a value, and a label that could name two unrelated fields
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -117,7 +118,7 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
     recognizer = recognizer_for(config.label_spellings)
     walk = Walk(recognizer, config)
     walk.read_controls(doc.blocks)
-    lines = lines_of(doc.blocks, recognizer)
+    lines = lines_of(doc.blocks, recognizer, config)
     walk.read_lines(lines)
     raw = walk.resolve()
     if "signer" not in raw:
@@ -133,7 +134,7 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
 # ---------------------------------------------------------------------------- lines
 
 
-def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer) -> list[Line]:
+def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer, config: Config) -> list[Line]:
     """Paragraphs and cells as one stream of lines (cells split at their paragraph breaks).
 
     Tables are read row by row, so a label cell followed by its value cell (or by a value row) reads like a
@@ -141,7 +142,9 @@ def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer) -> list[Line]:
     read column by column; a column-heading row ("STT | Nội dung | Thông tin") is not read."""
     rows = table_rows(blocks)
     across = {
-        key for key, cells in rows.items() if is_across(cells, rows.get((key[0], key[1] + 1)), recognizer)
+        key
+        for key, cells in rows.items()
+        if is_across(cells, rows.get((key[0], key[1] + 1)), recognizer, config)
     }
     under_labels = {(table, row + 1) for table, row in across}
     lines: list[Line] = []
@@ -178,11 +181,15 @@ def table_rows(blocks: tuple[Block, ...]) -> dict[tuple[int, int], list[Block]]:
     return rows
 
 
-def is_across(cells: list[Block], below: list[Block] | None, recognizer: Recognizer) -> bool:
+def is_across(cells: list[Block], below: list[Block] | None, recognizer: Recognizer, config: Config) -> bool:
     """A row of two or more labels over a row of as many values."""
     if not below or len(cells) < 2 or len(below) != len(cells):
         return False
-    is_label = lambda cell: bool(bare_label(cell.text.split("\n")[0], recognizer).fields)  # noqa: E731
+
+    def is_label(cell: Block) -> bool:
+        first = cell.text.split("\n")[0]
+        return bool(bare_label(first, recognizer).fields) and not is_term(first, config)
+
     return all(is_label(cell) for cell in cells) and not any(is_label(cell) for cell in below if cell.text)
 
 
@@ -268,8 +275,8 @@ class Walk:
                 found = self.recognizer.recognise_control(block.tag, block.alias, block.prompt)
             if found.fields:
                 lines = cell_lines(block)
-                match, inline, _ = line_label(lines[0].text, self.recognizer)
-                if match.keys and set(match.keys) & set(found.keys):  # the control holds its label too
+                match, inline, colon = line_label(lines[0].text, self.recognizer)
+                if colon and set(match.keys) & set(found.keys):  # the control holds its label too
                     lines = ([Line(inline, block.where)] if inline else []) + lines[1:]
                 self.entries.append(Entry(found, Line(block.tag or block.alias, block.where), lines, True))
 
@@ -281,6 +288,8 @@ class Walk:
                 open_entry = None
                 continue
             match, inline, colon = line_label(line.text, self.recognizer)
+            if not colon and is_term(line.text, self.config):
+                match = NO_MATCH  # "cấp xã", "Tập thể": a vocabulary term is a value, whatever its words
             if open_entry and not colon and not match.strong and not open_entry.values:
                 match = NO_MATCH  # "Mô hình …" named only by weak words: the awaited value, not a label
             if match.fields and not (open_entry and self.is_subheading(open_entry, match, colon)):
@@ -511,11 +520,25 @@ def unit_at_end(text: str, config: Config) -> tuple[str, str]:
     return text, ""
 
 
-def exact_term(text: str, terms: tuple[Term, ...]) -> Term | None:
-    folded = fold(text)
-    return next(
-        (term for term in terms if folded in {fold(term.label), *(fold(s) for s in term.synonyms)}), None
+def is_term(text: str, config: Config) -> bool:
+    """A short line that is exactly a term of the vocabulary (a level, a type, a field or a rating)."""
+    return len(text.split()) <= 8 and any(
+        exact_term(text, getattr(config, section)) for section in VOCABULARY_FIELDS.values()
     )
+
+
+def exact_term(text: str, terms: tuple[Term, ...]) -> Term | None:
+    return folded_terms(terms).get(fold(text))
+
+
+@functools.lru_cache(maxsize=32)
+def folded_terms(terms: tuple[Term, ...]) -> dict[str, Term]:
+    """Every spelling of a vocabulary, folded -> its term (the first term wins a shared spelling)."""
+    found: dict[str, Term] = {}
+    for term in terms:
+        for spelling in (term.label, *term.synonyms):
+            found.setdefault(fold(spelling), term)
+    return found
 
 
 INSTRUCTIONS = ("ghi ro", "nhap ", "dien ", "neu ro", "trinh bay", "mo ta ngan", "ghi ten", "ghi day du")
@@ -662,9 +685,9 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
     folded = fold(value)
     if not folded:
         return None
-    for term in terms:
-        if folded in {fold(term.label), *(fold(s) for s in term.synonyms)}:
-            return term
+    exact = folded_terms(terms).get(folded)
+    if exact is not None:
+        return exact
     best: tuple[int, Term] | None = None
     for term in terms:
         for spelling in (term.label, *term.synonyms):

@@ -254,7 +254,6 @@ SEPARATORS = re.compile(r"\s*(?:/|,|;|\s[-–—]\s)\s*")
 CONJUNCTIONS = frozenset({"va", "hoac", "hay", "cung", "voi"})
 NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s+|^\s*[-+*•–—]\s*", re.IGNORECASE)
 YEAR_WORDS = re.compile(r"\b(?:nam\s+)?(?:19|20)\d{2}\b")
-CAMEL = re.compile(r"(?<=[a-zà-ỹđ])(?=[A-ZÀ-ỸĐ])")
 MAX_WORDS = 14  # a longer text is a sentence, not a label
 
 
@@ -390,7 +389,13 @@ class Recognizer:
         for text in (control_words(tag), control_words(alias), prompt_label(placeholder)):
             if text:
                 found = self.recognise(text)
-                if found.fields and found.role != "ambiguous" and not found.unexplained:
+                # One unknown word is a tag's prefix or suffix ("txtDonVi", "TenMoHinh1").
+                if (
+                    found.fields
+                    and found.role != "ambiguous"
+                    and len(found.unexplained) <= 1
+                    and found.strong
+                ):
                     return found
         return NO_MATCH
 
@@ -438,7 +443,12 @@ def clean_label(text: str) -> str:
 
 def control_words(tag: str) -> str:
     """A control's tag as words: "ten_mo_hinh", "KetQua", "txtDonVi" -> "ten mo hinh", "Ket Qua", …"""
-    return " ".join(CAMEL.sub(" ", re.sub(r"[_.\-]+", " ", tag or "")).split())
+    text = re.sub(r"[_.\-]+", " ", tag or "")
+    spaced = "".join(
+        f" {char}" if char.isupper() and at and text[at - 1].islower() else char
+        for at, char in enumerate(text)
+    )
+    return " ".join(spaced.split())
 
 
 def prompt_label(placeholder: str) -> str:
