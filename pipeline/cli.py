@@ -21,6 +21,7 @@ from pipeline.report import console_lines
 # docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
 campaign = lazy.module("pipeline.campaign")
 template_lint = lazy.module("pipeline.template_lint")
+explain = lazy.module("pipeline.explain")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,15 +45,35 @@ def init_command(folder: Path) -> None:
 
 @main.command("check")
 @workspace_option
+@click.option(
+    "--explain",
+    "explain_name",
+    metavar="TỆP",
+    help="Chỉ giải thích cách đọc một tệp (đường dẫn tính từ inputs/): nhãn, giá trị, mục còn thiếu.",
+)
 @json_option
 @guard
-def check_command(workspace: Workspace, as_json: bool) -> None:
-    """Đọc, trích xuất và kiểm tra các tệp trong inputs/; lập sổ thẩm định."""
+def check_command(workspace: Workspace, explain_name: str | None, as_json: bool) -> None:
+    """Đọc, trích xuất và kiểm tra các tệp trong inputs/; lập sổ thẩm định và sổ bổ sung thông tin."""
+    if explain_name is not None:
+        emit_explanation(workspace, explain_name, as_json)
+        return
     result = run_check(workspace, progress=progress_for(as_json))
     if as_json:
         print_json(result.as_dict())
     else:
         click.echo("\n".join(console_lines(result)))
+
+
+def emit_explanation(workspace: Workspace, name: str, as_json: bool) -> None:
+    try:
+        explanation = explain.explain_file(workspace, name)
+    except FileNotFoundError:
+        fail(explain.not_found_message(name), ExitCode.USAGE)
+    if as_json:
+        print_json(explanation.as_dict())
+    else:
+        click.echo("\n".join(explain.explain_lines(explanation)))
 
 
 @main.command("build")

@@ -746,11 +746,13 @@ def closest_lines(key: str, extraction: Extraction, config: Config, count: int =
             continue
         words = clean_label(label)
         score = max((similarity(words, spelling) for spelling in spellings), default=0.0)
-        if score < 0.5:
+        named = recognizer.recognise(label)
+        if named.keys and key not in named.keys and not named.unexplained:
+            score -= 0.4  # a sure label of another field is a poor candidate, however alike its words
+        if score < 0.4:
             continue
-        scored.append(
-            (score, Candidate(line.where, shorten(line.text, 90), why_not(line, key, taken, recognizer)))
-        )
+        why = why_not(line, key, taken, recognizer)
+        scored.append((score, Candidate(line.where, shorten(line.text, 90), why)))
     scored.sort(key=lambda pair: -pair[0])
     return [candidate for _, candidate in scored[:count]]
 
@@ -761,12 +763,15 @@ def field_spellings(key: str, config: Config) -> tuple[str, ...]:
 
 
 def similarity(words: str, spelling: str) -> float:
-    """How much of a known spelling the line's label words hold (1.0: all of it, in order)."""
+    """How much a line's label words are like a known spelling: 1.0 when they hold all of it, else the mean
+    of the share of its words they hold and how alike the letters are."""
     if not words:
         return 0.0
     if f" {spelling} " in f" {words} ":
         return 1.0
-    return difflib.SequenceMatcher(None, words, spelling).ratio()
+    wanted = spelling.split()
+    shared = sum(1 for word in wanted if word in words.split()) / len(wanted)
+    return (shared + difflib.SequenceMatcher(None, words, spelling).ratio()) / 2
 
 
 def why_not(line: Line, key: str, taken: dict[str, Step], recognizer: Recognizer) -> str:
