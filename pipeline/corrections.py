@@ -252,12 +252,13 @@ def rows_to_write(
 ) -> list[RowFacts]:
     """A row for every file needing correction and every file someone already typed for."""
     present = {report.path for report in files}
+    typed = {rel for rel, entry in corrections.items() if entry.values}
     facts = [
         row_facts(report, corrections.get(report.path), missing_of(report))
         for report in files
-        if needs_correction(report) or report.path in corrections
+        if needs_correction(report) or report.path in typed
     ]
-    facts += [RowFacts(rel, "", GONE, "", ()) for rel in corrections if rel not in present]
+    facts += [RowFacts(rel, "", GONE, "", ()) for rel in typed if rel not in present]
     return facts
 
 
@@ -279,6 +280,12 @@ def update_correction_workbook(
     columns = header_columns(sheet, path)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
     rows.pop("", None)
+    wanted = {fact.rel for fact in facts}
+    for rel, row in sorted(rows.items(), key=lambda item: -item[1]):
+        if rel not in wanted and not human_cells(sheet, row, columns):
+            sheet.delete_rows(row)  # complete now and nothing typed on it: the row has done its job
+    rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
+    rows.pop("", None)
     added = 0
     next_row = sheet.max_row + 1
     for fact in facts:
@@ -288,6 +295,16 @@ def update_correction_workbook(
         write_system_cells(sheet, columns, row, fact, hints, stamps)
     save_atomically(workbook, path)
     return added
+
+
+def human_cells(sheet: Any, row: int, columns: dict[str, int]) -> bool:
+    """Whether anything outside the system columns is filled on the row (typed values, notes people added)."""
+    system = {columns[title] for title in SYSTEM}
+    return any(
+        text(cell.value)
+        for cell in sheet[row]
+        if cell.column not in system and cell.column != columns[REVIEWED]
+    )
 
 
 def write_system_cells(

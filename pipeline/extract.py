@@ -330,7 +330,8 @@ class Walk:
             or is_instruction(text)
         ):
             return None
-        entry.values.append(line)
+        if all(plausible(key, text) for key in entry.match.keys):
+            entry.values.append(line)
         return None
 
     def is_subheading(self, entry: Entry, match: LabelMatch, colon: bool) -> bool:
@@ -518,6 +519,17 @@ def unit_at_end(text: str, config: Config) -> tuple[str, str]:
             if fold(text[cut:]) == key:
                 return text[:cut].strip(" ,-–"), text[cut:].strip()
     return text, ""
+
+
+def plausible(key: str, text: str) -> bool:
+    """Whether a line under an empty label can be the value of `key`: a name is not a sentence ("Đảng ủy
+    chỉ đạo; Công an phường chủ trì."), so a unit or a person is short and has no clause break."""
+    words = len(text.split())
+    if key in ("unit", "person_name", "person_position"):
+        return words <= 15 and ";" not in text and not (text.endswith(".") and words > 6)
+    if key == "model_name":
+        return words <= 40 and not (text.endswith(".") and words > 15)
+    return True
 
 
 def is_term(text: str, config: Config) -> bool:

@@ -213,7 +213,7 @@ FILLERS = (
     "bang",
     "phan",
     "muc",
-    "huy dong",
+    "huy dong", "xet",
     "su dung",
     "tong",
     "tong hop",
@@ -341,6 +341,8 @@ class Recognizer:
             return NO_MATCH
         strong = ordered(key for s in segments for key in s.strong)
         weak = ordered(key for s in segments for key in s.weak)
+        if len(weak) > 1:  # "Mô hình tập thể hay cá nhân": "mô hình" is a filler beside other weak words
+            weak = tuple(key for key in weak if key != "model_name")
         named = strong or weak
         if not named:
             return NO_MATCH

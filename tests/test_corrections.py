@@ -207,3 +207,16 @@ def test_a_workspace_with_nothing_to_correct_has_no_correction_workbook(tmp_path
     root = init_workspace(tmp_path / "ws")
     run_check(load_workspace(root))
     assert not book_path(root).exists()
+
+
+def test_the_shipped_sample_is_completed_by_the_committed_correction_workbook(tmp_path):
+    """The repository's own workspace ships a file whose level only the correction workbook gives."""
+    repo = Path(__file__).parent.parent
+    root = init_workspace(tmp_path / "ws")
+    shutil.rmtree(root / "inputs")
+    shutil.copytree(repo / "inputs", root / "inputs")
+    (root / "outputs" / "2020").mkdir(parents=True)
+    shutil.copy(repo / "outputs" / "2020" / WORKBOOK_NAME, book_path(root))
+    report = check_json(root)["Xã Đại Thành/Báo cáo mô hình (mẫu huyện cũ).docx"]
+    assert report["status"] == "accepted"
+    assert (report["fields"]["level"], report["origins"]["level"]) == ("Cấp xã, phường", "manual")

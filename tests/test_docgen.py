@@ -352,14 +352,18 @@ def test_faulty_samples_are_what_they_claim():
     assert rows["Tên mô hình"] == "" and rows["Năm"] == "2019"
 
 
-def test_every_correct_proposal_but_one_has_a_registration():
+def test_every_seed_proposal_but_one_has_a_registration():
     entries = [e for e in make_samples.manifest() if "values" in e]
     registered = {e["values"]["model_name"] for e in entries if e["kind"] == "registration"}
     proposed = [e["values"]["model_name"] for e in entries if e["kind"] == "proposal"]
+    # Three of the samples from other offices' templates come without a registration too.
     assert [name for name in proposed if name not in registered] == [
-        "Zalo kết nối cán bộ với nhân dân khu vực 2"
+        "Zalo kết nối cán bộ với nhân dân khu vực 2",
+        "Camera an ninh khu phố",
+        "Thắp sáng đường quê",
+        "Nhà vệ sinh hợp vệ sinh cho hộ nghèo",
     ]
-    levels = {e["values"]["level"] for e in entries}
+    levels = {e["values"].get("level") for e in entries}
     assert {"Cấp thành phố", "Cấp xã, phường"} <= levels
 
 

@@ -16,7 +16,7 @@ from tools.make_samples import manifest
 ROOT = Path(__file__).parent.parent
 CONFIG = load_config(DEFAULT_CONFIG)
 CORRECT = [
-    sample for sample in manifest() if sample["expect"] == "ok" or sample["expect"].startswith("warning")
+    sample for sample in manifest() if sample["expect"].startswith(("ok", "warning", "corrected"))
 ]
 VOCABULARY = {
     "level": CONFIG.levels,

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tools import docgen
 from tools.docgen import ROOT, header_for, make_values
+from tools.foreign_samples import foreign_manifest, write_foreign_samples
 
 INPUTS = ROOT / "inputs"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -353,6 +354,7 @@ def write_samples(folder: Path = INPUTS, fixtures: Path = FIXTURES) -> list[Path
         folder, [s for s in plan if s.layout.startswith("libreoffice")], fixtures
     )
     written += _write_faulty(folder)
+    written += write_foreign_samples(folder)
     return written
 
 
@@ -472,6 +474,7 @@ def manifest() -> list[dict]:
             "layout": "paragraph",
             "expect": f"duplicate of {DUPLICATE_OF}",
         },
+        *foreign_manifest(),
     ]
     return entries
 
