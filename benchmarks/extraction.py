@@ -27,7 +27,7 @@ from pathlib import Path
 from pipeline.check import analyse_file
 from pipeline.config import DEFAULT_CONFIG, Config, load_config
 from pipeline.extract import classify, extract
-from pipeline.model import ERROR
+from pipeline.model import ERROR, FieldValue
 from pipeline.reader import read_document
 from pipeline.vntext import house_style
 from tools.variants import NUMBER_PREFIX, generate, strip_marks
@@ -99,14 +99,15 @@ def same(expected: str, found: str) -> bool:
     return found.endswith("…") and len(found) > 40 and expected.startswith(found[:-1].rstrip())
 
 
-def score_fields(entry: dict, found: dict[str, str]) -> tuple[list[str], list[dict]]:
+def score_fields(entry: dict, found: dict[str, FieldValue]) -> tuple[list[str], list[dict]]:
     """Fields read right, and a miss for every field wrong (`got` set), missing, or found where none is."""
     correct, misses = [], []
     truth, unscored = entry["truth"], set(entry["unscored"])
     for key in FIELDS:
         if key in unscored:
             continue
-        expected, got = truth.get(key), found.get(key)
+        expected, value = truth.get(key), found.get(key)
+        got = value.value if value else ""
         if expected and got and same(expected, got):
             correct.append(key)
         elif expected or got:
@@ -114,7 +115,8 @@ def score_fields(entry: dict, found: dict[str, str]) -> tuple[list[str], list[di
                 {
                     "field": key,
                     "expected": expected or "",
-                    "got": got or "",
+                    "got": got,
+                    "from": value.where if value else "",
                     "label": entry["labels"].get(key, ""),
                 }
             )
@@ -124,7 +126,7 @@ def score_fields(entry: dict, found: dict[str, str]) -> tuple[list[str], list[di
 def evaluate(path: Path, entry: dict, config: Config) -> FileResult:
     doc = read_document(path)
     kind = classify(doc)
-    found = {key: value.value for key, value in extract(doc, config).fields.items()}
+    found = extract(doc, config).fields
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     start = time.perf_counter()
     analysis = analyse_file(path, path.name, sha, config)
@@ -266,7 +268,7 @@ def print_report(report: dict, misses: list[dict], labels: list[tuple[str, int]]
     for m in misses:
         w(
             f"  {m['file']}  {m['field']}: expected {shorten(m['expected'])!r} got {shorten(m['got'])!r}"
-            f"  [label {m['label']!r}]\n"
+            f"  [label {m['label']!r}; taken from {m['from'] or '—'}]\n"
         )
 
 

@@ -89,11 +89,12 @@ def test_generation_is_reproducible(tmp_path):
 def test_extraction_floor_on_the_small_corpus(corpus):
     report = summary(run(corpus, load_config(DEFAULT_CONFIG)))
     assert report["accepted_share"] >= FLOOR_ACCEPTED
-    for key in ("model_name", "unit"):
-        assert report["fields"][key]["precision"] >= FLOOR_PRECISION, key
+    for key, floor in FLOOR_PRECISION.items():
+        assert report["fields"][key]["precision"] >= floor, key
 
 
-# Floors for the regression test: raise them as the recognizer improves (the benchmark's targets are 98%
-# accepted and 100% precision on model name and unit).
-FLOOR_ACCEPTED = 0.3
-FLOOR_PRECISION = 0.8
+# Regression floors, set just under what the recognizer reached when this test was written (43% accepted,
+# precision 92% on model name, 100% on unit, on this 30-file corpus). Raise them as it improves, up to the
+# benchmark's targets (98% accepted, 100% precision on model name and unit).
+FLOOR_ACCEPTED = 0.40
+FLOOR_PRECISION = {"model_name": 0.90, "unit": 0.95}

@@ -778,7 +778,7 @@ class Planner:
             self.mechanisms.add("empty:known-label")
             return
         value = pick(self.rng, values)
-        self.add((key,), self.label(key), [value], {key: value})
+        self.add((key,), self.label(key, optional=True), [value], {key: value})
 
     def place_and_target(self) -> None:
         if self.rng.random() < 0.4:
