@@ -94,6 +94,7 @@ class Line:
     text: str
     where: str
     cell: bool = False  # a table cell's line: a label there needs no colon, even one named by weak words
+    control: bool = False  # no text: a content control naming a field starts here (it ends a running value)
 
 
 def classify(doc: DocText) -> Kind | None:
@@ -180,6 +181,8 @@ def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer, config: Config) 
     previous_cell_text = None
     for block in blocks:
         if block.kind == "sdt":
+            if names_a_field(block, recognizer):
+                lines.append(Line("", block.where, control=True))
             continue
         if block.kind == "cell":
             key = (block.table, block.row)
@@ -197,6 +200,12 @@ def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer, config: Config) 
                 continue
         lines.extend(cell_lines(block))
     return lines
+
+
+def names_a_field(block: Block, recognizer: Recognizer) -> bool:
+    return block.tag in FIELDS or bool(
+        recognizer.recognise_control(block.tag, block.alias, block.prompt).keys
+    )
 
 
 def table_rows(blocks: tuple[Block, ...]) -> dict[tuple[int, int], list[Block]]:
@@ -250,11 +259,12 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
 def bare_label(text: str, recognizer: Recognizer) -> LabelMatch:
     """A label standing alone (a cell, a heading), with no colon: short, every word known, not a sentence."""
     text = text.strip()
-    if not text or len(text.split()) > MAX_BARE_LABEL_WORDS or text.endswith((".", ";", "!", "?")):
+    words = len(PARENTHESES.sub("", text).split())
+    if not text or words > MAX_BARE_LABEL_WORDS or text.endswith((".", ";", "!", "?")):
         return NO_MATCH
     found = recognizer.recognise(text)
     # One unknown word is allowed in a short line led by a head ("Nguồn lực huy động"), none otherwise.
-    allowed = 1 if found.strong and len(text.split()) <= MAX_SHORT_BARE_WORDS else 0
+    allowed = 1 if found.strong and words <= MAX_SHORT_BARE_WORDS else 0
     return found if found.fields and len(found.unexplained) <= allowed and found.lead else NO_MATCH
 
 
@@ -315,6 +325,9 @@ class Walk:
     def read_lines(self, lines: list[Line]) -> None:
         open_entry: Entry | None = None
         for line in lines:
+            if line.control:  # the control's own entry holds its text
+                open_entry = None
+                continue
             if open_entry and self.is_vocabulary_value(open_entry, line.text):
                 open_entry.values.append(line)
                 open_entry = None
@@ -632,7 +645,7 @@ def ends_section(text: str) -> bool:
     thoại liên hệ:") end a running value."""
     if ROMAN_HEADING.match(text) or text.rstrip().endswith("./."):
         return True
-    if fold(text[:50]).startswith(TRAILING_ITEMS) or (
+    if fold(NUMBERING.sub("", text[:50], count=1)).startswith(TRAILING_ITEMS) or (
         text.rstrip().endswith((":", "：")) and "neu co" in fold(text)
     ):
         return True

@@ -313,7 +313,7 @@ class _Segment:
     unexplained: tuple[str, ...]
     blocked: bool
     main: bool  # outside parentheses: its unexplained words count against the label
-    lead: bool  # its first words name a field (a label starts with what it names; a sentence need not)
+    lead: bool | None  # its first meaningful words name a field (None: only fillers); a sentence need not
 
 
 class Recognizer:
@@ -369,7 +369,7 @@ class Recognizer:
         score = max(0.0, base - 0.2 * len(unexplained))
         role, keys = combine(named, weak)
         scores = tuple((key, score if role != "ambiguous" else score / 2) for key in keys)
-        lead = next((s.lead for s in segments if s.main), False)
+        lead = next((s.lead for s in segments if s.main and s.lead is not None), False)
         return LabelMatch(scores, role, unexplained, bool(strong), lead)
 
     def _segment(self, text: str, main: bool) -> _Segment:
@@ -403,7 +403,7 @@ class Recognizer:
                     unexplained.append(words[at])
                     lead = False if lead is None else lead
                 at += 1
-        return _Segment(tuple(strong), tuple(weak), len(words), tuple(unexplained), blocked, main, bool(lead))
+        return _Segment(tuple(strong), tuple(weak), len(words), tuple(unexplained), blocked, main, lead)
 
     def recognise_control(self, tag: str, alias: str, placeholder: str) -> LabelMatch:
         """A content control's label evidence: its tag, then its alias (title), then its placeholder."""
