@@ -1221,7 +1221,7 @@ def generate(out: Path, files: int, seed: int, libreoffice_share: float = 0.1) -
         name = file_name(index, spec, rng)
         (out / name).write_bytes(write_document(spec, layout, rng))
         entries.append(manifest_entry(name, spec, layout))
-    chosen = [e for e in entries if rng.random() < libreoffice_share]
+    chosen = rng.sample(entries, round(len(entries) * libreoffice_share))
     resaved = resave_with_libreoffice(out, [e["file"] for e in chosen])
     for entry in chosen:
         if entry["file"] in resaved:
@@ -1265,6 +1265,8 @@ def resave_with_libreoffice(folder: Path, names: list[str]) -> set[str]:
             print(f"LibreOffice re-save failed: {exc}", file=sys.stderr)
             return set()
         done = {n for n in names if (converted / n).is_file() and (converted / n).stat().st_size}
+        if len(done) < len(names):
+            print(f"LibreOffice did not re-save {len(names) - len(done)} of {len(names)} files", file=sys.stderr)
         for name in done:
             shutil.copyfile(converted / name, folder / name)
         return done
