@@ -16,7 +16,16 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.config import Config, Term
-from pipeline.labels import HEADS, NO_MATCH, WEAK, LabelMatch, Recognizer, clean_label, recognizer_for
+from pipeline.labels import (
+    HEADS,
+    NO_MATCH,
+    NUMBERING,
+    WEAK,
+    LabelMatch,
+    Recognizer,
+    clean_label,
+    recognizer_for,
+)
 from pipeline.model import FIELDS, LABELS_VI, WARNING, Block, DocText, FieldValue, Kind, Problem
 from pipeline.vntext import fold, house_style
 
@@ -50,9 +59,28 @@ CLOSING_MARKERS = (
 YEAR = re.compile(r"\b(19|20)\d{2}\b")
 # Every closing marker starts with one of these letters: lines starting otherwise need no folding.
 MAY_CLOSE = re.compile(r"[\W_]*[" + "".join(sorted({m[0] + m[0].upper() for m in CLOSING_MARKERS})) + "]")
+# Items that follow the fields on a form, and the closing sentences of a report: a running value ends there.
+TRAILING_ITEMS = (
+    "tren day la",
+    "tren day",
+    "so dien thoai",
+    "dien thoai",
+    "y kien",
+    "de xuat kien nghi",
+    "kien nghi",
+    "tai lieu",
+    "minh chung",
+    "kem theo",
+    "ho so kem theo",
+    "xac nhan",
+    "ghi chu",
+    "noi nhan",
+    "hinh anh",
+)
 # A label line: with a colon, at most this many unknown words before it; without one, none at all.
 MAX_UNKNOWN_WITH_COLON = 2
-MAX_LABEL_CHARS = 90  # a longer text before the colon is a sentence, not a label
+MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) is a sentence, not a label
+PARENTHESES = re.compile(r"\([^()]*\)")
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
 HEADER_CELLS = {"stt", "tt", "so tt", "so thu tu"}  # a table's column-heading row starts with one
@@ -65,6 +93,7 @@ TITLE_CHARS = 150  # a title is shorter; the opening of a long paragraph is enou
 class Line:
     text: str
     where: str
+    cell: bool = False  # a table cell's line: a label there needs no colon, even one named by weak words
 
 
 def classify(doc: DocText) -> Kind | None:
@@ -185,6 +214,8 @@ def is_across(cells: list[Block], below: list[Block] | None, recognizer: Recogni
     """A row of two or more labels over a row of as many values."""
     if not below or len(cells) < 2 or len(below) != len(cells):
         return False
+    if fold(cells[0].text) in HEADER_CELLS:  # an STT column: "STT" over "1"
+        cells, below = cells[1:], below[1:]
 
     def is_label(cell: Block) -> bool:
         first = cell.text.split("\n")[0]
@@ -194,7 +225,8 @@ def is_across(cells: list[Block], below: list[Block] | None, recognizer: Recogni
 
 
 def cell_lines(block: Block) -> list[Line]:
-    return [Line(part.strip(), block.where) for part in block.text.split("\n") if part.strip()]
+    cell = block.kind == "cell"
+    return [Line(part.strip(), block.where, cell) for part in block.text.split("\n") if part.strip()]
 
 
 # ---------------------------------------------------------------------------- labels in lines
@@ -206,7 +238,7 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
     the whole short line names a field and every word is known ("Tên mô hình", "II. KẾT QUẢ THỰC HIỆN")."""
     label, inline, colon = split_label(text)
     if colon:
-        if len(label) > MAX_LABEL_CHARS:
+        if len(PARENTHESES.sub("", label)) > MAX_LABEL_CHARS:
             return NO_MATCH, "", True
         found = recognizer.recognise(label)
         if found.fields and len(found.unexplained) <= MAX_UNKNOWN_WITH_COLON and found.lead:
@@ -288,10 +320,12 @@ class Walk:
                 open_entry = None
                 continue
             match, inline, colon = line_label(line.text, self.recognizer)
-            if not colon and is_term(line.text, self.config):
-                match = NO_MATCH  # "cấp xã", "Tập thể": a vocabulary term is a value, whatever its words
-            if open_entry and not colon and not match.strong and not open_entry.values:
-                match = NO_MATCH  # "Mô hình …" named only by weak words: the awaited value, not a label
+            if not colon and (is_term(line.text, self.config) or is_title(line)):
+                match = NO_MATCH  # "cấp xã", "Tập thể": a value; "Kết quả thực hiện mô hình …": a title
+            if not colon and not match.strong and (not line.cell or (open_entry and not open_entry.values)):
+                # Weak words alone ("Mô hình …", "Xây dựng mô hình “Dân vận khéo”") make a label only in
+                # a table's label cell; elsewhere they are a title, a sentence or the awaited value.
+                match = NO_MATCH
             if match.fields and not (open_entry and self.is_subheading(open_entry, match, colon)):
                 open_entry = self.open(match, line, inline)
                 continue
@@ -305,6 +339,7 @@ class Walk:
         entry = Entry(match, line, [])
         self.entries.append(entry)
         vocabulary = all(key in VOCABULARY_FIELDS for key in match.keys)
+        inline = inline if clean_value(inline) else ""  # a form's "……" is no value
         if inline and not is_hint(inline) and (vocabulary or not self.looks_like_label(inline, entry)):
             entry.values.append(Line(inline, line.where))
             return entry if entry.long else None
@@ -330,7 +365,10 @@ class Walk:
             or is_instruction(text)
         ):
             return None
-        if all(plausible(key, text) for key in entry.match.keys):
+        vocabulary = any(key in VOCABULARY_FIELDS for key in entry.match.keys)
+        if all(plausible(key, text) for key in entry.match.keys) and (
+            vocabulary or not is_term(text, self.config)
+        ):
             entry.values.append(line)
         return None
 
@@ -430,6 +468,12 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
 def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
     """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
     the last field taking the rest. Without a separator, a configured unit at the end is the unit."""
+    if keys[-1] == "unit":  # a unit's name may hold dashes and commas: find it at the end first
+        head, unit = unit_at_end(text, config)
+        if not unit:
+            head, _, unit = text.rpartition(",")
+        values = split_values(keys[:-1], head.strip(" ,;-–"), config) if head.strip() else []
+        return [*values, ("unit", unit.strip())] if unit.strip() else [(keys[0], text)]
     parts: list[str] = []
     rest = text
     for _ in keys[:-1]:
@@ -439,10 +483,6 @@ def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple
             break
     if rest:
         parts.append(rest)
-    if len(parts) < len(keys) and "unit" in keys[len(parts) :]:
-        head, unit = unit_at_end(parts[-1], config)
-        if unit:
-            parts[-1:] = [head, unit]
     return list(zip(keys, parts, strict=False))
 
 
@@ -528,8 +568,14 @@ def plausible(key: str, text: str) -> bool:
     if key in ("unit", "person_name", "person_position"):
         return words <= 15 and ";" not in text and not (text.endswith(".") and words > 6)
     if key == "model_name":
-        return words <= 40 and not (text.endswith(".") and words > 15)
+        return words <= 40 and not (text.endswith(".") and words > 15) and not text.endswith(":")
     return True
+
+
+def is_title(line: Line) -> bool:
+    """A paragraph naming the movement, without numbering ("Kết quả thực hiện mô hình “Dân vận khéo”"): the
+    document's title, not a heading over a field."""
+    return not line.cell and not NUMBERING.match(line.text) and "dan van kheo" in fold(line.text)
 
 
 def is_term(text: str, config: Config) -> bool:
@@ -553,7 +599,21 @@ def folded_terms(terms: tuple[Term, ...]) -> dict[str, Term]:
     return found
 
 
-INSTRUCTIONS = ("ghi ro", "nhap ", "dien ", "neu ro", "trinh bay", "mo ta ngan", "ghi ten", "ghi day du")
+INSTRUCTIONS = (
+    "ghi ro",
+    "nhap ",
+    "dien ",
+    "neu ro",
+    "trinh bay",
+    "mo ta ngan",
+    "ghi ten",
+    "ghi day du",
+    "kinh gui",
+    "thuc hien ke hoach",
+    "thuc hien huong dan",
+    "can cu",
+    "tren day",
+)
 
 
 def is_instruction(text: str) -> bool:
@@ -567,8 +627,14 @@ def shorten(text: str, size: int = 60) -> str:
 
 
 def ends_section(text: str) -> bool:
-    """Headings, the closing block and all-capitals lines end a running value."""
-    if ROMAN_HEADING.match(text):
+    """Headings, the closing block, all-capitals lines, a document's closing sentence ("Trên đây là báo
+    cáo …", "… cam kết thực hiện …./.") and the form's trailing items ("Ý kiến của cấp ủy:", "Số điện
+    thoại liên hệ:") end a running value."""
+    if ROMAN_HEADING.match(text) or text.rstrip().endswith("./."):
+        return True
+    if fold(text[:50]).startswith(TRAILING_ITEMS) or (
+        text.rstrip().endswith((":", "：")) and "neu co" in fold(text)
+    ):
         return True
     if MAY_CLOSE.match(text) and (fold(text[:40]) + " ").startswith(CLOSING_MARKERS):
         return True

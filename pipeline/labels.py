@@ -84,9 +84,12 @@ HEADS: dict[str, tuple[str, ...]] = {
     "field": ("linh vuc", "nganh linh vuc", "thuoc linh vuc", "nhom linh vuc"),
     "year": ("nam",),
     "period": ("thoi gian", "thoi diem", "thoi han", "tu ngay", "tu thang", "khoang thoi gian"),
-    "place": ("dia ban", "pham vi", "dia diem", "noi thuc hien", "pham vi dia ban", "dia phuong"),
+    "place": ("dia ban", "dia diem", "noi thuc hien", "pham vi dia ban", "dia phuong", "pham vi thuc hien"),
     "target_group": ("doi tuong",),
     "content": (
+        "nhung viec da lam",
+        "viec da lam",
+        "cac hoat dong",
         "noi dung",
         "cach thuc",
         "cach lam",
@@ -120,6 +123,11 @@ HEADS: dict[str, tuple[str, ...]] = {
         "kha nang trien khai",
     ),
     "proposed_rating": (
+        "don vi tu danh gia",
+        "tap the tu danh gia",
+        "ca nhan tu danh gia",
+        "don vi de nghi xep loai",
+        "don vi tu xep loai",
         "xep loai",
         "tu danh gia",
         "tu cham",
@@ -139,7 +147,8 @@ HEADS: dict[str, tuple[str, ...]] = {
 # model's name; in "Cấp mô hình" it is a filler).
 WEAK: dict[str, tuple[str, ...]] = {
     "model_name": ("mo hinh", "dien hinh", "mo hinh dan van kheo", "dan van kheo"),
-    "unit": ("tap the",),
+    "unit": ("tap the", "chi bo", "dang bo", "dang uy"),
+    "place": ("pham vi",),
     "person_name": ("ca nhan",),
     "proposed_rating": ("danh gia", "de nghi"),
     "results": ("dat duoc",),
@@ -213,7 +222,16 @@ FILLERS = (
     "bang",
     "phan",
     "muc",
-    "huy dong", "xet",
+    "huy dong",
+    "mang lai",
+    "xet",
+    "nganh",
+    "tren",
+    "hoat dong",
+    "bat dau",
+    "ket thuc",
+    "phat dong",
+    "kieu",
     "su dung",
     "tong",
     "tong hop",
@@ -251,6 +269,7 @@ PEOPLE = frozenset({"unit", "person_name", "person_position"})
 
 SEPARATORS = re.compile(r"\s*(?:/|,|;|\s[-–—]\s)\s*")
 # Words joining alternatives unless inside a known phrase ("Nội dung và cách làm", but "Họ và tên").
+FAMILY_AND_GIVEN = re.compile(r"\bh[oọ]\s*[,/]\s*t[eê]n\b", re.IGNORECASE)
 CONJUNCTIONS = frozenset({"va", "hoac", "hay", "cung", "voi"})
 NUMBERING = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]\s+|^\s*[-+*•–—]\s*", re.IGNORECASE)
 YEAR_WORDS = re.compile(r"\b(?:nam\s+)?(?:19|20)\d{2}\b")
@@ -404,10 +423,8 @@ class Recognizer:
 
 def combine(named: tuple[str, ...], weak: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The role of a label naming `named` (heads, or weak words when it has no head), in label order."""
-    if WHO <= set(named) | set(weak) and set(named) <= WHO | {"model_type"}:
-        return "who", tuple(key for key in (*named, *weak) if key in WHO)[:1] + tuple(
-            key for key in ("unit", "person_name") if key not in named[:1]
-        )
+    if WHO <= set(named) | set(weak) and set(named) <= WHO:
+        return "who", ordered(key for key in (*named, *weak) if key in WHO)
     if len(named) == 1:
         return "one", named
     fields = set(named)
@@ -424,6 +441,7 @@ def alternatives(label: str) -> list[tuple[str, bool]]:
     Words shared by alternatives are not copied ("Đơn vị/cá nhân thực hiện" gives "Đơn vị" and "cá nhân thực
     hiện"): fillers such as "thực hiện" carry no meaning, so nothing is lost."""
     text = NUMBERING.sub("", label.strip(), count=1)
+    text = FAMILY_AND_GIVEN.sub("họ tên", text)  # "Họ, tên" is one thing, not two
     parts: list[tuple[str, bool]] = []
     depth = 0
     for piece in re.split(r"([()\[\]])", text):
