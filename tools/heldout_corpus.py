@@ -337,17 +337,27 @@ GIVEN = [
     "Nhân",
     "Thảo",
 ]
-POSITIONS = [
-    "Bí thư Chi bộ khu vực 2",
-    "Phó Chủ tịch Ủy ban nhân dân phường",
-    "Chi hội trưởng Chi hội Phụ nữ khu vực 4",
-    "Công an khu vực",
-    "Trưởng khu vực 5",
-    "Bác sĩ, Trưởng khoa Khám bệnh",
-    "Giáo viên chủ nhiệm lớp 9A",
-    "Phó Trưởng phòng",
-    "Chủ tịch Hội Cựu chiến binh",
-]
+# Positions of a person behind an individual model, by the level of the unit they work in.
+POSITIONS = {
+    "city": [
+        "Phó Trưởng phòng",
+        "Bác sĩ, Trưởng khoa Khám bệnh",
+        "Cán bộ Ban Dân vận",
+        "Chuyên viên",
+        "Phó Chủ tịch Hội",
+        "Đội trưởng Đội Cảnh sát quản lý hành chính",
+    ],
+    "commune": [
+        "Bí thư Chi bộ khu vực 2",
+        "Phó Chủ tịch Ủy ban nhân dân",
+        "Chi hội trưởng Chi hội Phụ nữ khu vực 4",
+        "Công an viên",
+        "Trưởng khu vực 5",
+        "Giáo viên chủ nhiệm lớp 9A",
+    ],
+}
+# Bullets offices put before the lines of a long value.
+BULLETS = ["- ", "- ", "+ ", "• "]
 RESULT_LINES = [
     "Vận động {n} hộ dân hiến {m} m² đất, mở rộng {k} km đường giao thông nông thôn.",
     "Huy động trên {n} triệu đồng từ xã hội hóa và {k} ngày công lao động của Nhân dân.",
@@ -597,8 +607,9 @@ def label_for(key: str, rng: random.Random, qualifier_share: float = 0.15) -> st
 
 def results_paragraphs(rng: random.Random, lines: int) -> list[str]:
     chosen = rng.sample(RESULT_LINES, lines)
+    bullet = rng.choice(BULLETS)
     bullets = [
-        "- " + line.format(n=rng.randint(12, 480), m=rng.randint(200, 9000), k=rng.randint(2, 95))
+        bullet + line.format(n=rng.randint(12, 480), m=rng.randint(200, 9000), k=rng.randint(2, 95))
         for line in chosen
     ]
     return [rng.choice(RESULT_OPENERS), *bullets] if rng.random() < 0.6 else bullets
@@ -634,7 +645,7 @@ def build_spec(kind: str, vocab: dict, rng: random.Random) -> Spec:
     items = [Item("model_name", spec.labels["model_name"], [quoted])]
     if individual:
         person = person_name(rng)
-        position = rng.choice(POSITIONS)
+        position = rng.choice(POSITIONS[level_key])
         items.append(plain_item(spec, "person_name", [person], rng))
         items += individual_items(spec, position, rng)
         spec.signer, spec.signer_title = person, "NGƯỜI BÁO CÁO" if kind == "proposal" else "NGƯỜI ĐĂNG KÝ"
@@ -713,11 +724,19 @@ def optional_items(spec: Spec, rng: random.Random) -> list[Item]:
 
 
 def results_item(spec: Spec, rng: random.Random) -> Item:
-    label_key = "expected_results" if spec.kind == "registration" else "results"
-    paragraphs = results_paragraphs(rng, rng.randint(1, 3))
-    if spec.kind == "registration" and rng.random() < 0.5:
-        paragraphs = [rng.choice(RESULT_LINES).format(n=100, m=1500, k=5)]
-    return plain_item(spec, "results", paragraphs, rng, label_key=label_key)
+    """Results achieved (a proposal) or results aimed at (a registration: targets, in the future tense)."""
+    if spec.kind == "proposal":
+        return plain_item(spec, "results", results_paragraphs(rng, rng.randint(1, 3)), rng)
+    targets = [
+        line.format(n=rng.choice([50, 100, 200]), m=rng.choice([1000, 1500]), k=rng.choice([3, 5, 10]))
+        for line in rng.sample(RESULT_LINES, rng.randint(1, 2))
+    ]
+    if len(targets) == 1 and rng.random() < 0.5:
+        paragraphs = [f"Phấn đấu {targets[0][0].lower()}{targets[0][1:]}"]
+    else:
+        bullet = rng.choice(BULLETS)
+        paragraphs = [f"Phấn đấu đến cuối năm {YEAR}:", *(bullet + t for t in targets)]
+    return plain_item(spec, "results", paragraphs, rng, label_key="expected_results")
 
 
 # --- Word building blocks --------------------------------------------------------------------------
@@ -958,9 +977,16 @@ def numbering(style: str, index: int) -> str:
     return "- " if style == "dash" else ""
 
 
+def has_dash_bullets(spec: Spec) -> bool:
+    """Whether a value's lines start with '- ' (an office would then not mark its items with '- ' too)."""
+    return any(text.startswith("- ") for item in spec.items for text in item.paragraphs)
+
+
 def layout_paragraphs(doc, spec: Spec, rng: random.Random) -> None:
     """'Label: value' paragraphs; long values on the next paragraphs; empty optional labels stay empty."""
     style = rng.choice(["decimal", "letter", "dash", "none"])
+    if style == "dash" and has_dash_bullets(spec):
+        style = "decimal"
     index = 0
     for item in with_distractors(spec.items, rng):
         index += 1
@@ -1086,8 +1112,9 @@ def layout_label_row(doc, spec: Spec, rng: random.Random) -> None:
     for column, item in enumerate(across, 1):
         cell_paragraphs(table.cell(0, column), [item.label], rng, bold=True, center=True)
         cell_paragraphs(table.cell(1, column), value_paragraphs(item), rng)
+    style = "decimal" if has_dash_bullets(spec) else "dash"
     for index, item in enumerate(rest, 1):
-        write_paragraph_item(doc, item, numbering("dash", index), rng)
+        write_paragraph_item(doc, item, numbering(style, index), rng)
 
 
 def layout_controls(doc, spec: Spec, rng: random.Random) -> None:
@@ -1109,7 +1136,9 @@ def layout_controls(doc, spec: Spec, rng: random.Random) -> None:
             tc.remove(tc.findall(qn("w:p"))[0])
             tc.append(sdt)
         elif inline:
-            labelled(doc, item.label, "", rng, f"{index}. ")._p.append(sdt)
+            paragraph = labelled(doc, item.label, "", rng, f"{index}. ")
+            paragraph.add_run(" ")
+            paragraph._p.append(sdt)
         else:
             labelled(doc, item.label, "", rng, f"{index}. ")
             doc.element.body.insert(len(doc.element.body) - 1, sdt)  # before the final sectPr
@@ -1266,7 +1295,9 @@ def resave_with_libreoffice(folder: Path, names: list[str]) -> set[str]:
             return set()
         done = {n for n in names if (converted / n).is_file() and (converted / n).stat().st_size}
         if len(done) < len(names):
-            print(f"LibreOffice did not re-save {len(names) - len(done)} of {len(names)} files", file=sys.stderr)
+            print(
+                f"LibreOffice did not re-save {len(names) - len(done)} of {len(names)} files", file=sys.stderr
+            )
         for name in done:
             shutil.copyfile(converted / name, folder / name)
         return done
