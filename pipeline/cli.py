@@ -19,7 +19,7 @@ from pipeline.model import ERROR
 from pipeline.report import console_lines
 
 # docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
-campaign = lazy.module("pipeline.campaign")
+service = lazy.module("pipeline.service")
 template_lint = lazy.module("pipeline.template_lint")
 
 
@@ -77,7 +77,7 @@ def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, a
             ExitCode.USAGE,
         )
     emit_build(
-        campaign.build_campaign(
+        service.build_campaign(
             workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)
         ),
         as_json,
@@ -95,10 +95,10 @@ def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
-    emit_build(campaign.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
+    emit_build(service.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
 
 
-def emit_build(result: campaign.BuildResult, as_json: bool) -> None:
+def emit_build(result: service.BuildResult, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
         return
@@ -125,7 +125,7 @@ KIND_VI = {
 @guard
 def stats_command(workspace: Workspace, as_json: bool) -> None:
     """Số liệu: đăng ký, được công nhận, theo cấp, loại và xếp loại."""
-    stats = campaign.campaign_stats(workspace)
+    stats = service.campaign_stats(workspace)
     if as_json:
         print_json(stats)
         return

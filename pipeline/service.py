@@ -1,4 +1,4 @@
-"""The second half of the pipeline as one call each for the CLI: `dvk build` and `dvk stats`.
+"""What a clerk can do, one call each, for the CLI and the web page (`dvk build`, `dvk stats`, …).
 
 check (fresh, cached) → appraisal results → recognised models → render and verify → register the
 drafts (their codes let a signed PDF be matched back) → optional PDF copies.
