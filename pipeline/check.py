@@ -303,7 +303,7 @@ def assemble(
 
 def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
     if entry.error:
-        return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, entry.error),))
+        return Analysis(None, (Problem(entry.error_code, ERROR, entry.error),))
     analysis = cache.analyses[entry.sha256]
     if analysis.record is not None and analysis.record.path != entry.rel:  # renamed or moved: same content
         analysis = dataclasses.replace(analysis, record=dataclasses.replace(analysis.record, path=entry.rel))

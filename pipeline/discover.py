@@ -12,11 +12,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 # Extensions the reader may be able to open; everything else is an obvious non-document.
 DOCUMENT_EXTENSIONS = {".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf"}
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 HASH_CHUNK = 1 << 20
+SPECIAL_FILE = "không phải tệp thông thường (FIFO, thiết bị hay socket): bỏ qua, không mở"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Found:
     skip_reason: str | None = None
     duplicate_of: str | None = None
     error: str | None = None  # the file vanished or could not be read: it will be rejected
+    error_code: str = "FILE_UNREADABLE"
 
 
 KnownHash = Callable[[str, int, int], "str | None"]
@@ -44,8 +47,14 @@ def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
     """
     found: list[Found] = []
     first_by_hash: dict[str, str] = {}
-    for rel, item in walk_files(inputs):
-        entry = examine(item, rel, known_hash)
+    files = walk_files(inputs)
+    twins = name_twins(files)
+    for rel, item in files:
+        path = Path(item.path)
+        if rel in twins and skip_reason(path, rel, item.is_symlink()) is None:
+            entry = Found(path, rel, 0, 0, "", error=twin_message(rel), error_code="NAME_TWIN")
+        else:
+            entry = examine(item, rel, known_hash)
         if entry.skip_reason is None and entry.error is None:
             first = first_by_hash.setdefault(entry.sha256, entry.rel)
             if first != entry.rel:
@@ -78,6 +87,23 @@ def walk_files(inputs: Path) -> list[tuple[str, os.DirEntry]]:
     return sorted(files, key=lambda pair: pair[0])
 
 
+def name_twins(files: list[tuple[str, os.DirEntry]]) -> set[str]:
+    """Normalized names shared by files whose names on disk differ (one NFC, one NFD, as macOS and some
+    unzip tools write them): which of the two is meant cannot be told, so neither is read."""
+    seen: dict[str, int] = {}
+    for rel, _ in files:
+        seen[rel] = seen.get(rel, 0) + 1
+    return {rel for rel, count in seen.items() if count > 1}
+
+
+def twin_message(rel: str) -> str:
+    return (
+        f"Có hai tệp cùng tên “{rel}”, chỉ khác cách mã hóa chữ có dấu (một tên dạng dựng sẵn NFC, một tên "
+        "dạng tổ hợp NFD, như máy Mac hay một số phần mềm giải nén ghi). Không đọc tệp nào trong hai tệp "
+        "để khỏi nhầm: giữ lại một tệp (xóa hoặc đổi tên tệp kia) rồi chạy lại."
+    )
+
+
 def examine(item: os.DirEntry, rel: str, known_hash: KnownHash | None = None) -> Found:
     path = Path(item.path)
     reason = skip_reason(path, rel, item.is_symlink())
@@ -85,6 +111,8 @@ def examine(item: os.DirEntry, rel: str, known_hash: KnownHash | None = None) ->
         return Found(path, rel, 0, 0, "", reason)
     try:
         stat = item.stat(follow_symlinks=False)
+        if not S_ISREG(stat.st_mode):  # opening a FIFO would wait for a writer forever
+            return Found(path, rel, 0, 0, "", SPECIAL_FILE)
         digest = (known_hash and known_hash(rel, stat.st_size, stat.st_mtime_ns)) or sha256_file(path)
     except OSError as exc:
         return Found(path, rel, 0, 0, "", error=f"Không đọc được tệp ({exc.strerror or exc}).")
