@@ -12,13 +12,14 @@ import copy
 import functools
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
+from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 
@@ -94,10 +95,50 @@ class WorkbookUpdate:
     missing: int
 
 
+WRITE_ATTEMPTS = 3
+
+
+class WorkbookMoved(Exception):
+    """The workbook on disk changed after dvk read it: that write is dropped and the update redone."""
+
+
+def file_stamp(path: Path) -> tuple[int, int, str] | None:
+    """Size, time and content hash of the file (None when there is none): what version dvk read."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, sha256_file(path)
+
+
 def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> WorkbookUpdate:
-    """Create the workbook, or add new proposals to it keeping every human edit."""
+    """Create the workbook, or add new proposals to it keeping every human edit.
+
+    Never replaces a version it has not read: just before the new file takes the old one's place, the
+    file on disk is compared with the version read; if a person saved meanwhile, the update is done
+    again on their version (adding rows and refreshing system cells merge with any edit)."""
+    for _ in range(WRITE_ATTEMPTS):
+        seen = file_stamp(path)
+
+        def unchanged_since_read(seen: tuple | None = seen) -> None:
+            if file_stamp(path) != seen:
+                raise WorkbookMoved
+
+        try:
+            return update_once(path, proposals, config, unchanged_since_read)
+        except WorkbookMoved:
+            continue
+    raise DvkError(
+        f"Sổ thẩm định {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
+        "chỉnh sửa của người dùng. Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check."
+    )
+
+
+def update_once(
+    path: Path, proposals: list[Proposal], config: Config, before_replace: Callable[[], None]
+) -> WorkbookUpdate:
     if path.exists():
-        refreshed = refresh_in_place(path, proposals)
+        refreshed = refresh_in_place(path, proposals, before_replace)
         if refreshed is not None:
             return refreshed
         workbook = open_workbook(path)
@@ -124,11 +165,13 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
     first_free = sheet.max_row + 1  # max_row scans every cell: read it once, not once per new row
     for offset, proposal in enumerate(added):
         append_row(sheet, columns, proposal, first_free + offset)
-    save_atomically(workbook, path)
+    save_atomically(workbook, path, before_replace)
     return WorkbookUpdate(path, len(added), changed, missing)
 
 
-def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | None:
+def refresh_in_place(
+    path: Path, proposals: list[Proposal], before_replace: Callable[[], None] | None = None
+) -> WorkbookUpdate | None:
     """The rerun with no new proposal: rewrite only the system cells that changed, in the sheet's XML.
     None when rows must be added or the sheet is not as expected (then openpyxl does the work)."""
     current = {proposal.id: proposal for proposal in proposals}
@@ -173,7 +216,7 @@ def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | 
 
     found = cell_styles(path, LIST_SHEET, ("B1", "B2")) or {}
     samples = {flag: found[ref] for flag, ref in ((True, "B1"), (False, "B2")) if ref in found}
-    outcome = patch_sheet(path, SHEET, edit, headers=(ID, SOURCE, SOURCE_HASH, STATUS))
+    outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS), before_replace)
     if outcome is None:
         return None
     return WorkbookUpdate(path, 0, counts[CHANGED], counts[MISSING])
@@ -320,16 +363,21 @@ def style_like(cell: Cell, sample: Cell) -> Cell:
     return cell
 
 
-def save_atomically(workbook: Workbook, path: Path) -> None:
+def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
         workbook.save(temporary)
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise DvkError(f"Không ghi được {path} (tệp đang mở trong Excel?): {exc}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models

@@ -267,14 +267,14 @@ def unchanged_result(
 ) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
     the last result stands, rebuilt from the cache without reading or validating. Outputs are written
-    only if that run did not write them (`dvk build` checks without writing) or someone deleted them."""
+    only if that run did not write them (`dvk build` checks without writing) or someone changed them."""
     result = assemble(found, analyses_by_rel(found, cache), cache.rule_problems)
-    workbook_path, report_path = workspace.year_dir / WORKBOOK_NAME, workspace.year_dir / REPORT_NAME
+    report_path = workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
-    written = cache.outputs_identity == cache.last_identity and cache.last_workbook
-    if written and workbook_path.exists() and report_path.exists():
-        result.workbook, result.report_path = saved_workbook(cache), report_path
+    saved = saved_workbook(workspace, cache) if cache.outputs_identity == cache.last_identity else None
+    if saved is not None and report_path.exists():
+        result.workbook, result.report_path = saved, report_path
         return result
     write_check_outputs(workspace, result, cache)
     cache.outputs_identity = cache.last_identity
@@ -282,9 +282,28 @@ def unchanged_result(
     return result
 
 
-def saved_workbook(cache: CheckCache) -> WorkbookUpdate:
-    path, added, changed, missing = cache.last_workbook
-    return WorkbookUpdate(Path(path), added, changed, missing)
+def saved_workbook(workspace: Workspace, cache: CheckCache) -> WorkbookUpdate | None:
+    """What the workbook showed when dvk last wrote it, if the file on disk is still that version.
+
+    The workbook on disk is the truth: a row deleted by hand, an older copy put back or any save by a
+    person changes its size or time, and then it is read again (and missing rows are added back)."""
+    if len(cache.last_workbook) != 6:
+        return None
+    rel, added, changed, missing, size, mtime_ns = cache.last_workbook
+    path = workspace.root / rel  # stored relative: a moved or copied workspace shows its own paths
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+        return None
+    return WorkbookUpdate(path, added, changed, missing)
+
+
+def workbook_record(workspace: Workspace, update: WorkbookUpdate) -> tuple:
+    stat = update.path.stat()
+    rel = os.path.relpath(update.path, workspace.root)
+    return (Path(rel).as_posix(), 0, update.changed, update.missing, stat.st_size, stat.st_mtime_ns)
 
 
 def analyses_by_rel(found: list[Found], cache: CheckCache) -> dict[str, Analysis]:
@@ -354,15 +373,16 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     proposals = accepted_proposals(result, config)
     workbook_digest, report_digest = digest_of(proposals), digest_of(report_rows(result))
     last_workbook_digest, last_report_digest = cache.outputs or ("", "")
-    if workbook_digest == last_workbook_digest and workbook_path.exists() and cache.last_workbook:
-        result.workbook = saved_workbook(cache)
+    saved = saved_workbook(workspace, cache)
+    if workbook_digest == last_workbook_digest and saved is not None:
+        result.workbook = saved
     else:
         result.workbook = update_workbook(workbook_path, proposals, config)
     if report_digest != last_report_digest or not report_path.exists():
         write_problem_report(report_path, result)
     result.report_path = report_path
     cache.outputs = (workbook_digest, report_digest)
-    cache.last_workbook = (str(result.workbook.path), 0, result.workbook.changed, result.workbook.missing)
+    cache.last_workbook = workbook_record(workspace, result.workbook)
 
 
 def file_report(

@@ -160,10 +160,15 @@ def shared_strings(package: zipfile.ZipFile) -> list[str]:
 
 
 def patch_sheet(
-    path: Path, title: str, edit: Callable[[Sheet], bool | None], headers: tuple[str, ...] | None = None
+    path: Path,
+    title: str,
+    edit: Callable[[Sheet], bool | None],
+    headers: tuple[str, ...] | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> bool | None:
     """Run `edit` on the sheet; if it returns True, write the package back atomically with only that
-    part changed. Returns what `edit` returned, or None when the package is not as expected."""
+    part changed (`before_replace` runs just before the new file takes the old one's place, and may
+    raise to stop it). Returns what `edit` returned, or None when the package is not as expected."""
     try:
         with zipfile.ZipFile(path) as package:
             part = sheet_part(package, title)
@@ -174,7 +179,7 @@ def patch_sheet(
                 return None
             outcome = edit(sheet)
             if outcome is True:
-                write_package(path, package, part, sheet.patched())
+                write_package(path, package, part, sheet.patched(), before_replace)
             return outcome
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
@@ -193,13 +198,21 @@ def cell_styles(path: Path, title: str, refs: tuple[str, ...]) -> dict[str, str 
     return {cell.get("r"): cell.get("s") for cell in root.iter(m("c")) if cell.get("r") in refs}
 
 
-def write_package(path: Path, package: zipfile.ZipFile, part: str, data: bytes) -> None:
+def write_package(
+    path: Path,
+    package: zipfile.ZipFile,
+    part: str,
+    data: bytes,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as out:
             for info in package.infolist():
                 out.writestr(info, data if info.filename == part else package.read(info.filename))
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
-from pipeline.check import run_check
+from pipeline import appraise, sheet_patch
+from pipeline.appraise import CHANGED, ID, RESULT, SHEET, STATUS
+from pipeline.check import WORKBOOK_NAME, run_check
 from pipeline.config import init_workspace, load_workspace
+from pipeline.model import DvkError
 from tests.docxbuild import proposal_paragraphs, write_docx
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,3 +89,110 @@ def test_a_decomposed_name_alone_is_read_by_its_name_on_disk_and_shown_composed(
     assert report.status == "accepted" and report.field("model_name") == "Tổ tự quản"
     rerun = run_check(load_workspace(root))  # from the cache: same answer
     assert next(f for f in rerun.files if f.path == name).status == "accepted"
+
+
+# ---------------------------------------------------------------------------- the workbook is the truth
+
+
+def workbook_rows(root: Path) -> dict[str, dict[str, object]]:
+    """Proposal id -> {header: value} of every row of the appraisal sheet on disk."""
+    sheet = load_workbook(root / "outputs" / "2020" / WORKBOOK_NAME)[SHEET]
+    header = [cell.value for cell in sheet[1]]
+    rows = [
+        dict(zip(header, (cell.value for cell in row), strict=False)) for row in sheet.iter_rows(min_row=2)
+    ]
+    return {row[ID]: row for row in rows if row[ID]}
+
+
+def person_edits(root: Path, proposal_id: str, result: str, delete: str | None = None) -> None:
+    """What a person does in Excel: type an appraisal result, maybe delete a row, save."""
+    path = root / "outputs" / "2020" / WORKBOOK_NAME
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    header = [cell.value for cell in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, header.index(ID) + 1).value == proposal_id:
+            sheet.cell(row, header.index(RESULT) + 1).value = result
+    for row in range(sheet.max_row, 1, -1):
+        if delete and sheet.cell(row, header.index(ID) + 1).value == delete:
+            sheet.delete_rows(row)
+    book.save(path.with_name("~excel-save.tmp"))  # as Excel saves: a new file renamed over the old
+    os.replace(path.with_name("~excel-save.tmp"), path)
+
+
+def two_proposals(root: Path) -> tuple[str, str]:
+    write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    result = run_check(load_workspace(root))
+    first, second = sorted(f.id for f in result.files if f.id)
+    return first, second
+
+
+def test_a_row_deleted_by_hand_is_added_back_by_the_next_check(root: Path) -> None:
+    first, second = two_proposals(root)
+    person_edits(root, first, "Khá", delete=second)
+    assert set(workbook_rows(root)) == {first}
+    update = run_check(load_workspace(root)).workbook
+    assert update.added == 1
+    rows = workbook_rows(root)
+    assert set(rows) == {first, second} and rows[first][RESULT] == "Khá"
+
+
+def test_an_older_copy_put_back_gets_the_newer_rows_back(root: Path, tmp_path: Path) -> None:
+    run_check(load_workspace(root))
+    [first] = workbook_rows(root)
+    person_edits(root, first, "Khá")
+    older = shutil.copy2(root / "outputs" / "2020" / WORKBOOK_NAME, tmp_path / "older.xlsx")
+    write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    assert run_check(load_workspace(root)).workbook.added == 1
+    shutil.copy2(older, root / "outputs" / "2020" / WORKBOOK_NAME)
+    assert run_check(load_workspace(root)).workbook.added == 1
+    rows = workbook_rows(root)
+    assert len(rows) == 2 and rows[first][RESULT] == "Khá"
+
+
+def land_a_save_before(monkeypatch, module, name: str, root: Path, proposal_id: str, times: int = 1) -> list:
+    """Make a person's save land on disk just before dvk's write (`times` writes in a row)."""
+    real, landed = getattr(module, name), []
+
+    def write(*args, **kwargs):
+        if len(landed) < times:
+            landed.append(proposal_id)
+            person_edits(root, proposal_id, f"Khá {len(landed)}")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, write)
+    return landed
+
+
+def test_a_save_landing_while_rows_are_added_is_merged_not_lost(root: Path, monkeypatch) -> None:
+    run_check(load_workspace(root))
+    [first] = workbook_rows(root)
+    write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    landed = land_a_save_before(monkeypatch, appraise, "save_atomically", root, first)
+    update = run_check(load_workspace(root)).workbook
+    assert landed and update.added == 1
+    rows = workbook_rows(root)
+    assert len(rows) == 2 and rows[first][RESULT] == "Khá 1", "the person's save was overwritten"
+
+
+def test_a_save_landing_while_system_cells_are_patched_is_merged_not_lost(root: Path, monkeypatch) -> None:
+    run_check(load_workspace(root))
+    [first] = workbook_rows(root)
+    write_docx(root / "inputs" / "Sổ vàng.docx", *proposal_paragraphs(results="Hỗ trợ 15 hộ khởi nghiệp."))
+    landed = land_a_save_before(monkeypatch, sheet_patch, "write_package", root, first)
+    run_check(load_workspace(root))
+    assert landed
+    row = workbook_rows(root)[first]
+    assert row[RESULT] == "Khá 1" and row[STATUS] == CHANGED
+
+
+def test_a_workbook_saved_again_and_again_stops_with_a_clear_message(root: Path, monkeypatch) -> None:
+    run_check(load_workspace(root))
+    [first] = workbook_rows(root)
+    write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    land_a_save_before(monkeypatch, appraise, "save_atomically", root, first, times=99)
+    with pytest.raises(DvkError, match="dvk chưa ghi gì để không đè lên chỉnh sửa"):
+        run_check(load_workspace(root))
+    monkeypatch.undo()
+    assert workbook_rows(root)[first][RESULT] == "Khá 3", "the person's last save stays as it was"
+    assert not list((root / "outputs" / "2020").glob(".tmp-*")), "no temporary file is left behind"
