@@ -334,7 +334,7 @@ def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis], 
     cache.analyses.update(fresh)
     present = {entry.sha256 for entry in found if entry.sha256}
     cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
-    cache.stamps = {entry.rel: (entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256}
+    cache.stamps = {entry.rel: (entry.stamp, entry.sha256) for entry in found if entry.sha256}
     cache.looked_ns = looked_ns
 
 

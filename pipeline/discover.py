@@ -19,6 +19,21 @@ DOCUMENT_EXTENSIONS = {".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf"}
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
 HASH_CHUNK = 1 << 20
 SPECIAL_FILE = "không phải tệp thông thường (FIFO, thiết bị hay socket): bỏ qua, không mở"
+# Whether st_ino/st_dev name a file for good. Windows' DirEntry.stat leaves them 0, and on FAT, exFAT and
+# network shares the file index Windows reports can change between runs: there they are left out.
+STABLE_IDENTITY = os.name != "nt"
+
+# What the check cache compares to trust a file unchanged without reading it (git's index compares the
+# same): size, modification time, change time, inode and device. `cp -p`, unzip, `rsync -t` or a restore
+# from backup can bring a same-size file with an older, preserved modification time; its change time (and
+# its inode, when it replaced the old file rather than overwrote it) still tell. On Windows st_ctime is
+# the creation time, which a replacing copy also renews.
+Stamp = tuple[int, int, int, int, int]  # (size, mtime_ns, ctime_ns, inode, device)
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    inode, device = (stat.st_ino, stat.st_dev) if STABLE_IDENTITY else (0, 0)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, inode, device)
 
 
 @dataclass(frozen=True)
@@ -27,8 +42,7 @@ class Found:
 
     path: Path
     rel: str  # relative to inputs/, forward slashes, NFC
-    size: int
-    mtime_ns: int
+    stamp: Stamp | tuple[()]  # empty when the file is skipped or could not be looked at
     sha256: str
     skip_reason: str | None = None
     duplicate_of: str | None = None
@@ -36,13 +50,13 @@ class Found:
     error_code: str = "FILE_UNREADABLE"
 
 
-KnownHash = Callable[[str, int, int], "str | None"]
+KnownHash = Callable[[str, Stamp], "str | None"]
 
 
 def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
     """All files under `inputs` in a stable order, each hashed, with skip reasons decided.
 
-    `known_hash(rel, size, mtime_ns)` may return a cached hash for an unchanged file, which is then
+    `known_hash(rel, stamp)` may return a cached hash for an unchanged file, which is then
     not read at all.
     """
     found: list[Found] = []
@@ -52,7 +66,7 @@ def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
     for rel, item in files:
         path = Path(item.path)
         if rel in twins and skip_reason(path, rel, item.is_symlink()) is None:
-            entry = Found(path, rel, 0, 0, "", error=twin_message(rel), error_code="NAME_TWIN")
+            entry = Found(path, rel, (), "", error=twin_message(rel), error_code="NAME_TWIN")
         else:
             entry = examine(item, rel, known_hash)
         if entry.skip_reason is None and entry.error is None:
@@ -108,15 +122,16 @@ def examine(item: os.DirEntry, rel: str, known_hash: KnownHash | None = None) ->
     path = Path(item.path)
     reason = skip_reason(path, rel, item.is_symlink())
     if reason:
-        return Found(path, rel, 0, 0, "", reason)
+        return Found(path, rel, (), "", reason)
     try:
         stat = item.stat(follow_symlinks=False)
         if not S_ISREG(stat.st_mode):  # opening a FIFO would wait for a writer forever
-            return Found(path, rel, 0, 0, "", SPECIAL_FILE)
-        digest = (known_hash and known_hash(rel, stat.st_size, stat.st_mtime_ns)) or sha256_file(path)
+            return Found(path, rel, (), "", SPECIAL_FILE)
+        stamp = stamp_of(stat)
+        digest = (known_hash and known_hash(rel, stamp)) or sha256_file(path)
     except OSError as exc:
-        return Found(path, rel, 0, 0, "", error=f"Không đọc được tệp ({exc.strerror or exc}).")
-    return Found(path, rel, stat.st_size, stat.st_mtime_ns, digest)
+        return Found(path, rel, (), "", error=f"Không đọc được tệp ({exc.strerror or exc}).")
+    return Found(path, rel, stamp, digest)
 
 
 def skip_reason(path: Path, rel: str, is_symlink: bool) -> str | None:
