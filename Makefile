@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint bench samples templates clean
+.PHONY: demo test lint bench mutants samples templates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench --files 2000
 
+## Mutation testing of the modules that decide results, one module at a time (slow: about an hour on
+## 2 cores; not part of `make test`). MODULES="validate cache" runs some of them. Scores: README.
+mutants: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,mutants]'
+	$(BIN)/python -m tools.mutants $(MODULES)
+
 ## Regenerate the committed forms, templates and sample inputs (needs LibreOffice for two samples).
 samples: $(STAMP)
 	$(BIN)/python -m tools.make_forms
@@ -35,4 +41,4 @@ samples: $(STAMP)
 	$(BIN)/python -m tools.make_samples
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .dvk-cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .dvk-cache .hypothesis build/mutants
