@@ -22,6 +22,7 @@ from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
+from pipeline.vntext import nfc
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -59,6 +60,7 @@ COLUMNS = (
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
+REJECTED = "Tệp nguồn bị loại khi kiểm tra lại: xem bao-cao-kiem-tra.xlsx"
 VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the drop-down too
 
 
@@ -111,8 +113,11 @@ def file_stamp(path: Path) -> tuple[int, int, str] | None:
     return stat.st_size, stat.st_mtime_ns, sha256_file(path)
 
 
-def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> WorkbookUpdate:
-    """Create the workbook, or add new proposals to it keeping every human edit.
+def update_workbook(
+    path: Path, proposals: list[Proposal], config: Config, rejected: frozenset[str] = frozenset()
+) -> WorkbookUpdate:
+    """Create the workbook, or add new proposals to it keeping every human edit. `rejected` holds the
+    ids of proposals whose files are still in inputs/ but were rejected (a row's file is not "gone").
 
     Never replaces a version it has not read: just before the new file takes the old one's place, the
     file on disk is compared with the version read; if a person saved meanwhile, the update is done
@@ -125,7 +130,7 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
                 raise WorkbookMoved
 
         try:
-            return update_once(path, proposals, config, unchanged_since_read)
+            return update_once(path, proposals, config, rejected, unchanged_since_read)
         except WorkbookMoved:
             continue
     raise DvkError(
@@ -135,10 +140,14 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
 
 
 def update_once(
-    path: Path, proposals: list[Proposal], config: Config, before_replace: Callable[[], None]
+    path: Path,
+    proposals: list[Proposal],
+    config: Config,
+    rejected: frozenset[str],
+    before_replace: Callable[[], None],
 ) -> WorkbookUpdate:
     if path.exists():
-        refreshed = refresh_in_place(path, proposals, before_replace)
+        refreshed = refresh_in_place(path, proposals, rejected, before_replace)
         if refreshed is not None:
             return refreshed
         workbook = open_workbook(path)
@@ -158,8 +167,8 @@ def update_once(
     current = {proposal.id: proposal for proposal in proposals}
     changed = missing = 0
     for proposal_id, row in rows.items():
-        status = row_status(sheet, row, columns, current.get(proposal_id))
-        changed += status == CHANGED
+        status = row_status(sheet, row, columns, current.get(proposal_id), proposal_id in rejected)
+        changed += status in (CHANGED, REJECTED)
         missing += status == MISSING
     added = [proposal for proposal in proposals if proposal.id not in rows]
     first_free = sheet.max_row + 1  # max_row scans every cell: read it once, not once per new row
@@ -170,7 +179,10 @@ def update_once(
 
 
 def refresh_in_place(
-    path: Path, proposals: list[Proposal], before_replace: Callable[[], None] | None = None
+    path: Path,
+    proposals: list[Proposal],
+    rejected: frozenset[str] = frozenset(),
+    before_replace: Callable[[], None] | None = None,
 ) -> WorkbookUpdate | None:
     """The rerun with no new proposal: rewrite only the system cells that changed, in the sheet's XML.
     None when rows must be added or the sheet is not as expected (then openpyxl does the work)."""
@@ -190,15 +202,8 @@ def refresh_in_place(
         changed = False
         for proposal_id, row in rows.items():
             proposal = current.get(proposal_id)
-            status = (
-                MISSING
-                if proposal is None
-                else (
-                    UNCHANGED
-                    if sheet.value(sheet.cell(row, SOURCE_HASH)) == proposal.sha256[:16]
-                    else CHANGED
-                )
-            )
+            recorded = sheet.value(sheet.cell(row, SOURCE_HASH)) if proposal is not None else ""
+            status = source_status(proposal, recorded, proposal_id in rejected)
             counts[status] = counts.get(status, 0) + 1
             source = sheet.cell(row, SOURCE)
             if proposal is not None and source is not None and sheet.value(source) != proposal.source:
@@ -219,7 +224,7 @@ def refresh_in_place(
     outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS), before_replace)
     if outcome is None:
         return None
-    return WorkbookUpdate(path, 0, counts[CHANGED], counts[MISSING])
+    return WorkbookUpdate(path, 0, counts[CHANGED] + counts.get(REJECTED, 0), counts[MISSING])
 
 
 NOT_SEEN = object()
@@ -237,14 +242,20 @@ def observed_status_styles(sheet: Sheet, rows: Iterable[int]) -> dict[bool, str 
     return styles
 
 
-def row_status(sheet: Worksheet, row: int, columns: dict[str, int], proposal: Proposal | None) -> str:
+def source_status(proposal: Proposal | None, recorded_hash: object, rejected: bool) -> str:
+    """A row's "Tình trạng tệp nguồn": its file as recorded, changed, rejected now, or gone."""
+    if proposal is not None:
+        return UNCHANGED if recorded_hash == proposal.sha256[:16] else CHANGED
+    return REJECTED if rejected else MISSING
+
+
+def row_status(
+    sheet: Worksheet, row: int, columns: dict[str, int], proposal: Proposal | None, rejected: bool = False
+) -> str:
     """Refresh the system columns of an existing row and return its status."""
-    if proposal is None:
-        status = MISSING
-    else:
+    if proposal is not None:
         sheet.cell(row, columns[SOURCE]).value = proposal.source
-        recorded = sheet.cell(row, columns[SOURCE_HASH]).value
-        status = UNCHANGED if recorded == proposal.sha256[:16] else CHANGED
+    status = source_status(proposal, sheet.cell(row, columns[SOURCE_HASH]).value, rejected)
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
         cell.value = status
@@ -341,9 +352,15 @@ def read_results(path: Path) -> dict[str, str]:
     for values in rows:
         if id_col < len(values) and values[id_col]:
             result = values[result_col] if result_col < len(values) else None
-            results[str(values[id_col]).strip()] = str(result).strip() if result is not None else ""
+            results[tidy(values[id_col])] = tidy(result) if result is not None else ""
     workbook.close()
     return results
+
+
+def tidy(value: object) -> str:
+    """A cell as typed, for comparing: NFC (a result typed in decomposed Unicode reads the same), spaces
+    collapsed."""
+    return " ".join(nfc(str(value)).split())
 
 
 def open_workbook(path: Path, read_only: bool = False) -> Workbook:
@@ -411,6 +428,8 @@ def recognised_models(
     else:
         chosen, notes = read_results(path), []
     known = {proposal.id for proposal in proposals}
+    by_fold = {label.casefold(): label for label in [*ratings, NOT_RECOGNISED]}
+    chosen = {proposal_id: by_fold.get(result.casefold(), result) for proposal_id, result in chosen.items()}
     refusals = []
     for proposal_id, result in chosen.items():
         if result == NOT_RECOGNISED:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline import render
 from pipeline.config import REPO_TEMPLATES, Config, Term, Workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import ConfigError, DvkError, Model
 from pipeline.vntext import (
     BLANK,
     count_in_words,
@@ -336,12 +336,27 @@ def commune_issuer(config: Config, commune: str) -> Issuer:
         grantor=f"{values['authority']}",
         on_behalf=values["on_behalf"],
         title=values["title"],
-        signer=values["signer"],
+        signer=commune_signer(values, commune),
         grounds=tuple(values["grounds"]),
         recipients=tuple(values["recipients"]),
         executors=values["executors"],
         main=False,
     )
+
+
+def commune_signer(values: dict, commune: str) -> str:
+    """Who signs a commune's decision: `signers."<commune>"` (each commune has its own secretary), else
+    `signer`, in [decision.commune]; a decision with a blank signer is never drafted."""
+    signers = values.get("signers") if isinstance(values.get("signers"), dict) else {}
+    name = str(signers.get(commune) or values.get("signer") or "").strip()
+    if not name:
+        raise ConfigError(
+            f'Quyết định cấp xã, phường do từng xã, phường ban hành (decision.commune_decisions = "commune") '
+            f"nhưng dvk.toml chưa ghi người ký của {commune}: thêm bảng [decision.commune] với khóa "
+            f'signer = "Họ và tên" (một người ký chung) hoặc [decision.commune.signers] với dòng '
+            f'"{commune}" = "Họ và tên".'
+        )
+    return name
 
 
 def commune_of(unit: str, communes: tuple[str, ...]) -> str:

@@ -371,13 +371,19 @@ def write_check_outputs(workspace: Workspace, result: CheckResult, cache: CheckC
     report_path = workspace.year_dir / REPORT_NAME
     workspace.year_dir.mkdir(parents=True, exist_ok=True)
     proposals = accepted_proposals(result, config)
-    workbook_digest, report_digest = digest_of(proposals), digest_of(report_rows(result))
+    rejected = frozenset(f.id for f in result.files if f.status == REJECTED and f.id) - {
+        p.id for p in proposals
+    }
+    workbook_digest, report_digest = (
+        digest_of([*proposals, *sorted(rejected)]),
+        digest_of(report_rows(result)),
+    )
     last_workbook_digest, last_report_digest = cache.outputs or ("", "")
     saved = saved_workbook(workspace, cache)
     if workbook_digest == last_workbook_digest and saved is not None:
         result.workbook = saved
     else:
-        result.workbook = update_workbook(workbook_path, proposals, config)
+        result.workbook = update_workbook(workbook_path, proposals, config, rejected)
     if report_digest != last_report_digest or not report_path.exists():
         write_problem_report(report_path, result)
     result.report_path = report_path

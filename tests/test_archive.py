@@ -328,7 +328,8 @@ def test_commune_decisions_are_numbered_by_their_own_body(tmp_path, pki) -> None
     """decision.commune_decisions = "commune": each Đảng ủy numbers its own "QĐ/ĐU" decisions."""
     root = init_workspace(tmp_path / "ws")
     config = (root / "dvk.toml").read_text(encoding="utf-8")
-    (root / "dvk.toml").write_text(config.replace('= "issuer"', '= "commune"'), encoding="utf-8")
+    config = config.replace('= "issuer"', '= "commune"') + '\n[decision.commune]\nsigner = "Trần Văn Bảy"\n'
+    (root / "dvk.toml").write_text(config, encoding="utf-8")
     workspace = load_workspace(root)
     models = [*MODELS, model(4, COMMUNE_LEVEL, "Phường Hiệp Thành")]
     documents = build.build_documents(workspace, models, 187)

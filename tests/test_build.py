@@ -468,7 +468,9 @@ def test_state_profile_renders_the_nd30_layout(workspace):
 
 
 def test_commune_mode_gives_each_commune_its_own_decision(workspace):
-    commune_mode = configured(workspace, decision={"commune_decisions": "commune"})
+    commune_mode = configured(
+        workspace, decision={"commune_decisions": "commune", "commune": {"signer": "Trần Văn Bảy"}}
+    )
     models = seed_models()
     models.append(model(200, level=COMMUNE, unit="Hội Liên hiệp Phụ nữ phường Lái Hiếu"))
     documents = build.build_documents(commune_mode, models, 187, number=10, issued=date(2020, 12, 23))

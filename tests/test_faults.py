@@ -15,13 +15,15 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline import appraise, sheet_patch
+from pipeline import appraise, build, render, sheet_patch
 from pipeline.appraise import CHANGED, ID, RESULT, SHEET, STATUS
-from pipeline.check import WORKBOOK_NAME, run_check
+from pipeline.check import WORKBOOK_NAME, recognise, run_check
+from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
-from pipeline.model import DvkError
+from pipeline.model import ConfigError, DvkError, Model
 from tests.docxbuild import proposal_paragraphs, write_docx
 
 REPO = Path(__file__).resolve().parent.parent
@@ -196,3 +198,53 @@ def test_a_workbook_saved_again_and_again_stops_with_a_clear_message(root: Path,
     monkeypatch.undo()
     assert workbook_rows(root)[first][RESULT] == "Khá 3", "the person's last save stays as it was"
     assert not list((root / "outputs" / "2020").glob(".tmp-*")), "no temporary file is left behind"
+
+
+# ---------------------------------------------------------------------------- smaller faults
+
+
+def test_an_appraisal_result_typed_in_decomposed_unicode_is_accepted(root: Path) -> None:
+    write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    run_check(load_workspace(root))
+    first, second = sorted(workbook_rows(root))
+    person_edits(root, first, nfd("Tốt"))
+    person_edits(root, second, " khá ")  # typed by hand: case and spaces differ from the list
+    workspace = load_workspace(root)
+    models = recognise(workspace, run_check(workspace)).models
+    assert sorted((m.id, m.rating) for m in models) == [(first, "Tốt"), (second, "Khá")]
+
+
+def test_a_row_whose_file_is_rejected_as_a_duplicate_is_not_called_gone(root: Path) -> None:
+    run_check(load_workspace(root))
+    [first] = workbook_rows(root)
+    write_docx(root / "inputs" / "Sổ vàng (gửi lại).docx", *proposal_paragraphs(results="Thêm 3 hộ."))
+    result = run_check(load_workspace(root))
+    assert {p.code for f in result.files for p in f.problems} >= {"DUPLICATE_PROPOSAL"}
+    assert workbook_rows(root)[first][STATUS] == appraise.REJECTED
+    assert result.workbook.missing == 0
+
+
+def test_a_commune_decision_without_a_signer_is_a_clear_setting_error(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws")
+    text = (root / "dvk.toml").read_text(encoding="utf-8").replace('= "issuer"', '= "commune"')
+    (root / "dvk.toml").write_text(text, encoding="utf-8")
+    model = Model(
+        "m1", "Tổ tự quản", "Hội Phụ nữ phường Lái Hiếu", "Cấp xã, phường", "Tập thể", "Kinh tế", "Tốt"
+    )
+    with pytest.raises(ConfigError, match=r"chưa ghi người ký của Phường Lái Hiếu.*decision\.commune"):
+        build.build_documents(load_workspace(root), [model], 10)
+    signers = '\n[decision.commune.signers]\n"Phường Lái Hiếu" = "Trần Văn Bảy"\n'
+    (root / "dvk.toml").write_text(text + signers, encoding="utf-8")
+    documents = build.build_documents(load_workspace(root), [model], 10)
+    decision = next(d for d in documents if d.kind == "decision")
+    assert "Trần Văn Bảy" in render.read_back(decision.path).tables[-1][0][1]
+
+
+def test_a_moved_workspace_prints_its_own_paths(root: Path, tmp_path: Path) -> None:
+    assert CliRunner().invoke(main, ["check", "-w", str(root)]).exit_code == 0
+    moved = Path(shutil.copytree(root, tmp_path / "chuyen-di"))
+    shutil.rmtree(root)
+    result = CliRunner().invoke(main, ["check", "-w", str(moved)])
+    assert result.exit_code == 0, result.output
+    assert str(root) not in result.output
+    assert str(moved / "outputs" / "2020" / WORKBOOK_NAME) in result.output
