@@ -31,6 +31,7 @@ from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, 
 from pipeline.reader import read_document
 from pipeline.safezip import run_with_timeout
 from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
+from pipeline.vntext import fold
 
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 WORKBOOK_NAME = "tham-dinh.xlsx"
@@ -439,8 +440,10 @@ def who_label(record: Record, config: Config) -> str:
     """The "Đơn vị / cá nhân thực hiện" text: the unit, or for an individual "Name, position, unit"."""
     if not is_individual(record, config):
         return record.get("unit")
-    parts = [record.get("person_name"), record.get("person_position"), record.get("unit")]
-    return ", ".join(part for part in parts if part)
+    name, position, unit = record.get("person_name"), record.get("person_position"), record.get("unit")
+    if unit and position and f" {fold(unit)} " in f" {fold(position)} ":
+        unit = ""  # "Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố" already names the unit: print it once
+    return ", ".join(part for part in (name, position, unit) if part)
 
 
 def recognise(workspace: Workspace, result: CheckResult) -> Recognition:

@@ -21,6 +21,7 @@ from pipeline.report import console_lines
 # docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
 service = lazy.module("pipeline.service")
 template_lint = lazy.module("pipeline.template_lint")
+format_check = lazy.module("pipeline.format_check")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,6 +161,35 @@ def templates_check_command(workspace: Workspace, as_json: bool) -> None:
             for problem in problems:
                 click.echo(f"    {problem.severity} [{problem.code}] {problem.message}")
     if any(problem.severity == ERROR for problems in found.values() for problem in problems):
+        sys.exit(int(ExitCode.FAILED))
+
+
+@main.group("format")
+def format_group() -> None:
+    """Thể thức văn bản: Đảng (HD 36) hoặc Nhà nước (NĐ 30)."""
+
+
+@format_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@workspace_option
+@json_option
+@guard
+def format_check_command(workspace: Workspace, files: tuple[Path, ...], as_json: bool) -> None:
+    """Đối chiếu quyết định với danh mục thể thức; không nêu tệp: điền thử mẫu của thư mục làm việc."""
+    if files:
+        found = {str(path): format_check.check_file(path, workspace.config) for path in files}
+    else:
+        found = format_check.check_templates(workspace)
+    if as_json:
+        print_json({name: [check.as_dict() for check in checks] for name, checks in found.items()})
+    else:
+        for name, checks in found.items():
+            passed = sum(check.passed for check in checks)
+            click.echo(f"{name}: đạt {passed}/{len(checks)} yếu tố thể thức")
+            for check in checks:
+                if not check.passed:
+                    click.echo(f"    sai: {check.element} — {check.detail}")
+    if any(not check.passed for checks in found.values() for check in checks):
         sys.exit(int(ExitCode.FAILED))
 
 
