@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint bench mutants samples templates clean
+.PHONY: demo test lint bench mutants samples templates format-docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ samples: $(STAMP)
 	$(BIN)/python -m tools.make_forms
 	$(BIN)/python -m tools.make_templates
 	$(BIN)/python -m tools.make_samples
+
+## Render docs/*.png: the sample decision and list in both profiles (LibreOffice, pdftoppm), checked first.
+format-docs: $(STAMP)
+	$(BIN)/python -m tools.make_format_docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .dvk-cache .hypothesis build/mutants

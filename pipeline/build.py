@@ -676,6 +676,7 @@ def certificate(config: Config, model: Model, issuer: Issuer, numbering: dict) -
         "date_line": strings["date_line"],
         "signer_on_behalf": issuer.on_behalf,
         "signer_title": issuer.title,
+        "title_bold": state,
         "signer_name": issuer.signer,
     }
 

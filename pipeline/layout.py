@@ -125,7 +125,10 @@ class Styles:
 
     def paragraph_props(self, paragraph: etree._Element) -> dict[str, str]:
         style = paragraph.find(f"{W}pPr/{W}pStyle")
-        style_id = style.get(f"{W}val") if style is not None else self.default_paragraph
+        return self.style_props(style.get(f"{W}val") if style is not None else self.default_paragraph)
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one Styles per rendered document, a handful of styles
+    def style_props(self, style_id: str | None) -> dict[str, str]:
         chain: list[dict[str, str]] = []
         seen: set[str] = set()
         while style_id and style_id in self.by_id and style_id not in seen:
@@ -154,9 +157,9 @@ def _props(rpr: etree._Element | None) -> dict[str, str]:
     if rpr is None:
         return {}
     found = {}
-    for name in _PROPS:
-        element = rpr.find(W + name)
-        if element is not None:
+    for element in rpr:  # one pass over the children: a list of ten thousand rows reads every run
+        name = element.tag[len(W) :] if isinstance(element.tag, str) else ""
+        if name in _PROPS:
             found[name] = element.get(f"{W}val", "")
     return found
 
@@ -306,43 +309,86 @@ def fit_tables(root: etree._Element, styles: Styles) -> None:
             fit_table(table, styles, body_width(body) - _twips(table.find(f"{W}tblPr/{W}tblInd"), "w") / 20)
 
 
-def column_needs(table: etree._Element, styles: Styles) -> tuple[list[float], list[float], list[float]]:
-    """Per grid column, the narrowest width (widest word; a heading row's whole lines), the widest
-    (longest line) its single-column cells need, in points of text, and how much text it holds."""
+@dataclass
+class ColumnNeeds:
+    """What the single-column cells of a table need, per grid column, in points of text: the narrowest
+    width (the widest word; a heading row's whole lines, since headings never wrap), the widest (the
+    longest line), and for a sample of the body rows the line widths of each cell."""
+
+    narrow: list[float]
+    wide: list[float]
+    rows: list[list[tuple[float, ...]]]
+
+
+SAMPLE_ROWS = 240  # rows whose heights are estimated while sharing the room (evenly spaced in a long list)
+STEP = 72 / 25.4  # one millimetre, in points: the unit the room is shared out in
+
+
+def column_needs(table: etree._Element, styles: Styles) -> ColumnNeeds:
     count = len(table.findall(f"{W}tblGrid/{W}gridCol"))
-    narrow, wide, volume = [0.0] * count, [0.0] * count, [0.0] * count
+    needs = ColumnNeeds([0.0] * count, [0.0] * count, [])
     for row in table.iter(f"{W}tr"):
         heading = row.find(f"{W}trPr/{W}tblHeader") is not None
+        cells: list[tuple[float, ...]] = [()] * count
         column = 0
         for cell in row.findall(f"{W}tc"):
             span = _twips(cell.find(f"{W}tcPr/{W}gridSpan"), "val", 1)
             if span == 1 and column < count:
                 lines = [line for p in cell.findall(f"{W}p") for line in paragraph_lines(p, styles)]
-                widths = [line_width(line) for line in lines]
-                longest = max(widths, default=0.0)
-                volume[column] += 0.0 if heading else sum(widths)
-                least = longest if heading else max((widest_word(line) for line in lines), default=0.0)
-                narrow[column] = max(narrow[column], least)
-                wide[column] = max(wide[column], longest)
+                widths = tuple(line_width(line) for line in lines)
+                least = max(widths, default=0.0) if heading else max(map(widest_word, lines), default=0.0)
+                needs.narrow[column] = max(needs.narrow[column], least)
+                needs.wide[column] = max(needs.wide[column], max(widths, default=0.0))
+                cells[column] = widths
             column += span
-    return narrow, wide, volume
+        if not heading and any(cells):
+            needs.rows.append(cells)
+    if len(needs.rows) > SAMPLE_ROWS:
+        needs.rows = needs.rows[:: len(needs.rows) // SAMPLE_ROWS + 1]
+    return needs
 
 
-def share_room(narrow: list[float], wide: list[float], volume: list[float], room: float) -> list[float]:
-    """Widths filling `room`. Every column gets its narrowest need; what is left goes to the columns in
-    proportion to the text they hold, none beyond its widest need (so a long model name gets the room,
-    a column of one-word ratings does not); room left after that is shared by all. When even the
-    narrowest needs do not fit, they are scaled down together."""
-    if sum(narrow) >= room:
-        return [n * room / sum(narrow) for n in narrow]
-    widths = list(narrow)
-    open_columns = {i for i in range(len(widths)) if wide[i] > narrow[i] and volume[i] > 0}
-    while open_columns and (left := room - sum(widths)) > 0.01:
-        weight = sum(volume[i] for i in open_columns)
-        for i in list(open_columns):
-            widths[i] = min(wide[i], widths[i] + left * volume[i] / weight)
-            if widths[i] >= wide[i]:
-                open_columns.discard(i)
+def table_lines(rows: list[list[tuple[float, ...]]], inner: list[float]) -> tuple[float, float]:
+    """Estimated printed lines of the rows (each row as tall as its fullest cell), then of all cells.
+    Lines are counted in fractions (at least one per line of text) so that every millimetre given to
+    a crowded column shows; word wrapping wastes part of a line, so a line holds 90% of the width."""
+    height = total = 0.0
+    for cells in rows:
+        counts = [
+            sum(max(1.0, width / (0.9 * room)) for width in widths)
+            for widths, room in zip(cells, inner, strict=True)
+        ]
+        height += max(counts, default=0.0)
+        total += sum(counts)
+    return height, total
+
+
+def share_room(needs: ColumnNeeds, room: float, padding: float) -> list[float]:
+    """Widths (padding included) filling `room`. Every column starts at its narrowest need; then each
+    millimetre left goes to the column where it saves most printed lines (the rows' heights first,
+    then all lines), so a long model name gets the room and a column of one-word ratings does not.
+    Room left when nothing more wraps is shared in proportion. When even the narrowest needs do not
+    fit, they are scaled down together."""
+    widths = [n * SAFETY + padding for n in needs.narrow]
+    wide = [w * SAFETY + padding for w in needs.wide]
+    if sum(widths) >= room:
+        return [w * room / sum(widths) for w in widths]
+
+    def cost(candidate: list[float]) -> tuple[float, float]:
+        return table_lines(needs.rows, [(w - padding) / SAFETY for w in candidate])
+
+    current = cost(widths)
+    while room - sum(widths) >= STEP:
+        trials = [
+            (cost(trial), i, trial)
+            for i in range(len(widths))
+            if widths[i] < wide[i]
+            for trial in [widths[:i] + [widths[i] + STEP] + widths[i + 1 :]]
+        ]
+        best = min(trials, default=None, key=lambda t: (t[0], -needs.wide[t[1]]))
+        if best is None or best[0] >= current:
+            break
+        current, _, widths = best
     left = room - sum(widths)
     return [w + left * w / sum(widths) for w in widths]
 
@@ -351,11 +397,9 @@ def fit_table(table: etree._Element, styles: Styles, room: float) -> None:
     columns = table.findall(f"{W}tblGrid/{W}gridCol")
     if not columns:
         return
-    padding = cell_margins(table)
-    narrow, wide, volume = column_needs(table, styles)
-    narrow = [n * SAFETY + padding for n in narrow]
-    wide = [w * SAFETY + padding for w in wide]
-    widths = [int(w * TWIPS_PER_PT) for w in share_room(narrow, wide, volume, room)]
+    widths = [
+        int(w * TWIPS_PER_PT) for w in share_room(column_needs(table, styles), room, cell_margins(table))
+    ]
     for column, width in zip(columns, widths, strict=True):
         column.set(f"{W}w", str(width))
     for row in table.iter(f"{W}tr"):

@@ -101,7 +101,8 @@ def main() -> None:
             for document in documents:
                 if document.kind in ("decision", "list") and document.level == "Cấp thành phố":
                     if document.kind == "decision":
-                        failed = [c for c in format_check.check_file(document.path) if not c.passed]
+                        checks = format_check.check_file(document.path, workspace.config)
+                        failed = [c.element for c in checks if not c.passed]
                         if failed:
                             raise SystemExit(f"{document.path.name}: {failed}")
                     name = f"{'quyet-dinh' if document.kind == 'decision' else 'danh-sach'}-{profile}.png"

@@ -498,7 +498,12 @@ def build_certificates(out_dir: Path) -> Path:
     add_par(left, "", Fmt())
     add_par(right, "{{ c.date_line }}", Fmt(size=14, italic=True))
     add_par(right, "{{ c.signer_on_behalf }}", Fmt(size=14, bold=True))
+    # The signer's title: bold in the State profile (NĐ 30), upright and not bold for the Party (HD 36).
+    add_par(right, "{%p if c.title_bold %}", Fmt(size=8))
     add_par(right, "{{ c.signer_title }}", Fmt(size=14, bold=True))
+    add_par(right, "{%p else %}", Fmt(size=8))
+    add_par(right, "{{ c.signer_title }}", Fmt(size=14))
+    add_par(right, "{%p endif %}", Fmt(size=8))
     for _ in range(3):
         add_par(right, "", Fmt())
     add_par(right, "{{ c.signer_name }}", Fmt(size=14, bold=True))
