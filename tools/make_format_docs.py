@@ -15,7 +15,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pipeline.config import DEFAULT_CONFIG, init_workspace
+from pipeline import format_check
+from pipeline.build import convert_to_pdf
+from pipeline.check import run_check
+from pipeline.config import DEFAULT_CONFIG, init_workspace, load_workspace
+from pipeline.service import build_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -71,8 +75,6 @@ def sample_workspace(root: Path, state: bool) -> Path:
 
 def first_page_png(docx: Path, out: Path, work: Path) -> Path:
     """docx -> PDF (LibreOffice) -> PNG of page 1 at 110 dpi (pdftoppm)."""
-    from pipeline.build import convert_to_pdf
-
     copy = work / docx.name
     shutil.copyfile(docx, copy)
     [pdf] = convert_to_pdf([copy])
@@ -84,11 +86,6 @@ def first_page_png(docx: Path, out: Path, work: Path) -> Path:
 
 
 def main() -> None:
-    from pipeline import format_check
-    from pipeline.campaign import build_campaign
-    from pipeline.check import run_check
-    from pipeline.config import load_workspace
-
     parser = argparse.ArgumentParser(description="Render docs/*.png from the sample inputs, both profiles.")
     parser.add_argument("--out", type=Path, default=DOCS)
     args = parser.parse_args()
