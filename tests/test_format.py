@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import tomllib
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -229,12 +231,18 @@ def test_plain_count_style_is_applied_everywhere(tmp_path):
     assert "đã công nhận 5 (năm) mô hình" in report and re.search(r"\b0\d mô hình", report) is None
 
 
-def test_unknown_count_style_is_a_config_error():
-    import tomllib
+def config_data(text: str | None = None) -> dict:
+    return tomllib.loads(text or DEFAULT_CONFIG.read_text(encoding="utf-8"))
 
-    data = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+
+def test_unknown_count_style_and_draft_month_are_config_errors():
+    data = config_data()
     data["format"]["counts"] = "zero"
     with pytest.raises(ConfigError, match="format.counts"):
+        parse_config(data)
+    data = config_data()
+    data["decision"]["draft_month"] = 13
+    with pytest.raises(ConfigError, match="decision.draft_month"):
         parse_config(data)
 
 
@@ -248,14 +256,12 @@ def test_state_body_ends_with_slash_dot_after_the_last_article(built):
 
 
 def test_state_parent_may_be_empty_but_a_party_parent_may_not():
-    import tomllib
-
-    state = tomllib.loads(state_config())
+    state = config_data(state_config())
     assert state["issuer"]["parent"] == ""
     assert parse_config(state).issuer["parent"] == ""
     del state["issuer"]["parent"]
     assert parse_config(state).issuer["parent"] == ""
-    party = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    party = config_data()
     party["issuer"]["parent"] = ""
     with pytest.raises(ConfigError, match="issuer.parent"):
         parse_config(party)
@@ -419,8 +425,6 @@ def test_rules_print_right_under_their_text(tmp_path, built):
     copy = tmp_path / "qd.docx"
     shutil.copyfile(documents[("decision", CITY)].path, copy)
     [pdf] = build.convert_to_pdf([copy])
-    import subprocess
-
     bbox = subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
