@@ -55,7 +55,7 @@ TEMPLATES = {
     ("certificates", "party"): "giay-chung-nhan.docx",
     ("certificates", "state"): "giay-chung-nhan.docx",
     ("report", "party"): "bao-cao-ket-qua.docx",
-    ("report", "state"): "bao-cao-ket-qua.docx",
+    ("report", "state"): "bao-cao-ket-qua-ubnd.docx",
 }
 
 _HEADER = {"parent_upper", "issuer_upper", "doc_code"}
@@ -81,6 +81,7 @@ TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "danh-sach-ubnd.docx": LIST_VARIABLES,
     "giay-chung-nhan.docx": {"certificates", "doc_code"},
     "bao-cao-ket-qua.docx": REPORT_VARIABLES,
+    "bao-cao-ket-qua-ubnd.docx": REPORT_VARIABLES,
 }
 INTERNAL_KEYS = {"page", "numbering"}  # in the context for re-rendering, not meant for templates
 
@@ -295,13 +296,17 @@ COMMITTEE_AREAS = {
     "quận ủy": "quận",
     "tỉnh ủy": "tỉnh",
 }
+PEOPLES_COMMITTEE = "Ủy ban nhân dân"  # NĐ 30 issuer: the area follows ("… thành phố Ngã Bảy")
 
 
 def area_of(issuer_name: str) -> str:
-    """ "Thành ủy Ngã Bảy" -> "thành phố Ngã Bảy"; unknown forms are returned as they are."""
+    """ "Thành ủy Ngã Bảy" -> "thành phố Ngã Bảy", "Ủy ban nhân dân thành phố Ngã Bảy" -> "thành phố Ngã
+    Bảy"; unknown forms are returned as they are."""
     for prefix, area in COMMITTEE_AREAS.items():
         if fold(issuer_name).startswith(fold(prefix) + " "):
             return f"{area} {issuer_name[len(prefix) :].strip()}"
+    if fold(issuer_name).startswith(fold(PEOPLES_COMMITTEE) + " "):
+        return lower_first(issuer_name[len(PEOPLES_COMMITTEE) :].strip())
     return issuer_name
 
 

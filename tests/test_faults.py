@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import ConfigError, DvkError, Model
 from tests.docxbuild import proposal_paragraphs, write_docx
+from tests.test_build import by_kind, configured, seed_models
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -248,3 +250,29 @@ def test_a_moved_workspace_prints_its_own_paths(root: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert str(root) not in result.output
     assert str(moved / "outputs" / "2020" / WORKBOOK_NAME) in result.output
+
+
+def test_the_state_profile_report_has_the_state_header(root: Path) -> None:
+    state = configured(
+        load_workspace(root),
+        issuer={
+            "profile": "state",
+            "name": "Ủy ban nhân dân thành phố Ngã Bảy",
+            "parent": "Tỉnh Hậu Giang",
+            "authority": "Ủy ban nhân dân thành phố Ngã Bảy",
+            "authority_line": "ỦY BAN NHÂN DÂN THÀNH PHỐ NGÃ BẢY",
+            "symbol": "UBND",
+            "office": "VP",
+        },
+        signer={"on_behalf": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH"},
+    )
+    documents = build.build_documents(state, seed_models(), 187, number=5, issued=date(2020, 12, 23))
+    [report] = by_kind(documents, "report")
+    text = render.read_back(report.path)
+    left, right = text.tables[0][0]
+    assert left.startswith("TỈNH HẬU GIANG\nỦY BAN NHÂN DÂN\nTHÀNH PHỐ NGÃ BẢY")
+    assert right == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in repr(text)
+    assert text.tables[0][1][0] == "Số:      /BC-UBND"
+    assert "trên địa bàn thành phố Ngã Bảy có 187 mô hình" in "\n".join(text.paragraphs)
+    assert text.tables[-1][0][1].startswith("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")

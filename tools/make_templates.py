@@ -528,10 +528,11 @@ def page_border(section) -> None:
     anchor.addnext(borders)
 
 
-def build_report(out_dir: Path) -> Path:
-    """Party report (HD 36 "BÁO CÁO"): figures as the seed article gives them, then outstanding models."""
+def build_report(out_dir: Path, state: bool = False) -> Path:
+    """Report ("BÁO CÁO"), HD 36 or NĐ 30 header: figures as the seed article gives them, then outstanding
+    models."""
     doc = new_document()
-    party_header(doc, with_number=True)
+    (state_header if state else party_header)(doc, with_number=True)
     title_block(doc, "BÁO CÁO")
     body = Fmt(align=JUSTIFY, first_line=10, after=6)
     add_par(doc, "{%p for paragraph in summary %}", Fmt(size=8))
@@ -547,8 +548,8 @@ def build_report(out_dir: Path) -> Path:
     add_par(doc, "{%p endfor %}", Fmt(size=8))
     add_par(doc, "{%p endif %}", Fmt(size=8))
     add_par(doc, "{{ closing }}", body)
-    signature_table(doc, state=False)
-    return finish(doc, "bao-cao-ket-qua.docx", out_dir)
+    signature_table(doc, state=state)
+    return finish(doc, "bao-cao-ket-qua-ubnd.docx" if state else "bao-cao-ket-qua.docx", out_dir)
 
 
 def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
@@ -559,6 +560,7 @@ def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
         build_list(out_dir, state=True),
         build_certificates(out_dir),
         build_report(out_dir),
+        build_report(out_dir, state=True),
     ]
 
 
