@@ -462,8 +462,9 @@ def archive_one(
     workspace: Workspace, conn: sqlite3.Connection, pdf: Path, options: ArchiveOptions
 ) -> ArchiveEntry | RefusedEntry:
     """File one PDF: read and check it outside the lock, then number, bag and register it in one go."""
-    if not pdf.is_file():
-        raise DvkError(f"Không tìm thấy tệp {pdf}.")
+    if not pdf.is_file():  # a FIFO or device is never opened: reading it could wait forever
+        what = "không phải tệp thông thường (FIFO, thiết bị…)" if pdf.exists() else "không tồn tại"
+        raise DvkError(f"Tệp {pdf} {what}.")
     try:
         data = pdf.read_bytes()
     except OSError as exc:

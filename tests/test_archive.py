@@ -703,3 +703,12 @@ def test_the_event_log_is_a_tag_file_outside_the_manifests(workspace, signed, tm
     [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     bag = bagit.Bag(str(workspace.root / entry.path))
     assert EVENTS_NAME not in bag.entries and "bag-info.txt" in bag.entries
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no FIFOs (named pipes)")
+def test_a_fifo_given_to_archive_is_refused_without_being_opened(workspace, tmp_path) -> None:
+    os.mkfifo(tmp_path / "ong.pdf")
+    with pytest.raises(DvkError, match="không phải tệp thông thường"):
+        archive_files(workspace, [tmp_path / "ong.pdf"])
+    with pytest.raises(DvkError, match="không tồn tại"):
+        archive_files(workspace, [tmp_path / "khong-co.pdf"])
