@@ -446,8 +446,11 @@ def who_label(record: Record, config: Config) -> str:
     return ", ".join(part for part in (name, position, unit) if part)
 
 
-def recognise(workspace: Workspace, result: CheckResult) -> Recognition:
-    """The models the appraisal recognises, from a fresh check and the appraisal workbook."""
+def recognise(
+    workspace: Workspace, result: CheckResult, results: dict[str, str] | None = None
+) -> Recognition:
+    """The models the appraisal recognises, from a fresh check and the appraisal workbook (or its
+    `results`, id -> appraisal result, when the caller has already read them)."""
     config = workspace.config
     rejected = {
         report.id: [p.message for p in report.problems if p.severity == ERROR]
@@ -460,7 +463,12 @@ def recognise(workspace: Workspace, result: CheckResult) -> Recognition:
         if report.id
     }
     return recognised_models(
-        accepted_proposals(result, config), rejected, workspace.year_dir / WORKBOOK_NAME, config, person
+        accepted_proposals(result, config),
+        rejected,
+        workspace.year_dir / WORKBOOK_NAME,
+        config,
+        person,
+        results,
     )
 
 

@@ -335,6 +335,21 @@ def unissued_drafts(conn: sqlite3.Connection) -> list[Draft]:
     return [_draft(row) for row in rows]
 
 
+def latest_batch(conn: sqlite3.Connection) -> list[Draft]:
+    """The drafts of the latest build run, in the order they were made."""
+    row = conn.execute("SELECT batch FROM drafts ORDER BY created DESC, rowid DESC LIMIT 1").fetchone()
+    if row is None:
+        return []
+    rows = conn.execute("SELECT * FROM drafts WHERE batch = ? ORDER BY rowid", (row["batch"],)).fetchall()
+    return [_draft(found) for found in rows]
+
+
+def issued_by_code(conn: sqlite3.Connection, config: Config) -> dict[str, str]:
+    """Draft code -> the number it was issued under, as printed ("123-QĐ/TU")."""
+    rows = conn.execute("SELECT code, number, symbol FROM issued WHERE code IS NOT NULL").fetchall()
+    return {row["code"]: format_number(config, row["number"], row["symbol"]) for row in rows}
+
+
 # ---------------------------------------------------------------------------- numbering
 
 
