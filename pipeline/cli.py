@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, lazy
-from pipeline.check import run_check
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
@@ -49,7 +48,7 @@ def init_command(folder: Path) -> None:
 @guard
 def check_command(workspace: Workspace, as_json: bool) -> None:
     """Đọc, trích xuất và kiểm tra các tệp trong inputs/; lập sổ thẩm định."""
-    result = run_check(workspace, progress=progress_for(as_json))
+    result = service.check(workspace, progress=progress_for(as_json))
     if as_json:
         print_json(result.as_dict())
     else:
@@ -92,7 +91,7 @@ def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, a
 @guard
 def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
     """Chạy cả quy trình: kiểm tra (check) rồi lập văn bản (build)."""
-    result = run_check(workspace, progress=progress_for(as_json))
+    result = service.check(workspace, progress=progress_for(as_json))
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
@@ -191,6 +190,31 @@ def format_check_command(workspace: Workspace, files: tuple[Path, ...], as_json:
                     click.echo(f"    sai: {check.element} — {check.detail}")
     if any(not check.passed for checks in found.values() for check in checks):
         sys.exit(int(ExitCode.FAILED))
+
+
+@main.command("serve")
+@workspace_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe; máy khác cần mật khẩu."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Cổng.")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+@click.option(
+    "--hash-password", is_flag=True, help="Nhập mật khẩu, in dòng password_hash cho dvk.toml rồi thoát."
+)
+@guard
+def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, hash_password: bool) -> None:
+    """Mở trang làm việc trên trình duyệt (máy chủ cục bộ 127.0.0.1)."""
+    from pipeline.web import security, server
+
+    if hash_password:
+        password = click.prompt(
+            "Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", err=True
+        )
+        click.echo(f'[serve]\npassword_hash = "{security.hash_password(password)}"')
+        return
+    announce = lambda url: click.echo(f"Trang dvk: {url}  (Ctrl+C để dừng)", err=True)  # noqa: E731
+    server.serve(workspace, host, port, not no_browser, announce)
 
 
 main.add_command(archive_command)

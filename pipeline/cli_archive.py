@@ -18,6 +18,7 @@ from pipeline.config import Workspace
 # pyHanko and pypdf load only when an archive command runs (they double `dvk check` start-up time).
 archive = lazy.module("pipeline.archive")
 policy = lazy.module("pipeline.signature_policy")
+service = lazy.module("pipeline.service")
 
 VERIFY = "verify"
 FILES = "files"
@@ -106,7 +107,7 @@ def files_command(
             fail(f"{flag} cần ghi lý do.", ExitCode.USAGE)
     acceptance = policy.Acceptance(accept_untrusted, accept_unsigned)
     try:
-        entries = archive.archive_files(
+        entries = service.archive_signed(
             workspace, list(pdfs), number, issued, replace_reason, code, acceptance
         )
     except archive.ArchiveRefused as exc:
@@ -150,7 +151,7 @@ def _entry_line(entry: archive.ArchiveEntry) -> str:
 @guard
 def verify_command(workspace: Workspace, as_json: bool) -> None:
     """Băm lại mọi gói lưu trữ, đối chiếu sổ đăng ký; báo từng tệp bị sửa, bị thiếu hoặc thừa."""
-    problems = archive.verify_archive(workspace)
+    problems = service.verify_archive(workspace)
     if as_json:
         print_json({"ok": not problems, "problems": [problem.as_dict() for problem in problems]})
     else:

@@ -32,7 +32,8 @@ from pipeline.config import Workspace
 from pipeline.model import DvkError, Model
 
 if TYPE_CHECKING:
-    from pipeline.archive import ArchiveEntry
+    from pipeline.archive import ArchiveEntry, RefusedEntry
+    from pipeline.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
 
 # Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
@@ -239,6 +240,59 @@ def corrections_path(workspace: Workspace) -> Path:
     return workspace.year_dir / "bo-sung-thong-tin.xlsx"
 
 
+# ---------------------------------------------------------------------------- finding files
+
+
+@dataclass(frozen=True)
+class FileQuery:
+    """What the Hồ sơ page filters on; empty means any."""
+
+    status: str = ""  # accepted | rejected | skipped
+    level: str = ""
+    unit: str = ""
+    code: str = ""  # a problem code
+    text: str = ""  # searched with or without diacritics, in the path, model name and unit
+
+
+def find_files(result: CheckResult, query: FileQuery) -> list:
+    """The check's file reports that match `query`, in the check's order (by path)."""
+    from pipeline.vntext import fold
+
+    text, unit = fold(query.text).strip(), fold(query.unit).strip()
+    found = []
+    for report in result.files:
+        if query.status and report.status != query.status:
+            continue
+        if query.level and report.field("level") != query.level:
+            continue
+        if query.code and not any(problem.code == query.code for problem in report.problems):
+            continue
+        if unit and unit not in fold(report.field("unit") or report.path.split("/")[0]):
+            continue
+        if text and text not in fold(
+            " ".join((report.path, report.field("model_name"), report.field("unit")))
+        ):
+            continue
+        found.append(report)
+    return found
+
+
+def file_choices(result: CheckResult) -> dict[str, list]:
+    """The values the filters offer: levels and problem codes present (with counts), and units."""
+    from collections import Counter
+
+    from pipeline.vntext import sort_key
+
+    levels = Counter(report.field("level") for report in result.files if report.field("level"))
+    codes = Counter(problem.code for report in result.files for problem in report.problems)
+    units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
+    return {
+        "levels": sorted(levels.items()),
+        "codes": sorted(codes.items()),
+        "units": sorted((unit for unit in units if unit), key=sort_key),
+    }
+
+
 # ---------------------------------------------------------------------------- adding input files
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # per file; the check reads files up to 100 MB, a form this big is odd
@@ -374,6 +428,61 @@ def file_text(workspace: Workspace, rel: str, sources: dict[str, str]) -> tuple[
         if block.text.strip()
     ]
     return blocks, ""
+
+
+# ---------------------------------------------------------------------------- corrections
+
+CORRECTIONS_PENDING = (
+    "Chưa ghi được giá trị bổ sung từ trang này: sổ bổ sung thông tin (pipeline/corrections.py) chưa có "
+    "trong bản dvk này. Tạm thời đề nghị đơn vị sửa tệp rồi gửi lại."
+)
+
+
+def correction_form(workspace: Workspace, detail: FileDetail) -> dict:
+    """The fields a clerk may complete for this file: required fields not found, and values outside the
+    vocabulary (with the vocabulary to choose from)."""
+    import importlib.util
+
+    from pipeline.validate import LABELS_VI, REQUIRED, VOCABULARY_RULES
+
+    report = detail.report
+    fields: list[dict] = []
+    if report.record is not None and report.status == "rejected":
+        config = workspace.config
+        vocabulary = {key: (code, attribute) for key, code, attribute in VOCABULARY_RULES}
+        needed = [*REQUIRED[report.record.kind], "unit"]
+        codes = {problem.code for problem in report.problems}
+        for key in dict.fromkeys(needed + list(vocabulary)):
+            value = report.field(key)
+            wrong = key in vocabulary and vocabulary[key][0] in codes
+            if value.strip() and not wrong:
+                continue
+            choices = (
+                [term.label for term in getattr(config, vocabulary[key][1])] if key in vocabulary else []
+            )
+            why = f"đọc được “{value}”, không thuộc danh mục" if wrong else "không tìm thấy trong tệp"
+            fields.append(
+                {
+                    "key": key,
+                    "label": LABELS_VI.get(key, key),
+                    "value": "",
+                    "why": why,
+                    "choices": choices,
+                    "hint": "",
+                }
+            )
+    available = importlib.util.find_spec("pipeline.corrections") is not None
+    return {
+        "fields": fields,
+        "available": available,
+        "message": "" if available else CORRECTIONS_PENDING,
+        "workbook": "outputs/…/bo-sung-thong-tin.xlsx",
+    }
+
+
+def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> list[str]:
+    """Save the values a clerk typed for one file, then check again; returns what happened (Vietnamese)."""
+    raise DvkError(CORRECTIONS_PENDING)
 
 
 # ---------------------------------------------------------------------------- appraisal
@@ -525,12 +634,17 @@ def archive_uploads(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-) -> tuple[list[ArchiveEntry], str]:
+    accept_untrusted: str | None = None,
+    accept_unsigned: str | None = None,
+) -> tuple[list[ArchiveEntry | RefusedEntry], str]:
     """File signed PDFs handed over by a browser: each is kept under .dvk-cache only while it is filed
     (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
-    was refused, why (the files before it stay filed)."""
+    was refused, why (the files before it stay filed). The two reasons are `dvk archive
+    --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
     from pipeline.names import safe_name
+    from pipeline.signature_policy import Acceptance
 
+    acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
     staging.mkdir(parents=True)
     try:
@@ -545,7 +659,7 @@ def archive_uploads(
             path.write_bytes(upload.data)
             paths.append(path)
         try:
-            return archive_signed(workspace, paths, number, issued, replace_reason, code), ""
+            return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
         except archive.ArchiveRefused as exc:
             return exc.done, str(exc)
     finally:
@@ -559,10 +673,12 @@ def archive_signed(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-) -> list[ArchiveEntry]:
-    """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF."""
+    acceptance: Acceptance | None = None,
+) -> list[ArchiveEntry | RefusedEntry]:
+    """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
+    (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
     with workspace_lock(workspace):
-        return archive.archive_files(workspace, pdfs, number, issued, replace_reason, code)
+        return archive.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
 
 
 def verify_archive(workspace: Workspace) -> list:
@@ -585,3 +701,45 @@ def register_workbook(workspace: Workspace, path: Path) -> Path:
 
 def signature_label(signature: str) -> str:
     return archive.SIGNATURE_LABELS.get(signature, signature)
+
+
+# ---------------------------------------------------------------------------- small helpers for the faces
+
+
+def find_appraisal_rows(rows: list[dict[str, str]], text: str, only_empty: bool = False) -> list[dict]:
+    """Workbook rows whose id, model or unit contains `text` (with or without diacritics)."""
+    from pipeline.appraise import ID, RESULT
+    from pipeline.vntext import fold
+
+    wanted = fold(text).strip()
+    return [
+        row
+        for row in rows
+        if (not only_empty or not row.get(RESULT))
+        and (not wanted or wanted in fold(" ".join((row.get(ID, ""), *row.values()))))
+    ]
+
+
+def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
+    """A decision number and date as a clerk types them ("123", "23/12/2020"); both or neither when
+    `both` (a build gives the number and the date together, as `dvk build --number --date`)."""
+    from pipeline.vntext import parse_date
+
+    number_text, date_text = number_text.strip(), date_text.strip()
+    number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 100_000 else None
+    if number_text and number is None:
+        raise DvkError(f"Số văn bản phải là số nguyên dương, không phải “{number_text}”.")
+    issued = parse_date(date_text) if date_text else None
+    if date_text and issued is None:
+        raise DvkError(f"Ngày “{date_text}” không hợp lệ (dạng 23/12/2020).")
+    if both and (number is None) != (issued is None):
+        raise DvkError(
+            "Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo."
+        )
+    return number, issued
+
+
+def pdf_available() -> bool:
+    from pipeline.soffice import soffice_path
+
+    return soffice_path() is not None
