@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint bench mutants samples templates format-docs clean
+.PHONY: demo serve test lint bench mutants samples templates format-docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 ## Run the whole pipeline (check, then build) on the sample files in inputs/.
 demo: $(STAMP)
 	$(BIN)/dvk run
+
+## Open the secretariat's page (dvk serve) on the sample files, in the browser.
+serve: $(STAMP)
+	$(BIN)/dvk serve
 
 ## Lint, then the default test suite (LibreOffice tests skip when soffice is missing).
 test: $(STAMP)

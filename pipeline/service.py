@@ -691,7 +691,11 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
     """The outgoing register's entries (empty when nothing was ever filed; reading creates nothing)."""
     if not register.register_path(workspace).exists():
         return []
-    return archive.outgoing_register(workspace)
+    entries = archive.outgoing_register(workspace)
+    for entry in entries:  # the filed original inside its BagIt package, for the page's link
+        kept = sorted((workspace.root / entry["path"] / "data").glob("*.pdf"))
+        entry["file"] = kept[0].relative_to(workspace.root).as_posix() if kept else ""
+    return entries
 
 
 def register_workbook(workspace: Workspace, path: Path) -> Path:

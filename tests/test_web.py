@@ -405,6 +405,8 @@ def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> N
     assert "Đã lưu trữ 01-QĐ/TU" in notice(web, answer)
     page = web.get("/luu-tru").text
     assert "01-QĐ/TU" in page and "người ký được tin cậy" in page
+    kept = re.search(r'href="(/tai-ve/outputs/archive/[^"]+\.pdf)"', page).group(1)
+    assert web.get(kept).content == signed, "the filed original is served as it was signed"
     export = web.get("/luu-tru/so-dang-ky.xlsx")
     assert export.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
