@@ -33,8 +33,8 @@ from pipeline.model import DvkError, Model
 
 if TYPE_CHECKING:
     from pipeline.archive import ArchiveEntry, RefusedEntry
-    from pipeline.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
+    from pipeline.signature_policy import Acceptance
 
 # Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
 build = lazy.module("pipeline.build")
