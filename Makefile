@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint bench samples templates clean
+.PHONY: demo serve test lint bench mutants samples templates format-docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 ## Run the whole pipeline (check, then build) on the sample files in inputs/.
 demo: $(STAMP)
 	$(BIN)/dvk run
+
+## Open the secretariat's page (dvk serve) on the sample files, in the browser.
+serve: $(STAMP)
+	$(BIN)/dvk serve
 
 ## Lint, then the default test suite (LibreOffice tests skip when soffice is missing).
 test: $(STAMP)
@@ -28,11 +32,21 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench --files 2000
 
+## Mutation testing of the modules that decide results, one module at a time (slow: about an hour on
+## 2 cores; not part of `make test`). MODULES="validate cache" runs some of them. Scores: README.
+mutants: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,mutants]'
+	$(BIN)/python -m tools.mutants $(MODULES)
+
 ## Regenerate the committed forms, templates and sample inputs (needs LibreOffice for two samples).
 samples: $(STAMP)
 	$(BIN)/python -m tools.make_forms
 	$(BIN)/python -m tools.make_templates
 	$(BIN)/python -m tools.make_samples
 
+## Render docs/*.png: the sample decision and list in both profiles (LibreOffice, pdftoppm), checked first.
+format-docs: $(STAMP)
+	$(BIN)/python -m tools.make_format_docs
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .dvk-cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .dvk-cache .hypothesis build/mutants

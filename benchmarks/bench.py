@@ -43,7 +43,6 @@ from lxml import etree
 
 from pipeline import __version__, build
 from pipeline.appraise import update_workbook
-from pipeline.campaign import build_campaign, recognised
 from pipeline.check import (
     REPORT_NAME,
     WORKBOOK_NAME,
@@ -58,6 +57,7 @@ from pipeline.extract import classify, extract_fields
 from pipeline.model import ERROR, Analysis, FieldValue, Kind, Model, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.report import write_problem_report
+from pipeline.service import build_campaign, recognised
 from pipeline.validate import proposal_id, validate_all
 from tools import docgen
 from tools.seed_campaign import LAYOUTS as TEMPLATE_LAYOUTS

@@ -12,15 +12,17 @@ import copy
 import functools
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
+from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model
-from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
+from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet, read_sheet
+from pipeline.vntext import nfc
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -37,6 +39,7 @@ datavalidation = lazy.module("openpyxl.worksheet.datavalidation")
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
 RESULT = "Kết quả thẩm định"
+NOTE = "Ghi chú thẩm định"
 ID = "Mã đề nghị"
 SOURCE = "Tệp nguồn"
 SOURCE_HASH = "SHA-256 khi lập"
@@ -50,7 +53,7 @@ COLUMNS = (
     ("Lĩnh vực", 24),
     ("Tự đánh giá", 12),
     (RESULT, 18),
-    ("Ghi chú thẩm định", 30),
+    (NOTE, 30),
     (SOURCE, 40),
     (SOURCE_HASH, 20),
     (STATUS, 34),
@@ -58,6 +61,7 @@ COLUMNS = (
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
+REJECTED = "Tệp nguồn bị loại khi kiểm tra lại: xem bao-cao-kiem-tra.xlsx"
 VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the drop-down too
 
 
@@ -94,10 +98,57 @@ class WorkbookUpdate:
     missing: int
 
 
-def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> WorkbookUpdate:
-    """Create the workbook, or add new proposals to it keeping every human edit."""
+WRITE_ATTEMPTS = 3
+
+
+class WorkbookMoved(Exception):
+    """The workbook on disk changed after dvk read it: that write is dropped and the update redone."""
+
+
+def file_stamp(path: Path) -> tuple[int, int, str] | None:
+    """Size, time and content hash of the file (None when there is none): what version dvk read."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, sha256_file(path)
+
+
+def update_workbook(
+    path: Path, proposals: list[Proposal], config: Config, rejected: frozenset[str] = frozenset()
+) -> WorkbookUpdate:
+    """Create the workbook, or add new proposals to it keeping every human edit. `rejected` holds the
+    ids of proposals whose files are still in inputs/ but were rejected (a row's file is not "gone").
+
+    Never replaces a version it has not read: just before the new file takes the old one's place, the
+    file on disk is compared with the version read; if a person saved meanwhile, the update is done
+    again on their version (adding rows and refreshing system cells merge with any edit)."""
+    for _ in range(WRITE_ATTEMPTS):
+        seen = file_stamp(path)
+
+        def unchanged_since_read(seen: tuple | None = seen) -> None:
+            if file_stamp(path) != seen:
+                raise WorkbookMoved
+
+        try:
+            return update_once(path, proposals, config, rejected, unchanged_since_read)
+        except WorkbookMoved:
+            continue
+    raise DvkError(
+        f"Sổ thẩm định {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
+        "chỉnh sửa của người dùng. Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check."
+    )
+
+
+def update_once(
+    path: Path,
+    proposals: list[Proposal],
+    config: Config,
+    rejected: frozenset[str],
+    before_replace: Callable[[], None],
+) -> WorkbookUpdate:
     if path.exists():
-        refreshed = refresh_in_place(path, proposals)
+        refreshed = refresh_in_place(path, proposals, rejected, before_replace)
         if refreshed is not None:
             return refreshed
         workbook = open_workbook(path)
@@ -117,18 +168,23 @@ def update_workbook(path: Path, proposals: list[Proposal], config: Config) -> Wo
     current = {proposal.id: proposal for proposal in proposals}
     changed = missing = 0
     for proposal_id, row in rows.items():
-        status = row_status(sheet, row, columns, current.get(proposal_id))
-        changed += status == CHANGED
+        status = row_status(sheet, row, columns, current.get(proposal_id), proposal_id in rejected)
+        changed += status in (CHANGED, REJECTED)
         missing += status == MISSING
     added = [proposal for proposal in proposals if proposal.id not in rows]
     first_free = sheet.max_row + 1  # max_row scans every cell: read it once, not once per new row
     for offset, proposal in enumerate(added):
         append_row(sheet, columns, proposal, first_free + offset)
-    save_atomically(workbook, path)
+    save_atomically(workbook, path, before_replace)
     return WorkbookUpdate(path, len(added), changed, missing)
 
 
-def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | None:
+def refresh_in_place(
+    path: Path,
+    proposals: list[Proposal],
+    rejected: frozenset[str] = frozenset(),
+    before_replace: Callable[[], None] | None = None,
+) -> WorkbookUpdate | None:
     """The rerun with no new proposal: rewrite only the system cells that changed, in the sheet's XML.
     None when rows must be added or the sheet is not as expected (then openpyxl does the work)."""
     current = {proposal.id: proposal for proposal in proposals}
@@ -147,15 +203,8 @@ def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | 
         changed = False
         for proposal_id, row in rows.items():
             proposal = current.get(proposal_id)
-            status = (
-                MISSING
-                if proposal is None
-                else (
-                    UNCHANGED
-                    if sheet.value(sheet.cell(row, SOURCE_HASH)) == proposal.sha256[:16]
-                    else CHANGED
-                )
-            )
+            recorded = sheet.value(sheet.cell(row, SOURCE_HASH)) if proposal is not None else ""
+            status = source_status(proposal, recorded, proposal_id in rejected)
             counts[status] = counts.get(status, 0) + 1
             source = sheet.cell(row, SOURCE)
             if proposal is not None and source is not None and sheet.value(source) != proposal.source:
@@ -173,10 +222,10 @@ def refresh_in_place(path: Path, proposals: list[Proposal]) -> WorkbookUpdate | 
 
     found = cell_styles(path, LIST_SHEET, ("B1", "B2")) or {}
     samples = {flag: found[ref] for flag, ref in ((True, "B1"), (False, "B2")) if ref in found}
-    outcome = patch_sheet(path, SHEET, edit, headers=(ID, SOURCE, SOURCE_HASH, STATUS))
+    outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS), before_replace)
     if outcome is None:
         return None
-    return WorkbookUpdate(path, 0, counts[CHANGED], counts[MISSING])
+    return WorkbookUpdate(path, 0, counts[CHANGED] + counts.get(REJECTED, 0), counts[MISSING])
 
 
 NOT_SEEN = object()
@@ -194,14 +243,20 @@ def observed_status_styles(sheet: Sheet, rows: Iterable[int]) -> dict[bool, str 
     return styles
 
 
-def row_status(sheet: Worksheet, row: int, columns: dict[str, int], proposal: Proposal | None) -> str:
+def source_status(proposal: Proposal | None, recorded_hash: object, rejected: bool) -> str:
+    """A row's "Tình trạng tệp nguồn": its file as recorded, changed, rejected now, or gone."""
+    if proposal is not None:
+        return UNCHANGED if recorded_hash == proposal.sha256[:16] else CHANGED
+    return REJECTED if rejected else MISSING
+
+
+def row_status(
+    sheet: Worksheet, row: int, columns: dict[str, int], proposal: Proposal | None, rejected: bool = False
+) -> str:
     """Refresh the system columns of an existing row and return its status."""
-    if proposal is None:
-        status = MISSING
-    else:
+    if proposal is not None:
         sheet.cell(row, columns[SOURCE]).value = proposal.source
-        recorded = sheet.cell(row, columns[SOURCE_HASH]).value
-        status = UNCHANGED if recorded == proposal.sha256[:16] else CHANGED
+    status = source_status(proposal, sheet.cell(row, columns[SOURCE_HASH]).value, rejected)
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
         cell.value = status
@@ -298,9 +353,92 @@ def read_results(path: Path) -> dict[str, str]:
     for values in rows:
         if id_col < len(values) and values[id_col]:
             result = values[result_col] if result_col < len(values) else None
-            results[str(values[id_col]).strip()] = str(result).strip() if result is not None else ""
+            results[tidy(values[id_col])] = tidy(result) if result is not None else ""
     workbook.close()
     return results
+
+
+def tidy(value: object) -> str:
+    """A cell as typed, for comparing: NFC (a result typed in decomposed Unicode reads the same), spaces
+    collapsed."""
+    return " ".join(nfc(str(value)).split())
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Every proposal row of the sheet as {column title: text}, in sheet order (the web page's table).
+    Read from the sheet's bytes: a 10,000-row workbook in a fraction of openpyxl's time."""
+    sheet = read_sheet(path, SHEET)
+    if sheet is None:
+        return [row_values(values) for values in openpyxl_rows(path)]
+    rows = []
+    for row in sheet.rows:
+        if row > 1:
+            values = {title: sheet.value(cell) for title in sheet.columns if (cell := sheet.cell(row, title))}
+            if values.get(ID, "").strip():
+                rows.append(row_values(values))
+    return rows
+
+
+def row_values(values: dict[str, object]) -> dict[str, str]:
+    """Cells tidied as `read_results` reads them, so the page and the build agree on every result."""
+    return {title: tidy(value) if value is not None else "" for title, value in values.items()}
+
+
+def openpyxl_rows(path: Path) -> list[dict[str, object]]:
+    """The sheet's rows through openpyxl (a sheet the byte reader does not know how to read)."""
+    workbook = open_workbook(path, read_only=True)
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
+        rows = workbook[SHEET].iter_rows(values_only=True)
+        header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+        found = [dict(zip(header, values, strict=False)) for values in rows]
+    finally:
+        workbook.close()
+    return [values for values in found if values.get(ID)]
+
+
+def set_result(path: Path, proposal_id: str, result: str, note: str) -> None:
+    """Write one proposal's appraisal result and note, as a person would in Excel: only those two cells
+    change (in the sheet's bytes); a sheet the byte writer does not know is saved through openpyxl."""
+    outcome = patch_sheet(path, SHEET, lambda sheet: put_result(sheet, proposal_id, result, note))
+    if outcome is False:
+        raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+    if outcome is None:
+        set_result_openpyxl(path, proposal_id, result, note)
+
+
+def put_result(sheet: Sheet, proposal_id: str, result: str, note: str) -> bool | None:
+    if ID not in sheet.columns or RESULT not in sheet.columns or NOTE not in sheet.columns:
+        return None
+    row = next((row for row in sheet.rows if row > 1 and cell_text(sheet, row, ID) == proposal_id), None)
+    if row is None:
+        return False
+    style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
+    written = [sheet.put_text(row, title, text, style) for title, text in ((RESULT, result), (NOTE, note))]
+    return True if all(written) else None
+
+
+def cell_text(sheet: Sheet, row: int, title: str) -> str:
+    cell = sheet.cell(row, title)
+    return tidy(sheet.value(cell)) if cell is not None else ""
+
+
+def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) -> None:
+    workbook = open_workbook(path)
+    if SHEET not in workbook.sheetnames:
+        raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
+    sheet = workbook[SHEET]
+    columns = header_columns(sheet, path)
+    if NOTE not in columns:
+        raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
+    for row in range(2, sheet.max_row + 1):
+        if str(sheet.cell(row, columns[ID]).value or "").strip() == proposal_id:
+            sheet.cell(row, columns[RESULT], result or None)
+            sheet.cell(row, columns[NOTE], note or None)
+            save_atomically(workbook, path)
+            return
+    raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
 
 
 def open_workbook(path: Path, read_only: bool = False) -> Workbook:
@@ -320,16 +458,21 @@ def style_like(cell: Cell, sample: Cell) -> Cell:
     return cell
 
 
-def save_atomically(workbook: Workbook, path: Path) -> None:
+def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
         workbook.save(temporary)
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise DvkError(f"Không ghi được {path} (tệp đang mở trong Excel?): {exc}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models
@@ -349,6 +492,7 @@ def recognised_models(
     path: Path,
     config: Config,
     person: dict[str, tuple[str, str]],
+    results: dict[str, str] | None = None,
 ) -> Recognition:
     """Apply the appraisal results to the accepted proposals.
 
@@ -361,8 +505,10 @@ def recognised_models(
         chosen = {proposal.id: proposal.rating for proposal in proposals}
         notes = [f"Chưa có sổ thẩm định {path.name}: lập dự thảo theo mức tự đánh giá của đơn vị."]
     else:
-        chosen, notes = read_results(path), []
+        chosen, notes = (read_results(path) if results is None else results), []
     known = {proposal.id for proposal in proposals}
+    by_fold = {label.casefold(): label for label in [*ratings, NOT_RECOGNISED]}
+    chosen = {proposal_id: by_fold.get(result.casefold(), result) for proposal_id, result in chosen.items()}
     refusals = []
     for proposal_id, result in chosen.items():
         if result == NOT_RECOGNISED:

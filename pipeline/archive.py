@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import os
 import re
@@ -30,7 +29,7 @@ from asn1crypto import x509 as asn1_x509
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -40,6 +39,7 @@ from pypdf.errors import PyPdfError
 from pipeline import __version__
 from pipeline.build import template_path, with_number
 from pipeline.config import Config, Workspace
+from pipeline.eventlog import EVENTS_NAME, append_events, chain_breaks, event
 from pipeline.model import ERROR, DvkError, Problem
 from pipeline.register import (
     CODE_PATTERN,
@@ -57,7 +57,6 @@ from pipeline.register import (
     list_issued,
     list_superseded,
     next_number,
-    now_iso,
     number_taken,
     numbered_draft,
     numbering_scope,
@@ -69,6 +68,7 @@ from pipeline.register import (
     write_transaction,
 )
 from pipeline.render import render_document
+from pipeline.signature_policy import Acceptance, Refusal, judge
 from pipeline.vntext import nfc, strip_marks
 
 # pyHanko and pypdf log tracebacks for every broken signature or odd object; the findings reach the
@@ -92,8 +92,9 @@ CERT_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
 ARCHIVE_DIR = "archive"
 STAGING = ".staging"
 SUPERSEDED = "superseded"
-EVENTS_NAME = "dvk-events.jsonl"  # an unlisted tag file (RFC 8493 §2.2.4): appendable after bagging
-BAG_TAG_FILES = {"bagit.txt", "bag-info.txt", EVENTS_NAME}
+QUARANTINE = "quarantine"  # refused tampered files, kept with their events; never numbered
+# Every tag file a bag dvk makes holds, and nothing else (a missing or an extra one fails verify).
+BAG_TAG_FILES = {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", EVENTS_NAME}
 # Test hook (documented in tests/test_archive.py): seconds to pause halfway through copying the
 # original into the staging bag, so a test can kill a run mid-copy.
 SLOW_COPY_ENV = "DVK_TEST_SLOW_COPY"
@@ -112,6 +113,7 @@ class SignatureCheck:
     signer: str  # subject CN of the signing certificate
     status: str  # trusted | untrusted | tampered | modified-after-signing
     notes: tuple[str, ...] = ()
+    issuer: str = ""  # issuer CN of the signing certificate (names the root to add for "untrusted")
 
 
 @dataclass(frozen=True)
@@ -301,31 +303,41 @@ def _check_one(form_field: SignatureField, signature, roots: list, is_last: bool
     except Exception as exc:  # noqa: BLE001 - a signature that cannot be evaluated is not intact
         return replace(checked, notes=(f"Chữ ký {form_field.name} không kiểm tra được: {exc}",))
     signer = nfc(status.signing_cert.subject.native.get("common_name", "") or "")
-    checked = replace(checked, signer=signer)
+    issuer = nfc(status.signing_cert.issuer.native.get("common_name", "") or "")
+    checked = replace(checked, signer=signer, issuer=issuer)
     if not (status.intact and status.valid):
         note = f"Chữ ký {form_field.name} ({signer}): nội dung được ký không còn khớp với chữ ký."
         return replace(checked, notes=(note,))
-    if status.docmdp_ok is False or (is_last and _changed_after(status)):
+    if not _changes_permitted(status):
         note = f"Chữ ký {form_field.name} ({signer}): có thay đổi nội dung được thêm vào tệp sau khi ký."
         return replace(checked, status="modified-after-signing", notes=(note,))
+    checked = replace(checked, notes=_permitted_change_notes(form_field.name, status, is_last))
     if not status.trusted:
         problem = status.trust_problem_indic.name if status.trust_problem_indic else "không rõ"
         note = (
             f"Chữ ký {form_field.name}: chứng thư của {signer} không được xác nhận theo các chứng thư gốc "
             f"trong {TRUST_ROOTS}/ ({problem})."
         )
-        return replace(checked, status="untrusted", notes=(note,))
+        return replace(checked, status="untrusted", notes=(*checked.notes, note))
     return replace(checked, status="trusted")
 
 
-def _changed_after(status) -> bool:
-    """True when revisions after this signature do more than add validation data (DSS, timestamps)."""
-    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return False
-    diff = status.diff_result
-    return not (
-        isinstance(diff, DiffResult) and diff.modification_level.value <= ModificationLevel.LTA_UPDATES.value
-    )
+def _changes_permitted(status) -> bool:
+    """True when every revision after this signature is one the signature allows.
+
+    pyHanko's difference analysis sorts later revisions into validation data (DSS, timestamps), form
+    filling and further signatures, or anything else; `docmdp_ok` is False for "anything else" and
+    for a level above what the signature's DocMDP permission allows, None when it cannot tell.
+    """
+    return status.coverage == SignatureCoverageLevel.ENTIRE_FILE or status.docmdp_ok is True
+
+
+def _permitted_change_notes(name: str, status, is_last: bool) -> tuple[str, ...]:
+    level = status.modification_level
+    if not is_last or level is None or level.value <= ModificationLevel.LTA_UPDATES.value:
+        return ()
+    what = "điền biểu mẫu hoặc thêm chữ ký" if level == ModificationLevel.FORM_FILLING else "thêm ghi chú"
+    return (f"Chữ ký {name}: sau khi ký tệp có thay đổi thuộc loại chữ ký cho phép ({what}).",)
 
 
 # ---------------------------------------------------------------------------- archiving
@@ -337,6 +349,7 @@ class ArchiveOptions:
     issued: date | None = None
     replace_reason: str | None = None
     code: str | None = None
+    acceptance: Acceptance = field(default_factory=Acceptance)
 
 
 @dataclass(frozen=True)
@@ -372,10 +385,39 @@ class ArchiveEntry:
         }
 
 
-class ArchiveRefused(DvkError):
-    """A file was refused; `done` holds the entries filed before it in the same run."""
+@dataclass(frozen=True)
+class RefusedEntry:
+    """A file the signature policy refused: no number used, nothing in the register."""
 
-    def __init__(self, message: str, done: list[ArchiveEntry]) -> None:
+    file: str
+    signature: str
+    signer: str
+    sha256: str
+    reason: str  # Vietnamese: why, and what the clerk can do
+    code: str | None = None  # the draft code printed on the page, if any
+    quarantine: str | None = None  # where a tampered file is kept, relative to the workspace root
+    notes: tuple[str, ...] = ()
+    outcome: str = "refused"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "code": self.code,
+            "number": None,
+            "signature": self.signature,
+            "signer": self.signer,
+            "sha256": self.sha256,
+            "path": self.quarantine,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "notes": list(self.notes),
+        }
+
+
+class ArchiveRefused(DvkError):
+    """A file could not be filed; `done` holds the outcomes of the files before it in the same run."""
+
+    def __init__(self, message: str, done: list[ArchiveEntry | RefusedEntry]) -> None:
         super().__init__(message)
         self.done = done
 
@@ -387,14 +429,20 @@ def archive_files(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-) -> list[ArchiveEntry]:
-    """File each signed PDF: identify, check, number, bag, register. Stops at the first refused file."""
+    acceptance: Acceptance | None = None,
+) -> list[ArchiveEntry | RefusedEntry]:
+    """File each signed PDF: identify, check, number, bag, register.
+
+    A file the signature policy refuses gets a RefusedEntry and the run goes on; any other problem
+    (an unknown draft, a number already used) stops the run with ArchiveRefused."""
     if len(pdfs) > 1 and (number is not None or code is not None):
         raise DvkError("--number và --code chỉ dùng khi lưu trữ một tệp mỗi lần.")
-    options = ArchiveOptions(number, issued, (replace_reason or "").strip() or None, code)
+    options = ArchiveOptions(
+        number, issued, (replace_reason or "").strip() or None, code, acceptance or Acceptance()
+    )
     _clean_stale_staging(workspace)
     conn = open_register(workspace)
-    done: list[ArchiveEntry] = []
+    done: list[ArchiveEntry | RefusedEntry] = []
     try:
         for pdf in pdfs:
             try:
@@ -402,8 +450,9 @@ def archive_files(
             except DvkError as exc:
                 if not done:
                     raise
-                filed = ", ".join(entry.printed for entry in done)
-                raise ArchiveRefused(f"{exc} (Các tệp trước đã được lưu trữ: {filed}.)", done) from exc
+                filed = ", ".join(entry.printed for entry in done if isinstance(entry, ArchiveEntry))
+                before = f" (Các tệp trước đã được lưu trữ: {filed}.)" if filed else ""
+                raise ArchiveRefused(f"{exc}{before}", done) from exc
     finally:
         conn.close()
     return done
@@ -411,10 +460,11 @@ def archive_files(
 
 def archive_one(
     workspace: Workspace, conn: sqlite3.Connection, pdf: Path, options: ArchiveOptions
-) -> ArchiveEntry:
+) -> ArchiveEntry | RefusedEntry:
     """File one PDF: read and check it outside the lock, then number, bag and register it in one go."""
-    if not pdf.is_file():
-        raise DvkError(f"Không tìm thấy tệp {pdf}.")
+    if not pdf.is_file():  # a FIFO or device is never opened: reading it could wait forever
+        what = "không phải tệp thông thường (FIFO, thiết bị…)" if pdf.exists() else "không tồn tại"
+        raise DvkError(f"Tệp {pdf} {what}.")
     try:
         data = pdf.read_bytes()
     except OSError as exc:
@@ -423,21 +473,72 @@ def archive_one(
     facts = inspect_pdf(workspace, data, pdf.name)
     events.append(event("hashed", "ok", sha256=facts.sha256))
     events.append(event("signature checked", facts.status, signer=facts.signer, notes=list(facts.notes)))
+    if find_issued(conn, sha256=facts.sha256) is None:  # a file filed before is "unchanged", not judged again
+        refusal = judge_signature(facts, options.acceptance)
+        if refusal is not None:
+            return refuse(workspace, facts, data, events, refusal)
+        facts = _accepted_by_reason(facts, options.acceptance, events)
     staging = _new_staging_dir(workspace)
     moves = Moves()
     try:
         with write_transaction(conn):
-            entry, old = _file_document(workspace, conn, facts, data, options, events, staging, moves)
+            entry = _file_document(workspace, conn, facts, data, options, events, staging, moves)
     except BaseException:
         moves.undo()
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if old is not None:
-        append_events(workspace.root / old, [event("superseded", "ok", reason=options.replace_reason)])
     if entry.outcome == "archived":
         entry = replace(entry, notes=entry.notes + tuple(make_final_copies(workspace, conn, entry)))
     return entry
+
+
+def judge_signature(facts: PdfFacts, acceptance: Acceptance) -> Refusal | None:
+    issuers = dict.fromkeys(check.issuer for check in facts.signatures if check.status == facts.status)
+    return judge(facts.name, facts.status, facts.signer, "; ".join(filter(None, issuers)), acceptance)
+
+
+def _accepted_by_reason(facts: PdfFacts, acceptance: Acceptance, events: list[dict]) -> PdfFacts:
+    """Record the clerk's reason for filing what the policy refuses by default (event log and register)."""
+    reason = acceptance.reason_for(facts.status)
+    if not reason:
+        return facts
+    events.append(event("accepted with reason", facts.status, reason=reason))
+    note = f"Văn thư nhận lưu trữ dù {SIGNATURE_LABELS[facts.status]}; lý do: {reason}"
+    return replace(facts, notes=(*facts.notes, note))
+
+
+def refuse(
+    workspace: Workspace, facts: PdfFacts, data: bytes, events: list[dict], refusal: Refusal
+) -> RefusedEntry:
+    """No number, nothing in the register; a tampered file is kept in quarantine with its events."""
+    events.append(event("refused", refusal.status, reason=refusal.message))
+    kept = quarantine(workspace, facts, data, events) if refusal.quarantine else None
+    code = facts.codes[0] if facts.codes else None
+    return RefusedEntry(
+        facts.name, facts.status, facts.signer, facts.sha256, refusal.message, code, kept, facts.notes
+    )
+
+
+def quarantine(workspace: Workspace, facts: PdfFacts, data: bytes, events: list[dict]) -> str:
+    """Keep the refused bytes in outputs/archive/quarantine/<hash>/ with the chained event log.
+
+    Built in a staging folder and renamed into place; the same file refused again only adds events."""
+    folder = archive_root(workspace) / QUARANTINE / facts.sha256[:16]
+    if not folder.is_dir():
+        staging = _new_staging_dir(workspace)
+        try:
+            built = staging / "quarantine"
+            built.mkdir()
+            copy_bytes(data, built / f"{slugify(Path(facts.name).stem) or 'tep'}.pdf")
+            append_events(built, events)
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(built, folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    else:
+        append_events(folder, events)
+    return relative_path(workspace, folder)
 
 
 def _file_document(workspace, conn, facts, data, options, events, staging, moves):
@@ -447,7 +548,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
     if same is not None:
         printed = format_number(config, same.number, same.symbol)
         note = f"Tệp {facts.name} đã được lưu trữ là {printed} (cùng mã băm SHA-256): không làm gì thêm."
-        return replace(entry_from_issued(config, same), outcome="unchanged", notes=(note,)), None
+        return replace(entry_from_issued(config, same), outcome="unchanged", notes=(note,))
     draft, notes = identify_draft(workspace, conn, facts, options)
     plan = plan_issue(workspace, conn, facts, draft, options)
     if plan.existing is not None and not options.replace_reason:
@@ -455,20 +556,22 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
     issued = _new_issued(workspace, conn, facts, plan)
     if plan.existing is not None:
         events.append(event("replaced", "ok", reason=options.replace_reason, previous=plan.existing.sha256))
-    bag = stage_bag(workspace, data, facts, issued, events, staging)
+    bag, head = stage_bag(workspace, data, facts, issued, events, staging)
+    issued = replace(issued, events_head=head)
     final = workspace.root / issued.archive_path
     old_rel = _supersede(workspace, plan.existing, moves) if plan.existing is not None else None
     notes += _clear_orphan(final, staging, moves)
     moves.move(bag, final)
     if plan.existing is not None:
-        record = replace_file(conn, plan.existing, issued, options.replace_reason, old_rel)
+        superseded = event("superseded", "ok", reason=options.replace_reason)
+        old_head = append_events(workspace.root / old_rel, [superseded])
+        record = replace_file(conn, plan.existing, issued, options.replace_reason, old_rel, old_head)
     else:
         record = insert_issued(conn, config, issued)
     outcome = "replaced" if plan.existing is not None else "archived"
-    entry = replace(
+    return replace(
         entry_from_issued(config, record), outcome=outcome, notes=(*notes, *plan.notes, *facts.notes)
     )
-    return entry, old_rel
 
 
 def _already_archived_message(config: Config, existing: Issued, name: str) -> str:
@@ -722,30 +825,11 @@ def archive_root(workspace: Workspace) -> Path:
     return workspace.outputs / ARCHIVE_DIR
 
 
-def event(name: str, outcome: str, **detail: object) -> dict:
-    """One line of a document's event log: what happened, when, with which tool, and the outcome."""
-    record = {"time": now_iso(), "event": name, "outcome": outcome, "tool": f"dvk {__version__}"}
-    return {**record, "detail": detail} if detail else record
-
-
-def append_events(bag: Path, events: list[dict]) -> None:
-    with open(bag / EVENTS_NAME, "a", encoding="utf-8") as log:
-        for record in events:
-            log.write(json.dumps(record, ensure_ascii=False) + "\n")
-        log.flush()
-        os.fsync(log.fileno())
-
-
-def read_events(bag: Path) -> list[dict]:
-    path = bag / EVENTS_NAME
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return [json.loads(line) for line in lines if line.strip()]
-
-
 def stage_bag(
     workspace: Workspace, data: bytes, facts: PdfFacts, issued: Issued, events: list[dict], staging: Path
-) -> Path:
-    """Build and check the bag in the staging folder: the original bytes, SHA-256 manifests, metadata."""
+) -> tuple[Path, str]:
+    """Build and check the bag in the staging folder: the original bytes, SHA-256 manifests, metadata.
+    Returns the bag and the head of its event log."""
     bag_dir = staging / "bag"
     bag_dir.mkdir()
     payload = bag_dir / f"{Path(issued.archive_path).name}.pdf"
@@ -761,8 +845,7 @@ def stage_bag(
     events.append(event("fixity checked", "ok", sha256=facts.sha256))
     printed = format_number(workspace.config, issued.number, issued.symbol)
     events.append(event("registered", "ok", number=printed, date=issued.date.isoformat()))
-    append_events(bag_dir, events)
-    return bag_dir
+    return bag_dir, append_events(bag_dir, events)
 
 
 def copy_bytes(data: bytes, target: Path) -> None:
@@ -899,23 +982,42 @@ def make_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: Arc
 # ---------------------------------------------------------------------------- verification
 
 
+@dataclass(frozen=True)
+class Expected:
+    """What the register says one bag must hold."""
+
+    label: str  # "01-QĐ/TU", or "… (bản đã bị thay)"
+    sha256: str  # the archived original
+    head: str | None  # the head of its event log; None for a bag filed before logs were chained
+    info: dict[str, str]  # bag-info.txt values that must match the register
+
+
 def verify_archive(workspace: Workspace) -> list[Problem]:
-    """Re-hash every bag against its manifests and the register; report each change, missing or extra file."""
+    """Re-hash every bag against its manifests and the register; check each bag's own records (tag
+    files, bag-info, chained event log); report each change, missing or extra file."""
     conn = open_register(workspace)
     try:
         problems = _register_integrity(conn)
-        expected: dict[str, tuple[str, str]] = {}
+        expected: dict[str, Expected] = {}
         for issued in list_issued(conn):
             label = format_number(workspace.config, issued.number, issued.symbol)
-            expected[issued.archive_path] = (issued.sha256, label)
+            info = _expected_info(issued.number, issued.symbol, issued.sha256)
+            expected[issued.archive_path] = Expected(label, issued.sha256, issued.events_head, info)
         for old in list_superseded(conn):
             label = format_number(workspace.config, old["number"], old["symbol"])
-            expected[old["archive_path"]] = (old["sha256"], f"{label} (bản đã bị thay)")
+            info = _expected_info(old["number"], old["symbol"], old["sha256"])
+            expected[old["archive_path"]] = Expected(
+                f"{label} (bản đã bị thay)", old["sha256"], old["events_head"], info
+            )
     finally:
         conn.close()
-    for rel, (sha256, label) in sorted(expected.items()):
-        problems += check_bag(workspace.root / rel, rel, sha256, label)
+    for rel, record in sorted(expected.items()):
+        problems += check_bag(workspace.root / rel, rel, record)
     return problems + find_extra(workspace, set(expected))
+
+
+def _expected_info(number: int, symbol: str, sha256: str) -> dict[str, str]:
+    return {"DVK-Number": str(number), "DVK-Symbol": symbol, "DVK-Original-SHA256": sha256}
 
 
 def _register_integrity(conn) -> list[Problem]:
@@ -925,8 +1027,11 @@ def _register_integrity(conn) -> list[Problem]:
     return [Problem("register-corrupt", ERROR, f"Sổ đăng ký bị hỏng: {result}", "dvk-register.sqlite3")]
 
 
-def check_bag(bag_dir: Path, rel: str, sha256: str, label: str) -> list[Problem]:
-    """Every file listed in the bag's manifests, re-hashed; files not listed; the register's hash."""
+def check_bag(bag_dir: Path, rel: str, expected: Expected) -> list[Problem]:
+    """Every file listed in the bag's manifests, re-hashed; files not listed; the bag's own records
+    (every tag file present and in the tag manifest, bag-info as in the register, the event log's
+    chain ending at the register's head); the register's hash of the original."""
+    label = expected.label
     if not bag_dir.is_dir():
         return [Problem("archive-missing", ERROR, f"Thiếu gói lưu trữ của văn bản {label}.", rel)]
     try:
@@ -944,18 +1049,37 @@ def check_bag(bag_dir: Path, rel: str, sha256: str, label: str) -> list[Problem]
             message = f"Tệp {name} trong gói của {label} đã bị thay đổi (mã băm SHA-256 khác lúc lưu trữ)."
             problems.append(Problem("archive-file-changed", ERROR, message, rel))
     problems += _unlisted_files(bag, bag_dir, rel, label)
+    problems += _bag_records(bag, bag_dir, rel, expected)
     payloads = [bag_dir / name for name in bag.payload_files()]
-    if not any(path.is_file() and file_sha256(path) == sha256 for path in payloads):
+    if not any(path.is_file() and file_sha256(path) == expected.sha256 for path in payloads):
         message = f"Bản lưu trong gói của {label} không khớp mã băm ghi trong sổ đăng ký."
         problems.append(Problem("archive-register-mismatch", ERROR, message, rel))
     return problems
+
+
+def _bag_records(bag: bagit.Bag, bag_dir: Path, rel: str, expected: Expected) -> list[Problem]:
+    """The bag's own records: tag files present and covered by the tag manifest, bag-info, event log."""
+    label, found = expected.label, []
+    for name in sorted(BAG_TAG_FILES - {EVENTS_NAME}):
+        if not (bag_dir / name).is_file():
+            found.append(f"thiếu tệp {name}")
+        elif name != "tagmanifest-sha256.txt" and "sha256" not in bag.entries.get(name, {}):
+            found.append(f"tệp {name} không có trong tagmanifest-sha256.txt")
+    for key, value in expected.info.items():
+        if bag.info.get(key) != value:
+            found.append(f"bag-info.txt ghi {key} là “{bag.info.get(key, '')}”, sổ đăng ký ghi “{value}”")
+    found += chain_breaks(bag_dir, expected.head)
+    return [
+        Problem("archive-record-damaged", ERROR, f"Hồ sơ của gói {label} bị hỏng: {what}.", rel)
+        for what in found
+    ]
 
 
 def _unlisted_files(bag: bagit.Bag, bag_dir: Path, rel: str, label: str) -> list[Problem]:
     listed = set(bag.entries)
     extra = [name for name in bag.payload_files() if name not in listed]
     for child in sorted(bag_dir.iterdir()):
-        if child.name == "data" and child.is_dir() or _is_tag_file(child.name) and child.is_file():
+        if child.name == "data" and child.is_dir() or child.name in BAG_TAG_FILES and child.is_file():
             continue
         extra.append(child.name)
     return [
@@ -966,10 +1090,6 @@ def _unlisted_files(bag: bagit.Bag, bag_dir: Path, rel: str, label: str) -> list
     ]
 
 
-def _is_tag_file(name: str) -> bool:
-    return name in BAG_TAG_FILES or re.fullmatch(r"(tag)?manifest-[a-z0-9]+\.txt", name) is not None
-
-
 def find_extra(workspace: Workspace, expected: set[str]) -> list[Problem]:
     """Folders and files under outputs/archive that the register does not know."""
     root = archive_root(workspace)
@@ -977,8 +1097,8 @@ def find_extra(workspace: Workspace, expected: set[str]) -> list[Problem]:
         return []
     extra = []
     for child in sorted(root.iterdir()):
-        if child.name == STAGING and child.is_dir():
-            continue  # work area of running (or killed) runs; the next `dvk archive` clears it
+        if child.name in (STAGING, QUARANTINE) and child.is_dir():
+            continue  # work area of running (or killed) runs; refused files (never in the register)
         groups = sorted(child.iterdir()) if child.name == SUPERSEDED and child.is_dir() else [child]
         for group in groups:
             if re.fullmatch(r"\d{4}", group.name) and group.is_dir():

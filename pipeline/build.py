@@ -19,9 +19,10 @@ from pathlib import Path
 
 from pipeline import render
 from pipeline.config import REPO_TEMPLATES, Config, Term, Workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import ConfigError, DvkError, Model
 from pipeline.vntext import (
     BLANK,
+    count_figure,
     count_in_words,
     fold,
     format_date,
@@ -31,9 +32,11 @@ from pipeline.vntext import (
     padded,
     sort_key,
     strip_marks,
+    typographic_quotes,
 )
 
 QUOTED_DVK = "“Dân vận khéo”"
+NO_BREAK = "\u00a0"
 NUMBER_BLANK = "      "  # "Số      -QĐ/TU": room for the clerk's number (DOMAIN.md §4, drafts)
 KIND_CODES = {"decision": "QĐ", "list": "DS", "certificates": "GCN", "report": "BC"}
 CODE_KINDS = {"decision": "QD", "list": "DS", "certificates": "GCN", "report": "BC"}
@@ -52,7 +55,7 @@ TEMPLATES = {
     ("certificates", "party"): "giay-chung-nhan.docx",
     ("certificates", "state"): "giay-chung-nhan.docx",
     ("report", "party"): "bao-cao-ket-qua.docx",
-    ("report", "state"): "bao-cao-ket-qua.docx",
+    ("report", "state"): "bao-cao-ket-qua-ubnd.docx",
 }
 
 _HEADER = {"parent_upper", "issuer_upper", "doc_code"}
@@ -78,6 +81,7 @@ TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "danh-sach-ubnd.docx": LIST_VARIABLES,
     "giay-chung-nhan.docx": {"certificates", "doc_code"},
     "bao-cao-ket-qua.docx": REPORT_VARIABLES,
+    "bao-cao-ket-qua-ubnd.docx": REPORT_VARIABLES,
 }
 INTERNAL_KEYS = {"page", "numbering"}  # in the context for re-rendering, not meant for templates
 
@@ -292,13 +296,17 @@ COMMITTEE_AREAS = {
     "quận ủy": "quận",
     "tỉnh ủy": "tỉnh",
 }
+PEOPLES_COMMITTEE = "Ủy ban nhân dân"  # NĐ 30 issuer: the area follows ("… thành phố Ngã Bảy")
 
 
 def area_of(issuer_name: str) -> str:
-    """ "Thành ủy Ngã Bảy" -> "thành phố Ngã Bảy"; unknown forms are returned as they are."""
+    """ "Thành ủy Ngã Bảy" -> "thành phố Ngã Bảy", "Ủy ban nhân dân thành phố Ngã Bảy" -> "thành phố Ngã
+    Bảy"; unknown forms are returned as they are."""
     for prefix, area in COMMITTEE_AREAS.items():
         if fold(issuer_name).startswith(fold(prefix) + " "):
             return f"{area} {issuer_name[len(prefix) :].strip()}"
+    if fold(issuer_name).startswith(fold(PEOPLES_COMMITTEE) + " "):
+        return lower_first(issuer_name[len(PEOPLES_COMMITTEE) :].strip())
     return issuer_name
 
 
@@ -336,12 +344,27 @@ def commune_issuer(config: Config, commune: str) -> Issuer:
         grantor=f"{values['authority']}",
         on_behalf=values["on_behalf"],
         title=values["title"],
-        signer=values["signer"],
+        signer=commune_signer(values, commune),
         grounds=tuple(values["grounds"]),
         recipients=tuple(values["recipients"]),
         executors=values["executors"],
         main=False,
     )
+
+
+def commune_signer(values: dict, commune: str) -> str:
+    """Who signs a commune's decision: `signers."<commune>"` (each commune has its own secretary), else
+    `signer`, in [decision.commune]; a decision with a blank signer is never drafted."""
+    signers = values.get("signers") if isinstance(values.get("signers"), dict) else {}
+    name = str(signers.get(commune) or values.get("signer") or "").strip()
+    if not name:
+        raise ConfigError(
+            f'Quyết định cấp xã, phường do từng xã, phường ban hành (decision.commune_decisions = "commune") '
+            f"nhưng dvk.toml chưa ghi người ký của {commune}: thêm bảng [decision.commune] với khóa "
+            f'signer = "Họ và tên" (một người ký chung) hoặc [decision.commune.signers] với dòng '
+            f'"{commune}" = "Họ và tên".'
+        )
+    return name
 
 
 def commune_of(unit: str, communes: tuple[str, ...]) -> str:
@@ -381,8 +404,6 @@ def make_numbering(
     config: Config, issuer: Issuer, type_code: str, number: int | None, issued: date | None
 ) -> dict:
     """What the number/date strings are computed from; kept in the context so with_number can redo them."""
-    today = date.today()
-    draft = today if today.year == config.year else date(config.year, 12, 1)
     return {
         "profile": issuer.profile,
         "type": type_code,
@@ -391,30 +412,50 @@ def make_numbering(
         "authority": issuer.authority,
         "number": number,
         "issued": issued.isoformat() if issued else None,
-        "draft_month": date(draft.year, draft.month, 1).isoformat(),
+        "year": config.year,
+        "draft_month": draft_month(config, issuer),
     }
+
+
+def draft_month(config: Config, issuer: Issuer) -> str | None:
+    """The month a draft's date line prints (ISO date of its first day), None to leave it blank.
+
+    decision.draft_month wins (0: blank); otherwise a Party draft prints the current month (December
+    outside the campaign year) and a State draft leaves day and month to the clerk (NĐ 30)."""
+    configured = config.decision.get("draft_month")
+    if configured == 0 or (configured is None and issuer.profile == "state"):
+        return None
+    today = date.today()
+    draft = today if today.year == config.year else date(config.year, 12, 1)
+    return date(config.year, configured or draft.month, 1).isoformat()
 
 
 def numbering_strings(numbering: dict) -> dict[str, str]:
     """number_line, date_line and the decision citations, filled or left blank for the clerk."""
     number, symbol = numbering["number"], numbering["symbol"]
     issued = date.fromisoformat(numbering["issued"]) if numbering["issued"] else None
-    month = date.fromisoformat(numbering["draft_month"])
+    month = date.fromisoformat(numbering["draft_month"]) if numbering.get("draft_month") else None
+    year = numbering.get("year") or (month.year if month else "")
     # A draft's blank takes the place of the number and its space: "Số      -QĐ/TU" (DOMAIN.md §4).
     shown = f" {padded(number)}" if number is not None else NUMBER_BLANK
-    when = format_date(issued) if issued else format_date(month, blank_day=True)
+    if issued:
+        when = format_date(issued)
+    else:
+        when = format_date(month, blank_day=True) if month else f"ngày{BLANK}tháng{BLANK}năm {year}"
     if numbering["profile"] == "state":  # NĐ 30: "Số: 12/QĐ-UBND", citation "số 12/QĐ-UBND ngày …"
         number_line = f"Số:{shown}/{numbering['type']}-{symbol}"
         cited = f"số{shown}/QĐ-{symbol} {when}"
     else:  # HD 36: "Số 123-QĐ/TU" (no colon); citation "số 123-QĐ/TU, ngày 23/12/2020"
         number_line = f"Số{shown}-{numbering['type']}/{symbol}"
-        day = f" {format_date_short(issued)}" if issued else f"{BLANK}/{month.month}/{month.year}"
-        cited = f"số{shown}-QĐ/{symbol}, ngày{day}"
+        day = f"{BLANK}/{month.month if month else BLANK}/{year}"
+        cited = f"số{shown}-QĐ/{symbol}, ngày{f' {format_date_short(issued)}' if issued else day}"
+    # The citing body's name is kept on one line: "Ủy ban nhân / dân thành phố" gives a draft away.
+    authority = numbering["authority"].replace(" ", NO_BREAK)
     return {
         "number_line": number_line,
         "date_line": f"{numbering['place']}, {when}",
-        "decision_ref": f"(Kèm theo Quyết định {cited} của {numbering['authority']})",
-        "certificate_ref": f"(Theo Quyết định {cited} của {numbering['authority']})",
+        "decision_ref": f"(Kèm theo Quyết định {cited} của {authority})",
+        "certificate_ref": f"(Theo Quyết định {cited} của {authority})",
     }
 
 
@@ -527,23 +568,25 @@ def articles(config: Config, issuer: Issuer, level: Term, models: list[Model]) -
     return {
         "article1": article1(config, level, models),
         "article2": config.decision.get("article2", "Quyết định này có hiệu lực kể từ ngày ký."),
-        "article3": f"{issuer.executors} chịu trách nhiệm thi hành Quyết định này.",
+        # NĐ 30 Phụ lục III: the State body ends with "./." after the last article's full stop.
+        "article3": f"{issuer.executors} chịu trách nhiệm thi hành Quyết định này."
+        + ("/." if issuer.profile == "state" else ""),
     }
 
 
 def article1(config: Config, level: Term, models: list[Model]) -> str:
     types = [
-        f"{padded(n)} mô hình {kind.label.lower()}"
+        f"{figure(config, n)} mô hình {kind.label.lower()}"
         for kind in config.types
         if (n := sum(m.model_type == kind.label for m in models))
     ]
     ratings = [
-        f"xếp loại {rating.label} {padded(n)} mô hình"
+        f"xếp loại {rating.label} {figure(config, n)} mô hình"
         for rating in config.ratings
         if (n := sum(m.rating == rating.label for m in models))
     ]
     return (
-        f"Công nhận {count_in_words(len(models))} mô hình {QUOTED_DVK} {lower_first(level.label)} năm "
+        f"Công nhận {in_words(config, len(models))} mô hình {QUOTED_DVK} {lower_first(level.label)} năm "
         f"{config.year} (gồm {join_and(types)}; {', '.join(ratings)}), có danh sách kèm theo."
     )
 
@@ -572,10 +615,11 @@ def list_sections(config: Config, ordered: list[Model]) -> list[dict]:
                 stt += 1
                 rows.append(list_row(stt, model))
             if rows:
-                groups.append({"heading": f"{len(groups) + 1}. Xếp loại {rating.label}", "rows": rows})
-        sections.append(
-            {"heading": f"{roman(len(sections) + 1)}. MÔ HÌNH {kind.label.upper()}", "groups": groups}
-        )
+                heading = f"{len(groups) + 1}. Xếp loại {rating.label} ({figure(config, len(rows))} mô hình)"
+                groups.append({"heading": heading, "rows": rows})
+        counted = f"{figure(config, len(of_kind))} mô hình"
+        heading = f"{roman(len(sections) + 1)}. MÔ HÌNH {kind.label.upper()} ({counted})"
+        sections.append({"heading": heading, "groups": groups})
     return sections
 
 
@@ -637,6 +681,7 @@ def certificate(config: Config, model: Model, issuer: Issuer, numbering: dict) -
         "date_line": strings["date_line"],
         "signer_on_behalf": issuer.on_behalf,
         "signer_title": issuer.title,
+        "title_bold": state,
         "signer_name": issuer.signer,
     }
 
@@ -658,14 +703,14 @@ def build_report(
         **report_text(config, issuer, models, registered),
     }
     path = render_kind(workspace, "report", context, f"bao-cao-ket-qua-{config.year}.docx")
-    verify_report(path, models)
+    verify_report(path, config, models)
     return built("report", path, None, len(models), context, f"Báo cáo {lower_first(subject)}")
 
 
 def report_text(config: Config, issuer: Issuer, models: list[Model], registered: int) -> dict:
-    total = count_in_words(len(models))
+    total, registered_figure = in_words(config, len(models)), figure(config, registered)
     summary = (
-        f"Năm {config.year}, trên địa bàn {area_of(issuer.name)} có {padded(registered)} mô hình đăng ký "
+        f"Năm {config.year}, trên địa bàn {area_of(issuer.name)} có {registered_figure} mô hình đăng ký "
         f"thi đua xây dựng mô hình {QUOTED_DVK}. Qua thẩm định, {issuer.name} đã công nhận {total} mô hình "
         f"{QUOTED_DVK} năm {config.year} đạt hiệu quả, có tính khả thi và có thể nhân rộng, cụ thể như sau:"
     )
@@ -694,19 +739,18 @@ def level_line(config: Config, level: Term, models: list[Model]) -> str:
         for kind in config.types
         if (n := sum(m.model_type == kind.label for m in group))
     ]
+    total = figure(config, len(group))
     if len(types) == 1:
-        counted = f"{padded(len(group))} mô hình {types[0][0]}"
+        counted = f"{total} mô hình {types[0][0]}"
     else:
-        counted = (
-            f"{padded(len(group))} mô hình (gồm {join_and([f'{padded(n)} mô hình {t}' for t, n in types])})"
-        )
+        counted = f"{total} mô hình (gồm {join_and([f'{figure(config, n)} mô hình {t}' for t, n in types])})"
     ratings = [
         (rating.label.lower(), n)
         for rating in config.ratings
         if (n := sum(m.rating == rating.label for m in group))
     ]
     parts = [
-        f"xếp loại {label} {'là ' if i == 0 else ''}{padded(n)} mô hình"
+        f"xếp loại {label} {'là ' if i == 0 else ''}{figure(config, n)} mô hình"
         for i, (label, n) in enumerate(ratings)
     ]
     return f"- {level.label}: công nhận {counted}, trong đó {join_and(parts)}."
@@ -745,15 +789,15 @@ def render_kind(workspace: Workspace, kind: str, context: dict, file_name: str) 
 def built(kind: str, path: Path, level: str | None, count: int, context: dict, subject: str) -> BuiltDocument:
     template = TEMPLATES[(kind, context.get("numbering", {}).get("profile", "party"))]
     return BuiltDocument(
-        kind, path, level, count, context["doc_code"], template, nfc_all(context), nfc(subject)
+        kind, path, level, count, context["doc_code"], template, nfc_all(context), printed(subject)
     )
 
 
 def verify_list(path: Path, config: Config, models: list[Model]) -> None:
     """Every model exactly once in the list table (as a multiset: two models may share a name)."""
     rows = list_rows(render.read_back(path), path)
-    names = Counter(nfc(row["name"]).strip() for row in rows)
-    expected = Counter(nfc(model.name).strip() for model in models)
+    names = Counter(printed(row["name"]).strip() for row in rows)
+    expected = Counter(printed(model.name).strip() for model in models)
     if names != expected:
         missing = sorted((expected - names).elements(), key=sort_key)
         extra = sorted((names - expected).elements(), key=sort_key)
@@ -817,7 +861,7 @@ def verify_decision(path: Path, config: Config, models: list[Model]) -> None:
 def verify_certificates(path: Path, models: list[Model]) -> None:
     """Each model has its certificate: a paragraph holding its name in quotes."""
     shown = Counter(unquoted(p) for p in render.read_back(path).paragraphs)
-    for name, count in Counter(nfc(m.name).strip() for m in models).items():
+    for name, count in Counter(printed(m.name).strip() for m in models).items():
         if shown[name] < count:
             path.unlink(missing_ok=True)
             raise DvkError(
@@ -832,9 +876,9 @@ def unquoted(text: str) -> str:
     return text.strip()
 
 
-def verify_report(path: Path, models: list[Model]) -> None:
+def verify_report(path: Path, config: Config, models: list[Model]) -> None:
     text = "\n".join(render.read_back(path).paragraphs)
-    if count_in_words(len(models)) not in text:
+    if in_words(config, len(models)) not in text:
         path.unlink(missing_ok=True)
         raise DvkError(
             f"Báo cáo {path.name} không ghi đúng tổng số {len(models)} mô hình: sửa mẫu rồi lập lại."
@@ -861,6 +905,16 @@ def punctuate(lines: tuple[str, ...] | list[str], last: str) -> list[str]:
 
 def strip_end(text: str) -> str:
     return text.strip().rstrip(";,.").rstrip()
+
+
+def figure(config: Config, n: int) -> str:
+    """A count in figures in the configured style (format.counts): one style in every output."""
+    return count_figure(n, config.format["counts"])
+
+
+def in_words(config: Config, n: int) -> str:
+    """ "06 (sáu)" / "6 (sáu)": a count in figures (configured style) and in words."""
+    return count_in_words(n, config.format["counts"])
 
 
 def join_and(parts: list[str]) -> str:
@@ -894,10 +948,16 @@ def readable_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", strip_marks(text).lower()).strip("-") or "van-ban"
 
 
+def printed(text: str) -> str:
+    """A string as the outputs print it: NFC (DOMAIN.md §5: Windows input may be decomposed) with
+    typographic quotes (configured texts and submitted names are typed with straight ones)."""
+    return typographic_quotes(nfc(text))
+
+
 def nfc_all(value):
-    """NFC every string of a context (DOMAIN.md §5: Windows input may be decomposed)."""
+    """`printed` every string of a context."""
     if isinstance(value, str):
-        return nfc(value)
+        return printed(value)
     if isinstance(value, dict):
         return {key: nfc_all(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

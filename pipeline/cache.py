@@ -1,9 +1,11 @@
 """The check cache: what reading each file gave last time, so a rerun re-reads only what changed.
 
-Keyed like git's index: a file whose size and modification time match the last run keeps its
-hash without being read; only a changed file is re-hashed, and an analysis is reused only for the
-same content hash. Like git, a file whose modification time is too close to when the files were
-looked at ("racily clean": it may have changed again within the same timestamp) is re-hashed. The
+Keyed like git's index: a file whose stat (size, modification and change times, inode and device;
+see discover.stamp_of) matches the last run keeps its hash without being read; any other file is
+re-hashed, and an analysis is reused only for the same content hash. Like git, a file whose
+modification or change time is too close to when the files were looked at ("racily clean": it may
+have changed again within the same timestamp) is re-hashed, and so is one stamped in the future
+(clock skew). The
 whole cache is dropped when the tool version or the configuration changes, since both change what
 extraction and validation produce.
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.discover import Stamp
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
 
 CACHE_FORMAT = 6  # bump whenever the packed layout below or what extraction gives changes
@@ -38,7 +41,7 @@ KINDS = {kind.value: kind for kind in Kind}
 class CheckCache:
     key: str
     looked_ns: int = 0  # when the files were last looked at: the stamps were taken after it
-    stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel -> (size, mtime_ns, sha256)
+    stamps: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # rel -> (stat stamp, sha256)
     analyses: dict[str, Analysis] = field(default_factory=dict)  # sha256 -> what reading it gave
     packed: dict[str, tuple] = field(default_factory=dict)  # sha256 -> its analysis as loaded: not re-packed
     last_identity: tuple = ()  # (rel, sha256, skip reason, error) of every file found last time
@@ -47,14 +50,16 @@ class CheckCache:
     outputs_identity: tuple = ()  # the identity the workbook and problem report were last written for
     last_workbook: tuple = ()  # (path, changed, missing) the workbook reported when last written
 
-    def known_hash(self, rel: str, size: int, mtime_ns: int) -> str | None:
-        """The cached hash when the file's stat is unchanged and not racily close to the last write."""
-        stamp = self.stamps.get(rel)
-        if stamp is None or stamp[0] != size or stamp[1] != mtime_ns:
+    def known_hash(self, rel: str, stamp: Stamp) -> str | None:
+        """The cached hash when the file's stat is unchanged and its times not racily close to (or after)
+        when the files were last looked at."""
+        known = self.stamps.get(rel)
+        if known is None or tuple(known[0]) != stamp:
             return None
-        if mtime_ns >= self.looked_ns - RACY_WINDOW_NS:
+        _, mtime_ns, ctime_ns, _, _ = stamp
+        if max(mtime_ns, ctime_ns) >= self.looked_ns - RACY_WINDOW_NS:
             return None
-        return stamp[2]
+        return known[1]
 
 
 def cache_key(config_raw: dict) -> str:

@@ -33,6 +33,7 @@ from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, 
 from pipeline.reader import read_document
 from pipeline.safezip import run_with_timeout
 from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
+from pipeline.vntext import fold
 
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 WORKBOOK_NAME = "tham-dinh.xlsx"
@@ -282,15 +283,15 @@ def unchanged_result(
 ) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
     the last result stands, rebuilt from the cache without reading or validating. Outputs are written
-    only if that run did not write them (`dvk build` checks without writing) or someone deleted them."""
+    only if that run did not write them (`dvk build` checks without writing) or someone changed them."""
     analyses = apply_corrections(analyses_by_rel(found, cache), corrections, workspace.config)
     result = assemble(found, analyses, cache.rule_problems)
-    workbook_path, report_path = workspace.year_dir / WORKBOOK_NAME, workspace.year_dir / REPORT_NAME
+    report_path = workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
-    written = cache.outputs_identity == cache.last_identity and cache.last_workbook
-    if written and workbook_path.exists() and report_path.exists():
-        result.workbook, result.report_path = saved_workbook(cache), report_path
+    saved = saved_workbook(workspace, cache) if cache.outputs_identity == cache.last_identity else None
+    if saved is not None and report_path.exists():
+        result.workbook, result.report_path = saved, report_path
         return result
     write_check_outputs(workspace, result, cache, corrections)
     cache.outputs_identity = cache.last_identity
@@ -298,9 +299,28 @@ def unchanged_result(
     return result
 
 
-def saved_workbook(cache: CheckCache) -> WorkbookUpdate:
-    path, added, changed, missing = cache.last_workbook
-    return WorkbookUpdate(Path(path), added, changed, missing)
+def saved_workbook(workspace: Workspace, cache: CheckCache) -> WorkbookUpdate | None:
+    """What the workbook showed when dvk last wrote it, if the file on disk is still that version.
+
+    The workbook on disk is the truth: a row deleted by hand, an older copy put back or any save by a
+    person changes its size or time, and then it is read again (and missing rows are added back)."""
+    if len(cache.last_workbook) != 6:
+        return None
+    rel, added, changed, missing, size, mtime_ns = cache.last_workbook
+    path = workspace.root / rel  # stored relative: a moved or copied workspace shows its own paths
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+        return None
+    return WorkbookUpdate(path, added, changed, missing)
+
+
+def workbook_record(workspace: Workspace, update: WorkbookUpdate) -> tuple:
+    stat = update.path.stat()
+    rel = os.path.relpath(update.path, workspace.root)
+    return (Path(rel).as_posix(), 0, update.changed, update.missing, stat.st_size, stat.st_mtime_ns)
 
 
 def analyses_by_rel(found: list[Found], cache: CheckCache) -> dict[str, Analysis]:
@@ -319,7 +339,7 @@ def assemble(
 
 def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
     if entry.error:
-        return Analysis(None, (Problem("FILE_UNREADABLE", ERROR, entry.error),))
+        return Analysis(None, (Problem(entry.error_code, ERROR, entry.error),))
     analysis = cache.analyses[entry.sha256]
     if analysis.record is not None and analysis.record.path != entry.rel:  # renamed or moved: same content
         analysis = dataclasses.replace(analysis, record=dataclasses.replace(analysis.record, path=entry.rel))
@@ -331,7 +351,7 @@ def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis], 
     cache.analyses.update(fresh)
     present = {entry.sha256 for entry in found if entry.sha256}
     cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
-    cache.stamps = {entry.rel: (entry.size, entry.mtime_ns, entry.sha256) for entry in found if entry.sha256}
+    cache.stamps = {entry.rel: (entry.stamp, entry.sha256) for entry in found if entry.sha256}
     cache.looked_ns = looked_ns
 
 
@@ -370,18 +390,25 @@ def write_check_outputs(
     report_path = workspace.year_dir / REPORT_NAME
     workspace.year_dir.mkdir(parents=True, exist_ok=True)
     proposals = accepted_proposals(result, config)
-    workbook_digest, report_digest = digest_of(proposals), digest_of(report_rows(result))
+    rejected = frozenset(f.id for f in result.files if f.status == REJECTED and f.id) - {
+        p.id for p in proposals
+    }
+    workbook_digest, report_digest = (
+        digest_of([*proposals, *sorted(rejected)]),
+        digest_of(report_rows(result)),
+    )
     last_workbook_digest, last_report_digest, *last_corrections = cache.outputs or ("", "")
-    if workbook_digest == last_workbook_digest and workbook_path.exists() and cache.last_workbook:
-        result.workbook = saved_workbook(cache)
+    saved = saved_workbook(workspace, cache)
+    if workbook_digest == last_workbook_digest and saved is not None:
+        result.workbook = saved
     else:
-        result.workbook = update_workbook(workbook_path, proposals, config)
+        result.workbook = update_workbook(workbook_path, proposals, config, rejected)
     if report_digest != last_report_digest or not report_path.exists():
         write_problem_report(report_path, result)
     result.report_path = report_path
     corrections_written = write_corrections(workspace, result, corrections, last_corrections[:1])
     cache.outputs = (workbook_digest, report_digest, corrections_written)
-    cache.last_workbook = (str(result.workbook.path), 0, result.workbook.changed, result.workbook.missing)
+    cache.last_workbook = workbook_record(workspace, result.workbook)
 
 
 def write_corrections(
@@ -455,12 +482,17 @@ def who_label(record: Record, config: Config) -> str:
     """The "Đơn vị / cá nhân thực hiện" text: the unit, or for an individual "Name, position, unit"."""
     if not is_individual(record, config):
         return record.get("unit")
-    parts = [record.get("person_name"), record.get("person_position"), record.get("unit")]
-    return ", ".join(part for part in parts if part)
+    name, position, unit = record.get("person_name"), record.get("person_position"), record.get("unit")
+    if unit and position and f" {fold(unit)} " in f" {fold(position)} ":
+        unit = ""  # "Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố" already names the unit: print it once
+    return ", ".join(part for part in (name, position, unit) if part)
 
 
-def recognise(workspace: Workspace, result: CheckResult) -> Recognition:
-    """The models the appraisal recognises, from a fresh check and the appraisal workbook."""
+def recognise(
+    workspace: Workspace, result: CheckResult, results: dict[str, str] | None = None
+) -> Recognition:
+    """The models the appraisal recognises, from a fresh check and the appraisal workbook (or its
+    `results`, id -> appraisal result, when the caller has already read them)."""
     config = workspace.config
     rejected = {
         report.id: [p.message for p in report.problems if p.severity == ERROR]
@@ -473,7 +505,12 @@ def recognise(workspace: Workspace, result: CheckResult) -> Recognition:
         if report.id
     }
     return recognised_models(
-        accepted_proposals(result, config), rejected, workspace.year_dir / WORKBOOK_NAME, config, person
+        accepted_proposals(result, config),
+        rejected,
+        workspace.year_dir / WORKBOOK_NAME,
+        config,
+        person,
+        results,
     )
 
 

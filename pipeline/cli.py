@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from pipeline import __version__, lazy
-from pipeline.check import run_check
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
@@ -19,9 +18,10 @@ from pipeline.model import ERROR
 from pipeline.report import console_lines
 
 # docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
-campaign = lazy.module("pipeline.campaign")
+service = lazy.module("pipeline.service")
 template_lint = lazy.module("pipeline.template_lint")
 explain = lazy.module("pipeline.explain")
+format_check = lazy.module("pipeline.format_check")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +58,7 @@ def check_command(workspace: Workspace, explain_name: str | None, as_json: bool)
     if explain_name is not None:
         emit_explanation(workspace, explain_name, as_json)
         return
-    result = run_check(workspace, progress=progress_for(as_json))
+    result = service.check(workspace, progress=progress_for(as_json))
     if as_json:
         print_json(result.as_dict())
     else:
@@ -67,7 +67,7 @@ def check_command(workspace: Workspace, explain_name: str | None, as_json: bool)
 
 def emit_explanation(workspace: Workspace, name: str, as_json: bool) -> None:
     try:
-        explanation = explain.explain_file(workspace, name)
+        explanation = service.explain(workspace, name)
     except FileNotFoundError:
         fail(explain.not_found_message(name), ExitCode.USAGE)
     if as_json:
@@ -98,7 +98,7 @@ def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, a
             ExitCode.USAGE,
         )
     emit_build(
-        campaign.build_campaign(
+        service.build_campaign(
             workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)
         ),
         as_json,
@@ -112,14 +112,14 @@ def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, a
 @guard
 def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
     """Chạy cả quy trình: kiểm tra (check) rồi lập văn bản (build)."""
-    result = run_check(workspace, progress=progress_for(as_json))
+    result = service.check(workspace, progress=progress_for(as_json))
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
-    emit_build(campaign.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
+    emit_build(service.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
 
 
-def emit_build(result: campaign.BuildResult, as_json: bool) -> None:
+def emit_build(result: service.BuildResult, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
         return
@@ -146,7 +146,7 @@ KIND_VI = {
 @guard
 def stats_command(workspace: Workspace, as_json: bool) -> None:
     """Số liệu: đăng ký, được công nhận, theo cấp, loại và xếp loại."""
-    stats = campaign.campaign_stats(workspace)
+    stats = service.campaign_stats(workspace)
     if as_json:
         print_json(stats)
         return
@@ -182,6 +182,60 @@ def templates_check_command(workspace: Workspace, as_json: bool) -> None:
                 click.echo(f"    {problem.severity} [{problem.code}] {problem.message}")
     if any(problem.severity == ERROR for problems in found.values() for problem in problems):
         sys.exit(int(ExitCode.FAILED))
+
+
+@main.group("format")
+def format_group() -> None:
+    """Thể thức văn bản: Đảng (HD 36) hoặc Nhà nước (NĐ 30)."""
+
+
+@format_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@workspace_option
+@json_option
+@guard
+def format_check_command(workspace: Workspace, files: tuple[Path, ...], as_json: bool) -> None:
+    """Đối chiếu quyết định với danh mục thể thức; không nêu tệp: điền thử mẫu của thư mục làm việc."""
+    if files:
+        found = {str(path): format_check.check_file(path, workspace.config) for path in files}
+    else:
+        found = format_check.check_templates(workspace)
+    if as_json:
+        print_json({name: [check.as_dict() for check in checks] for name, checks in found.items()})
+    else:
+        for name, checks in found.items():
+            passed = sum(check.passed for check in checks)
+            click.echo(f"{name}: đạt {passed}/{len(checks)} yếu tố thể thức")
+            for check in checks:
+                if not check.passed:
+                    click.echo(f"    sai: {check.element} — {check.detail}")
+    if any(not check.passed for checks in found.values() for check in checks):
+        sys.exit(int(ExitCode.FAILED))
+
+
+@main.command("serve")
+@workspace_option
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe; máy khác cần mật khẩu."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Cổng.")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+@click.option(
+    "--hash-password", is_flag=True, help="Nhập mật khẩu, in dòng password_hash cho dvk.toml rồi thoát."
+)
+@guard
+def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, hash_password: bool) -> None:
+    """Mở trang làm việc trên trình duyệt (máy chủ cục bộ 127.0.0.1)."""
+    from pipeline.web import security, server
+
+    if hash_password:
+        password = click.prompt(
+            "Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu", err=True
+        )
+        click.echo(f'[serve]\npassword_hash = "{security.hash_password(password)}"')
+        return
+    announce = lambda url: click.echo(f"Trang dvk: {url}  (Ctrl+C để dừng)", err=True)  # noqa: E731
+    server.serve(workspace, host, port, not no_browser, announce)
 
 
 main.add_command(archive_command)

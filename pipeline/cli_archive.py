@@ -17,6 +17,8 @@ from pipeline.config import Workspace
 
 # pyHanko and pypdf load only when an archive command runs (they double `dvk check` start-up time).
 archive = lazy.module("pipeline.archive")
+policy = lazy.module("pipeline.signature_policy")
+service = lazy.module("pipeline.service")
 
 VERIFY = "verify"
 FILES = "files"
@@ -71,6 +73,16 @@ def archive_command() -> None:
     "--replace", "replace_reason", metavar="LÝ_DO", help="Thay bản đã lưu của số này; bản cũ được giữ."
 )
 @click.option("--code", help="Mã dự thảo (DVK-…) khi tệp không mang mã và có nhiều dự thảo chưa cấp số.")
+@click.option(
+    "--accept-untrusted",
+    metavar="LÝ_DO",
+    help="Nhận lưu trữ chữ ký số có chứng thư ngoài trust-roots/; lý do được ghi vào nhật ký.",
+)
+@click.option(
+    "--accept-unsigned",
+    metavar="LÝ_DO",
+    help="Nhận lưu trữ bản quét hoặc PDF không ký số; lý do được ghi vào nhật ký.",
+)
 @workspace_option
 @json_option
 @guard
@@ -81,24 +93,42 @@ def files_command(
     issued: date | None,
     replace_reason: str | None,
     code: str | None,
+    accept_untrusted: str | None,
+    accept_unsigned: str | None,
     as_json: bool,
 ) -> None:
     """Lưu trữ các tệp PDF đã ký: nhận diện dự thảo, kiểm tra chữ ký số, cấp số, đóng gói BagIt."""
-    if replace_reason is not None and not replace_reason.strip():
-        fail("--replace cần ghi lý do thay bản lưu trữ.", ExitCode.USAGE)
+    for flag, reason in (
+        ("--replace", replace_reason),
+        ("--accept-untrusted", accept_untrusted),
+        ("--accept-unsigned", accept_unsigned),
+    ):
+        if reason is not None and not reason.strip():
+            fail(f"{flag} cần ghi lý do.", ExitCode.USAGE)
+    acceptance = policy.Acceptance(accept_untrusted, accept_unsigned)
     try:
-        entries = archive.archive_files(workspace, list(pdfs), number, issued, replace_reason, code)
+        entries = service.archive_signed(
+            workspace, list(pdfs), number, issued, replace_reason, code, acceptance
+        )
     except archive.ArchiveRefused as exc:
         _print_entries(exc.done, as_json)
         raise
     _print_entries(entries, as_json)
+    refused = [entry for entry in entries if entry.outcome == "refused"]
+    if refused:
+        fail(f"{len(refused)} tệp bị từ chối lưu trữ, không cấp số (xem lý do ở trên).", ExitCode.REFUSED)
 
 
-def _print_entries(entries: list[archive.ArchiveEntry], as_json: bool) -> None:
+def _print_entries(entries: list, as_json: bool) -> None:
     if as_json:
         print_json({"entries": [entry.as_dict() for entry in entries]})
         return
     for entry in entries:
+        if entry.outcome == "refused":
+            click.echo(entry.reason, err=True)
+            if entry.quarantine:
+                click.echo(f"  Tệp được giữ tại: {entry.quarantine}", err=True)
+            continue
         click.echo(_entry_line(entry))
         for note in entry.notes:
             click.echo(f"  Lưu ý: {note}", err=True)
@@ -121,7 +151,7 @@ def _entry_line(entry: archive.ArchiveEntry) -> str:
 @guard
 def verify_command(workspace: Workspace, as_json: bool) -> None:
     """Băm lại mọi gói lưu trữ, đối chiếu sổ đăng ký; báo từng tệp bị sửa, bị thiếu hoặc thừa."""
-    problems = archive.verify_archive(workspace)
+    problems = service.verify_archive(workspace)
     if as_json:
         print_json({"ok": not problems, "problems": [problem.as_dict() for problem in problems]})
     else:

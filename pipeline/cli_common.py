@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # the job could not be done: build refused, verification found problems, archive refused
     USAGE = 2  # wrong options or invalid configuration
     MISSING_TOOL = 3  # an external program (LibreOffice) is needed but not installed
+    REFUSED = 4  # `dvk archive`: a file refused by the signature policy (nothing numbered for it)
 
 
 def workspace_option(func: Callable) -> Callable:

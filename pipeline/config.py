@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import FIELDS, ConfigError
+from pipeline.vntext import COUNT_STYLES
 
 DEFAULT_CONFIG = Path(__file__).parent / "defaults" / "dvk.toml"
 CONFIG_NAME = "dvk.toml"
@@ -113,7 +114,10 @@ def load_config(path: Path) -> Config:
 def parse_config(data: dict[str, Any]) -> Config:
     """Check every key the pipeline uses; an error names the key (e.g. `issuer.profile`)."""
     campaign = _table(data, "campaign")
-    issuer = _strings(_table(data, "issuer"), "issuer", ISSUER_KEYS)
+    issuer_table = _table(data, "issuer")
+    # NĐ 30: a UBND may have no chủ quản line above its name; HD 36 always prints the superior body.
+    optional = ("parent",) if issuer_table.get("profile") == "state" else ()
+    issuer = _strings(issuer_table, "issuer", ISSUER_KEYS, optional)
     if issuer["profile"] not in PROFILES:
         raise ConfigError(
             f"Khóa issuer.profile phải là một trong {', '.join(PROFILES)}, không phải '{issuer['profile']}'."
@@ -124,6 +128,11 @@ def parse_config(data: dict[str, Any]) -> Config:
         raise ConfigError(f"Khóa decision.commune_decisions phải là một trong {', '.join(COMMUNE_MODES)}.")
     for key in ("grounds", "recipients"):
         _string_list(decision, key, f"decision.{key}")
+    if "draft_month" in decision:
+        _int(decision, "draft_month", "decision.draft_month", 0, 12)
+    fmt = {**FORMAT_DEFAULTS, **_table(data, "format", required=False)}
+    if fmt["counts"] not in COUNT_STYLES:
+        raise ConfigError(f"Khóa format.counts phải là một trong {', '.join(COUNT_STYLES)}.")
     levels = _terms(data, "levels", need_key=True)
     units = {
         key: tuple(_string_list(_table(data, "units"), key, f"units.{key}"))
@@ -138,7 +147,7 @@ def parse_config(data: dict[str, Any]) -> Config:
         issuer=issuer,
         signer=_strings(_table(data, "signer"), "signer", ("on_behalf", "title", "name")),
         decision={"commune_decisions": "issuer", "executors": "", **decision},
-        format={**FORMAT_DEFAULTS, **_table(data, "format", required=False)},
+        format=fmt,
         levels=levels,
         types=_terms(data, "types", need_key=True),
         fields=_terms(data, "fields"),
@@ -167,6 +176,7 @@ FORMAT_DEFAULTS = {
     "margin_right": 15,
     "font": "Times New Roman",
     "body_size": 14,
+    "counts": "padded",  # vntext.COUNT_STYLES: "06 mô hình" (the seed article) or "6 mô hình"
 }
 
 
@@ -188,11 +198,14 @@ def _table(data: dict, key: str, required: bool = True) -> dict:
     return value
 
 
-def _strings(table: dict, prefix: str, keys: tuple[str, ...]) -> dict[str, str]:
+def _strings(
+    table: dict, prefix: str, keys: tuple[str, ...], may_be_empty: tuple[str, ...] = ()
+) -> dict[str, str]:
     for key in keys:
-        if not isinstance(table.get(key), str) or not table[key].strip():
+        value = table.get(key, "" if key in may_be_empty else None)
+        if not isinstance(value, str) or not (value.strip() or key in may_be_empty):
             raise ConfigError(f"Khóa {prefix}.{key} phải là một chuỗi không rỗng.")
-    return dict(table)
+    return {**{key: "" for key in may_be_empty}, **table}
 
 
 def _int(table: dict, key: str, name: str, low: int, high: int, default: int | None = None) -> int:

@@ -421,3 +421,35 @@ def file_hints(path: Path, missing: tuple[str, ...], config: Config, cache_dir: 
         )
         parts.append(f"{LABELS_VI[key]}: {lines}")
     return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------- typing from another face
+
+
+def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
+    """Type `values` (field -> text) on `rel`'s row, as a clerk would in Excel: the row is added if the
+    file has none yet, an empty text clears a cell, other cells and rows are kept. Returns the cells
+    changed. The caller holds the workspace lock and runs a check afterwards (which fills the system
+    cells)."""
+    unknown = [key for key in values if key not in EDITABLE]
+    if unknown:
+        raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook, sheet = open_sheet(path)
+    columns = header_columns(sheet, path)
+    rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
+    row = rows.get(rel)
+    if row is None:
+        row = sheet.max_row + 1
+        sheet.cell(row, columns[FILE], rel)
+        sheet.cell(row, columns[KIND], KIND_NAMES.get(kind, ""))
+    changed = 0
+    for key, value in values.items():
+        cell = sheet.cell(row, columns[LABELS_VI[key]])
+        typed = unicodedata.normalize("NFC", value).strip() or None
+        if text(cell.value) != (typed or ""):
+            cell.value = typed
+            changed += 1
+    if changed:
+        save_atomically(workbook, path)
+    return changed

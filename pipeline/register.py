@@ -16,8 +16,10 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import random
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,6 +97,14 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        # The hash of the last line of each bag's chained event log (pipeline.eventlog).
+        "0002-event-log-heads",
+        (
+            "ALTER TABLE issued ADD COLUMN events_head TEXT",
+            "ALTER TABLE superseded ADD COLUMN events_head TEXT",
+        ),
+    ),
 )
 
 
@@ -106,25 +116,48 @@ def register_path(workspace: Workspace) -> Path:
 
 
 def open_register(workspace: Workspace) -> sqlite3.Connection:
-    """Open (creating if needed) the workspace register, in WAL mode with every migration applied."""
-    try:
-        conn = sqlite3.connect(register_path(workspace), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    """Open (creating if needed) the workspace register, in WAL mode with every migration applied.
+
+    Two runs may create a new workspace's register at once; switching to WAL and migrating need the
+    whole database, and SQLite answers "database is locked" there without waiting on the busy
+    timeout. So the setup runs as one exclusive transaction, retried until the other run is done.
+    """
+    path = register_path(workspace)
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        conn = None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            prepare_register(conn)
+            return conn
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise DvkError(f"Không mở được sổ đăng ký {path}: {exc}") from exc
+            time.sleep(random.uniform(0.01, 0.05))
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise DvkError(f"Không mở được sổ đăng ký {path}: {exc}") from exc
+
+
+def prepare_register(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a committed number survives a power cut too, not only a crash of dvk.
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: a committed number survives a power cut too, not only a crash of dvk.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if pending_migrations(conn):
         apply_migrations(conn)
-    except sqlite3.DatabaseError as exc:
-        raise DvkError(f"Không mở được sổ đăng ký {register_path(workspace)}: {exc}") from exc
-    return conn
 
 
 @contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def write_transaction(conn: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT: take the write lock first, so reads inside see what we will write over."""
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(f"BEGIN {mode}")
     try:
         yield conn
     except BaseException:
@@ -133,15 +166,23 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def pending_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations not applied yet (a read: no lock is taken when there are none)."""
+    table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")} if table else set()
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Apply each named migration not applied yet, each in its own transaction; return the names applied."""
-    with write_transaction(conn):
+    """Apply every named migration not applied yet, all in one exclusive transaction; return their names."""
+    applied = []
+    with write_transaction(conn, "EXCLUSIVE"):
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
         )
-    applied = []
-    for name, statements in MIGRATIONS:
-        with write_transaction(conn):
+        for name, statements in MIGRATIONS:
             if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
                 continue
             for statement in statements:
@@ -294,6 +335,21 @@ def unissued_drafts(conn: sqlite3.Connection) -> list[Draft]:
     return [_draft(row) for row in rows]
 
 
+def latest_batch(conn: sqlite3.Connection) -> list[Draft]:
+    """The drafts of the latest build run, in the order they were made."""
+    row = conn.execute("SELECT batch FROM drafts ORDER BY created DESC, rowid DESC LIMIT 1").fetchone()
+    if row is None:
+        return []
+    rows = conn.execute("SELECT * FROM drafts WHERE batch = ? ORDER BY rowid", (row["batch"],)).fetchall()
+    return [_draft(found) for found in rows]
+
+
+def issued_by_code(conn: sqlite3.Connection, config: Config) -> dict[str, str]:
+    """Draft code -> the number it was issued under, as printed ("123-QĐ/TU")."""
+    rows = conn.execute("SELECT code, number, symbol FROM issued WHERE code IS NOT NULL").fetchall()
+    return {row["code"]: format_number(config, row["number"], row["symbol"]) for row in rows}
+
+
 # ---------------------------------------------------------------------------- numbering
 
 
@@ -372,6 +428,7 @@ class Issued:
     notes: tuple[str, ...] = ()
     final_copies: tuple[dict, ...] = ()
     id: int | None = None
+    events_head: str | None = None  # None: filed before event logs were chained
 
 
 def _issued(row: sqlite3.Row) -> Issued:
@@ -433,8 +490,8 @@ def insert_issued(conn: sqlite3.Connection, config: Config, issued: Issued) -> I
 def _insert_issued_row(conn: sqlite3.Connection, issued: Issued, now: str) -> sqlite3.Cursor:
     return conn.execute(
         """INSERT INTO issued (number, symbol, scope, date, kind, subject, signer, recipients, code, sha256,
-               file_name, archive_path, signature, notes, final_copies, created, updated)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               file_name, archive_path, signature, notes, final_copies, created, updated, events_head)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             issued.number,
             issued.symbol,
@@ -453,6 +510,7 @@ def _insert_issued_row(conn: sqlite3.Connection, issued: Issued, now: str) -> sq
             _json(issued.final_copies),
             now,
             now,
+            issued.events_head,
         ),
     )
 
@@ -467,17 +525,18 @@ def number_taken(conn: sqlite3.Connection, config: Config, taken: Issued) -> Dvk
 
 
 def replace_file(
-    conn: sqlite3.Connection, old: Issued, new: Issued, reason: str, old_moved_to: str
+    conn: sqlite3.Connection, old: Issued, new: Issued, reason: str, old_moved_to: str, old_head: str | None
 ) -> Issued:
     """Point an issued document at a new archived file; the old one is kept in `superseded`."""
     conn.execute(
-        """INSERT INTO superseded (issued_id, sha256, file_name, archive_path, signature, reason, replaced)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        (old.id, old.sha256, old.file_name, old_moved_to, old.signature, reason, now_iso()),
+        """INSERT INTO superseded (issued_id, sha256, file_name, archive_path, signature, reason, replaced,
+               events_head)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (old.id, old.sha256, old.file_name, old_moved_to, old.signature, reason, now_iso(), old_head),
     )
     conn.execute(
         """UPDATE issued SET sha256 = ?, file_name = ?, archive_path = ?, signature = ?, signer = ?,
-               notes = ?, updated = ? WHERE id = ?""",
+               notes = ?, updated = ?, events_head = ? WHERE id = ?""",
         (
             new.sha256,
             new.file_name,
@@ -486,6 +545,7 @@ def replace_file(
             new.signer,
             _json(new.notes),
             now_iso(),
+            new.events_head,
             old.id,
         ),
     )

@@ -26,6 +26,7 @@ from jinja2 import meta as jinja_meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
+from pipeline import layout
 from pipeline.model import DvkError
 
 LINT_HINT = "Chạy dvk templates check để xem lỗi của mẫu."
@@ -53,6 +54,7 @@ def render_document(template: Path, context: dict, out: Path) -> Path:
     except Exception as exc:  # docxtpl re-raises Jinja errors and may raise its own on broken XML
         raise render_error(template.name, exc) from exc
     apply_page_setup(doc.docx, context.get("page") or {})
+    layout.fit_document(doc.docx)  # rules and list columns sized from the rendered text
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, staging = tempfile.mkstemp(prefix=".dvk-", suffix=".docx", dir=out.parent)
     os.close(fd)

@@ -68,7 +68,7 @@ class Sheet:
     def __init__(self, data: bytes, shared: list[str], headers: tuple[str, ...] | None = None) -> None:
         self.data = data
         self.shared = shared
-        self.edits: list[tuple[Cell, bytes]] = []
+        self.edits: list[tuple[int, int, bytes]] = []  # (start, end, new bytes) over `data`
         header_row = HEADER_ROW.search(data)
         header = CELL_XML.finditer(data, *header_row.span()) if header_row else ()
         self.columns = {self.value(Cell(found)): found.group(1) for found in header}
@@ -96,23 +96,55 @@ class Sheet:
         return Cell(found) if found else None
 
     def set_text(self, cell: Cell, text: str, style: str | None) -> None:
-        attributes = {**cell.attributes, "t": "inlineStr"}
+        attributes = {**cell.attributes}
         if style is not None:
             attributes["s"] = style
-        attributes.pop("r", None)
-        spelled = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in attributes.items())
-        xml = (
-            f'<c r="{cell.ref}"{spelled}><is><t xml:space="preserve">{escape(text, quote=False)}</t></is></c>'
-        )
-        self.edits.append((cell, xml.encode()))
+        xml = text_cell(cell.ref, text, attributes)
+        self.edits.append((cell.found.start(), cell.found.end(), xml))
+
+    def put_text(self, row: int, header: str, text: str, style: str | None) -> bool:
+        """Write `text` into the cell of `header` on `row`, inserting the cell (in column order) when the
+        row has none there, as writers leave empty cells out. False when the row is not in the sheet."""
+        column = self.columns.get(header)
+        existing = self.cell(row, header)
+        if existing is not None:
+            self.set_text(existing, text, style)
+            return True
+        found = re.search(rb'<row r="%d"[^>]*?(/?)>' % row, self.data)
+        if column is None or found is None or found.group(1):
+            return False
+        end = self.data.find(b"</row>", found.end())
+        at = found.end()
+        for cell in CELL_XML.finditer(self.data, found.end(), end):
+            if column_number(cell.group(1)) > column_number(column):
+                break
+            at = cell.end()
+        attributes = {"s": style} if style is not None else {}
+        self.edits.append((at, at, text_cell(f"{column.decode()}{row}", text, attributes)))
+        return True
 
     def patched(self) -> bytes:
         pieces, done = [], 0
-        for cell, xml in sorted(self.edits, key=lambda edit: edit[0].found.start()):
-            pieces += (self.data[done : cell.found.start()], xml)
-            done = cell.found.end()
+        for start, end, xml in sorted(self.edits, key=lambda edit: edit[0]):
+            pieces += (self.data[done:start], xml)
+            done = end
         pieces.append(self.data[done:])
         return b"".join(pieces)
+
+
+def text_cell(ref: str, text: str, attributes: dict[str, str]) -> bytes:
+    """An inline-string cell; the reference first, as CELL_XML expects."""
+    attributes = {name: value for name, value in attributes.items() if name not in ("r", "t")}
+    spelled = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in attributes.items())
+    inner = f'<is><t xml:space="preserve">{escape(text, quote=False)}</t></is>'
+    return f'<c r="{ref}"{spelled} t="inlineStr">{inner}</c>'.encode()
+
+
+def column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 HEADER_ROW = re.compile(rb'<row r="1"[^>]*>.*?</row>', re.DOTALL)
@@ -160,10 +192,15 @@ def shared_strings(package: zipfile.ZipFile) -> list[str]:
 
 
 def patch_sheet(
-    path: Path, title: str, edit: Callable[[Sheet], bool | None], headers: tuple[str, ...] | None = None
+    path: Path,
+    title: str,
+    edit: Callable[[Sheet], bool | None],
+    headers: tuple[str, ...] | None = None,
+    before_replace: Callable[[], None] | None = None,
 ) -> bool | None:
     """Run `edit` on the sheet; if it returns True, write the package back atomically with only that
-    part changed. Returns what `edit` returned, or None when the package is not as expected."""
+    part changed (`before_replace` runs just before the new file takes the old one's place, and may
+    raise to stop it). Returns what `edit` returned, or None when the package is not as expected."""
     try:
         with zipfile.ZipFile(path) as package:
             part = sheet_part(package, title)
@@ -174,8 +211,20 @@ def patch_sheet(
                 return None
             outcome = edit(sheet)
             if outcome is True:
-                write_package(path, package, part, sheet.patched())
+                write_package(path, package, part, sheet.patched(), before_replace)
             return outcome
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+
+
+def read_sheet(path: Path, title: str) -> Sheet | None:
+    """Sheet `title` of the workbook, every cell, for reading; None when unreadable or not as expected."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            part = sheet_part(package, title)
+            if part is None or part not in package.namelist():
+                return None
+            return read_cells(package.read(part), shared_strings(package))
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
 
@@ -193,13 +242,21 @@ def cell_styles(path: Path, title: str, refs: tuple[str, ...]) -> dict[str, str 
     return {cell.get("r"): cell.get("s") for cell in root.iter(m("c")) if cell.get("r") in refs}
 
 
-def write_package(path: Path, package: zipfile.ZipFile, part: str, data: bytes) -> None:
+def write_package(
+    path: Path,
+    package: zipfile.ZipFile,
+    part: str,
+    data: bytes,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
     os.close(handle)
     try:
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as out:
             for info in package.infolist():
                 out.writestr(info, data if info.filename == part else package.read(info.filename))
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

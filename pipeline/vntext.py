@@ -264,14 +264,43 @@ def number_to_words(n: int) -> str:
     return " ".join(words)
 
 
-def count_in_words(n: int) -> str:
-    """A count as decisions write it: 62 -> "62 (sáu mươi hai)"."""
-    return f"{n} ({number_to_words(n)})"
+COUNT_STYLES = ("padded", "plain")  # `format.counts` in dvk.toml
+
+
+def count_figure(n: int, style: str = "padded") -> str:
+    """A count in figures in one of the COUNT_STYLES: padded below ten ("06", the seed article's "01 mô
+    hình cá nhân") or plain ("6"). One style runs through every output (issue 15)."""
+    return padded(n) if style == "padded" else str(n)
+
+
+def count_in_words(n: int, style: str = "plain") -> str:
+    """A count as decisions write it: 62 -> "62 (sáu mươi hai)"; 6 -> "06 (sáu)" in the padded style."""
+    return f"{count_figure(n, style)} ({number_to_words(n)})"
 
 
 def padded(n: int) -> str:
     """A small count as reports write it, padded to two digits: 1 -> "01", 46 -> "46", 187 -> "187"."""
     return f"{n:02d}"
+
+
+_STRAIGHT_QUOTE = re.compile(r"\"")
+_OPENS_AFTER = frozenset(" \t\n([{“‘-–—/\u00a0")
+
+
+def typographic_quotes(text: str) -> str:
+    """Straight double quotes as the typographic pair the templates print: "Dân vận khéo" -> “Dân vận
+    khéo”. A quote opens at the start or after a space or an opening bracket, and closes otherwise, so a
+    configured text and a submitted name print like the template's own words (issue 15)."""
+    if '"' not in text:
+        return text
+    pieces, done = [], 0
+    for match in _STRAIGHT_QUOTE.finditer(text):
+        start = match.start()
+        before = text[start - 1] if start else " "
+        pieces += [text[done:start], "“" if before in _OPENS_AFTER else "”"]
+        done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 # ---------------------------------------------------------------------------- dates

@@ -22,9 +22,18 @@ from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
+from pyhanko.sign.fields import MDPPerm
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from pypdf import PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 
 @dataclass(frozen=True)
@@ -117,8 +126,10 @@ def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
-def sign_pdf(data: bytes, identity: Identity, field_name: str = "ChuKy1") -> bytes:
-    """Sign `data` with pyHanko (PAdES baseline, no timestamp) and return the signed bytes."""
+def sign_pdf(data: bytes, identity: Identity, field_name: str = "ChuKy1", no_changes: bool = False) -> bytes:
+    """Sign `data` with pyHanko (PAdES baseline, no timestamp) and return the signed bytes.
+
+    `no_changes`: a certification signature whose DocMDP permission allows no change at all."""
     key_der = identity.key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -129,6 +140,10 @@ def sign_pdf(data: bytes, identity: Identity, field_name: str = "ChuKy1") -> byt
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     meta = signers.PdfSignatureMetadata(field_name=field_name, reason="Ký ban hành")
+    if no_changes:
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name, reason="Ký ban hành", certify=True, docmdp_permissions=MDPPerm.NO_CHANGES
+        )
     out = signers.sign_pdf(writer, meta, signer=signer)
     return out.getvalue()
 
@@ -221,6 +236,66 @@ def append_incremental_update(data: bytes) -> bytes:
     contents = list(old) if isinstance(old, generic.ArrayObject) else [old]
     page["/Contents"] = generic.ArrayObject([*contents, extra])
     writer.update_container(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def with_number_field(data: bytes, name: str = "SoVanBan") -> bytes:
+    """`data` with an empty text form field on page 1, where the clerk types the number after signing."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    page = writer.pages[0]
+    appearance = DecodedStreamObject()
+    appearance.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, 200, 20)]),
+        }
+    )
+    widget = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/T"): TextStringObject(name),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (60, 700, 260, 720)]),
+            NameObject("/F"): NumberObject(4),
+            NameObject("/DA"): TextStringObject("/Helv 11 Tf 0 g"),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+            NameObject("/P"): page.indirect_reference,
+        }
+    )
+    reference = writer._add_object(widget)
+    page[NameObject("/Annots")] = ArrayObject([reference])
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject([reference])}
+    )
+    return _write(writer)
+
+
+def fill_field_after_signing(data: bytes, value: str, name: str = "SoVanBan") -> bytes:
+    """Append a revision that fills the text field `name` (its value and its appearance): form filling."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    for reference in writer.root["/AcroForm"]["/Fields"]:
+        form_field = reference.get_object()
+        if form_field.get("/T") != name:
+            continue
+        appearance = generic.StreamObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/XObject"),
+                generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+                generic.NameObject("/BBox"): generic.ArrayObject(
+                    [generic.FloatObject(v) for v in (0, 0, 200, 20)]
+                ),
+            },
+            stream_data=b"BT /Helv 11 Tf 2 5 Td (" + value.encode("ascii") + b") Tj ET",
+        )
+        form_field["/V"] = generic.TextStringObject(value)
+        form_field["/AP"] = generic.DictionaryObject(
+            {generic.NameObject("/N"): writer.add_object(appearance)}
+        )
+        writer.update_container(form_field)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -28,7 +28,6 @@ from openpyxl import load_workbook
 
 from pipeline import build, render
 from pipeline.archive import (
-    EVENTS_NAME,
     REGISTER_COLUMNS,
     SLOW_COPY_ENV,
     archive_files,
@@ -38,24 +37,27 @@ from pipeline.archive import (
     number_on_page,
     outgoing_register,
     parse_pdf_date,
-    read_events,
     verify_archive,
     write_register_xlsx,
 )
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.config import Workspace, init_workspace, load_workspace
+from pipeline.eventlog import EVENTS_NAME, append_events, chain_breaks, log_head, read_events
 from pipeline.model import DvkError, Model
 from pipeline.register import open_register, record_drafts
+from pipeline.signature_policy import Acceptance
 from tests.pdfsign import (
     append_incremental_update,
     byte_range,
     change_byte_in_signed_range,
     convert_with_soffice,
+    fill_field_after_signing,
     issue_signer,
     make_ca,
     scan_pdf,
     sign_pdf,
     text_pdf,
+    with_number_field,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,32 +169,82 @@ def test_valid_signature_is_trusted_with_the_right_signer(workspace, signed, cam
     assert all(record["tool"].startswith("dvk ") and record["time"] for record in read_events(bag))
 
 
-def test_one_byte_changed_inside_the_signed_range_is_tampered(workspace, signed, tmp_path) -> None:
+EVERY_REASON = Acceptance(untrusted="đã xác minh qua điện thoại", unsigned="bản giấy ký tay")
+
+
+def test_a_tampered_pdf_is_refused_quarantined_and_takes_no_number(workspace, signed, tmp_path) -> None:
     data = change_byte_in_signed_range(signed["draft"])
-    [entry] = archive_files(workspace, [put(tmp_path, "sua.pdf", data)])
-    assert entry.signature == "tampered"
-    assert (workspace.root / entry.path / "data" / "01-qd-tu.pdf").read_bytes() == data
+    # Refused always: no reason option can let a broken signature through.
+    [refused] = archive_files(workspace, [put(tmp_path, "sua.pdf", data)], acceptance=EVERY_REASON)
+    assert (refused.outcome, refused.signature, refused.as_dict()["number"]) == ("refused", "tampered", None)
+    assert "Từ chối lưu trữ sua.pdf: chữ ký số KHÔNG hợp lệ" in refused.reason
+    assert issued_rows(workspace) == []
+    kept = workspace.root / refused.quarantine
+    assert refused.quarantine.startswith("outputs/archive/quarantine/")
+    assert (kept / "sua.pdf").read_bytes() == data
+    log = [(record["event"], record["outcome"]) for record in read_events(kept)]
+    assert log[-1] == ("refused", "tampered") and log[0][0] == "received"
+    assert chain_breaks(kept, log_head(kept / EVENTS_NAME)) == []
+    assert verify_archive(workspace) == []
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert entry.number == 1, "the refused file used no number"
 
 
-def test_a_signer_outside_the_trust_roots_is_untrusted(workspace, campaign, pki, tmp_path) -> None:
-    data = sign_pdf(campaign.pdfs["draft"], pki.stranger)
-    [entry] = archive_files(workspace, [put(tmp_path, "la.pdf", data)])
-    assert (entry.signature, entry.signer) == ("untrusted", "Người Lạ")
-    assert any("trust-roots/" in note for note in entry.notes)
+def test_a_signer_outside_the_trust_roots_is_refused_with_the_way_to_trust_it(
+    workspace, campaign, pki, tmp_path
+) -> None:
+    pdf = put(tmp_path, "la.pdf", sign_pdf(campaign.pdfs["draft"], pki.stranger))
+    [refused] = archive_files(workspace, [pdf])
+    assert (refused.outcome, refused.signature, refused.signer) == ("refused", "untrusted", "Người Lạ")
+    assert "do CA không tin cậy cấp" in refused.reason and "vào thư mục trust-roots/" in refused.reason
+    assert '--accept-untrusted "LÝ DO"' in refused.reason
+    assert refused.quarantine is None and issued_rows(workspace) == []
+    # Trusting the stranger's root (the way the message gives) files it as trusted.
+    (workspace.root / "trust-roots" / "ca-la.pem").write_bytes(pki.stranger.ca.pem())
+    [entry] = archive_files(workspace, [pdf])
+    assert (entry.outcome, entry.signature, entry.number) == ("archived", "trusted", 1)
 
 
-def test_an_update_appended_after_signing_is_reported(workspace, signed, tmp_path) -> None:
+def test_an_untrusted_signer_is_filed_only_with_a_reason_kept_in_the_log(
+    workspace, campaign, pki, tmp_path
+) -> None:
+    pdf = put(tmp_path, "la.pdf", sign_pdf(campaign.pdfs["draft"], pki.stranger))
+    reason = "Chứng thư của Ban Cơ yếu, đã đối chiếu"
+    [entry] = archive_files(workspace, [pdf], acceptance=Acceptance(untrusted=reason))
+    assert (entry.outcome, entry.signature, entry.number) == ("archived", "untrusted", 1)
+    accepted = [r for r in read_events(workspace.root / entry.path) if r["event"] == "accepted with reason"]
+    assert [(r["outcome"], r["detail"]["reason"]) for r in accepted] == [("untrusted", reason)]
+    assert any(reason in note for note in outgoing_register(workspace)[0]["notes"])
+    assert verify_archive(workspace) == []
+
+
+def test_an_update_appended_after_signing_is_refused(workspace, signed, tmp_path) -> None:
     data = append_incremental_update(signed["draft"])
     assert data.startswith(signed["draft"]), "an incremental update keeps the signed bytes"
-    [entry] = archive_files(workspace, [put(tmp_path, "them.pdf", data)])
-    assert entry.signature == "modified-after-signing"
+    [refused] = archive_files(workspace, [put(tmp_path, "them.pdf", data)], acceptance=EVERY_REASON)
+    assert (refused.outcome, refused.signature) == ("refused", "modified-after-signing")
+    assert "thay đổi được thêm vào sau khi ký mà chữ ký số không cho phép" in refused.reason
+    assert issued_rows(workspace) == []
+
+
+def test_form_filling_the_signature_permits_is_filed(workspace, campaign, pki, tmp_path) -> None:
+    """pyHanko's modification analysis: the number typed into a form field after an approval signature
+    is a change the signature permits; the same change after a no-changes certification is not."""
+    form = with_number_field(campaign.pdfs["draft"])
+    filled = fill_field_after_signing(sign_pdf(form, pki.signer), "123")
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", filled)])
+    assert (entry.outcome, entry.signature) == ("archived", "trusted")
+    assert any("thay đổi thuộc loại chữ ký cho phép" in note for note in entry.notes)
+    locked = fill_field_after_signing(sign_pdf(form, pki.signer, no_changes=True), "124")
+    [refused] = archive_files(workspace, [put(tmp_path, "qd-khoa.pdf", locked)], acceptance=EVERY_REASON)
+    assert (refused.outcome, refused.signature) == ("refused", "modified-after-signing")
 
 
 def test_without_trust_roots_a_valid_signature_is_untrusted(workspace, signed, tmp_path) -> None:
     shutil.rmtree(workspace.root / "trust-roots")
-    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
-    assert entry.signature == "untrusted"
-    assert any("chưa có chứng thư gốc" in note for note in entry.notes)
+    [refused] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert (refused.outcome, refused.signature) == ("refused", "untrusted")
+    assert any("chưa có chứng thư gốc" in note for note in refused.notes)
 
 
 def test_a_der_trust_root_works_too(workspace, signed, pki, tmp_path) -> None:
@@ -202,15 +254,21 @@ def test_a_der_trust_root_works_too(workspace, signed, pki, tmp_path) -> None:
     assert entry.signature == "trusted"
 
 
-def test_a_scan_needs_number_and_date_then_is_accepted(workspace, campaign, tmp_path) -> None:
+def test_a_scan_needs_a_reason_number_and_date_then_is_accepted(workspace, campaign, tmp_path) -> None:
     scan = put(tmp_path, "ban-quet.pdf", scan_pdf())
+    [refused] = archive_files(workspace, [scan])
+    assert (refused.outcome, refused.signature) == ("refused", "scan")
+    assert "--accept-unsigned" in refused.reason and "--number SỐ --date NGÀY" in refused.reason
+    paper = Acceptance(unsigned="Bản giấy ký tay, đã đối chiếu")
     with pytest.raises(DvkError) as caught:
-        archive_files(workspace, [scan])
+        archive_files(workspace, [scan], acceptance=paper)
     assert "bản quét" in str(caught.value) and "--number SỐ --date NGÀY" in str(caught.value)
     # Two decision drafts have no number yet, so the scan must name its draft.
     with pytest.raises(DvkError, match="nhiều dự thảo chưa cấp số"):
-        archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23))
-    [entry] = archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23), code=campaign.commune)
+        archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23), acceptance=paper)
+    [entry] = archive_files(
+        workspace, [scan], number=12, issued=date(2020, 12, 23), code=campaign.commune, acceptance=paper
+    )
     assert (entry.signature, entry.number, entry.date) == ("scan", 12, date(2020, 12, 23))
     assert entry.code == campaign.commune
     assert entry.path == "outputs/archive/2020/12-qd-tu"
@@ -218,9 +276,10 @@ def test_a_scan_needs_number_and_date_then_is_accepted(workspace, campaign, tmp_
 
 
 def test_a_text_pdf_without_signature_is_unsigned(workspace, campaign, tmp_path) -> None:
-    [entry] = archive_files(
-        workspace, [put(tmp_path, "xa.pdf", campaign.pdfs["commune"])], issued=date(2020, 12, 24)
-    )
+    pdf = put(tmp_path, "xa.pdf", campaign.pdfs["commune"])
+    [refused] = archive_files(workspace, [pdf], issued=date(2020, 12, 24))
+    assert (refused.outcome, refused.signature) == ("refused", "unsigned")
+    [entry] = archive_files(workspace, [pdf], issued=date(2020, 12, 24), acceptance=EVERY_REASON)
     assert (entry.signature, entry.code, entry.signer) == (
         "unsigned",
         campaign.commune,
@@ -236,7 +295,9 @@ def test_a_list_code_files_under_its_decision(workspace, campaign, pki, tmp_path
 
 def test_an_unknown_code_is_refused(workspace, tmp_path) -> None:
     with pytest.raises(DvkError, match="không có dự thảo nào với mã"):
-        archive_files(workspace, [put(tmp_path, "x.pdf", text_pdf(["DVK-2019-QD-ABCDEF01"]))])
+        archive_files(
+            workspace, [put(tmp_path, "x.pdf", text_pdf(["DVK-2019-QD-ABCDEF01"]))], acceptance=EVERY_REASON
+        )
 
 
 def test_a_file_that_is_not_a_pdf_is_refused(workspace, tmp_path) -> None:
@@ -267,7 +328,8 @@ def test_commune_decisions_are_numbered_by_their_own_body(tmp_path, pki) -> None
     """decision.commune_decisions = "commune": each Đảng ủy numbers its own "QĐ/ĐU" decisions."""
     root = init_workspace(tmp_path / "ws")
     config = (root / "dvk.toml").read_text(encoding="utf-8")
-    (root / "dvk.toml").write_text(config.replace('= "issuer"', '= "commune"'), encoding="utf-8")
+    config = config.replace('= "issuer"', '= "commune"') + '\n[decision.commune]\nsigner = "Trần Văn Bảy"\n'
+    (root / "dvk.toml").write_text(config, encoding="utf-8")
     workspace = load_workspace(root)
     models = [*MODELS, model(4, COMMUNE_LEVEL, "Phường Hiệp Thành")]
     documents = build.build_documents(workspace, models, 187)
@@ -275,7 +337,10 @@ def test_commune_decisions_are_numbered_by_their_own_body(tmp_path, pki) -> None
     communes = [d for d in documents if d.kind == "decision" and d.level == COMMUNE_LEVEL]
     entries = [
         archive_files(
-            workspace, [put(tmp_path, f"{i}.pdf", sign_pdf(text_pdf([d.code]), pki.signer))], number=1
+            workspace,
+            [put(tmp_path, f"{i}.pdf", sign_pdf(text_pdf([d.code]), pki.signer))],
+            number=1,
+            acceptance=Acceptance(untrusted="thử nghiệm"),
         )[0]
         for i, d in enumerate(communes)
     ]
@@ -369,6 +434,76 @@ def test_verify_cli_exit_codes_and_messages(workspace, signed, tmp_path) -> None
     )
 
 
+def damage_records(bag: Path, how: str) -> None:
+    """The damage to a bag's own records that `dvk archive verify` must catch (issue 12, fault 6)."""
+    log = bag / EVENTS_NAME
+    if how == "tagmanifest deleted":
+        (bag / "tagmanifest-sha256.txt").unlink()
+    elif how == "event log deleted":
+        log.unlink()
+    elif how == "event log line deleted":
+        lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+        log.write_text("".join(lines[:2] + lines[3:]), encoding="utf-8")
+    elif how == "event log last line deleted":
+        lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+        log.write_text("".join(lines[:-1]), encoding="utf-8")
+    elif how == "event log edited":
+        log.write_text(log.read_text(encoding="utf-8").replace('"trusted"', '"untrusted"'), encoding="utf-8")
+    elif how == "event log rewritten with a valid chain":
+        records = [{k: v for k, v in r.items() if k != "prev"} for r in read_events(bag)]
+        log.unlink()
+        append_events(bag, [r for r in records if r["event"] != "signature checked"])
+    elif how == "junk manifest":
+        (bag / "manifest-md5.txt").write_text("", encoding="utf-8")
+    elif how == "junk tagmanifest":
+        (bag / "tagmanifest-sha512.txt").write_text("abc bag-info.txt\n", encoding="utf-8")
+    elif how == "tagmanifest deleted and bag-info edited":
+        (bag / "tagmanifest-sha256.txt").unlink()
+        info = bag / "bag-info.txt"
+        info.write_text(info.read_text(encoding="utf-8").replace("DVK-Number: 1", "DVK-Number: 7"), "utf-8")
+    elif how == "bag-info edited and tagmanifest recomputed":
+        info = bag / "bag-info.txt"
+        info.write_text(info.read_text(encoding="utf-8").replace("DVK-Number: 1", "DVK-Number: 7"), "utf-8")
+        remade = bagit.Bag(str(bag))
+        remade.save(manifests=False)
+    else:
+        raise AssertionError(how)
+
+
+RECORD_DAMAGE = [
+    "tagmanifest deleted",
+    "event log deleted",
+    "event log line deleted",
+    "event log last line deleted",
+    "event log edited",
+    "event log rewritten with a valid chain",
+    "junk manifest",
+    "junk tagmanifest",
+    "tagmanifest deleted and bag-info edited",
+    "bag-info edited and tagmanifest recomputed",
+]
+
+
+@pytest.mark.parametrize("how", RECORD_DAMAGE)
+def test_verify_catches_damage_to_the_bags_own_records(workspace, signed, tmp_path, how) -> None:
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    assert verify_archive(workspace) == []
+    damage_records(workspace.root / entry.path, how)
+    problems = verify_archive(workspace)
+    assert problems, f"verify missed: {how}"
+    assert all(problem.where == entry.path for problem in problems)
+
+
+def test_the_event_log_head_follows_a_replacement(workspace, signed, pki, tmp_path) -> None:
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
+    archive_files(workspace, [second], replace_reason="Ký lại")
+    assert verify_archive(workspace) == []
+    [old_bag] = (archive_root(workspace) / "superseded").glob("*/*")
+    damage_records(old_bag, "event log last line deleted")
+    assert [p.code for p in verify_archive(workspace)] == ["archive-record-damaged"]
+
+
 # ---------------------------------------------------------------------------- CLI and register
 
 
@@ -388,9 +523,29 @@ def test_archive_cli_refuses_with_a_vietnamese_message(workspace, tmp_path) -> N
         archive_command, [str(scan), "-w", str(workspace.root), "--date", "31/02/2020"]
     )
     assert result.exit_code == 2 and "không phải ngày hợp lệ" in result.output
-    result = CliRunner().invoke(archive_command, [str(scan), "-w", str(workspace.root)])
+    result = CliRunner().invoke(
+        archive_command, [str(scan), "-w", str(workspace.root), "--accept-unsigned", "bản giấy ký tay"]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("Lỗi: Tệp quet.pdf là bản quét")
+
+
+def test_archive_cli_json_shows_refusals_and_exits_4(workspace, signed, tmp_path) -> None:
+    good = put(tmp_path, "qd.pdf", signed["draft"])
+    bad = put(tmp_path, "sua.pdf", change_byte_in_signed_range(signed["commune"]))
+    result = CliRunner().invoke(archive_command, [str(bad), str(good), "-w", str(workspace.root), "--json"])
+    assert result.exit_code == 4, result.output
+    entries = json.loads(result.stdout)["entries"]
+    assert [(e["outcome"], e["signature"], e["number"]) for e in entries] == [
+        ("refused", "tampered", None),
+        ("archived", "trusted", 1),
+    ]
+    assert entries[0]["reason"].startswith("Từ chối lưu trữ sua.pdf") and entries[0]["path"]
+    assert "1 tệp bị từ chối lưu trữ" in result.stderr
+    blank = CliRunner().invoke(
+        archive_command, [str(good), "-w", str(workspace.root), "--accept-unsigned", " "]
+    )
+    assert blank.exit_code == 2 and "--accept-unsigned cần ghi lý do" in blank.stderr
 
 
 def test_register_json_and_xlsx_have_the_ten_columns(workspace, signed, campaign, tmp_path) -> None:
@@ -400,6 +555,7 @@ def test_register_json_and_xlsx_have_the_ten_columns(workspace, signed, campaign
         number=3,
         issued=date(2020, 12, 2),
         code=campaign.commune,
+        acceptance=EVERY_REASON,
     )
     archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     result = CliRunner().invoke(
@@ -438,9 +594,8 @@ def test_issuing_makes_numbered_copies_and_leaves_the_drafts(workspace, signed, 
     assert final.tables[0][1][0] == "Số 01-QĐ/TU"
     final_list = render.read_back(listing.with_name(f"{listing.stem}-so-1.docx"))
     day = f"{entry.date.day}/{entry.date.month}/{entry.date.year}"
-    assert (
-        f"(Kèm theo Quyết định số 01-QĐ/TU, ngày {day} của Ban Thường vụ Thành ủy)" in final_list.paragraphs
-    )
+    cited = [p.replace("\xa0", " ").strip() for p in final_list.paragraphs]  # the name kept on one line
+    assert f"(Kèm theo Quyết định số 01-QĐ/TU, ngày {day} của Ban Thường vụ Thành ủy)" in cited
     assert sum(note.startswith("Đã tạo bản có số") for note in entry.notes) == 2
     conn = open_register(workspace)
     copies = json.loads(conn.execute("SELECT final_copies FROM issued").fetchone()[0])
@@ -548,3 +703,12 @@ def test_the_event_log_is_a_tag_file_outside_the_manifests(workspace, signed, tm
     [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     bag = bagit.Bag(str(workspace.root / entry.path))
     assert EVENTS_NAME not in bag.entries and "bag-info.txt" in bag.entries
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no FIFOs (named pipes)")
+def test_a_fifo_given_to_archive_is_refused_without_being_opened(workspace, tmp_path) -> None:
+    os.mkfifo(tmp_path / "ong.pdf")
+    with pytest.raises(DvkError, match="không phải tệp thông thường"):
+        archive_files(workspace, [tmp_path / "ong.pdf"])
+    with pytest.raises(DvkError, match="không tồn tại"):
+        archive_files(workspace, [tmp_path / "khong-co.pdf"])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -11,11 +14,13 @@ import pytest
 import pipeline.cache
 import pipeline.check
 import pipeline.discover
+from pipeline.cache import RACY_WINDOW_NS, CheckCache, load_cache
 from pipeline.check import run_check
 from pipeline.config import init_workspace, load_workspace
 from tests.docxbuild import proposal_paragraphs, write_docx
 
 PAST = time.time() - 3600  # older than the racy window, as files are between real runs
+HOUR_NS = 3600 * 10**9
 
 
 @pytest.fixture()
@@ -32,6 +37,15 @@ def workspace(tmp_path: Path) -> Path:
 def age_all(root: Path) -> None:
     for path in (root / "inputs").rglob("*.docx"):
         os.utime(path, (PAST, PAST))
+
+
+@pytest.fixture()
+def an_hour_later(monkeypatch):
+    """The runs happen an hour after the files were written, as between real runs. os.utime can age a
+    file's modification time but not its change time (it sets it to now), so the run's clock moves
+    instead; tests of racily clean files and clock skew keep the real clock."""
+    clock = types.SimpleNamespace(time_ns=lambda: time.time_ns() + HOUR_NS)
+    monkeypatch.setattr(pipeline.check, "time", clock)
 
 
 @pytest.fixture()
@@ -58,7 +72,7 @@ def run(root: Path, counts: dict) -> dict:
     return {report.path: report for report in result.files}
 
 
-def test_unchanged_rerun_reads_and_hashes_nothing(workspace, counters):
+def test_unchanged_rerun_reads_and_hashes_nothing(workspace, counters, an_hour_later):
     run(workspace, counters)
     assert counters == {"hashed": 3, "read": 3}
     reports = run(workspace, counters)
@@ -66,7 +80,7 @@ def test_unchanged_rerun_reads_and_hashes_nothing(workspace, counters):
     assert reports["đề nghị 1.docx"].fields["model_name"] == "Mô hình 1"
 
 
-def test_edited_file_is_reread_alone(workspace, counters):
+def test_edited_file_is_reread_alone(workspace, counters, an_hour_later):
     run(workspace, counters)
     write_docx(workspace / "inputs" / "đề nghị 1.docx", *proposal_paragraphs(model_name="Mô hình đã sửa"))
     reports = run(workspace, counters)
@@ -74,13 +88,24 @@ def test_edited_file_is_reread_alone(workspace, counters):
     assert reports["đề nghị 1.docx"].fields["model_name"] == "Mô hình đã sửa"
 
 
-def test_renamed_file_is_rehashed_but_not_reread(workspace, counters):
+def test_renamed_file_is_rehashed_but_not_reread(workspace, counters, an_hour_later):
     run(workspace, counters)
     (workspace / "inputs" / "đề nghị 2.docx").rename(workspace / "inputs" / "tên mới.docx")
     reports = run(workspace, counters)
     assert counters == {"hashed": 1, "read": 0}
     assert "đề nghị 2.docx" not in reports
     assert reports["tên mới.docx"].fields["model_name"] == "Mô hình 2"
+
+
+def test_moved_to_another_folder_is_rehashed_but_not_reread(workspace, counters, an_hour_later):
+    run(workspace, counters)
+    (workspace / "inputs" / "Phường 1").mkdir()
+    (workspace / "inputs" / "đề nghị 2.docx").rename(workspace / "inputs" / "Phường 1" / "đề nghị 2.docx")
+    reports = run(workspace, counters)
+    assert counters == {"hashed": 1, "read": 0}
+    assert "đề nghị 2.docx" not in reports
+    assert reports["Phường 1/đề nghị 2.docx"].fields["model_name"] == "Mô hình 2"
+    assert reports["Phường 1/đề nghị 2.docx"].status == "accepted"
 
 
 def test_deleted_file_disappears(workspace, counters):
@@ -91,11 +116,149 @@ def test_deleted_file_disappears(workspace, counters):
     assert counters["read"] == 0
 
 
-def test_racily_clean_file_is_rehashed(workspace, counters):
+def test_deleted_then_restored_with_other_content_is_read(workspace, counters, an_hour_later):
+    """A restore from backup brings the old name, size and modification time with other content."""
+    path = workspace / "inputs" / "đề nghị 1.docx"
+    backup = same_size_variant(path, workspace / "backup.docx")
+    shutil.copystat(path, backup)
+    run(workspace, counters)
+    path.unlink()
+    assert "đề nghị 1.docx" not in run(workspace, counters)
+    shutil.copy2(backup, path)
+    reports = run(workspace, counters)
+    assert counters == {"hashed": 1, "read": 1}
+    assert reports["đề nghị 1.docx"].fields["model_name"] == VARIANT_NAME
+
+
+VARIANT_NAME = "Mô hình mới"
+
+
+def same_size_variant(original: Path, variant: Path) -> Path:
+    """A proposal at `variant` of exactly the size of `original` with another model name (its results
+    text is padded with hard-to-compress digits until the compressed sizes agree)."""
+    size = original.stat().st_size
+    digits = "".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(4))
+    for length in range(len(digits)):
+        write_docx(variant, *proposal_paragraphs(model_name=VARIANT_NAME, results=f"Mã {digits[:length]}."))
+        if variant.stat().st_size == size:
+            return variant
+    raise AssertionError("no same-size variant found")
+
+
+def test_same_size_replacement_with_an_older_mtime_is_not_served_stale(workspace, counters, an_hour_later):
+    """`cp -p`, unzip, `rsync -t`: another file of the same size moved in, with the old file's older,
+    preserved modification time. Size and mtime match the cache; the inode and change time do not."""
+    path = workspace / "inputs" / "đề nghị 1.docx"
+    run(workspace, counters)
+    replacement = same_size_variant(path, workspace / "incoming.docx")
+    shutil.copystat(path, replacement)
+    os.replace(replacement, path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == stamp_size_mtime(workspace, "đề nghị 1.docx")
+    reports = run(workspace, counters)
+    assert counters == {"hashed": 1, "read": 1}
+    assert reports["đề nghị 1.docx"].fields["model_name"] == VARIANT_NAME
+
+
+def test_same_size_overwrite_in_place_with_an_older_mtime_is_not_served_stale(
+    workspace, counters, an_hour_later
+):
+    """The same, written over the old file (same inode): only the change time tells."""
+    path = workspace / "inputs" / "đề nghị 1.docx"
+    run(workspace, counters)
+    replacement = same_size_variant(path, workspace / "incoming.docx")
+    time.sleep(0.05)  # past the kernel's coarse timestamp tick, so the change time moves
+    inode = path.stat().st_ino
+    path.write_bytes(replacement.read_bytes())
+    shutil.copystat(workspace / "inputs" / "đề nghị 0.docx", path)  # the old, preserved mtime
+    assert path.stat().st_ino == inode
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == stamp_size_mtime(workspace, "đề nghị 1.docx")
+    reports = run(workspace, counters)
+    assert counters == {"hashed": 1, "read": 1}
+    assert reports["đề nghị 1.docx"].fields["model_name"] == VARIANT_NAME
+
+
+def stamp_size_mtime(root: Path, rel: str) -> tuple[int, int]:
+    stamp, _ = load_cache(root / ".dvk-cache" / "check.pickle", cache_key_of(root)).stamps[rel]
+    return stamp[0], stamp[1]
+
+
+def cache_key_of(root: Path) -> str:
+    return pipeline.cache.cache_key(load_workspace(root).config.raw)
+
+
+def test_file_stamped_in_the_future_is_never_trusted(workspace, counters, an_hour_later):
+    """A file from a machine whose clock is ahead: its times stay "racily clean" until the clock passes
+    them, so it is re-hashed on every run and an edit that keeps size and times is still seen."""
+    path = workspace / "inputs" / "đề nghị 1.docx"
+    future = time.time() + 86400
+    os.utime(path, (future, future))
+    run(workspace, counters)
+    run(workspace, counters)
+    assert counters == {"hashed": 1, "read": 0}
+    replacement = same_size_variant(path, workspace / "incoming.docx")
+    path.write_bytes(replacement.read_bytes())
+    os.utime(path, (future, future))
+    reports = run(workspace, counters)
+    assert reports["đề nghị 1.docx"].fields["model_name"] == VARIANT_NAME
+
+
+STAMP = (1000, 5 * 10**9, 6 * 10**9, 77, 3)  # size, mtime, ctime, inode, device
+
+
+@pytest.mark.parametrize(
+    "seen, trusted",
+    [
+        (STAMP, True),
+        ((1001, *STAMP[1:]), False),  # size
+        ((STAMP[0], STAMP[1] + 1, *STAMP[2:]), False),  # modification time
+        ((*STAMP[:2], STAMP[2] + 1, *STAMP[3:]), False),  # change time
+        ((*STAMP[:3], 78, STAMP[4]), False),  # inode: another file moved into place
+        ((*STAMP[:4], 4), False),  # device: another disk mounted there
+    ],
+)
+def test_known_hash_compares_every_part_of_the_stamp(seen, trusted):
+    cache = CheckCache("key", looked_ns=HOUR_NS, stamps={"a.docx": (STAMP, "sha")})
+    assert cache.known_hash("a.docx", seen) == ("sha" if trusted else None)
+    assert cache.known_hash("b.docx", STAMP) is None
+
+
+@pytest.mark.parametrize(
+    "mtime, ctime, trusted",
+    [
+        (HOUR_NS - RACY_WINDOW_NS - 1, HOUR_NS - RACY_WINDOW_NS - 1, True),
+        (HOUR_NS - RACY_WINDOW_NS, 0, False),  # modified within the racy window
+        (0, HOUR_NS - RACY_WINDOW_NS, False),  # changed (e.g. cp -p in place) within the racy window
+        (HOUR_NS + 86400 * 10**9, 0, False),  # modification time in the future
+        (0, HOUR_NS + 86400 * 10**9, False),  # change time in the future
+    ],
+)
+def test_known_hash_distrusts_racy_and_future_times(mtime, ctime, trusted):
+    stamp = (1000, mtime, ctime, 77, 3)
+    cache = CheckCache("key", looked_ns=HOUR_NS, stamps={"a.docx": (stamp, "sha")})
+    assert cache.known_hash("a.docx", stamp) == ("sha" if trusted else None)
+
+
+def test_stamp_leaves_out_file_identity_where_it_is_not_stable(tmp_path, monkeypatch):
+    path = tmp_path / "a.docx"
+    path.write_bytes(b"x" * 10)
+    stat = os.stat(path)
+    assert pipeline.discover.stamp_of(stat) == (
+        10,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        stat.st_ino,
+        stat.st_dev,
+    )
+    monkeypatch.setattr(pipeline.discover, "STABLE_IDENTITY", False)  # as on Windows
+    assert pipeline.discover.stamp_of(stat) == (10, stat.st_mtime_ns, stat.st_ctime_ns, 0, 0)
+
+
+def test_racily_clean_file_is_rehashed(workspace, counters, an_hour_later):
     run(workspace, counters)
     path = workspace / "inputs" / "đề nghị 0.docx"
     write_docx(path, *proposal_paragraphs(model_name="Mô hình 0"))
-    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    now = time.time_ns() + HOUR_NS  # the runs' clock
+    os.utime(path, ns=(now, now))
     run(workspace, counters)
     run(workspace, counters)  # modified within the racy window of the last cache write
     assert counters["hashed"] == 1

@@ -20,7 +20,9 @@ from pipeline.check import analyse_file, run_check
 from pipeline.config import init_workspace, load_workspace
 from tests.docxbuild import REGISTRATION_TITLE, p, proposal_paragraphs, sdt, tbl, write_docx
 
-SLOWEST_SECONDS = 3.0
+# A hang guard, not a speed target: generous enough never to trip on a loaded 2-core machine. How fast
+# mutated files are read is measured by `python -m benchmarks.limits` (budget there: 3 s).
+SLOWEST_SECONDS = 60.0
 
 
 def seeds(folder: Path) -> list[bytes]:

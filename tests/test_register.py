@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -200,3 +202,31 @@ def test_recording_a_draft_again_updates_it(workspace: Workspace) -> None:
 def test_a_malformed_code_is_refused(workspace: Workspace) -> None:
     with pytest.raises(DvkError, match="không đúng dạng"):
         record_drafts(workspace, [built(workspace, "decision", "QD-123")])
+
+
+def test_many_runs_creating_a_new_register_at_once_all_succeed(tmp_path: Path) -> None:
+    """Issue 12, fault 8: switching a new database to WAL and migrating it answered "database is
+    locked" to a second run without waiting. Each thread opens its own connection, as a process would."""
+    failures: list[str] = []
+    for round_number in range(25):
+        workspace = SimpleNamespace(root=tmp_path / f"ws{round_number}")
+        workspace.root.mkdir()
+        start = threading.Barrier(4)
+
+        def open_at_once(workspace=workspace, start=start) -> None:
+            start.wait()
+            try:
+                open_register(workspace).close()
+            except DvkError as exc:
+                failures.append(str(exc))
+
+        threads = [threading.Thread(target=open_at_once) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    conn = open_register(SimpleNamespace(root=tmp_path / "ws0"))
+    names = [row[0] for row in conn.execute("SELECT name FROM schema_migrations")]
+    conn.close()
+    assert names == [name for name, _ in MIGRATIONS]

@@ -43,15 +43,20 @@ def sha256(path) -> str:
 # ---------------------------------------------------------------------------- hostile catalogue
 
 
+# Hang guards, not speed targets (a loaded 2-core machine can be many times slower than an idle one);
+# the speed of refusal and the worker overhead are measured by `python -m benchmarks.limits`.
+HANG_SECONDS = 30.0
+
+
 @pytest.mark.parametrize("case", sorted(hostile.CASES))
-def test_hostile_file_gives_its_code_fast(tmp_path, case):
+def test_hostile_file_gives_its_code_without_hanging(tmp_path, case):
     builder, code = hostile.CASES[case]
     path = builder(tmp_path)
     before = sha256(path)
     started = time.perf_counter()
     error = read_error(open_submission, path)
     assert (error.code, case) == (code, case)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < HANG_SECONDS
     assert error.message and unicodedata.is_normalized("NFC", error.message)
     assert sha256(path) == before  # inputs are never modified
 
@@ -290,10 +295,10 @@ def test_run_with_timeout_returns_the_result():
 
 def test_run_with_timeout_kills_slow_work():
     started = time.perf_counter()
-    error = read_error(run_with_timeout, slow, 30, seconds=0.5)
+    error = read_error(run_with_timeout, slow, 120, seconds=0.5)
     assert error.code == "READ_TIMEOUT"
     assert "0.5 giây" in error.message
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 60  # killed, not waited for (the work takes 120 s)
 
 
 def test_read_error_in_the_worker_comes_back_unchanged():
@@ -319,14 +324,6 @@ def test_worker_memory_cap():
         run_with_timeout, lambda: len(bytearray(2 * 1024**3)), seconds=10, memory_bytes=256 * 1024**2
     )
     assert error.code == "READ_MEMORY"
-
-
-def test_worker_overhead_is_small():
-    run_with_timeout(int, seconds=5)
-    started = time.perf_counter()
-    for _ in range(10):
-        run_with_timeout(int, "1", seconds=5)
-    assert (time.perf_counter() - started) / 10 < 0.1
 
 
 def test_hostile_file_read_in_a_worker(tmp_path):

@@ -22,6 +22,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
+from pipeline.layout import RULE_NAME
+
 OUT_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 FONT = "Times New Roman"
 BODY_SIZE = 14
@@ -155,10 +157,45 @@ def _reorder_ppr(ppr) -> None:
 
 
 def short_rule(container, width_mm: float, cell_width_mm: float) -> None:
-    """A short centred rule of `width_mm` (under the subject, HD 36 practice; under the issuer, NĐ 30)."""
+    """A short centred rule of `width_mm` in an empty paragraph (the certificate's, under its heading)."""
     side = max((cell_width_mm - width_mm) / 2, 0)
     paragraph = add_par(container, "", Fmt(size=2, left=side, right=side, rule=True, after=6))
     paragraph.runs[0].font.size = Pt(2)
+
+
+RULE_HEIGHT = 44450  # EMU (3.5 pt): the box the rule is drawn at the bottom of, its gap under the text
+RULE_XML = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:rPr><w:sz w:val="4"/><w:szCs w:val="4"/></w:rPr><w:drawing>'
+    '<wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+    '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{id}" name="{name} {id}" descr="{descr}"/>'
+    "<wp:cNvGraphicFramePr/>"
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    '<wps:wsp xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+    "<wps:cNvSpPr/><wps:spPr>"
+    '<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    # A horizontal stroke along the bottom edge of the box (a preset "line" would run corner to corner).
+    '<a:custGeom><a:avLst/><a:gdLst/><a:ahLst/><a:cxnLst/><a:rect l="0" t="0" r="r" b="b"/>'
+    '<a:pathLst><a:path w="1000" h="1000" fill="none"><a:moveTo><a:pt x="0" y="1000"/></a:moveTo>'
+    '<a:lnTo><a:pt x="1000" y="1000"/></a:lnTo></a:path></a:pathLst></a:custGeom><a:noFill/>'
+    '<a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln>'
+    "</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+)
+_rule_ids = iter(range(1, 10**6))
+
+
+def text_rule(paragraph, width_mm: float) -> None:
+    """The rule under a text, in the text's own paragraph (NĐ 30 Phụ lục I; issue 15): a line break,
+    then an inline line shape, centred with the paragraph. pipeline.layout sizes it to the rendered
+    text's longest line; `width_mm` is only what Word shows in the template."""
+    paragraph.add_run().add_break()
+    descr = "Đường kẻ: dvk đặt độ dài bằng 0,4 dòng chữ phía trên khi lập văn bản"
+    xml = RULE_XML.format(
+        cx=int(Mm(width_mm).emu), cy=RULE_HEIGHT, id=next(_rule_ids), name=RULE_NAME, descr=descr
+    )
+    paragraph._element.append(parse_xml(xml))
 
 
 def borderless_table(doc, widths_mm: list[float], rows: int = 1, indent_mm: float = 0):
@@ -181,16 +218,20 @@ def borderless_table(doc, widths_mm: list[float], rows: int = 1, indent_mm: floa
 
 
 def grid_table(doc, widths_mm: list[float], rows: int):
+    """A ruled table whose columns pipeline.layout fits to the content when rendering (no fixed layout);
+    narrow cell margins (1.2 mm) leave the text more room."""
     table = doc.add_table(rows=rows, cols=len(widths_mm))
     table.style = doc.styles["Table Grid"]
-    table.autofit = False
-    set_widths(table, widths_mm, 0)
+    set_widths(table, widths_mm, 0, fixed=False)
+    margins = "".join(f'<w:{side} w:w="70" w:type="dxa"/>' for side in ("left", "right"))
+    table._tbl.tblPr.append(parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
     return table
 
 
-def set_widths(table, widths_mm: list[float], indent_mm: float) -> None:
+def set_widths(table, widths_mm: list[float], indent_mm: float, fixed: bool = True) -> None:
     tbl_pr = table._tbl.tblPr
-    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    if fixed:
+        tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
     if indent_mm:
         tbl_pr.append(parse_xml(f'<w:tblInd {nsdecls("w")} w:w="{int(Mm(indent_mm).twips)}" w:type="dxa"/>'))
     for column, width in zip(table.columns, widths_mm, strict=True):
@@ -291,8 +332,7 @@ def state_header(doc, with_number: bool) -> None:
     add_par(left, "{%p if parent_upper %}", Fmt(size=8))
     add_par(left, "{{ parent_upper }}", Fmt(size=13))
     add_par(left, "{%p endif %}", Fmt(size=8))
-    add_par(left, "{{ issuer_upper }}", Fmt(size=13, bold=True))
-    short_rule(left, 22, STATE_WIDTHS[0] - 4)
+    text_rule(add_par(left, "{{ issuer_upper }}", Fmt(size=13, bold=True, after=6)), 22)
     add_par(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Fmt(size=13, bold=True))
     # NĐ 30: a rule as long as the motto line (Times New Roman 14 bold, about 69 mm).
     motto = Fmt(size=14, bold=True, rule=True, left=19, right=19, after=6)
@@ -306,8 +346,7 @@ def state_header(doc, with_number: bool) -> None:
 def title_block(doc, type_name: str, size: float = 16) -> None:
     """Type name, subject, short rule (HD 36: type name caps bold; subject bold, a short rule under it)."""
     add_par(doc, type_name, Fmt(size=size, bold=True, before=18, keep_next=True))
-    add_par(doc, "{{ subject }}", Fmt(size=14, bold=True, keep_next=True))
-    short_rule(doc, 30, 165)
+    text_rule(add_par(doc, "{{ subject }}", Fmt(size=14, bold=True, keep_next=True, after=6)), 60)
 
 
 def signature_table(doc, state: bool) -> None:
@@ -324,7 +363,8 @@ def signature_table(doc, state: bool) -> None:
     add_par(left, "{{ line }}", line)
     add_par(left, "{%p endfor %}", Fmt(size=8))
     add_par(right, "{{ signer_on_behalf }}", Fmt(size=14, bold=True, before=12))
-    add_par(right, "{{ signer_title }}", Fmt(size=14, bold=True))
+    # NĐ 30 sets the signer's title bold; HD 36 sets the Party signer's title upright, not bold.
+    add_par(right, "{{ signer_title }}", Fmt(size=14, bold=state))
     for _ in range(4):
         add_par(right, "", Fmt())
     add_par(right, "{{ signer_name }}", Fmt(size=14, bold=True))
@@ -378,8 +418,8 @@ def build_decision(out_dir: Path, state: bool) -> Path:
     return finish(doc, "quyet-dinh-ubnd.docx" if state else "quyet-dinh.docx", out_dir)
 
 
-LIST_WIDTHS = (14, 56, 42, 25, 15, 13)  # STT | Tên mô hình | Đơn vị | Lĩnh vực | Xếp loại | Ghi chú = 165 mm
-LIST_HEADINGS = ("STT", "Tên mô hình", "Đơn vị / cá nhân thực hiện", "Lĩnh vực", "Xếp loại", "Ghi chú")
+LIST_WIDTHS = (12, 60, 35, 25, 18, 15)  # STT | Tên mô hình | Đơn vị | Lĩnh vực | Xếp loại | Ghi chú = 165 mm
+LIST_HEADINGS = ("STT", "Tên mô hình", "Đơn vị / cá nhân", "Lĩnh vực", "Xếp loại", "Ghi chú")
 LIST_CELLS = (
     ("{{ row.stt }}", CENTER),
     ("{{ row.name }}", LEFT),
@@ -395,8 +435,7 @@ def build_list(out_dir: Path, state: bool) -> Path:
     (state_header if state else party_header)(doc, with_number=False)
     add_par(doc, "DANH SÁCH", Fmt(size=14, bold=True, before=18, keep_next=True))
     add_par(doc, "{{ subject }}", Fmt(size=14, bold=True, keep_next=True))
-    add_par(doc, "{{ decision_ref }}", Fmt(size=13, italic=True, keep_next=True))
-    short_rule(doc, 30, 165)
+    text_rule(add_par(doc, "{{ decision_ref }}", Fmt(size=13, italic=True, keep_next=True, after=6)), 60)
     list_table(doc)
     return finish(doc, "danh-sach-ubnd.docx" if state else "danh-sach.docx", out_dir)
 
@@ -409,7 +448,7 @@ def list_table(doc) -> None:
     cant_split(header)
     for cell, heading in zip(header.cells, LIST_HEADINGS, strict=True):
         clear_cell(cell).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        add_par(cell, heading, Fmt(size=13, bold=True, before=3, after=3))
+        add_par(cell, heading, Fmt(size=12, bold=True, before=3, after=3))
     mark_loop_row(table, "{%tr for section in sections %}")
     heading_row(table, "{{ section.heading }}")
     mark_loop_row(table, "{%tr for group in section.groups %}")
@@ -459,7 +498,12 @@ def build_certificates(out_dir: Path) -> Path:
     add_par(left, "", Fmt())
     add_par(right, "{{ c.date_line }}", Fmt(size=14, italic=True))
     add_par(right, "{{ c.signer_on_behalf }}", Fmt(size=14, bold=True))
+    # The signer's title: bold in the State profile (NĐ 30), upright and not bold for the Party (HD 36).
+    add_par(right, "{%p if c.title_bold %}", Fmt(size=8))
     add_par(right, "{{ c.signer_title }}", Fmt(size=14, bold=True))
+    add_par(right, "{%p else %}", Fmt(size=8))
+    add_par(right, "{{ c.signer_title }}", Fmt(size=14))
+    add_par(right, "{%p endif %}", Fmt(size=8))
     for _ in range(3):
         add_par(right, "", Fmt())
     add_par(right, "{{ c.signer_name }}", Fmt(size=14, bold=True))
@@ -484,10 +528,11 @@ def page_border(section) -> None:
     anchor.addnext(borders)
 
 
-def build_report(out_dir: Path) -> Path:
-    """Party report (HD 36 "BÁO CÁO"): figures as the seed article gives them, then outstanding models."""
+def build_report(out_dir: Path, state: bool = False) -> Path:
+    """Report ("BÁO CÁO"), HD 36 or NĐ 30 header: figures as the seed article gives them, then outstanding
+    models."""
     doc = new_document()
-    party_header(doc, with_number=True)
+    (state_header if state else party_header)(doc, with_number=True)
     title_block(doc, "BÁO CÁO")
     body = Fmt(align=JUSTIFY, first_line=10, after=6)
     add_par(doc, "{%p for paragraph in summary %}", Fmt(size=8))
@@ -503,8 +548,8 @@ def build_report(out_dir: Path) -> Path:
     add_par(doc, "{%p endfor %}", Fmt(size=8))
     add_par(doc, "{%p endif %}", Fmt(size=8))
     add_par(doc, "{{ closing }}", body)
-    signature_table(doc, state=False)
-    return finish(doc, "bao-cao-ket-qua.docx", out_dir)
+    signature_table(doc, state=state)
+    return finish(doc, "bao-cao-ket-qua-ubnd.docx" if state else "bao-cao-ket-qua.docx", out_dir)
 
 
 def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
@@ -515,6 +560,7 @@ def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
         build_list(out_dir, state=True),
         build_certificates(out_dir),
         build_report(out_dir),
+        build_report(out_dir, state=True),
     ]
 
 

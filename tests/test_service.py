@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from pipeline.campaign import in_child
 from pipeline.model import ConfigError, DvkError, ReadError
+from pipeline.service import in_child
 
 
 def child_pid_and(value):

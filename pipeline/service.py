@@ -1,0 +1,761 @@
+"""What a clerk can do, one call each: the CLI (`dvk check`, `dvk build`, `dvk stats`, `dvk archive`)
+and the web page (`dvk serve`) call these functions and only parse and present around them.
+
+The table of contents: check the inputs, add input files, read and write the appraisal, build the
+drafts (check → appraisal results → recognised models → render and verify → register the drafts →
+optional PDF copies), file signed copies, verify the archive, read the register.
+
+Everything that writes the workspace's shared files (the appraisal workbook, the problem report,
+inputs/, the archive) runs under `workspace_lock`, so two browser tabs, or a tab and a `dvk` run in a
+terminal, take turns instead of interleaving their writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import pickle
+import shutil
+import sqlite3
+import threading
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from pipeline import lazy
+from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
+from pipeline.config import Workspace
+from pipeline.model import DvkError, Model
+
+if TYPE_CHECKING:
+    from pipeline.archive import ArchiveEntry, RefusedEntry
+    from pipeline.build import BuiltDocument
+    from pipeline.signature_policy import Acceptance
+
+# Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
+build = lazy.module("pipeline.build")
+register = lazy.module("pipeline.register")
+archive = lazy.module("pipeline.archive")
+
+T = TypeVar("T")
+LOCK_NAME = "workspace.lock"
+LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
+
+
+class Busy(DvkError):
+    """Another tab or a `dvk` command holds the workspace for longer than the caller would wait."""
+
+
+_held = threading.local()  # per thread: the workspace roots whose lock it holds (the lock is re-entrant)
+
+
+@contextlib.contextmanager
+def workspace_lock(workspace: Workspace, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the workspace's write lock: across processes and threads, released when the holder ends
+    (even killed). SQLite's own file locking does the work, the same on Windows and POSIX, so no
+    platform code is needed and a crashed holder never leaves a stale lock file behind."""
+    held = getattr(_held, "roots", None)
+    if held is None:
+        held = _held.roots = set()
+    if workspace.root in held:
+        yield
+        return
+    workspace.cache_dir.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(workspace.cache_dir / LOCK_NAME, timeout=wait, isolation_level=None)
+    try:
+        connection.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError as exc:
+        connection.close()
+        raise Busy(
+            "Thư mục làm việc đang được một thao tác khác ghi (một thẻ trình duyệt khác hoặc một lệnh dvk); "
+            "chưa thay đổi gì, xin thử lại sau ít phút."
+        ) from exc
+    held.add(workspace.root)
+    try:
+        yield
+    finally:
+        held.discard(workspace.root)
+        connection.rollback()
+        connection.close()
+
+
+@dataclass
+class BuildResult:
+    documents: list[BuiltDocument]
+    notes: list[str] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"documents": [document.as_dict() for document in self.documents]}
+
+
+def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[list[Model], int, list[str]]:
+    """The recognised models, the registered count, and notes on how they were chosen.
+
+    Where processes can be forked the check runs in a child: its working set (every record of a
+    province-scale campaign, hundreds of thousands of objects) goes back to the system when the child
+    ends, instead of staying in this process under the rendering, which needs the memory next."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return recognised_here(workspace, progress)
+    return in_child(recognised_here, workspace, progress)
+
+
+def recognised_here(workspace: Workspace, progress: Progress | None) -> tuple[list[Model], int, list[str]]:
+    result: CheckResult = run_check(workspace, write_outputs=False, progress=progress)
+    recognition = recognise(workspace, result)
+    return recognition.models, registered_count(workspace.config, result), recognition.notes
+
+
+def in_child(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in a forked child process; its result or its DvkError comes back through a pipe."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            outcome = ("result", function(*args))
+        except DvkError as exc:  # raised again in this process, as itself when it survives pickling
+            outcome = ("error", exc if survives_pickling(exc) else DvkError(str(exc)))
+        except BaseException:  # noqa: BLE001 - a bug: its traceback, not a crash of the pipe
+            outcome = ("crash", traceback.format_exc())
+        sending.send(outcome)
+
+    child = context.Process(target=run)
+    child.start()
+    sending.close()
+    try:
+        kind, value = receiving.recv()
+    except EOFError:
+        kind, value = "crash", f"tiến trình con dừng đột ngột (mã {child.exitcode})"
+    finally:
+        child.join()
+        receiving.close()
+    if kind == "error":
+        raise value
+    if kind == "crash":
+        raise RuntimeError(value)
+    return value
+
+
+def build_campaign(
+    workspace: Workspace,
+    number: int | None = None,
+    issued: date | None = None,
+    pdf: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Render every decision, list, certificate file and the report; register the drafts."""
+    with workspace_lock(workspace):
+        return build_locked(workspace, number, issued, pdf, progress)
+
+
+def build_locked(
+    workspace: Workspace, number: int | None, issued: date | None, pdf: bool, progress: Progress | None
+) -> BuildResult:
+    models, registered, notes = recognised(workspace, progress)
+    if number is not None and issued is not None:
+        decisions = sum(1 for issuer, _, _ in build.decision_groups(workspace.config, models) if issuer.main)
+        register.require_free_numbers(workspace, number, decisions, issued)
+    documents = build.build_documents(
+        workspace, models, registered, number=number, issued=issued, progress=progress
+    )
+    register.record_drafts(workspace, documents)
+    pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
+    return BuildResult(documents, notes, pdfs)
+
+
+def campaign_stats(workspace: Workspace) -> dict:
+    models, registered, _ = recognised(workspace)
+    return build.campaign_stats(workspace.config, models, registered)
+
+
+def survives_pickling(exc: BaseException) -> bool:
+    try:
+        return type(pickle.loads(pickle.dumps(exc))) is type(exc)
+    except Exception:  # noqa: BLE001 - an exception whose constructor pickle cannot call
+        return False
+
+
+# ---------------------------------------------------------------------------- check
+
+
+def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult:
+    """`dvk check`: check every input file, write the appraisal workbook and the problem report."""
+    with workspace_lock(workspace):
+        result = run_check(workspace, progress=progress)
+    remember_check(workspace, result)
+    return result
+
+
+_checks: dict[Path, tuple[tuple, CheckResult]] = {}
+_checks_guard = threading.Lock()
+
+
+def current_check(workspace: Workspace) -> CheckResult:
+    """The check result for what is on disk now, for reading (a page): the last one while nothing under
+    inputs/ (nor the configuration) changed, else a fresh check that writes no workbook or report.
+    Looking costs one stat per file; the check itself reuses its cache for unchanged files."""
+    signature = inputs_signature(workspace)
+    with _checks_guard:
+        known = _checks.get(workspace.root)
+    if known is not None and known[0] == signature:
+        return known[1]
+    result = run_check(workspace, write_outputs=False)
+    with _checks_guard:
+        _checks[workspace.root] = (signature, result)
+    return result
+
+
+def remember_check(workspace: Workspace, result: CheckResult) -> None:
+    with _checks_guard:
+        _checks[workspace.root] = (inputs_signature(workspace), result)
+
+
+def inputs_signature(workspace: Workspace) -> tuple:
+    """What a check result depends on: every input file's name, size and time, and the configuration."""
+    from pipeline.discover import walk_files
+
+    files = []
+    if workspace.inputs.is_dir():
+        for rel, item in walk_files(workspace.inputs):
+            with contextlib.suppress(OSError):
+                stat = item.stat(follow_symlinks=False)
+                files.append((rel, stat.st_size, stat.st_mtime_ns))
+    return (tuple(files), file_stamp(workspace.root / "dvk.toml"), file_stamp(corrections_path(workspace)))
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def corrections_path(workspace: Workspace) -> Path:
+    from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
+
+    return workspace.year_dir / CORRECTIONS_NAME
+
+
+# ---------------------------------------------------------------------------- finding files
+
+
+@dataclass(frozen=True)
+class FileQuery:
+    """What the Hồ sơ page filters on; empty means any."""
+
+    status: str = ""  # accepted | rejected | skipped
+    level: str = ""
+    unit: str = ""
+    code: str = ""  # a problem code
+    text: str = ""  # searched with or without diacritics, in the path, model name and unit
+
+
+def find_files(result: CheckResult, query: FileQuery) -> list:
+    """The check's file reports that match `query`, in the check's order (by path)."""
+    from pipeline.vntext import fold
+
+    text, unit = fold(query.text).strip(), fold(query.unit).strip()
+    found = []
+    for report in result.files:
+        if query.status and report.status != query.status:
+            continue
+        if query.level and report.field("level") != query.level:
+            continue
+        if query.code and not any(problem.code == query.code for problem in report.problems):
+            continue
+        if unit and unit not in fold(report.field("unit") or report.path.split("/")[0]):
+            continue
+        if text and text not in fold(
+            " ".join((report.path, report.field("model_name"), report.field("unit")))
+        ):
+            continue
+        found.append(report)
+    return found
+
+
+def file_choices(result: CheckResult) -> dict[str, list]:
+    """The values the filters offer: levels and problem codes present (with counts), and units."""
+    from collections import Counter
+
+    from pipeline.vntext import sort_key
+
+    levels = Counter(report.field("level") for report in result.files if report.field("level"))
+    codes = Counter(problem.code for report in result.files for problem in report.problems)
+    units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
+    return {
+        "levels": sorted(levels.items()),
+        "codes": sorted(codes.items()),
+        "units": sorted((unit for unit in units if unit), key=sort_key),
+    }
+
+
+# ---------------------------------------------------------------------------- adding input files
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # per file; the check reads files up to 100 MB, a form this big is odd
+INPUT_EXTENSIONS = (".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf")
+
+
+@dataclass
+class Upload:
+    """A file a user hands over: the name it had on their computer and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class Saved:
+    original: str
+    path: str = ""  # where it was saved: inputs/…, or archived as …
+    refused: str = ""  # why it was not saved (Vietnamese), or ""
+
+
+@dataclass
+class InputsAdded:
+    saved: list[Saved]
+    result: CheckResult
+
+
+def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> InputsAdded:
+    """Save submitted files into inputs/<unit folder>/ (names made safe, never over an existing file),
+    then check. Each file is saved or refused with its reason; one refusal does not stop the others."""
+    from pipeline.names import safe_name
+
+    unit_folder = safe_name(folder, fallback="")
+    if not unit_folder:
+        raise DvkError("Chọn hoặc ghi tên đơn vị gửi tệp (thư mục trong inputs/).")
+    with workspace_lock(workspace):
+        target = workspace.inputs / unit_folder
+        saved = [save_input(target, upload) for upload in uploads]
+        result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+    remember_check(workspace, result)
+    return InputsAdded(saved, result)
+
+
+def save_input(folder: Path, upload: Upload) -> Saved:
+    from pipeline.names import numbered, safe_name
+
+    name = safe_name(upload.name)
+    outcome = Saved(upload.name)
+    if not name.lower().endswith(INPUT_EXTENSIONS):
+        outcome.refused = f"Chỉ nhận tệp văn bản ({', '.join(INPUT_EXTENSIONS)}); không lưu {name}."
+    elif len(upload.data) > MAX_UPLOAD_BYTES:
+        outcome.refused = f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; không lưu."
+    elif not upload.data:
+        outcome.refused = f"Tệp {name} rỗng; không lưu."
+    if outcome.refused:
+        return outcome
+    folder.mkdir(parents=True, exist_ok=True)
+    for taken in range(1, 1000):
+        candidate = folder / (name if taken == 1 else numbered(name, taken))
+        try:
+            with open(candidate, "xb") as out:  # "x": never over a file that is already there
+                out.write(upload.data)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            candidate.unlink(missing_ok=True)
+            outcome.refused = f"Không ghi được {candidate.name}: {exc}."
+            return outcome
+        outcome.path = f"inputs/{folder.name}/{candidate.name}"
+        return outcome
+    outcome.refused = f"Đã có quá nhiều tệp tên {name} trong {folder.name}."
+    return outcome
+
+
+def input_folders(workspace: Workspace) -> list[str]:
+    """The unit folders a file may go to: the configured units and the folders already in inputs/."""
+    from pipeline.vntext import sort_key
+
+    folders = set(workspace.config.all_units())
+    if workspace.inputs.is_dir():
+        folders.update(item.name for item in workspace.inputs.iterdir() if item.is_dir())
+    return sorted(folders, key=sort_key)
+
+
+# ---------------------------------------------------------------------------- one file
+
+
+@dataclass
+class FileDetail:
+    report: object  # check.FileReport
+    fields: list[dict]  # {key, label, value, where, manual}
+    blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
+    read_error: str = ""
+
+
+def file_detail(workspace: Workspace, rel: str) -> FileDetail:
+    """One input file: its check report, the extracted fields with where each came from, and its text.
+    `rel` must be a file the check knows (never a path from outside inputs/)."""
+    from pipeline.validate import LABELS_VI
+
+    result = current_check(workspace)
+    report = next((item for item in result.files if item.path == rel), None)
+    if report is None:
+        raise DvkError(f"Không có tệp {rel} trong inputs/.")
+    sources = report.sources
+    fields = [
+        {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
+        for key, value in report.fields.items()
+    ]
+    blocks, error = [], ""
+    if report.status != "skipped":
+        blocks, error = file_text(workspace, rel, sources)
+    return FileDetail(report, fields, blocks, error)
+
+
+def file_text(workspace: Workspace, rel: str, sources: dict[str, str]) -> tuple[list[dict], str]:
+    from pipeline.model import ReadError
+    from pipeline.reader import read_document
+    from pipeline.validate import LABELS_VI
+
+    by_place: dict[str, list[str]] = {}
+    for key, where in sources.items():
+        by_place.setdefault(where, []).append(LABELS_VI.get(key, key))
+    try:
+        document = read_document(workspace.inputs / rel, workspace.cache_dir)
+    except ReadError as exc:
+        return [], exc.message
+    except (OSError, ValueError) as exc:
+        return [], f"Không đọc được tệp: {exc}"
+    blocks = [
+        {"where": block.where, "text": block.text, "fields": by_place.get(block.where, [])}
+        for block in document.blocks
+        if block.text.strip()
+    ]
+    return blocks, ""
+
+
+# ---------------------------------------------------------------------------- corrections
+
+
+def correction_form(workspace: Workspace, detail: FileDetail) -> dict:
+    """The fields a clerk may complete for this file (required fields not found, values outside the
+    vocabulary), with the vocabulary to choose from and the file's closest lines as a hint."""
+    from pipeline import corrections
+    from pipeline.model import LABELS_VI
+
+    report = detail.report
+    config = workspace.config
+    missing = corrections.missing_fields(report, config) if report.status == "rejected" else ()
+    hints = corrections.file_hints(workspace.inputs / report.path, missing, config, workspace.cache_dir)
+    hint_of = dict(line.split(": ", 1) for line in hints.splitlines() if ": " in line)
+    sections = {"level": "levels", "model_type": "types", "field": "fields", "proposed_rating": "ratings"}
+    fields = []
+    for key in missing:
+        value = report.field(key)
+        choices = [term.label for term in getattr(config, sections[key])] if key in sections else []
+        why = f"đọc được “{value}”, không thuộc danh mục" if value else "không tìm thấy trong tệp"
+        fields.append(
+            {
+                "key": key,
+                "label": LABELS_VI[key],
+                "value": "",
+                "why": why,
+                "choices": choices,
+                "hint": hint_of.get(LABELS_VI[key], ""),
+            }
+        )
+    return {
+        "fields": fields,
+        "available": True,
+        "message": "",
+        "workbook": f"outputs/{config.year}/{corrections.WORKBOOK_NAME}",
+    }
+
+
+def explain(workspace: Workspace, name: str):
+    """`dvk check --explain`: how one input file was read (labels, values, the closest lines for a missing
+    field). Raises FileNotFoundError when `name` is not a file."""
+    from pipeline.explain import explain_file
+
+    return explain_file(workspace, name)
+
+
+def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> list[str]:
+    """Type the values a clerk gave for one file into the correction workbook (as in Excel), then check
+    again; returns what happened (Vietnamese)."""
+    from pipeline import corrections
+
+    report = next((item for item in current_check(workspace).files if item.path == rel), None)
+    if report is None or report.record is None:
+        raise DvkError(f"Không có tệp {rel} đọc được trong inputs/.")
+    typed = {key: value for key, value in values.items() if value.strip()}
+    with workspace_lock(workspace):
+        changed = corrections.save_values(corrections_path(workspace), rel, report.kind or "", typed)
+        result = check(workspace)
+    after = next(item for item in result.files if item.path == rel)
+    state = {"accepted": "chấp nhận", "rejected": "vẫn bị loại", "skipped": "bỏ qua"}[after.status]
+    lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
+    lines += [problem.message for problem in after.problems if problem.severity == "error"]
+    return lines
+
+
+# ---------------------------------------------------------------------------- appraisal
+
+
+def workbook_path(workspace: Workspace) -> Path:
+    return workspace.year_dir / WORKBOOK_NAME
+
+
+_rows: dict[Path, tuple[tuple[int, int] | None, list[dict[str, str]]]] = {}
+
+
+def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
+    """The appraisal workbook's rows ({column title: text}) as they are on disk now: an edit saved in
+    Excel shows at the next read. Read again only when the file changed."""
+    from pipeline.appraise import read_rows
+
+    path = workbook_path(workspace)
+    stamp = file_stamp(path)
+    if stamp is None:
+        return []
+    with _checks_guard:
+        known = _rows.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    rows = read_rows(path)
+    with _checks_guard:
+        _rows[path] = (stamp, rows)
+    return rows
+
+
+def appraisal_choices(workspace: Workspace) -> list[str]:
+    """The workbook drop-down's values, in its order: the configured ratings, then "Không công nhận"."""
+    from pipeline.config import NOT_RECOGNISED
+
+    return [term.label for term in workspace.config.ratings] + [NOT_RECOGNISED]
+
+
+def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
+    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells)."""
+    from pipeline.appraise import set_result
+    from pipeline.vntext import nfc
+
+    result, note = nfc(result).strip(), nfc(note).strip()
+    if result and result not in appraisal_choices(workspace):
+        raise DvkError(f'Kết quả thẩm định "{result}" không thuộc {", ".join(appraisal_choices(workspace))}.')
+    if len(note) > 2000:
+        raise DvkError("Ghi chú thẩm định dài quá 2.000 ký tự.")
+    path = workbook_path(workspace)
+    if not path.exists():
+        raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
+    with workspace_lock(workspace, wait=30):
+        set_result(path, proposal_id, result, note)
+
+
+# ---------------------------------------------------------------------------- overview
+
+
+@dataclass
+class Overview:
+    totals: dict[str, int]
+    stats: dict | None  # as `dvk stats` gives them, or None when the appraisal does not allow it yet
+    stats_problem: str
+    awaiting: int  # workbook rows without a result
+    next_step: tuple[str, str]  # what to do next, and the page where it is done
+
+
+def overview(workspace: Workspace) -> Overview:
+    """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step."""
+    from pipeline.appraise import ID, RESULT
+    from pipeline.check import ACCEPTED, accepted_proposals
+
+    result = current_check(workspace)
+    rows = appraisal_rows(workspace)
+    awaiting = sum(1 for row in rows if not row.get(RESULT))
+    stats, problem = None, ""
+    try:
+        results = {row[ID]: row.get(RESULT, "") for row in rows} if rows else None
+        models = recognise(workspace, result, results).models
+        stats = build.campaign_stats(workspace.config, models, registered_count(workspace.config, result))
+    except DvkError as exc:
+        problem = str(exc)
+    listed = {row.get(ID) for row in rows}
+    proposals = accepted_proposals(result, workspace.config)
+    unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
+    accepted = sum(1 for report in result.files if report.status == ACCEPTED)
+    step = next_step(workspace, accepted, unlisted, awaiting, problem)
+    return Overview(result.totals, stats, problem, awaiting, step)
+
+
+def next_step(
+    workspace: Workspace, accepted: int, unlisted: int, awaiting: int, problem: str
+) -> tuple[str, str]:
+    if accepted == 0:
+        return ("Thêm tệp Word của các đơn vị (kéo thả vào trang Hồ sơ) rồi xem kết quả kiểm tra.", "/ho-so")
+    if unlisted or not workbook_path(workspace).exists():
+        return ("Bấm “Kiểm tra” trên trang Hồ sơ để đưa các đề nghị mới vào sổ thẩm định.", "/ho-so")
+    if awaiting:
+        return (f"Thẩm định {awaiting} đề nghị chưa có kết quả.", "/tham-dinh")
+    if problem:
+        return ("Giải quyết các điểm còn vướng trong sổ thẩm định (xem bên dưới).", "/tham-dinh")
+    drafts = latest_documents(workspace)
+    if not drafts:
+        return ("Lập dự thảo quyết định, danh sách, giấy chứng nhận và báo cáo.", "/van-ban")
+    if any(item["kind"] == "decision" and not item["issued"] for item in drafts):
+        return ("Trình ký, rồi tải lên bản quyết định đã ký để cấp số và lưu trữ.", "/luu-tru")
+    return ("Các quyết định đã được lưu trữ; xem sổ đăng ký văn bản đi.", "/luu-tru")
+
+
+# ---------------------------------------------------------------------------- documents and archive
+
+
+def latest_documents(workspace: Workspace) -> list[dict]:
+    """The drafts of the latest build, as the register holds them: kind, level, subject, what the decision
+    states, the file (and its PDF when one was made), and the number once issued."""
+    if not register.register_path(workspace).exists():
+        return []
+    connection = register.open_register(workspace)
+    try:
+        drafts = register.latest_batch(connection)
+        issued = register.issued_by_code(connection, workspace.config)
+    finally:
+        connection.close()
+    documents = []
+    for draft in drafts:
+        path = workspace.root / draft.path
+        pdf = path.with_suffix(".pdf")
+        documents.append(
+            {
+                "kind": draft.kind,
+                "level": draft.level,
+                "subject": draft.subject,
+                "states": draft.context.get("article1", ""),
+                "path": draft.path,
+                "exists": path.exists(),
+                "pdf": pdf.relative_to(workspace.root).as_posix() if pdf.exists() else "",
+                "issued": issued.get(draft.code, ""),
+                "code": draft.code,
+                "created": draft.created,
+            }
+        )
+    return documents
+
+
+def archive_uploads(
+    workspace: Workspace,
+    uploads: list[Upload],
+    number: int | None = None,
+    issued: date | None = None,
+    replace_reason: str | None = None,
+    code: str | None = None,
+    accept_untrusted: str | None = None,
+    accept_unsigned: str | None = None,
+) -> tuple[list[ArchiveEntry | RefusedEntry], str]:
+    """File signed PDFs handed over by a browser: each is kept under .dvk-cache only while it is filed
+    (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
+    was refused, why (the files before it stay filed). The two reasons are `dvk archive
+    --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
+    from pipeline.names import safe_name
+    from pipeline.signature_policy import Acceptance
+
+    acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
+    staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
+    staging.mkdir(parents=True)
+    try:
+        paths = []
+        for upload in uploads:
+            name = safe_name(upload.name)
+            if not upload.data.startswith(b"%PDF-"):
+                return [], f"Tệp {name} không phải PDF."
+            if len(upload.data) > MAX_UPLOAD_BYTES:
+                return [], f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            path = staging / name
+            path.write_bytes(upload.data)
+            paths.append(path)
+        try:
+            return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
+        except archive.ArchiveRefused as exc:
+            return exc.done, str(exc)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def archive_signed(
+    workspace: Workspace,
+    pdfs: list[Path],
+    number: int | None = None,
+    issued: date | None = None,
+    replace_reason: str | None = None,
+    code: str | None = None,
+    acceptance: Acceptance | None = None,
+) -> list[ArchiveEntry | RefusedEntry]:
+    """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
+    (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
+    with workspace_lock(workspace):
+        return archive.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+
+
+def verify_archive(workspace: Workspace) -> list:
+    """`dvk archive verify`: every problem found in the archive and the register (empty: intact)."""
+    with workspace_lock(workspace):
+        return archive.verify_archive(workspace)
+
+
+def outgoing_register(workspace: Workspace) -> list[dict]:
+    """The outgoing register's entries (empty when nothing was ever filed; reading creates nothing)."""
+    if not register.register_path(workspace).exists():
+        return []
+    entries = archive.outgoing_register(workspace)
+    for entry in entries:  # the filed original inside its BagIt package, for the page's link
+        kept = sorted((workspace.root / entry["path"] / "data").glob("*.pdf"))
+        entry["file"] = kept[0].relative_to(workspace.root).as_posix() if kept else ""
+    return entries
+
+
+def register_workbook(workspace: Workspace, path: Path) -> Path:
+    """The outgoing register as an Excel workbook at `path` (NĐ 30 Phụ lục IV, ten columns)."""
+    return archive.write_register_xlsx(workspace, path)
+
+
+def signature_label(signature: str) -> str:
+    return archive.SIGNATURE_LABELS.get(signature, signature)
+
+
+# ---------------------------------------------------------------------------- small helpers for the faces
+
+
+def find_appraisal_rows(rows: list[dict[str, str]], text: str, only_empty: bool = False) -> list[dict]:
+    """Workbook rows whose id, model or unit contains `text` (with or without diacritics)."""
+    from pipeline.appraise import ID, RESULT
+    from pipeline.vntext import fold
+
+    wanted = fold(text).strip()
+    return [
+        row
+        for row in rows
+        if (not only_empty or not row.get(RESULT))
+        and (not wanted or wanted in fold(" ".join((row.get(ID, ""), *row.values()))))
+    ]
+
+
+def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
+    """A decision number and date as a clerk types them ("123", "23/12/2020"); both or neither when
+    `both` (a build gives the number and the date together, as `dvk build --number --date`)."""
+    from pipeline.vntext import parse_date
+
+    number_text, date_text = number_text.strip(), date_text.strip()
+    number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 100_000 else None
+    if number_text and number is None:
+        raise DvkError(f"Số văn bản phải là số nguyên dương, không phải “{number_text}”.")
+    issued = parse_date(date_text) if date_text else None
+    if date_text and issued is None:
+        raise DvkError(f"Ngày “{date_text}” không hợp lệ (dạng 23/12/2020).")
+    if both and (number is None) != (issued is None):
+        raise DvkError(
+            "Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo."
+        )
+    return number, issued
+
+
+def pdf_available() -> bool:
+    from pipeline.soffice import soffice_path
+
+    return soffice_path() is not None

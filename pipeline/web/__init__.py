@@ -1,0 +1,1 @@
+"""`dvk serve`: the secretariat's local web page over the same service layer as the CLI."""

@@ -1,0 +1,558 @@
+"""`dvk serve`: the pages. Each handler parses the request, calls one `pipeline.service` function (in a
+worker thread: they read files and may wait for the workspace lock) and renders a template.
+
+State changes are POST only, each checked for the CSRF token (`posted`); after a POST the browser is
+redirected (303) to a page that shows what happened (`Notices`), so a reload never repeats an action.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import threading
+import uuid
+from collections import deque
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from pipeline import service
+from pipeline.config import Workspace
+from pipeline.model import DvkError
+from pipeline.web.protect import Protect, TooLarge
+from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 50  # rows per page: a 10,000-file campaign is 200 pages, never a 10,000-row table
+MAX_FILES_PER_POST = 20
+STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
+KIND_VI = {
+    "proposal": "Báo cáo đề nghị",
+    "registration": "Phiếu đăng ký",
+    "decision": "Quyết định",
+    "list": "Danh sách",
+    "certificates": "Giấy chứng nhận",
+    "report": "Báo cáo kết quả",
+}
+NAV = (
+    ("/", "Tổng quan"),
+    ("/ho-so", "Hồ sơ"),
+    ("/tham-dinh", "Thẩm định"),
+    ("/van-ban", "Văn bản"),
+    ("/luu-tru", "Lưu trữ"),
+)
+
+
+def create_app(
+    workspace: Workspace, password_hash: str | None = None, hosts: tuple[str, ...] | None = ()
+) -> Starlette:
+    """The application for one workspace. `hosts`: the host names requests may name (the bound address);
+    `password_hash`: when set, every page but the login page needs a session."""
+    routes = [
+        Route("/", overview_page),
+        Route("/ho-so", files_page),
+        Route("/ho-so/tep", file_page),
+        Route("/ho-so/tai-len", upload_inputs, methods=["POST"]),
+        Route("/ho-so/kiem-tra", run_check, methods=["POST"]),
+        Route("/ho-so/bo-sung", save_correction, methods=["POST"]),
+        Route("/tham-dinh", appraisal_page),
+        Route("/tham-dinh/luu", save_appraisal, methods=["POST"]),
+        Route("/van-ban", documents_page),
+        Route("/van-ban/lap", start_build, methods=["POST"]),
+        Route("/van-ban/tien-do", build_progress),
+        Route("/luu-tru", archive_page),
+        Route("/luu-tru/tai-len", upload_signed, methods=["POST"]),
+        Route("/luu-tru/kiem-tra", verify_archive, methods=["POST"]),
+        Route("/luu-tru/so-dang-ky.xlsx", register_export),
+        Route("/tai-ve/{path:path}", download),
+        Route("/dang-nhap", login_page, methods=["GET", "POST"]),
+        Route("/dang-xuat", logout, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    app.state.workspace = workspace
+    app.state.guard = Guard(password_hash)
+    app.state.notices = Notices()
+    app.state.builds = BuildJobs()
+    app.state.archived = deque(maxlen=30)  # what the uploads of this session filed or refused, newest first
+    app.state.templates = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    app.state.templates.globals.update(
+        nav=NAV, status_vi=STATUS_VI, kind_vi=KIND_VI, download_url=download_url
+    )
+    app.state.templates.globals.update(signature_label=service.signature_label)
+    return Protect(app, app.state.guard, hosts)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    state = request.app.state
+    notice = state.notices.take(request.query_params.get("tb", ""))
+    html = state.templates.get_template(template).render(
+        path=request.url.path,
+        csrf_field=CSRF_FIELD,
+        csrf=request.state.csrf_token,
+        workspace=state.workspace,
+        login=state.guard.needs_login,
+        notice=notice,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def posted(request: Request, max_files: int = 0):
+    """The form of a POST, after checking its CSRF token (403 without a valid one)."""
+    try:
+        form = await request.form(max_files=max_files, max_fields=40)
+    except TooLarge as exc:
+        raise HTTPException(413, "Yêu cầu lớn quá mức cho phép; gửi ít tệp hơn mỗi lần.") from exc
+    if not request.app.state.guard.csrf_ok(request.state.csrf_cookie, str(form.get(CSRF_FIELD) or "")):
+        await form.close()
+        raise HTTPException(
+            403, "Phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang dvk; tải lại trang."
+        )
+    return form
+
+
+def back(request: Request, url: str, kind: str, *lines: str) -> Response:
+    """After a POST: JSON for a script, else a redirect to `url` that shows the notice once."""
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(
+            {"ok": kind != "error", "messages": list(lines)}, status_code=200 if kind != "error" else 409
+        )
+    token = request.app.state.notices.put(kind, list(lines))
+    joiner = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{joiner}tb={token}", status_code=303)
+
+
+async def uploads_of(form, field: str) -> list[service.Upload]:
+    files = [item for item in form.getlist(field) if isinstance(item, UploadFile) and item.filename]
+    return [service.Upload(item.filename or "", await item.read()) for item in files]
+
+
+def download_url(path: str) -> str:
+    return "/tai-ve/" + quote(path, safe="/")
+
+
+def page_of(items: list, number: int) -> tuple[list, int, int]:
+    pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+    number = min(max(1, number), pages)
+    return items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number, pages
+
+
+def page_number(request: Request) -> int:
+    text = request.query_params.get("trang", "1")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+class Notices:
+    """Messages shown once on the page a POST redirects to."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, tuple[str, list[str]]] = {}
+        self.lock = threading.Lock()
+
+    def put(self, kind: str, lines: list[str]) -> str:
+        token = uuid.uuid4().hex[:16]
+        with self.lock:
+            if len(self.items) > 200:
+                self.items.pop(next(iter(self.items)))
+            self.items[token] = (kind, lines)
+        return token
+
+    def take(self, token: str) -> tuple[str, list[str]] | None:
+        with self.lock:
+            return self.items.pop(token, None)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    if request.url.path.startswith("/static") or not hasattr(request.state, "csrf_token"):
+        return Response(str(exc.detail), status_code=exc.status_code, media_type="text/plain; charset=utf-8")
+    return page(request, "loi.html", status_code=exc.status_code, message=exc.detail)
+
+
+# ---------------------------------------------------------------------------- Tổng quan
+
+
+async def overview_page(request: Request) -> Response:
+    workspace = request.app.state.workspace
+    summary = await run_in_threadpool(service.overview, workspace)
+    return page(request, "tong-quan.html", summary=summary, config=workspace.config)
+
+
+# ---------------------------------------------------------------------------- Hồ sơ
+
+
+async def files_page(request: Request) -> Response:
+    workspace = request.app.state.workspace
+    params = request.query_params
+    query = service.FileQuery(
+        status=params.get("trang-thai", ""),
+        level=params.get("cap", ""),
+        unit=params.get("don-vi", ""),
+        code=params.get("ma-loi", ""),
+        text=params.get("q", ""),
+    )
+    result = await run_in_threadpool(service.current_check, workspace)
+    found = service.find_files(result, query)
+    shown, number, pages = page_of(found, page_number(request))
+    kept = {key: value for key, value in params.items() if key not in ("trang", "tb") and value}
+    return page(
+        request,
+        "ho-so.html",
+        totals=result.totals,
+        files=shown,
+        found=len(found),
+        query=query,
+        choices=service.file_choices(result),
+        folders=service.input_folders(workspace),
+        page_number=number,
+        pages=pages,
+        page_link=lambda n: "/ho-so?" + urlencode({**kept, "trang": n}),
+        file_link=lambda rel: "/ho-so/tep?" + urlencode({"p": rel}),
+        max_mb=service.MAX_UPLOAD_BYTES // (1024 * 1024),
+        extensions=",".join(service.INPUT_EXTENSIONS),
+    )
+
+
+async def upload_inputs(request: Request) -> Response:
+    form = await posted(request, max_files=MAX_FILES_PER_POST)
+    uploads = await uploads_of(form, "tep")
+    if not uploads:
+        return back(request, "/ho-so", "error", "Chưa chọn tệp nào để tải lên.")
+    try:
+        added = await run_in_threadpool(
+            service.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
+        )
+    except DvkError as exc:
+        return back(request, "/ho-so", "error", str(exc))
+    by_path = {f"inputs/{report.path}": report for report in added.result.files}
+    lines = []
+    for item in added.saved:
+        report = by_path.get(item.path)
+        if item.refused:
+            lines.append(item.refused)
+        elif report is not None:
+            why = (
+                "; ".join(problem.message for problem in report.problems if problem.severity == "error")
+                or report.reason
+            )
+            lines.append(f"Đã lưu {item.path}: {STATUS_VI[report.status]}" + (f" — {why}" if why else "."))
+    kind = "error" if all(item.refused for item in added.saved) else "ok"
+    return back(request, "/ho-so", kind, *lines)
+
+
+async def run_check(request: Request) -> Response:
+    await posted(request)
+    try:
+        result = await run_in_threadpool(service.check, request.app.state.workspace)
+    except DvkError as exc:
+        return back(request, "/ho-so", "error", str(exc))
+    totals = result.totals
+    line = (
+        f"Đã kiểm tra {totals['found']} tệp: {totals['accepted']} chấp nhận, {totals['rejected']} bị loại, "
+        f"{totals['skipped']} bỏ qua."
+    )
+    workbook = result.workbook
+    extra = f"Sổ thẩm định: thêm {workbook.added} dòng mới." if workbook else ""
+    return back(request, "/ho-so", "ok", line, *([extra] if extra else []))
+
+
+async def file_page(request: Request) -> Response:
+    rel = request.query_params.get("p", "")
+    try:
+        detail = await run_in_threadpool(service.file_detail, request.app.state.workspace, rel)
+    except DvkError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return page(
+        request,
+        "tep.html",
+        detail=detail,
+        report=detail.report,
+        correction=service.correction_form(request.app.state.workspace, detail),
+    )
+
+
+async def save_correction(request: Request) -> Response:
+    form = await posted(request)
+    rel = str(form.get("p", ""))
+    url = "/ho-so/tep?" + urlencode({"p": rel})
+    values = {key[len("gia-tri-") :]: str(value) for key, value in form.items() if key.startswith("gia-tri-")}
+    try:
+        outcome = await run_in_threadpool(service.save_corrections, request.app.state.workspace, rel, values)
+    except DvkError as exc:
+        return back(request, url, "error", str(exc))
+    return back(request, url, "ok", *outcome)
+
+
+# ---------------------------------------------------------------------------- Thẩm định
+
+
+async def appraisal_page(request: Request) -> Response:
+    workspace = request.app.state.workspace
+    try:
+        rows = await run_in_threadpool(service.appraisal_rows, workspace)
+        problem = ""
+    except DvkError as exc:
+        rows, problem = [], str(exc)
+    wanted = request.query_params.get("loc", "")
+    text = request.query_params.get("q", "")
+    chosen = service.find_appraisal_rows(rows, text, only_empty=wanted == "chua")
+    shown, number, pages = page_of(chosen, page_number(request))
+    kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
+    return page(
+        request,
+        "tham-dinh.html",
+        rows=shown,
+        total=len(rows),
+        found=len(chosen),
+        problem=problem,
+        choices=service.appraisal_choices(workspace),
+        text=text,
+        wanted=wanted,
+        page_number=number,
+        pages=pages,
+        page_link=lambda n: "/tham-dinh?" + urlencode({**kept, "trang": n}),
+        here=str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""),
+    )
+
+
+async def save_appraisal(request: Request) -> Response:
+    form = await posted(request)
+    back_to = str(form.get("quay-lai", "/tham-dinh"))
+    back_to = back_to if back_to.startswith("/tham-dinh") else "/tham-dinh"
+    proposal_id = str(form.get("ma", ""))
+    result, note = str(form.get("ket-qua", "")), str(form.get("ghi-chu", ""))
+    try:
+        await run_in_threadpool(service.set_appraisal, request.app.state.workspace, proposal_id, result, note)
+    except DvkError as exc:
+        return back(
+            request,
+            back_to,
+            "error",
+            f"Chưa lưu {proposal_id}: {exc}",
+            f"Giá trị bạn chọn: {result or '(để trống)'}; ghi chú: {note or '(trống)'}.",
+        )
+    return back(request, back_to, "ok", f"Đã lưu {proposal_id}: {result or '(để trống)'}.")
+
+
+# ---------------------------------------------------------------------------- Văn bản
+
+
+async def documents_page(request: Request) -> Response:
+    workspace = request.app.state.workspace
+    documents = await run_in_threadpool(service.latest_documents, workspace)
+    job = request.app.state.builds.get(request.query_params.get("lan", ""))
+    return page(
+        request,
+        "van-ban.html",
+        documents=documents,
+        job=job,
+        job_key=request.query_params.get("lan", ""),
+        pdf_available=service.pdf_available(),
+    )
+
+
+async def start_build(request: Request) -> Response:
+    form = await posted(request)
+    try:
+        number, issued = service.number_and_date(str(form.get("so", "")), str(form.get("ngay", "")))
+    except DvkError as exc:
+        return back(request, "/van-ban", "error", str(exc))
+    workspace = request.app.state.workspace
+    pdf = form.get("pdf") == "1"
+    job = request.app.state.builds.start(
+        lambda progress: service.build_campaign(workspace, number, issued, pdf, progress)
+    )
+    return RedirectResponse(f"/van-ban?lan={job}", status_code=303)
+
+
+async def build_progress(request: Request) -> Response:
+    job = request.app.state.builds.get(request.query_params.get("lan", ""))
+    if job is None:
+        raise HTTPException(404, "Không có lần lập văn bản này.")
+    return JSONResponse({key: job[key] for key in ("stage", "done", "total", "finished", "error")})
+
+
+class BuildJobs:
+    """Builds run in a thread so the page can show their progress; one at a time per server."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[str, dict] = {}
+        self.lock = threading.Lock()
+
+    def start(self, work) -> str:
+        with self.lock:
+            running = next((key for key, job in self.jobs.items() if not job["finished"]), None)
+            if running:
+                return running
+            key = uuid.uuid4().hex[:12]
+            job = self.jobs[key] = {
+                "stage": "kiểm tra hồ sơ",
+                "done": 0,
+                "total": 0,
+                "finished": False,
+                "error": "",
+                "result": None,
+            }
+
+        def progress(stage: str, done: int, total: int) -> None:
+            job.update(stage=stage, done=done, total=total)
+
+        def run() -> None:
+            try:
+                job["result"] = work(progress)
+            except DvkError as exc:
+                job["error"] = str(exc)
+            except Exception as exc:  # noqa: BLE001 - shown on the page instead of lost in a thread
+                job["error"] = f"Lỗi không lường trước khi lập văn bản ({type(exc).__name__}: {exc})."
+            job["finished"] = True
+
+        threading.Thread(target=run, name=f"dvk-build-{key}", daemon=True).start()
+        return key
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            return self.jobs.get(key)
+
+
+# ---------------------------------------------------------------------------- Lưu trữ
+
+
+async def archive_page(request: Request) -> Response:
+    entries = await run_in_threadpool(service.outgoing_register, request.app.state.workspace)
+    return page(request, "luu-tru.html", entries=entries, archived=list(request.app.state.archived))
+
+
+async def upload_signed(request: Request) -> Response:
+    form = await posted(request, max_files=MAX_FILES_PER_POST)
+    uploads = await uploads_of(form, "tep")
+    if not uploads:
+        return back(request, "/luu-tru", "error", "Chưa chọn tệp PDF nào.")
+    try:
+        number, issued = service.number_and_date(
+            str(form.get("so", "")), str(form.get("ngay", "")), both=False
+        )
+        options = {
+            "number": number,
+            "issued": issued,
+            "replace_reason": str(form.get("ly-do", "")) or None,
+            "code": str(form.get("ma", "")).strip() or None,
+            "accept_untrusted": str(form.get("nhan-khong-tin-cay", "")),
+            "accept_unsigned": str(form.get("nhan-khong-ky", "")),
+        }
+        entries, refused = await run_in_threadpool(
+            lambda: service.archive_uploads(request.app.state.workspace, uploads, **options)
+        )
+    except DvkError as exc:
+        entries, refused = [], str(exc)
+    log = request.app.state.archived
+    lines = []
+    for entry in entries:
+        if entry.outcome == "refused":
+            log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
+            lines.append(entry.reason)
+        else:
+            log.appendleft({"ok": True, "entry": entry})
+            lines.append(f"Đã lưu trữ {entry.printed}: {service.signature_label(entry.signature)}.")
+    if refused:
+        log.appendleft(
+            {"ok": False, "names": ", ".join(upload.name for upload in uploads), "reason": refused}
+        )
+    failed = bool(refused) or any(entry.outcome == "refused" for entry in entries)
+    return back(
+        request,
+        "/luu-tru",
+        "error" if failed else "ok",
+        *lines,
+        *([f"Từ chối: {refused}"] if refused else []),
+    )
+
+
+async def verify_archive(request: Request) -> Response:
+    await posted(request)
+    try:
+        problems = await run_in_threadpool(service.verify_archive, request.app.state.workspace)
+    except DvkError as exc:
+        return back(request, "/luu-tru", "error", str(exc))
+    if not problems:
+        return back(request, "/luu-tru", "ok", "Kho lưu trữ toàn vẹn: mọi tệp khớp mã băm và sổ đăng ký.")
+    lines = [
+        f"{problem.where}: {problem.message}" if problem.where else problem.message for problem in problems
+    ]
+    return back(request, "/luu-tru", "error", f"Kho lưu trữ có {len(problems)} vấn đề:", *lines)
+
+
+async def register_export(request: Request) -> Response:
+    workspace = request.app.state.workspace
+    if not await run_in_threadpool(service.outgoing_register, workspace):
+        raise HTTPException(404, "Sổ đăng ký văn bản đi chưa có văn bản nào.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = await run_in_threadpool(service.register_workbook, workspace, Path(folder) / "so-dang-ky.xlsx")
+        data = path.read_bytes()
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="so-dang-ky-van-ban-di.xlsx"'},
+    )
+
+
+# ---------------------------------------------------------------------------- files
+
+
+async def download(request: Request) -> Response:
+    requested = request.path_params["path"]
+    path = served_file(request.app.state.workspace.root, requested)
+    if path is None:
+        raise HTTPException(404, "Không có tệp này trong outputs/ hoặc inputs/.")
+    inline = requested.startswith("outputs/") and path.suffix.lower() == ".pdf"
+    media = {
+        ".pdf": "application/pdf",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    # Input files are untrusted: always a download, never rendered by the browser (an .html saved from Word).
+    return FileResponse(
+        path,
+        media_type=media.get(path.suffix.lower(), "application/octet-stream")
+        if requested.startswith("outputs/")
+        else "application/octet-stream",
+        filename=path.name,
+        content_disposition_type="inline" if inline else "attachment",
+    )
+
+
+# ---------------------------------------------------------------------------- login
+
+
+async def login_page(request: Request) -> Response:
+    guard: Guard = request.app.state.guard
+    if request.method == "GET":
+        return page(request, "dang-nhap.html", failed=False)
+    form = await posted(request)
+    session = await run_in_threadpool(guard.login, str(form.get("mat-khau", "")))
+    if session is None:
+        return page(request, "dang-nhap.html", status_code=403, failed=True)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await posted(request)
+    request.app.state.guard.logout(request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/dang-nhap", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

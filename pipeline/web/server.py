@@ -1,0 +1,38 @@
+"""Start the local server (uvicorn) for one workspace and open the browser on it."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+
+from pipeline.config import Workspace
+from pipeline.model import ConfigError
+from pipeline.web.security import configured_password_hash
+
+LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announce) -> None:
+    """Serve until interrupted. A host other than this computer needs a password (dvk.toml or env)."""
+    import uvicorn
+
+    from pipeline import service
+    from pipeline.web.app import create_app
+
+    password_hash = configured_password_hash(workspace.config.raw)
+    if host not in LOCAL and password_hash is None:
+        raise ConfigError(
+            f"Mở trang cho máy khác ({host}) cần mật khẩu: chạy `dvk serve --hash-password`, chép dòng "
+            "password_hash vào bảng [serve] của dvk.toml (hoặc biến môi trường DVK_PASSWORD_HASH)."
+        )
+    hosts = () if host in LOCAL else None  # on a LAN the login protects; clients name the host their way
+    app = create_app(workspace, password_hash, hosts)
+    service.check(workspace)  # the pages start from an up-to-date workbook, as `dvk check` leaves it
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/ho-so"
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    announce(url)
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    server.run()

@@ -1,0 +1,549 @@
+"""`dvk serve` at the request level: every route's status and content, escaping, CSRF and Host refusal,
+traversal refusal, upload limits and names, the workbook as the page's data, login on a LAN."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline import service
+from pipeline.appraise import read_results
+from pipeline.cli import main
+from pipeline.config import load_workspace
+from pipeline.model import ConfigError
+from pipeline.names import safe_name
+from pipeline.web import protect
+from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
+from tests.docxbuild import proposal_paragraphs, write_docx
+from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf
+from tests.webtools import LOCAL, client, copy_workspace, notice, sample_workspace, token, wait_for_build
+
+COURT = "Chi bộ Tòa án/BÁO CÁO mô hình DVK 2020.docx"
+PAGES = ("/", "/ho-so", "/ho-so/tep?p=" + COURT, "/tham-dinh", "/van-ban", "/luu-tru")
+POSTS = (
+    "/ho-so/tai-len",
+    "/ho-so/kiem-tra",
+    "/ho-so/bo-sung",
+    "/tham-dinh/luu",
+    "/van-ban/lap",
+    "/luu-tru/tai-len",
+    "/luu-tru/kiem-tra",
+    "/dang-xuat",
+)
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    return sample_workspace(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture
+def workspace(checked, tmp_path):
+    return copy_workspace(checked, tmp_path)
+
+
+@pytest.fixture
+def web(workspace):
+    return client(workspace)
+
+
+def workbook_ids(workspace) -> list[str]:
+    return list(read_results(service.workbook_path(workspace)))
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_answers_in_vietnamese_with_safe_headers(web, url) -> None:
+    page = web.get(url)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="vi">' in page.text and "Tổng quan" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    cookie = page.headers["set-cookie"]
+    assert "dvk_csrf=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_overview_gives_the_totals_stats_and_next_step(web) -> None:
+    page = web.get("/").text
+    assert "27</strong> tệp" in page and "21 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "187</strong> mô hình đăng ký" in page and "Cấp thành phố" in page
+    assert "Việc cần làm tiếp" in page and 'class="button" href="/van-ban"' in page
+
+
+def test_static_script_and_styles_ship_inside_the_package(web) -> None:
+    script = web.get("/static/dvk.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert web.get("/static/dvk.css").status_code == 200
+    page = web.get("/ho-so").text
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page), "nothing may be fetched from the internet"
+
+
+def test_file_list_filters_by_state_code_level_and_unit(web) -> None:
+    assert "4 tệp phù hợp" in web.get("/ho-so?trang-thai=rejected").text
+    unknown = web.get("/ho-so?ma-loi=UNKNOWN_KIND").text
+    assert "Giấy mời họp sơ kết DVK.docx" in unknown and "Tờ trình" not in unknown
+    commune = web.get("/ho-so", params={"cap": "Cấp xã, phường"}).text
+    assert "Phường Lái Hiếu" in commune and "Chi bộ Tòa án/" not in commune
+    assert "Chi bộ Tòa án/" in web.get("/ho-so", params={"don-vi": "toa an"}).text
+
+
+@pytest.mark.parametrize("query", ["tòa án", "toa an", "TOA AN", "Tòa Án"])
+def test_search_finds_with_or_without_diacritics(web, query) -> None:
+    page = web.get("/ho-so", params={"q": query}).text
+    assert "Vận dụng công tác dân vận khéo vào công tác giải quyết án" in page
+    assert "Sổ vàng khởi nghiệp" not in page
+
+
+def test_a_long_list_is_paged_not_rendered_whole(tmp_path) -> None:
+    root = tmp_path / "ws"
+    (root / "inputs" / "Đơn vị").mkdir(parents=True)
+    for index in range(120):  # not documents: skipped at once, but listed like any file
+        (root / "inputs" / "Đơn vị" / f"ghi chú {index:03d}.txt").write_text("x")
+    web = client(load_workspace(root))
+    first = web.get("/ho-so").text
+    assert first.count("<tr class=") == 50 and "Trang 1 / 3" in first
+    last = web.get("/ho-so?trang=3").text
+    assert last.count("<tr class=") == 20 and "ghi chú 119.txt" in last
+    assert web.get("/ho-so?trang=999999999999").status_code == 200
+
+
+def test_one_file_shows_fields_beside_its_text_with_their_places(web) -> None:
+    page = web.get("/ho-so/tep", params={"p": COURT}).text
+    assert "Vận dụng công tác dân vận khéo vào công tác giải quyết án" in page
+    assert "đoạn 6" in page and "→ Tên mô hình" in page
+    assert "Tải tệp gốc" in page
+
+
+def test_an_unknown_file_is_not_found(web) -> None:
+    assert web.get("/ho-so/tep", params={"p": "../dvk.toml"}).status_code == 404
+    assert web.get("/ho-so/tep", params={"p": "khong-co.docx"}).status_code == 404
+    assert web.get("/khong-co-trang-nay").status_code == 404
+
+
+def test_unit_and_model_names_are_shown_as_text(workspace, web) -> None:
+    hostile = "<script>alert(1)</script>"
+    folder = workspace.inputs / "Đơn vị <b>lạ</b>"
+    write_docx(folder / "bao cao.docx", *proposal_paragraphs(model_name=f"Mô hình {hostile}", unit=hostile))
+    listing = web.get("/ho-so").text
+    detail = web.get("/ho-so/tep", params={"p": "Đơn vị <b>lạ</b>/bao cao.docx"}).text
+    for page in (listing, detail):
+        assert "<script>alert(1)</script>" not in page and "<b>lạ</b>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# ---------------------------------------------------------------------------- CSRF, methods, hosts
+
+
+@pytest.mark.parametrize("url", POSTS)
+def test_a_post_without_the_token_is_refused(web, workspace, url) -> None:
+    before = service.workbook_path(workspace).read_bytes()
+    for data in ({}, {"csrf": "x" * 64}):
+        answer = web.post(url, data={**data, "ma": "MH", "ket-qua": "Khá"})
+        assert answer.status_code == 403, url
+        assert "hết hạn" in answer.text
+    assert service.workbook_path(workspace).read_bytes() == before
+
+
+def test_a_token_from_another_browser_is_refused(workspace) -> None:
+    first, second = client(workspace), client(workspace)
+    stolen = token(first)
+    second.get("/ho-so")  # its own cookie
+    assert second.post("/ho-so/kiem-tra", data={"csrf": stolen}).status_code == 403
+
+
+@pytest.mark.parametrize("url", POSTS[:-1])
+def test_no_state_change_on_get(web, url) -> None:
+    assert web.get(url).status_code == 405
+
+
+def test_a_foreign_host_name_is_refused(web) -> None:
+    """DNS rebinding: another site's name pointed at 127.0.0.1 must not read the pages."""
+    assert web.get("/", headers={"host": "evil.example:8765"}).status_code == 400
+    assert web.get("/", headers={"host": "localhost:8765"}).status_code == 200
+
+
+# ---------------------------------------------------------------------------- served files
+
+
+def test_outputs_and_inputs_are_served_inputs_only_as_downloads(web) -> None:
+    workbook = web.get("/tai-ve/outputs/2020/tham-dinh.xlsx")
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    source = web.get("/tai-ve/inputs/" + COURT)
+    assert source.status_code == 200 and source.headers["content-type"] == "application/octet-stream"
+    assert source.headers["content-disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/tai-ve/outputs/%2e%2e/dvk.toml",
+        "/tai-ve/outputs/..%2f..%2fetc%2fpasswd",
+        "/tai-ve/outputs%2f..%2f.dvk-cache%2fcheck.pickle",
+        "/tai-ve/%2fetc%2fpasswd",
+        "/tai-ve//etc/passwd",
+        "/tai-ve/outputs/..%5c.dvk-cache%5ccheck.pickle",
+        "/tai-ve/.dvk-cache/check.pickle",
+        "/tai-ve/outputs/2020",
+        "/tai-ve/inputs/C:%5cWindows%5cwin.ini",
+        "/tai-ve/outputs/2020/tham-dinh.xlsx%00.txt",
+    ],
+)
+def test_traversal_is_refused(web, raw) -> None:
+    answer = web.get(raw)
+    assert answer.status_code == 404, raw
+
+
+def test_a_symbolic_link_out_of_outputs_is_refused(workspace, web, tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("bí mật")
+    (workspace.outputs / "lien-ket.txt").symlink_to(secret)
+    (workspace.outputs / "thu-muc").symlink_to(tmp_path, target_is_directory=True)
+    assert web.get("/tai-ve/outputs/lien-ket.txt").status_code == 404
+    assert web.get("/tai-ve/outputs/thu-muc/secret.txt").status_code == 404
+    assert served_file(workspace.root, "outputs/lien-ket.txt") is None
+
+
+# ---------------------------------------------------------------------------- uploads
+
+
+def upload(web, files, unit="Phường Hiệp Thành", url="/ho-so/tai-len", **fields):
+    return web.post(
+        url, data={"csrf": token(web), "don-vi": unit, **fields}, files=[("tep", f) for f in files]
+    )
+
+
+def test_an_uploaded_file_is_saved_under_its_unit_and_checked(workspace, web, tmp_path) -> None:
+    data = write_docx(tmp_path / "x.docx", *proposal_paragraphs(unit="Phường Hiệp Thành")).read_bytes()
+    answer = upload(web, [("Báo cáo DVK.docx", data, "application/octet-stream")])
+    text = notice(web, answer)
+    assert "Đã lưu inputs/Phường Hiệp Thành/Báo cáo DVK.docx: chấp nhận" in text
+    assert (workspace.inputs / "Phường Hiệp Thành" / "Báo cáo DVK.docx").read_bytes() == data
+    assert "Phường Hiệp Thành/Báo cáo DVK.docx" in web.get("/ho-so?q=hiep thanh").text
+
+
+def test_an_upload_never_overwrites_a_file(workspace, web) -> None:
+    original = (workspace.inputs / COURT).read_bytes()
+    answer = upload(
+        web,
+        [("BÁO CÁO mô hình DVK 2020.docx", b"PK new bytes", "application/octet-stream")],
+        unit="Chi bộ Tòa án",
+    )
+    assert "BÁO CÁO mô hình DVK 2020 (2).docx" in notice(web, answer)
+    assert (workspace.inputs / COURT).read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("../../evil.docx", "evil.docx"),
+        ("..\\..\\Windows\\evil.docx", "evil.docx"),
+        ("C:\\Users\\a\\Desktop\\Báo cáo.docx", "Báo cáo.docx"),
+        ("CON.docx", "_CON.docx"),
+        ("nul", "_nul"),
+        ("com1.tar.docx", "_com1.tar.docx"),
+        ("LPT9 .docx", "_LPT9 .docx"),
+        ("~$Báo cáo.docx", "Báo cáo.docx"),
+        (".an.docx", "an.docx"),
+        ('a<b>:c"d|e?f*.docx', "a_b__c_d_e_f_.docx"),
+        ("tên cuối. . ", "tên cuối"),
+        ("..", "tep-tai-len"),
+        ("x" * 300 + ".docx", "x" * 115 + ".docx"),
+        ("Bao cao\x00.docx", "Bao cao_.docx"),
+    ],
+)
+def test_names_are_made_safe(raw, expected) -> None:
+    assert safe_name(raw) == expected
+
+
+def test_uploaded_names_and_unit_folders_stay_inside_inputs(workspace, web, tmp_path) -> None:
+    data = write_docx(tmp_path / "src" / "x.docx", *proposal_paragraphs()).read_bytes()
+    names = ["../../../escape.docx", "CON.docx", "~$lock.docx"]
+    answer = upload(web, [(name, data, "application/octet-stream") for name in names], unit="../../ngoài")
+    assert answer.status_code == 303
+    saved = sorted(path.relative_to(workspace.root).as_posix() for path in workspace.inputs.rglob("*.docx"))
+    assert "inputs/ngoài/escape.docx" in saved and "inputs/ngoài/_CON.docx" in saved
+    assert "inputs/ngoài/lock.docx" in saved
+    assert not list(workspace.root.parent.glob("*.docx")) and not (workspace.root / "escape.docx").exists()
+
+
+def test_uploads_of_the_wrong_type_or_too_big_are_refused(workspace, web, monkeypatch) -> None:
+    monkeypatch.setattr(service, "MAX_UPLOAD_BYTES", 1000)
+    answer = upload(
+        web, [("virus.exe", b"MZ", "application/octet-stream"), ("lon.docx", b"PK" + b"0" * 2000, "x/y")]
+    )
+    text = notice(web, answer)
+    assert "Chỉ nhận tệp văn bản" in text and "lớn hơn" in text
+    assert not (workspace.inputs / "Phường Hiệp Thành").exists()
+
+
+def test_a_request_body_over_the_cap_is_refused(web, monkeypatch) -> None:
+    monkeypatch.setattr(protect, "MAX_BODY_BYTES", 10_000)
+    answer = upload(web, [("a.docx", b"PK" + b"0" * 20_000, "application/octet-stream")])
+    assert answer.status_code == 413
+
+
+# ---------------------------------------------------------------------------- appraisal
+
+
+def test_an_appraisal_edit_on_the_page_is_in_the_workbook(workspace, web) -> None:
+    first, second = workbook_ids(workspace)[:2]
+    csrf = token(web, "/tham-dinh")
+    answer = web.post(
+        "/tham-dinh/luu", data={"csrf": csrf, "ma": first, "ket-qua": "Khá", "ghi-chu": "Đạt <yêu cầu>"}
+    )
+    assert "Đã lưu" in notice(web, answer)
+    scripted = web.post(
+        "/tham-dinh/luu",
+        data={"csrf": csrf, "ma": second, "ket-qua": "Không công nhận", "ghi-chu": ""},
+        headers={"accept": "application/json"},
+    )
+    assert scripted.json() == {"ok": True, "messages": [f"Đã lưu {second}: Không công nhận."]}
+    results = read_results(service.workbook_path(workspace))
+    assert (results[first], results[second]) == ("Khá", "Không công nhận")
+    sheet = openpyxl.load_workbook(service.workbook_path(workspace))["Thẩm định"]
+    assert any(row[8].value == "Đạt <yêu cầu>" for row in sheet.iter_rows(min_row=2))
+    assert sheet.data_validations.dataValidation, "the drop-down must survive"
+
+
+def test_an_edit_saved_in_excel_shows_on_the_page_after_a_reload(workspace, web) -> None:
+    path = service.workbook_path(workspace)
+    web.get("/tham-dinh")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Thẩm định"]
+    sheet.cell(2, 9, "ghi trong Excel")
+    sheet.cell(2, 8, "Không công nhận")
+    book.save(path)
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+    page = web.get("/tham-dinh").text
+    assert 'value="ghi trong Excel"' in page and "<option selected>Không công nhận</option>" in page
+
+
+def test_a_workbook_that_cannot_be_written_is_reported_and_nothing_is_lost(
+    workspace, web, monkeypatch
+) -> None:
+    path = service.workbook_path(workspace)
+    before = path.read_bytes()
+    proposal = workbook_ids(workspace)[0]
+
+    def held_open(*args, **kwargs):
+        raise PermissionError(
+            13, "The process cannot access the file because it is being used by another process"
+        )
+
+    monkeypatch.setattr(os, "replace", held_open)
+    answer = web.post(
+        "/tham-dinh/luu",
+        data={"csrf": token(web, "/tham-dinh"), "ma": proposal, "ket-qua": "Khá", "ghi-chu": "quan trọng"},
+        headers={"accept": "application/json"},
+    )
+    assert answer.status_code == 409
+    message = " ".join(answer.json()["messages"])
+    assert "đang mở trong Excel" in message and "quan trọng" in message
+    assert path.read_bytes() == before
+    assert not [item for item in path.parent.iterdir() if item.name.startswith(".tmp-")]
+
+
+def test_a_result_outside_the_drop_down_is_refused(workspace, web) -> None:
+    answer = web.post(
+        "/tham-dinh/luu",
+        data={"csrf": token(web, "/tham-dinh"), "ma": workbook_ids(workspace)[0], "ket-qua": "Xuất sắc"},
+    )
+    assert "không thuộc Tốt, Khá, Không công nhận" in notice(web, answer)
+
+
+def test_appraisal_filter_and_search(workspace, web) -> None:
+    page = web.get("/tham-dinh", params={"q": "so vang"}).text
+    assert "1 dòng phù hợp" in page and "Sổ vàng khởi nghiệp" in page
+
+
+# ---------------------------------------------------------------------------- documents and archive
+
+
+def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> None:
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    assert answer.status_code == 303
+    state = wait_for_build(web, answer.headers["location"])
+    assert state["error"] == ""
+    page = web.get(answer.headers["location"]).text
+    assert re.search(r"Công nhận 0?8 \(tám\) mô hình", page) and "chưa cấp" in page
+    link = re.search(r'href="(/tai-ve/outputs/2020/quyet-dinh/[^"]+\.docx)"', page).group(1)
+    decision = web.get(link)
+    assert decision.status_code == 200
+    text = "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(decision.content)).paragraphs)
+    assert "QUYẾT ĐỊNH" in text and "Dân vận khéo" in text
+
+
+def test_a_number_without_a_date_is_refused(web) -> None:
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "so": "12"})
+    assert "Ghi cả số và ngày" in notice(web, answer)
+    bad = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "so": "12", "ngay": "31/02/2020"})
+    assert "không hợp lệ" in notice(web, bad)
+
+
+def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> None:
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    wait_for_build(web, build.headers["location"])
+    code = re.search(r"DVK-2020-QD-[0-9A-F]{8}", str(service.latest_documents(workspace))).group(0)
+    ca = make_ca("CA thử nghiệm web")
+    (workspace.root / "trust-roots").mkdir(exist_ok=True)
+    (workspace.root / "trust-roots" / "ca.pem").write_bytes(ca.pem())
+    signed = sign_pdf(text_pdf(["QUYET DINH", code]), issue_signer(ca, "Nguyễn Văn A"))
+    answer = upload(web, [("QĐ đã ký.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
+    assert "Đã lưu trữ 01-QĐ/TU" in notice(web, answer)
+    page = web.get("/luu-tru").text
+    assert "01-QĐ/TU" in page and "người ký được tin cậy" in page
+    kept = re.search(r'href="(/tai-ve/outputs/archive/[^"]+\.pdf)"', page).group(1)
+    assert web.get(kept).content == signed, "the filed original is served as it was signed"
+    export = web.get("/luu-tru/so-dang-ky.xlsx")
+    assert export.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert any("01-QĐ/TU" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+    verify = web.post("/luu-tru/kiem-tra", data={"csrf": token(web, "/luu-tru")})
+    assert "toàn vẹn" in notice(web, verify)
+    assert not list((workspace.cache_dir / "uploads").iterdir()), "uploads are not kept after filing"
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_by_the_archive(web) -> None:
+    answer = upload(web, [("qd.pdf", b"PK not a pdf", "application/pdf")], url="/luu-tru/tai-len")
+    assert "không phải PDF" in notice(web, answer)
+    assert "Từ chối" in web.get("/luu-tru").text
+
+
+def test_the_register_export_is_not_found_while_empty(web) -> None:
+    assert web.get("/luu-tru/so-dang-ky.xlsx").status_code == 404
+
+
+# ---------------------------------------------------------------------------- the correction form
+
+
+def test_a_file_with_a_missing_field_offers_the_correction_form(workspace, web, tmp_path) -> None:
+    write_docx(
+        workspace.inputs / "Xã Đại Thành" / "thiếu.docx", *proposal_paragraphs(level="", unit="Xã Đại Thành")
+    )
+    page = web.get("/ho-so/tep", params={"p": "Xã Đại Thành/thiếu.docx"}).text
+    assert "Bổ sung thông tin" in page and "Cấp công nhận" in page
+
+
+# ---------------------------------------------------------------------------- login on a LAN
+
+
+def test_a_lan_server_needs_the_password(workspace) -> None:
+    stored = hash_password("mật khẩu đúng")
+    web = client(workspace, password_hash=stored, hosts=None)
+    assert web.get("/", headers={"host": "192.0.2.10:8765"}).headers["location"] == "/dang-nhap"
+    assert web.post("/ho-so/kiem-tra").status_code == 403
+    login = web.get("/dang-nhap")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+    assert web.post("/dang-nhap", data={"csrf": csrf, "mat-khau": "sai"}).status_code == 403
+    assert web.post("/dang-nhap", data={"mat-khau": "mật khẩu đúng"}).status_code == 403, "login needs CSRF"
+    answer = web.post("/dang-nhap", data={"csrf": csrf, "mat-khau": "mật khẩu đúng"})
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert "dvk_session=" in cookie and "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
+    assert web.get("/").status_code == 200
+    web.post("/dang-xuat", data={"csrf": csrf})
+    assert web.get("/").status_code == 303
+
+
+def test_password_hashes_are_salted_and_checked() -> None:
+    stored = hash_password("abc")
+    assert stored.startswith("scrypt$") and "abc" not in stored and stored != hash_password("abc")
+    assert check_password("abc", stored) and not check_password("abd", stored)
+    assert configured_password_hash({"serve": {"password_hash": stored}}) == stored
+    with pytest.raises(ConfigError, match="không phải mật khẩu để trần"):
+        configured_password_hash({"serve": {"password_hash": "abc"}})
+
+
+def test_serve_refuses_a_lan_address_without_a_password(workspace, monkeypatch) -> None:
+    monkeypatch.delenv("DVK_PASSWORD_HASH", raising=False)
+    result = CliRunner().invoke(
+        main, ["serve", "-w", str(workspace.root), "--host", "0.0.0.0", "--no-browser"]
+    )
+    assert result.exit_code == 2
+    assert "cần mật khẩu" in result.output
+
+
+def test_hash_password_prints_a_line_for_dvk_toml() -> None:
+    result = CliRunner().invoke(main, ["serve", "--hash-password"], input="bí mật\nbí mật\n")
+    assert result.exit_code == 0
+    stored = re.search(r'password_hash = "([^"]+)"', result.output).group(1)
+    assert check_password("bí mật", stored)
+
+
+# ---------------------------------------------------------------------------- two writers at once
+
+
+def test_two_tabs_and_a_terminal_check_never_corrupt_the_workbook(workspace) -> None:
+    """Page edits from two threads while `dvk check` runs in another process: every edit is kept and the
+    workbook stays readable (the workspace lock makes them take turns)."""
+    ids = workbook_ids(workspace)
+    terminal = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "check", "-w", str(workspace.root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    errors: list[BaseException] = []
+
+    def tab(chosen: list[str], result: str) -> None:
+        try:
+            for proposal in chosen:
+                service.set_appraisal(workspace, proposal, result, f"tab {result}")
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    tabs = [
+        threading.Thread(target=tab, args=(ids[0::2], "Khá")),
+        threading.Thread(target=tab, args=(ids[1::2], "Tốt")),
+    ]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join()
+    assert terminal.wait(60) == 0, terminal.stderr.read()
+    assert not errors
+    results = read_results(service.workbook_path(workspace))
+    assert all(
+        results[proposal] == ("Khá" if index % 2 == 0 else "Tốt") for index, proposal in enumerate(ids)
+    )
+
+
+def test_a_writer_waits_for_the_lock_held_by_another_process(workspace) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pipeline import service; from pipeline.config import load_workspace; "
+            "w = load_workspace(sys.argv[1]);\n"
+            "with service.workspace_lock(w):\n    print('held', flush=True); time.sleep(1.5)",
+            str(workspace.root),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(service.Busy, match="thử lại"):
+        with service.workspace_lock(workspace, wait=0.3):
+            pass
+    holder.wait(10)
+    with service.workspace_lock(workspace, wait=5):
+        pass
+
+
+def test_local_address_is_the_default(workspace) -> None:
+    command = main.commands["serve"]
+    assert next(option for option in command.params if option.name == "host").default == "127.0.0.1"
+    assert LOCAL.startswith("http://127.0.0.1")
