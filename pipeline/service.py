@@ -693,6 +693,7 @@ def latest_documents(workspace: Workspace) -> list[dict]:
     for draft in drafts:
         path = workspace.root / draft.path
         pdf = path.with_suffix(".pdf")
+        current_pdf = pdf.exists() and path.exists() and pdf.stat().st_mtime_ns >= path.stat().st_mtime_ns
         documents.append(
             {
                 "kind": draft.kind,
@@ -701,7 +702,7 @@ def latest_documents(workspace: Workspace) -> list[dict]:
                 "states": draft.context.get("article1", ""),
                 "path": draft.path,
                 "exists": path.exists(),
-                "pdf": pdf.relative_to(workspace.root).as_posix() if pdf.exists() else "",
+                "pdf": pdf.relative_to(workspace.root).as_posix() if current_pdf else "",  # not a stale one
                 "issued": issued.get(draft.code, ""),
                 "code": draft.code,
                 "created": draft.created,

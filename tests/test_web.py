@@ -607,3 +607,22 @@ def test_dvk_serve_starts_a_local_server_and_says_where(workspace, tmp_path) -> 
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_workspace_without_inputs_gets_a_page_that_says_so(tmp_path) -> None:
+    (tmp_path / "trong").mkdir()
+    web = client(load_workspace(tmp_path / "trong"))
+    for url in ("/", "/ho-so"):
+        answer = web.get(url)
+        assert answer.status_code == 409
+        assert "Không có thư mục inputs/" in answer.text and "dvk init" in answer.text
+
+
+def test_a_numbered_build_prints_the_number_and_date(workspace, web) -> None:
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "so": "12", "ngay": "23/12/2020"})
+    assert wait_for_build(web, answer.headers["location"])["error"] == ""
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    document = docx.Document(workspace.root / decision["path"])
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    assert "12-QĐ/TU" in text and "ngày 23 tháng 12 năm 2020" in text
