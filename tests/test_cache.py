@@ -346,3 +346,51 @@ def test_cache_file_naming_a_class_is_ignored_not_run(workspace, counters, monke
     reports = run(workspace, counters)
     assert not (tmp_path / "planted").exists()
     assert counters["read"] == 3 and len(reports) == 3
+
+
+def test_configuration_change_invalidates_once(workspace, counters, an_hour_later):
+    run(workspace, counters)
+    config = (workspace / "dvk.toml").read_text(encoding="utf-8")
+    (workspace / "dvk.toml").write_text(config.replace('"VH-XH"', '"VH - XH"'), encoding="utf-8")
+    run(workspace, counters)
+    assert counters["read"] == 3
+    run(workspace, counters)  # the cache written under the new configuration serves the next run
+    assert counters == {"hashed": 0, "read": 0}
+
+
+def test_unchanged_rerun_validates_nothing(workspace, counters, an_hour_later, monkeypatch):
+    run(workspace, counters)
+    calls = []
+    real = pipeline.check.validate_all
+    monkeypatch.setattr(pipeline.check, "validate_all", lambda *args: calls.append(1) or real(*args))
+    reports = run(workspace, counters)
+    assert calls == [] and reports["đề nghị 0.docx"].status == "accepted"
+
+
+def test_cache_key_ignores_key_order_and_reads_any_toml_value():
+    import datetime
+
+    from pipeline.cache import cache_key
+
+    assert cache_key({"a": 1, "b": {"c": 2, "d": 3}}) == cache_key({"b": {"d": 3, "c": 2}, "a": 1})
+    dated = cache_key({"term_start": datetime.date(2020, 10, 1)})  # a TOML date literal
+    assert dated != cache_key({"term_start": datetime.date(2021, 10, 1)})
+
+
+def test_cache_file_can_be_written_where_no_folder_exists_yet(tmp_path):
+    from pipeline.cache import save_cache
+
+    path = tmp_path / "a" / "b" / "check.pickle"
+    save_cache(path, CheckCache("key", looked_ns=5))
+    assert load_cache(path, "key").looked_ns == 5
+    assert [p.name for p in path.parent.iterdir()] == ["check.pickle"]  # no temporary file left
+
+
+def test_unpickler_names_the_refused_class():
+    import io
+    import pickle
+
+    from pipeline.cache import PlainUnpickler
+
+    with pytest.raises(pickle.UnpicklingError, match="posix.system|nt.system|os.system"):
+        PlainUnpickler(io.BytesIO(pickle.dumps(Planted()))).load()
