@@ -15,7 +15,7 @@ import pipeline.cache
 import pipeline.check
 import pipeline.discover
 from pipeline.cache import RACY_WINDOW_NS, CheckCache, load_cache
-from pipeline.check import run_check
+from pipeline.check import REPORT_NAME, WORKBOOK_NAME, run_check
 from pipeline.config import init_workspace, load_workspace
 from tests.docxbuild import proposal_paragraphs, write_docx
 
@@ -394,3 +394,46 @@ def test_unpickler_names_the_refused_class():
 
     with pytest.raises(pickle.UnpicklingError, match="posix.system|nt.system|os.system"):
         PlainUnpickler(io.BytesIO(pickle.dumps(Planted()))).load()
+
+
+def test_unchanged_rerun_keeps_every_finding_and_touches_no_output(workspace, counters, an_hour_later):
+    write_docx(
+        workspace / "inputs" / "đơn vị lạ.docx",
+        *proposal_paragraphs(model_name="Mô hình lạ", unit="Hợp tác xã Quyết Thắng"),
+    )
+    age_all(workspace)
+    first = run_check(load_workspace(workspace), jobs=1)
+    outputs = [workspace / "outputs" / "2020" / name for name in (WORKBOOK_NAME, REPORT_NAME)]
+    before = {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in outputs}
+    again = run_check(load_workspace(workspace), jobs=1)
+    assert again.as_dict() == first.as_dict()
+    warned = next(report for report in again.files if report.path == "đơn vị lạ.docx")
+    assert [problem.code for problem in warned.problems] == ["UNKNOWN_UNIT"]
+    assert {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in outputs} == before
+    files = (workspace / "inputs").glob("*.docx")
+    digests = {hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    assert {record.sha256 for record in again.records} == digests
+
+
+def test_cache_file_is_written_beside_itself_then_moved_into_place(tmp_path, monkeypatch):
+    from pipeline.cache import save_cache
+
+    moves = []
+    real_replace = os.replace
+    monkeypatch.setattr(pipeline.cache.os, "replace", lambda a, b: moves.append((a, b)) or real_replace(a, b))
+    path = tmp_path / "check.pickle"
+    save_cache(path, CheckCache("key"))
+    [(temporary, target)] = moves
+    assert Path(temporary).parent == path.parent and Path(target) == path
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from pipeline.cache import save_cache
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.cache.pickle, "dump", full_disk)
+    with pytest.raises(OSError):
+        save_cache(tmp_path / "check.pickle", CheckCache("key"))
+    assert list(tmp_path.iterdir()) == []
