@@ -8,6 +8,7 @@ alone; the end-to-end tests at the bottom run the same decisions through `dvk ch
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -326,3 +327,42 @@ def test_individual_without_position_rejects_the_proposal(workspace):
 def test_never_registered_is_accepted_with_a_warning(workspace):
     body = proposal_paragraphs(model_name="Mô hình chưa đăng ký")
     assert check_one(workspace, "chưa.docx", *body) == ("accepted", [("NOT_REGISTERED", "warning")])
+
+
+# ---------------------------------------------------------------------------- proposal ids
+
+# The id is a contract (it names the model in the workbook and in every later run): "MH-", the year, and
+# the first 10 hex digits (upper case) of the SHA-256 of "name|unit or person|year", each part lower-cased
+# without spaces or punctuation. The bases below are written out by hand.
+ID_CASES = [
+    ({"model_name": "Sổ vàng khởi nghiệp", "unit": "Văn phòng Thành ủy", "year": "2020"},
+     "sổvàngkhởinghiệp|vănphòngthànhủy|2020", "2020"),
+    ({"model_name": "“SỔ VÀNG  khởi nghiệp.”", "unit": "Văn phòng Thành uỷ", "year": "2020"},
+     "sổvàngkhởinghiệp|vănphòngthànhủy|2020", "2020"),
+    ({"model_name": "Phụ nữ tiết kiệm", "unit": "Hội Liên hiệp Phụ nữ thành phố",
+      "person_name": "Trần Thị Mỹ Linh", "year": "2021"}, "phụnữtiếtkiệm|trầnthịmỹlinh|2021", "2021"),
+    ({"model_name": "Sổ vàng khởi nghiệp", "unit": "Văn phòng Thành ủy"},
+     "sổvàngkhởinghiệp|vănphòngthànhủy|", "0000"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fields, basis, year", ID_CASES)
+def test_proposal_id_is_the_documented_hash(fields, basis, year):
+    digest = hashlib.sha256(basis.encode()).hexdigest()[:10].upper()
+    assert pipeline.validate.proposal_id(record(fields)) == f"MH-{year}-{digest}"
+
+
+def test_proposal_id_changes_with_each_part():
+    base = {"model_name": "Sổ vàng", "unit": "Văn phòng Thành ủy", "year": "2020"}
+    ids = {
+        pipeline.validate.proposal_id(record(fields))
+        for fields in (
+            base,
+            {**base, "model_name": "Sổ vàng mới"},
+            {**base, "unit": "Phòng Kinh tế"},
+            {**base, "year": "2021"},
+            {**base, "person_name": "Lê Văn Tám"},
+            {**base, "model_name": "Sổ vang"},  # a tone is part of the name
+        )
+    }
+    assert len(ids) == 6
