@@ -110,6 +110,22 @@ CASES = (
         ),
     ),
     Case(
+        "individual without name nor position",
+        without(INDIVIDUAL, "person_name", "person_position"),
+        "MISSING_FIELD",
+        "error",
+        "rejected",
+        'Thiếu mục bắt buộc "Họ và tên cá nhân".',
+        extra=(
+            (
+                "INDIVIDUAL_WITHOUT_PERSON",
+                "error",
+                "Mô hình cá nhân phải ghi rõ họ và tên cá nhân và chức vụ của người thực hiện.",
+                "",
+            ),
+        ),
+    ),
+    Case(
         "level outside the vocabulary",
         {**VALID, "level": "Cấp tỉnh"},
         "UNKNOWN_LEVEL",
@@ -366,3 +382,31 @@ def test_proposal_id_changes_with_each_part():
         )
     }
     assert len(ids) == 6
+
+
+def test_no_individual_type_configured_means_no_record_is_individual(config):
+    collective_only = dataclasses.replace(config, types=config.types[:1])
+    untyped = without(VALID, "model_type")
+    codes = [(p.code, p.message) for p in validate_all([record(untyped)], collective_only)["a.docx"]]
+    assert codes == [("MISSING_FIELD", 'Thiếu mục bắt buộc "Loại mô hình (tập thể/cá nhân)".')]
+
+
+@pytest.mark.parametrize(
+    "other, duplicate",
+    [
+        ({"model_name": "“Sổ vàng  khởi nghiệp.”"}, True),  # the same model, spelled loosely
+        ({"unit": "Phòng Kinh tế"}, False),  # the same name from another unit is another model
+        ({"model_name": "Đèn chiếu sáng"}, False),  # another model of the same unit
+        ({"year": "2020", "results": "Khác."}, True),  # other fields do not matter
+    ],
+)
+def test_duplicates_are_the_same_name_and_unit(config, other, duplicate):
+    found = validate_all([record(VALID), record({**VALID, **other}, "b.docx")], config)
+    assert ("DUPLICATE_PROPOSAL" in [p.code for p in found["a.docx"]]) == duplicate
+
+
+@pytest.mark.parametrize("person, duplicate", [("Lê Văn Tám", True), ("Trần Thị Mỹ Linh", False)])
+def test_individual_duplicates_are_the_same_name_and_person(config, person, duplicate):
+    second = {**INDIVIDUAL, "person_name": person}
+    found = validate_all([record(INDIVIDUAL), record(second, "b.docx")], config)
+    assert ("DUPLICATE_PROPOSAL" in [p.code for p in found["a.docx"]]) == duplicate
