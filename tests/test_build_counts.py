@@ -113,7 +113,8 @@ def test_one_decision_per_level_in_level_order(config):
 
 
 def test_commune_decisions_one_per_commune_sorted(config):
-    communal = dataclasses.replace(config, decision={**config.decision, "commune_decisions": "commune"})
+    decision = {**config.decision, "commune_decisions": "commune", "commune": {"signer": "Nguyễn Văn B"}}
+    communal = dataclasses.replace(config, decision=decision)
     groups = build.decision_groups(communal, MODELS)
     assert [(issuer.name, [m.id for m in members]) for issuer, _, members in groups] == [
         ("Thành ủy Ngã Bảy", ["A", "B", "C"]),
