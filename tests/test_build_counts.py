@@ -147,8 +147,11 @@ def test_list_sections_number_rows_through_the_whole_list(config):
         for section in sections
     ]
     assert shape == [
-        ("I. MÔ HÌNH TẬP THỂ", [("1. Xếp loại Tốt", [1, 2, 3]), ("2. Xếp loại Khá", [4, 5])]),
-        ("II. MÔ HÌNH CÁ NHÂN", [("1. Xếp loại Tốt", [6])]),
+        (
+            "I. MÔ HÌNH TẬP THỂ (05 mô hình)",
+            [("1. Xếp loại Tốt (03 mô hình)", [1, 2, 3]), ("2. Xếp loại Khá (02 mô hình)", [4, 5])],
+        ),
+        ("II. MÔ HÌNH CÁ NHÂN (01 mô hình)", [("1. Xếp loại Tốt (01 mô hình)", [6])]),
     ]
     first = sections[0]["groups"][0]["rows"][0]
     assert first == {
@@ -164,7 +167,7 @@ def test_list_sections_number_rows_through_the_whole_list(config):
 def test_list_sections_skip_empty_types_and_ratings(config):
     sections = build.list_sections(config, [model("1", "A", kind="Cá nhân", rating="Khá")])
     assert [(s["heading"], [g["heading"] for g in s["groups"]]) for s in sections] == [
-        ("I. MÔ HÌNH CÁ NHÂN", ["1. Xếp loại Khá"])
+        ("I. MÔ HÌNH CÁ NHÂN (01 mô hình)", ["1. Xếp loại Khá (01 mô hình)"])
     ]
 
 
