@@ -21,7 +21,8 @@ from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model
-from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet, read_sheet
+from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
+from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
 
 if TYPE_CHECKING:
@@ -366,22 +367,20 @@ def tidy(value: object) -> str:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Every proposal row of the sheet as {column title: text}, in sheet order (the web page's table).
-    Read from the sheet's bytes: a 10,000-row workbook in a fraction of openpyxl's time."""
-    sheet = read_sheet(path, SHEET)
-    if sheet is None:
-        return [row_values(values) for values in openpyxl_rows(path)]
-    rows = []
-    for row in sheet.rows:
-        if row > 1:
-            values = {title: sheet.value(cell) for title in sheet.columns if (cell := sheet.cell(row, title))}
-            if values.get(ID, "").strip():
-                rows.append(row_values(values))
-    return rows
+    Read with lxml from the sheet's XML: a 9,000-row workbook in a fraction of openpyxl's time."""
+    found = read_sheet_rows(path, SHEET)
+    rows = openpyxl_rows(path) if found is None else found
+    return [row_values(values) for values in rows if str(values.get(ID) or "").strip()]
 
 
 def row_values(values: dict[str, object]) -> dict[str, str]:
-    """Cells tidied as `read_results` reads them, so the page and the build agree on every result."""
-    return {title: tidy(value) if value is not None else "" for title, value in values.items()}
+    """The id and result tidied as `read_results` reads them (the page and the build agree on every
+    result); other cells as written, stripped."""
+    row = {title: str(value).strip() if value is not None else "" for title, value in values.items()}
+    for title in (ID, RESULT):
+        if row.get(title):
+            row[title] = tidy(row[title])
+    return row
 
 
 def openpyxl_rows(path: Path) -> list[dict[str, object]]:

@@ -235,7 +235,7 @@ def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, 
         click.echo(f'[serve]\npassword_hash = "{security.hash_password(password)}"')
         return
     announce = lambda url: click.echo(f"Trang dvk: {url}  (Ctrl+C để dừng)", err=True)  # noqa: E731
-    server.serve(workspace, host, port, not no_browser, announce)
+    server.serve(workspace, host, port, not no_browser, announce, progress_for(False))
 
 
 main.add_command(archive_command)

@@ -169,9 +169,9 @@ def verify_command(workspace: Workspace, as_json: bool) -> None:
 @guard
 def register_command(workspace: Workspace, xlsx: Path | None, as_json: bool) -> None:
     """In sổ đăng ký văn bản đi (NĐ 30 Phụ lục IV); --xlsx ghi ra Excel."""
-    entries = archive.outgoing_register(workspace)
+    entries = service.outgoing_register(workspace)
     if xlsx is not None:
-        archive.write_register_xlsx(workspace, xlsx)
+        service.register_workbook(workspace, xlsx)
         click.echo(f"Đã ghi sổ đăng ký văn bản đi: {xlsx}", err=True)
     if as_json:
         keep = ("code", "number", "symbol", "date", "subject", "signature", "signer", "sha256", "path")

@@ -86,8 +86,8 @@ class Para:
 # ---------------------------------------------------------------------------- reading
 
 
-class Decision:
-    """The parts of a rendered decision the checklist reads."""
+class Rendered:
+    """The parts of a rendered decision or list the checklists read."""
 
     def __init__(self, path: Path):
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -168,24 +168,27 @@ class Decision:
 
 
 def check_file(path: Path, config: Config | None = None) -> list[Check]:
-    """The checklist of the decision's profile (told by its national line) for a rendered decision."""
+    """The checklist of the document's profile (told by its national line) for a rendered decision, or
+    for a rendered list (a document titled "DANH SÁCH")."""
     try:
-        decision = Decision(Path(path))
+        document = Rendered(Path(path))
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         return [Check("Tệp văn bản", False, f"không đọc được {Path(path).name}: {exc}")]
-    return checklist(decision, config)
+    if document.find(lambda p: p.text == "DANH SÁCH" and p.cell is None):
+        return list_checklist(document, config)
+    return checklist(document, config)
 
 
 # ---------------------------------------------------------------------------- the checklist
 
 
-def checklist(d: Decision, config: Config | None) -> list[Check]:
+def checklist(d: Rendered, config: Config | None) -> list[Check]:
     state = d.profile == "state"
     header = header_checks(d, state)
     title = title_checks(d, state)
     body = body_checks(d, state, config)
     closing = closing_checks(d, state)
-    return [*page_checks(d, config), *header, *title, *body, *closing]
+    return [*page_checks(d, config, "QD"), *header, *title, *body, *closing]
 
 
 def expect(element: str, para: Para | None, **wanted) -> Check:
@@ -211,7 +214,7 @@ def expect(element: str, para: Para | None, **wanted) -> Check:
                 problems.append(f"căn lề {para.align}")
         elif getattr(para, key) != value:
             problems.append(LOOK[key][value])
-    detail = f"“{para.text[:60]}”" + (": " + "; ".join(problems) if problems else "")
+    detail = f"“{para.text[:60]}”".replace("\n", " / ") + (": " + "; ".join(problems) if problems else "")
     return Check(element, not problems, detail)
 
 
@@ -223,7 +226,7 @@ LOOK = {
 }
 
 
-def page_checks(d: Decision, config: Config | None) -> list[Check]:
+def page_checks(d: Rendered, config: Config | None, code_kind: str) -> list[Check]:
     section = d.body.find(f"{W}sectPr")
     size = section.find(f"{W}pgSz") if section is not None else None
     width, height = (int(size.get(f"{W}{k}", "0")) for k in ("w", "h")) if size is not None else (0, 0)
@@ -257,14 +260,16 @@ def page_checks(d: Decision, config: Config | None) -> list[Check]:
             "" if titled and numbered else "thiếu trường PAGE ở đầu trang hoặc trang đầu không riêng",
         )
     )
-    code = any(re.search(r"DVK-\d{4}-QD-[0-9A-F]{8}", "".join(part.itertext())) for part in d.footers)
+    code = any(
+        re.search(rf"DVK-\d{{4}}-{code_kind}-[0-9A-F]{{8}}", "".join(part.itertext())) for part in d.footers
+    )
     checks.append(
         Check("Mã văn bản ở chân trang (để nhận bản đã ký)", code, "" if code else "không có mã DVK-…")
     )
     return checks
 
 
-def header_checks(d: Decision, state: bool) -> list[Check]:
+def header_checks(d: Rendered, state: bool, numbered: bool = True) -> list[Check]:
     nation = d.find(lambda p: p.text == (STATE_NATION if state else PARTY_NATION) and p.cell is not None)
     checks = []
     if state:
@@ -292,6 +297,13 @@ def header_checks(d: Decision, state: bool) -> list[Check]:
     else:
         star = d.after(issuer)[0] if d.after(issuer) else None
         checks.append(expect("Dấu * dưới cơ quan ban hành", star, pattern=r"\*", align="center"))
+    if numbered:
+        checks += number_and_date_checks(d, state)
+    return checks
+
+
+def number_and_date_checks(d: Rendered, state: bool) -> list[Check]:
+    checks = []
     number = d.find(lambda p: p.text.startswith("Số") and p.cell is not None)
     pattern = r"Số:\s*\d*/QĐ-\S+" if state else r"Số\s*\d*-QĐ/\S+"
     checks.append(
@@ -313,7 +325,7 @@ def header_checks(d: Decision, state: bool) -> list[Check]:
     return checks
 
 
-def border_rule(element: str, d: Decision, para: Para | None) -> Check:
+def border_rule(element: str, d: Rendered, para: Para | None) -> Check:
     """A rule as long as its text: the bottom border of the text's own paragraph (HD 36, NĐ 30)."""
     if para is None:
         return Check(element, False, "không tìm thấy dòng chữ")
@@ -331,7 +343,7 @@ def border_rule(element: str, d: Decision, para: Para | None) -> Check:
     )
 
 
-def drawn_rule(element: str, d: Decision, para: Para | None) -> Check:
+def drawn_rule(element: str, d: Rendered, para: Para | None) -> Check:
     """A short rule under a text, in the text's own paragraph, 1/3 to 1/2 of its longest line."""
     if para is None:
         return Check(element, False, "không tìm thấy dòng chữ")
@@ -355,7 +367,7 @@ def drawn_rule(element: str, d: Decision, para: Para | None) -> Check:
     return Check(element, ok, f"đường kẻ dài {ratio:.2f} dòng chữ" + ("" if ok else " (cần 1/3 đến 1/2)"))
 
 
-def title_checks(d: Decision, state: bool) -> list[Check]:
+def title_checks(d: Rendered, state: bool) -> list[Check]:
     kind = d.find(lambda p: p.text == "QUYẾT ĐỊNH" and p.cell is None)
     subject = d.after(kind)[0] if d.after(kind) else None
     start = r"Về việc .+" if state else r"về việc .+"
@@ -380,7 +392,7 @@ def title_checks(d: Decision, state: bool) -> list[Check]:
     ]
 
 
-def body_checks(d: Decision, state: bool, config: Config | None) -> list[Check]:
+def body_checks(d: Rendered, state: bool, config: Config | None) -> list[Check]:
     kind = d.find(lambda p: p.text == "QUYẾT ĐỊNH" and p.cell is None)
     grounds = [p for p in d.paras if p.cell is None and re.match(r"(- )?(Căn cứ|Xét) ", p.text)]
     checks = [grounds_check(grounds, state)]
@@ -432,7 +444,7 @@ def grounds_check(grounds: list[Para], state: bool) -> Check:
     return Check(element, not wrong, "; ".join(wrong) or f"{len(grounds)} dòng")
 
 
-def articles_check(d: Decision, articles: list[Para]) -> Check:
+def articles_check(d: Rendered, articles: list[Para]) -> Check:
     element = "Các điều: “Điều n.” in đậm, nội dung căn đều hai bên, cỡ 14–15"
     if len(articles) < 2:
         return Check(element, False, "không tìm thấy các điều")
@@ -447,7 +459,7 @@ def articles_check(d: Decision, articles: list[Para]) -> Check:
     return Check(element, not wrong, ", ".join(wrong) or f"{len(articles)} điều")
 
 
-def quotes_check(d: Decision) -> Check:
+def quotes_check(d: Rendered) -> Check:
     text = "\n".join(para.text for para in d.paras)
     straight, opening, closing = text.count('"'), text.count("“"), text.count("”")
     ok = straight == 0 and opening == closing
@@ -468,7 +480,7 @@ def counts_check(article: str, config: Config | None) -> Check:
     )
 
 
-def closing_checks(d: Decision, state: bool) -> list[Check]:
+def closing_checks(d: Rendered, state: bool) -> list[Check]:
     on_behalf = d.find(lambda p: p.cell is not None and re.match(r"(T/M|TM\.|KT\.|K/T) ", p.text) is not None)
     title, name = (d.after(on_behalf, 2) + [None, None])[:2]
     label = d.find(lambda p: p.text == "Nơi nhận:")
@@ -571,7 +583,7 @@ def check_templates(workspace: Workspace) -> dict[str, list[Check]]:
     from pipeline import build  # rendering pulls in docxtpl: only when checking templates
 
     config = workspace.config
-    name = build.TEMPLATES[("decision", config.profile)]
+    names = [build.TEMPLATES[(kind, config.profile)] for kind in ("decision", "list")]
     with tempfile.TemporaryDirectory(prefix="dvk-format-") as temp:
         specimen = Workspace(Path(temp), config)
         if workspace.templates.is_dir():
@@ -583,5 +595,68 @@ def check_templates(workspace: Workspace) -> dict[str, list[Check]]:
                 specimen, issuer, config.levels[0], specimen_models(config), numbering
             )
         except DvkError as exc:
-            return {name: [Check("Điền mẫu quyết định", False, str(exc))]}
-        return {name: check_file(documents[0].path, config)}
+            return {" + ".join(names): [Check("Điền mẫu quyết định và danh sách", False, str(exc))]}
+        return {
+            name: check_file(document.path, config) for name, document in zip(names, documents, strict=True)
+        }
+
+
+# ---------------------------------------------------------------------------- the list
+
+
+def list_checklist(d: Rendered, config: Config | None) -> list[Check]:
+    """The Danh sách: the header of its profile without number and date, its title block, and a table
+    whose headings repeat on every page and never wrap (issue 15)."""
+    state = d.profile == "state"
+    title = d.find(lambda p: p.text == "DANH SÁCH" and p.cell is None)
+    subject, attached = (d.after(title, 2) + [None, None])[:2]
+    return [
+        *page_checks(d, config, "DS"),
+        *header_checks(d, state, numbered=False),
+        expect("Tên loại (DANH SÁCH)", title, caps=True, bold=True, align="center"),
+        expect("Trích yếu của danh sách", subject, bold=True, align="center"),
+        expect(
+            "Dòng “(Kèm theo Quyết định …)” nghiêng",
+            attached,
+            italic=True,
+            pattern=r"\(Kèm theo Quyết định .+\)",
+        ),
+        drawn_rule("Đường kẻ dưới dòng “(Kèm theo …)” (1/3–1/2 dòng chữ)", d, attached),
+        name_kept_together(attached),
+        *table_checks(d),
+    ]
+
+
+def name_kept_together(attached: Para | None) -> Check:
+    """The citing body's name after "của" cannot be broken across lines (no-break spaces)."""
+    element = "Tên cơ quan trong dòng “(Kèm theo …)” không bị ngắt dòng"
+    if attached is None or " của " not in attached.text:
+        return Check(element, False, "không tìm thấy")
+    name = attached.text.rsplit(" của ", 1)[1]
+    return Check(element, " " not in name, f"“{name.replace(chr(0xA0), ' ')}”")
+
+
+def table_checks(d: Rendered) -> list[Check]:
+    """The list table: headings repeated on each page, each heading on one line, inside the page."""
+    table = next(
+        (t for t in d.body.findall(f"{W}tbl") if t.find(f"{W}tr/{W}trPr/{W}tblHeader") is not None), None
+    )
+    if table is None:
+        return [Check("Bảng danh sách có hàng tiêu đề lặp lại mỗi trang", False, "không tìm thấy")]
+    widths = [int(col.get(f"{W}w", "0")) / 20 for col in table.findall(f"{W}tblGrid/{W}gridCol")]
+    padding = layout.cell_margins(table)
+    wrapped = []
+    for cell, width in zip(table.find(f"{W}tr").findall(f"{W}tc"), widths, strict=False):
+        lines = [line for p in cell.findall(f"{W}p") for line in layout.paragraph_lines(p, d.styles)]
+        if len(lines) > 1 or any(layout.line_width(line) > width - padding for line in lines):
+            wrapped.append("".join(text for line in lines for text, _ in line))
+    room = layout.body_width(d.body) - layout._twips(table.find(f"{W}tblPr/{W}tblInd"), "w") / 20
+    return [
+        Check("Bảng danh sách có hàng tiêu đề lặp lại mỗi trang", True, f"{len(widths)} cột"),
+        Check("Tiêu đề cột không xuống dòng", not wrapped, ", ".join(wrapped) or "mỗi tiêu đề một dòng"),
+        Check(
+            "Bảng nằm trong lề trang",
+            sum(widths) <= room + 1,
+            f"bảng rộng {sum(widths) / 72 * 25.4:.0f} mm, vùng chữ {room / 72 * 25.4:.0f} mm",
+        ),
+    ]

@@ -81,11 +81,22 @@ def strip_tone(char: str) -> str:
 _WIDTHS = {style: _table(style) for style in _ASCII_WIDTHS}
 
 
-@lru_cache(maxsize=65536)
 def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
-    """Advance width of `text` in points, in Times at `size` points."""
+    """Advance width of `text` in points, in Times at `size` points: its words' widths (Vietnamese words
+    are syllables, repeated all through a list, so each is measured once) and its spaces'."""
+    words = text.split(" ")
+    space = _WIDTHS[(bold, italic)][" "]
+    return (
+        sum(word_width(word, bold, italic) for word in words) * size / 1000
+        + (len(words) - 1) * space * size / 1000
+    )
+
+
+@lru_cache(maxsize=65536)
+def word_width(word: str, bold: bool, italic: bool) -> int:
+    """Advance width of a word in 1/1000 em."""
     table = _WIDTHS[(bold, italic)]
-    return sum(table.get(char, 500) for char in text) * size / 1000
+    return sum(table.get(char, 500) for char in word)
 
 
 # ---------------------------------------------------------------------------- run styles
@@ -110,6 +121,7 @@ class Styles:
         self.by_id: dict[str, tuple[str | None, dict[str, str]]] = {}
         self.defaults: dict[str, str] = {}
         self.default_paragraph: str | None = None
+        self.resolved: dict[tuple, RunStyle] = {}
         if styles_root is None:
             return
         defaults = styles_root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
@@ -142,14 +154,20 @@ class Styles:
         return merged
 
     def run_style(self, run: etree._Element, paragraph_props: dict[str, str]) -> RunStyle:
-        props = {**paragraph_props, **_props(run.find(f"{W}rPr"))}
-        return RunStyle(
-            size=int(props.get("sz", "20")) / 2,
-            bold=_on(props.get("b")),
-            italic=_on(props.get("i")),
-            underline=props.get("u", "none") not in ("none", "0", "false"),
-            caps=_on(props.get("caps")),
-        )
+        own = _props(run.find(f"{W}rPr"))
+        # A list of thousands of rows repeats a few styles: resolve each combination once.
+        key = (tuple(paragraph_props.items()), tuple(own.items()))
+        style = self.resolved.get(key)
+        if style is None:
+            props = {**paragraph_props, **own}
+            style = self.resolved[key] = RunStyle(
+                size=int(props.get("sz", "20")) / 2,
+                bold=_on(props.get("b")),
+                italic=_on(props.get("i")),
+                underline=props.get("u", "none") not in ("none", "0", "false"),
+                caps=_on(props.get("caps")),
+            )
+        return style
 
 
 def _props(rpr: etree._Element | None) -> dict[str, str]:
@@ -207,7 +225,7 @@ def line_width(pieces: list[tuple[str, RunStyle]]) -> float:
 def widest_word(pieces: list[tuple[str, RunStyle]]) -> float:
     return max(
         (
-            text_width(word, style.size, style.bold, style.italic)
+            word_width(word, style.bold, style.italic) * style.size / 1000
             for text, style in pieces
             for word in text.split()
         ),
@@ -320,7 +338,7 @@ class ColumnNeeds:
     rows: list[list[tuple[float, ...]]]
 
 
-SAMPLE_ROWS = 240  # rows whose heights are estimated while sharing the room (evenly spaced in a long list)
+SAMPLE_ROWS = 120  # rows whose heights are estimated while sharing the room (evenly spaced in a long list)
 STEP = 72 / 25.4  # one millimetre, in points: the unit the room is shared out in
 
 

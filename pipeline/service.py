@@ -18,6 +18,7 @@ import pickle
 import shutil
 import sqlite3
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -191,28 +192,35 @@ def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult
     return result
 
 
-_checks: dict[Path, tuple[tuple, CheckResult]] = {}
+_checks: dict[Path, tuple[tuple, CheckResult, float]] = {}  # root -> (signature, result, when compared)
 _checks_guard = threading.Lock()
+FRESH_SECONDS = 2.0  # a page within this long of the last look trusts it (a clerk clicking through pages)
 
 
 def current_check(workspace: Workspace) -> CheckResult:
     """The check result for what is on disk now, for reading (a page): the last one while nothing under
     inputs/ (nor the configuration) changed, else a fresh check that writes no workbook or report.
-    Looking costs one stat per file; the check itself reuses its cache for unchanged files."""
-    signature = inputs_signature(workspace)
+    Looking costs one stat per file (and nothing within FRESH_SECONDS of the last look); the check
+    itself reuses its cache for unchanged files."""
     with _checks_guard:
         known = _checks.get(workspace.root)
+    if known is not None and time.monotonic() - known[2] < FRESH_SECONDS:
+        return known[1]
+    signature = inputs_signature(workspace)
     if known is not None and known[0] == signature:
+        with _checks_guard:
+            _checks[workspace.root] = (signature, known[1], time.monotonic())
         return known[1]
     result = run_check(workspace, write_outputs=False)
     with _checks_guard:
-        _checks[workspace.root] = (signature, result)
+        _checks[workspace.root] = (signature, result, time.monotonic())
     return result
 
 
 def remember_check(workspace: Workspace, result: CheckResult) -> None:
+    signature = inputs_signature(workspace)
     with _checks_guard:
-        _checks[workspace.root] = (inputs_signature(workspace), result)
+        _checks[workspace.root] = (signature, result, time.monotonic())
 
 
 def inputs_signature(workspace: Workspace) -> tuple:
@@ -242,6 +250,13 @@ def corrections_path(workspace: Workspace) -> Path:
     return workspace.year_dir / CORRECTIONS_NAME
 
 
+def prepare_pages(workspace: Workspace) -> None:
+    """Read what the first screens show (the overview, the file list's index) before a server gives its
+    address, so the first page a clerk opens does not pay for it."""
+    overview(workspace)
+    file_index(current_check(workspace))
+
+
 # ---------------------------------------------------------------------------- finding files
 
 
@@ -260,20 +275,19 @@ def find_files(result: CheckResult, query: FileQuery) -> list:
     """The check's file reports that match `query`, in the check's order (by path)."""
     from pipeline.vntext import fold
 
+    index = file_index(result)
     text, unit = fold(query.text).strip(), fold(query.unit).strip()
     found = []
-    for report in result.files:
+    for report, row in zip(result.files, index.rows, strict=True):
         if query.status and report.status != query.status:
             continue
-        if query.level and report.field("level") != query.level:
+        if query.level and row.level != query.level:
             continue
-        if query.code and not any(problem.code == query.code for problem in report.problems):
+        if query.code and query.code not in row.codes:
             continue
-        if unit and unit not in fold(report.field("unit") or report.path.split("/")[0]):
+        if unit and unit not in row.unit:
             continue
-        if text and text not in fold(
-            " ".join((report.path, report.field("model_name"), report.field("unit")))
-        ):
+        if text and text not in row.text:
             continue
         found.append(report)
     return found
@@ -281,18 +295,63 @@ def find_files(result: CheckResult, query: FileQuery) -> list:
 
 def file_choices(result: CheckResult) -> dict[str, list]:
     """The values the filters offer: levels and problem codes present (with counts), and units."""
+    return file_index(result).choices
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    level: str
+    codes: frozenset[str]
+    unit: str  # folded: compared without diacritics or case
+    text: str  # folded path, model name and unit
+
+
+@dataclass
+class FileIndex:
+    """What the file list filters on, computed once per check result (a page of a 10,000-file campaign
+    is then a scan over plain strings, not 10,000 foldings)."""
+
+    result: CheckResult
+    rows: list[IndexRow]
+    choices: dict[str, list]
+
+
+_indexes: dict[int, FileIndex] = {}
+
+
+def file_index(result: CheckResult) -> FileIndex:
+    with _checks_guard:
+        known = _indexes.get(id(result))
+    if known is not None and known.result is result:
+        return known
+    index = build_file_index(result)
+    with _checks_guard:
+        if len(_indexes) >= 2:  # a result per workspace is enough; each holds a campaign in memory
+            _indexes.clear()
+        _indexes[id(result)] = index
+    return index
+
+
+def build_file_index(result: CheckResult) -> FileIndex:
     from collections import Counter
 
-    from pipeline.vntext import sort_key
+    from pipeline.vntext import fold, sort_key
 
-    levels = Counter(report.field("level") for report in result.files if report.field("level"))
+    rows = []
+    for report in result.files:
+        unit = report.field("unit") or report.path.split("/")[0]
+        text = fold(" ".join((report.path, report.field("model_name"), report.field("unit"))))
+        codes = frozenset(problem.code for problem in report.problems)
+        rows.append(IndexRow(report.field("level"), codes, fold(unit), text))
+    levels = Counter(row.level for row in rows if row.level)
     codes = Counter(problem.code for report in result.files for problem in report.problems)
     units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
-    return {
+    choices = {
         "levels": sorted(levels.items()),
         "codes": sorted(codes.items()),
         "units": sorted((unit for unit in units if unit), key=sort_key),
     }
+    return FileIndex(result, rows, choices)
 
 
 # ---------------------------------------------------------------------------- adding input files
@@ -560,10 +619,34 @@ class Overview:
     stats_problem: str
     awaiting: int  # workbook rows without a result
     next_step: tuple[str, str]  # what to do next, and the page where it is done
+    result: CheckResult | None = None  # the check it was computed from
+
+
+_overviews: dict[Path, tuple[tuple, Overview]] = {}
 
 
 def overview(workspace: Workspace) -> Overview:
-    """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step."""
+    """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step.
+    Computed again only when the check result, the workbook or the register changed."""
+    result = current_check(workspace)
+    path = register.register_path(workspace)
+    key = (
+        id(result),
+        file_stamp(workbook_path(workspace)),
+        file_stamp(path),
+        file_stamp(path.with_name(path.name + "-wal")),
+    )
+    with _checks_guard:
+        known = _overviews.get(workspace.root)
+    if known is not None and known[0] == key and known[1].result is result:
+        return known[1]
+    summary = compute_overview(workspace)
+    with _checks_guard:
+        _overviews[workspace.root] = (key, summary)
+    return summary
+
+
+def compute_overview(workspace: Workspace) -> Overview:
     from pipeline.appraise import ID, RESULT
     from pipeline.check import ACCEPTED, accepted_proposals
 
@@ -582,7 +665,7 @@ def overview(workspace: Workspace) -> Overview:
     unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
     accepted = sum(1 for report in result.files if report.status == ACCEPTED)
     step = next_step(workspace, accepted, unlisted, awaiting, problem)
-    return Overview(result.totals, stats, problem, awaiting, step)
+    return Overview(result.totals, stats, problem, awaiting, step, result)
 
 
 def next_step(
@@ -622,6 +705,7 @@ def latest_documents(workspace: Workspace) -> list[dict]:
     for draft in drafts:
         path = workspace.root / draft.path
         pdf = path.with_suffix(".pdf")
+        current_pdf = pdf.exists() and path.exists() and pdf.stat().st_mtime_ns >= path.stat().st_mtime_ns
         documents.append(
             {
                 "kind": draft.kind,
@@ -630,7 +714,7 @@ def latest_documents(workspace: Workspace) -> list[dict]:
                 "states": draft.context.get("article1", ""),
                 "path": draft.path,
                 "exists": path.exists(),
-                "pdf": pdf.relative_to(workspace.root).as_posix() if pdf.exists() else "",
+                "pdf": pdf.relative_to(workspace.root).as_posix() if current_pdf else "",  # not a stale one
                 "issued": issued.get(draft.code, ""),
                 "code": draft.code,
                 "created": draft.created,

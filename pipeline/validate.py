@@ -41,7 +41,8 @@ def proposal_id(record: Record) -> str:
 
 
 def is_individual(record: Record, config: Config) -> bool:
-    return record.get("model_type") == term_label(config.types, "individual")
+    label = term_label(config.types, "individual")  # "" when the configuration has no individual type
+    return bool(label) and record.get("model_type") == label
 
 
 def term_label(terms: tuple[Term, ...], key: str) -> str:

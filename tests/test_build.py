@@ -437,8 +437,9 @@ def test_config_margins_are_applied_to_the_outputs(workspace):
 # ---------------------------------------------------------------------------- profiles and issuers
 
 
-def test_state_profile_renders_the_nd30_layout(workspace):
-    state = configured(
+def state_profile(workspace: Workspace) -> Workspace:
+    """The workspace as the UBND of Ngã Bảy (NĐ 30)."""
+    return configured(
         workspace,
         issuer={
             "profile": "state",
@@ -451,6 +452,10 @@ def test_state_profile_renders_the_nd30_layout(workspace):
         },
         signer={"on_behalf": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH"},
     )
+
+
+def test_state_profile_renders_the_nd30_layout(workspace):
+    state = state_profile(workspace)
     documents = build.build_documents(state, seed_models(), 187, number=5, issued=date(2020, 12, 23))
     decision = by_kind(documents, "decision", CITY)[0]
     assert decision.template == "quyet-dinh-ubnd.docx"

@@ -15,7 +15,7 @@ import pipeline.cache
 import pipeline.check
 import pipeline.discover
 from pipeline.cache import RACY_WINDOW_NS, CheckCache, load_cache
-from pipeline.check import run_check
+from pipeline.check import REPORT_NAME, WORKBOOK_NAME, run_check
 from pipeline.config import init_workspace, load_workspace
 from tests.docxbuild import proposal_paragraphs, write_docx
 
@@ -346,3 +346,94 @@ def test_cache_file_naming_a_class_is_ignored_not_run(workspace, counters, monke
     reports = run(workspace, counters)
     assert not (tmp_path / "planted").exists()
     assert counters["read"] == 3 and len(reports) == 3
+
+
+def test_configuration_change_invalidates_once(workspace, counters, an_hour_later):
+    run(workspace, counters)
+    config = (workspace / "dvk.toml").read_text(encoding="utf-8")
+    (workspace / "dvk.toml").write_text(config.replace('"VH-XH"', '"VH - XH"'), encoding="utf-8")
+    run(workspace, counters)
+    assert counters["read"] == 3
+    run(workspace, counters)  # the cache written under the new configuration serves the next run
+    assert counters == {"hashed": 0, "read": 0}
+
+
+def test_unchanged_rerun_validates_nothing(workspace, counters, an_hour_later, monkeypatch):
+    run(workspace, counters)
+    calls = []
+    real = pipeline.check.validate_all
+    monkeypatch.setattr(pipeline.check, "validate_all", lambda *args: calls.append(1) or real(*args))
+    reports = run(workspace, counters)
+    assert calls == [] and reports["đề nghị 0.docx"].status == "accepted"
+
+
+def test_cache_key_ignores_key_order_and_reads_any_toml_value():
+    import datetime
+
+    from pipeline.cache import cache_key
+
+    assert cache_key({"a": 1, "b": {"c": 2, "d": 3}}) == cache_key({"b": {"d": 3, "c": 2}, "a": 1})
+    dated = cache_key({"term_start": datetime.date(2020, 10, 1)})  # a TOML date literal
+    assert dated != cache_key({"term_start": datetime.date(2021, 10, 1)})
+
+
+def test_cache_file_can_be_written_where_no_folder_exists_yet(tmp_path):
+    from pipeline.cache import save_cache
+
+    path = tmp_path / "a" / "b" / "check.pickle"
+    save_cache(path, CheckCache("key", looked_ns=5))
+    assert load_cache(path, "key").looked_ns == 5
+    assert [p.name for p in path.parent.iterdir()] == ["check.pickle"]  # no temporary file left
+
+
+def test_unpickler_names_the_refused_class():
+    import io
+    import pickle
+
+    from pipeline.cache import PlainUnpickler
+
+    with pytest.raises(pickle.UnpicklingError, match="posix.system|nt.system|os.system"):
+        PlainUnpickler(io.BytesIO(pickle.dumps(Planted()))).load()
+
+
+def test_unchanged_rerun_keeps_every_finding_and_touches_no_output(workspace, counters, an_hour_later):
+    write_docx(
+        workspace / "inputs" / "đơn vị lạ.docx",
+        *proposal_paragraphs(model_name="Mô hình lạ", unit="Hợp tác xã Quyết Thắng"),
+    )
+    age_all(workspace)
+    first = run_check(load_workspace(workspace), jobs=1)
+    outputs = [workspace / "outputs" / "2020" / name for name in (WORKBOOK_NAME, REPORT_NAME)]
+    before = {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in outputs}
+    again = run_check(load_workspace(workspace), jobs=1)
+    assert again.as_dict() == first.as_dict()
+    warned = next(report for report in again.files if report.path == "đơn vị lạ.docx")
+    assert [problem.code for problem in warned.problems] == ["UNKNOWN_UNIT"]
+    assert {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in outputs} == before
+    files = (workspace / "inputs").glob("*.docx")
+    digests = {hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    assert {record.sha256 for record in again.records} == digests
+
+
+def test_cache_file_is_written_beside_itself_then_moved_into_place(tmp_path, monkeypatch):
+    from pipeline.cache import save_cache
+
+    moves = []
+    real_replace = os.replace
+    monkeypatch.setattr(pipeline.cache.os, "replace", lambda a, b: moves.append((a, b)) or real_replace(a, b))
+    path = tmp_path / "check.pickle"
+    save_cache(path, CheckCache("key"))
+    [(temporary, target)] = moves
+    assert Path(temporary).parent == path.parent and Path(target) == path
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from pipeline.cache import save_cache
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.cache.pickle, "dump", full_disk)
+    with pytest.raises(OSError):
+        save_cache(tmp_path / "check.pickle", CheckCache("key"))
+    assert list(tmp_path.iterdir()) == []

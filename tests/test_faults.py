@@ -26,7 +26,7 @@ from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import ConfigError, DvkError, Model
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.test_build import by_kind, configured, seed_models
+from tests.test_build import by_kind, seed_models, state_profile
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -253,19 +253,7 @@ def test_a_moved_workspace_prints_its_own_paths(root: Path, tmp_path: Path) -> N
 
 
 def test_the_state_profile_report_has_the_state_header(root: Path) -> None:
-    state = configured(
-        load_workspace(root),
-        issuer={
-            "profile": "state",
-            "name": "Ủy ban nhân dân thành phố Ngã Bảy",
-            "parent": "Tỉnh Hậu Giang",
-            "authority": "Ủy ban nhân dân thành phố Ngã Bảy",
-            "authority_line": "ỦY BAN NHÂN DÂN THÀNH PHỐ NGÃ BẢY",
-            "symbol": "UBND",
-            "office": "VP",
-        },
-        signer={"on_behalf": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH"},
-    )
+    state = state_profile(load_workspace(root))
     documents = build.build_documents(state, seed_models(), 187, number=5, issued=date(2020, 12, 23))
     [report] = by_kind(documents, "report")
     text = render.read_back(report.path)

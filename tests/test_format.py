@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -353,13 +354,22 @@ def test_format_check_passes_on_the_bundled_samples(tmp_path, profile):
     root = sample_workspace(tmp_path / profile, profile == "state")
     assert invoke("run", "-w", str(root), "--json").exit_code == 0
     decisions = sorted((root / "outputs" / "2020" / "quyet-dinh").glob("*.docx"))
-    assert len(decisions) == 2
-    result = invoke("format", "check", "-w", str(root), *map(str, decisions))
+    lists = sorted((root / "outputs" / "2020" / "danh-sach").glob("*.docx"))
+    assert len(decisions) == len(lists) == 2
+    result = invoke("format", "check", "-w", str(root), *map(str, decisions + lists))
     assert result.exit_code == 0, result.output
     expected = 26 if profile == "state" else 24
     assert result.output.count(f"đạt {expected}/{expected} yếu tố thể thức") == 2
+    assert result.output.count("đạt 17/17 yếu tố thể thức") == 2  # the lists
     templates = invoke("format", "check", "-w", str(root), "--json")
     assert templates.exit_code == 0, templates.output
+    checked = json.loads(templates.output)
+    assert sorted(checked) == sorted(
+        ["quyet-dinh-ubnd.docx", "danh-sach-ubnd.docx"]
+        if profile == "state"
+        else ["quyet-dinh.docx", "danh-sach.docx"]
+    )
+    assert all(check["passed"] for checks in checked.values() for check in checks)
 
 
 def test_format_check_fails_on_a_template_with_a_broken_header(tmp_path):
@@ -381,6 +391,26 @@ def test_format_check_fails_on_a_template_with_a_broken_header(tmp_path):
     assert "sai: Tên Đảng (ĐẢNG CỘNG SẢN VIỆT NAM) — “ĐẢNG CỘNG SẢN VIỆT NAM”: cần chữ đậm" in result.output
     assert "sai: Đường kẻ dưới tên Đảng — dòng chữ không có đường kẻ dưới" in result.output
     assert "sai: Dấu * dưới cơ quan ban hành" in result.output
+    assert "danh-sach.docx: đạt 17/17 yếu tố thể thức" in result.output  # the list template is untouched
+
+
+def test_format_check_fails_on_a_list_template_whose_columns_are_fixed_too_narrow(tmp_path):
+    """A secretariat fixes the column widths in Word and makes "Xếp loại" too narrow: its heading wraps."""
+    root = init_workspace(tmp_path / "ws")
+    template = root / "templates_docx" / "danh-sach.docx"
+    document = Document(str(template))
+    table = document.tables[-1]._tbl
+    table.tblPr.append(etree.fromstring(f'<w:tblLayout xmlns:w="{W[1:-1]}" w:type="fixed"/>'))
+    widths = (600, 3000, 2300, 1500, 500, 1300)  # twips: 162 mm, "Xếp loại" gets 8.8 mm
+    for column, width in zip(table.findall(f"{W}tblGrid/{W}gridCol"), widths, strict=True):
+        column.set(f"{W}w", str(width))
+    header = table.find(f"{W}tr")
+    for cell, width in zip(header.findall(f"{W}tc"), widths, strict=True):
+        cell.find(f"{W}tcPr/{W}tcW").set(f"{W}w", str(width))
+    document.save(str(template))
+    checks = format_check.check_templates(load_workspace(root))["danh-sach.docx"]
+    failed = [(c.element, c.detail) for c in checks if not c.passed]
+    assert failed == [("Tiêu đề cột không xuống dòng", "Xếp loại")]
 
 
 def test_format_check_names_a_rule_left_in_an_empty_paragraph(tmp_path):

@@ -194,3 +194,43 @@ def test_real_vni_lines(legacy, text):
 def test_a_paragraph_split_into_runs_decodes_run_by_run():
     runs = ["Ban Th\xadêng vô ", "Thµnh ñy", " quyÕt ®Þnh"]
     assert "".join(decode_runs(runs, "tcvn3")) == "Ban Thường vụ Thành ủy quyết định"
+
+
+# ---------------------------------------------------------------------------- the derived tables
+
+# Windows-1252's 0x80–0x9F: the character Word stores for each byte (0x81, 0x8D, 0x8F, 0x90 and 0x9D are
+# undefined). Written out from the code page chart.
+CP1252_CHART = {
+    "€": 0x80, "‚": 0x82, "ƒ": 0x83, "„": 0x84, "…": 0x85, "†": 0x86, "‡": 0x87, "ˆ": 0x88, "‰": 0x89,
+    "Š": 0x8A, "‹": 0x8B, "Œ": 0x8C, "Ž": 0x8E, "‘": 0x91, "’": 0x92, "“": 0x93, "”": 0x94, "•": 0x95,
+    "–": 0x96, "—": 0x97, "˜": 0x98, "™": 0x99, "š": 0x9A, "›": 0x9B, "œ": 0x9C, "ž": 0x9E, "Ÿ": 0x9F,
+}  # fmt: skip
+
+
+def test_windows_1252_specials_match_the_code_page_chart():
+    from pipeline import legacy
+
+    expected = {char: chr(byte) for char, byte in CP1252_CHART.items()}
+    assert legacy._cp1252_specials() == expected
+    assert legacy.CP1252_SPECIALS == expected
+
+
+@pytest.mark.parametrize("byte", sorted(CP1252_CHART.values()))
+def test_a_c1_byte_and_its_windows_character_decode_alike(byte):
+    # "Phßng" then the byte as Word may keep it: the C1 code point or the cp1252 character.
+    glyph = bytes([byte]).decode("cp1252")
+    assert (
+        decode_run(f"Phßng {chr(byte)}", "tcvn3") == decode_run(f"Phßng {glyph}", "tcvn3") == f"Phòng {glyph}"
+    )
+
+
+def test_vni_decoding_table_holds_the_chart_and_the_other_case_accents():
+    from pipeline import legacy
+
+    table = legacy._vni_decode_table()
+    chart = dict((legacy_bytes, char) for char, legacy_bytes in vni_cells())
+    assert {seq: table[seq] for seq in chart} == chart
+    # an accent byte typed in the other case still draws on the base letter, whose case decides
+    assert (table["Aù"], table["aÙ"], table["Oâ"], table["uÏ"]) == ("Á", "á", "Ô", "ụ")
+    two_byte = [seq for seq in chart if len(seq) == 2]
+    assert len(table) == len(chart) + len(two_byte)

@@ -308,3 +308,50 @@ def test_case_only_breaks_ties_and_decomposed_text_sorts_alike(word, tone):
 def test_numbers_in_names_sort_by_value(numbers):
     a, b = numbers
     assert (sort_key(f"Tổ {a}") < sort_key(f"Tổ {b}")) == (a < b)
+
+
+# ---------------------------------------------------------------------------- the derived tables
+
+
+def test_old_style_table_is_the_fifteen_oa_oe_uy_pairs():
+    from pipeline import vntext
+
+    assert vntext._old_style_table() == {
+        "oà": "òa", "oả": "ỏa", "oã": "õa", "oá": "óa", "oạ": "ọa",
+        "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oé": "óe", "oẹ": "ọe",
+        "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uý": "úy", "uỵ": "ụy",
+    }  # fmt: skip
+
+
+def canonical_base(code: int) -> str | None:
+    """The first character of a letter's canonical decomposition, read from the Unicode data (not NFD)."""
+    decomposition = unicodedata.decomposition(chr(code))
+    if not decomposition or decomposition.startswith("<"):
+        return None
+    first = chr(int(decomposition.split()[0], 16))
+    return canonical_base(ord(first)) or first
+
+
+def test_bare_letter_table_strips_every_mark_of_the_latin_letters():
+    from pipeline import vntext
+
+    table = vntext._base_letters()
+    latin = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+    expected = {code: canonical_base(code) for code in latin if canonical_base(code)}
+    expected |= {ord("đ"): "d", ord("Đ"): "D"} | {code: None for code in range(0x300, 0x370)}
+    assert table == expected
+    assert "Đảng Cộng sản Việt Nam, Ngã Bảy".translate(table) == "Dang Cong san Viet Nam, Nga Bay"
+
+
+def test_fold_table_turns_punctuation_and_symbols_into_spaces():
+    from pipeline import vntext
+
+    table = vntext._fold_table()
+    for char in ":;,.!?-–—“”‘’…()[]/\\\"'\t\n\u3000\u00a0§":
+        assert table[ord(char)] == " ", char
+    for char in "aZ09ĂđƯ":
+        assert table.get(ord(char), char) != " "
+    assert "1. TÊN MÔ HÌNH: “Sổ vàng”…".translate(table).split() == ["1", "TEN", "MO", "HINH", "So", "vang"]
+    assert {code for code, value in table.items() if value is not None and value != " "} == {
+        code for code, value in vntext._base_letters().items() if value is not None
+    }

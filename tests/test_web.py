@@ -547,3 +547,82 @@ def test_local_address_is_the_default(workspace) -> None:
     command = main.commands["serve"]
     assert next(option for option in command.params if option.name == "host").default == "127.0.0.1"
     assert LOCAL.startswith("http://127.0.0.1")
+
+
+def test_dvk_serve_starts_a_local_server_and_says_where(workspace, tmp_path) -> None:
+    """The command itself: it checks, binds 127.0.0.1, prints the address, serves the pages."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "serve",
+            "-w",
+            str(workspace.root),
+            "--port",
+            str(port),
+            "--no-browser",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert server.stderr.readline().startswith(f"Trang dvk: http://127.0.0.1:{port}/ho-so")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ho-so", timeout=5) as answer:
+                    assert answer.status == 200 and "22 tệp" in answer.read().decode("utf-8")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        taken = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "serve",
+                "-w",
+                str(workspace.root),
+                "--port",
+                str(port),
+                "--no-browser",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert taken.returncode == 1 and f"Không mở được cổng {port}" in taken.stderr
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_a_workspace_without_inputs_gets_a_page_that_says_so(tmp_path) -> None:
+    (tmp_path / "trong").mkdir()
+    web = client(load_workspace(tmp_path / "trong"))
+    for url in ("/", "/ho-so"):
+        answer = web.get(url)
+        assert answer.status_code == 409
+        assert "Không có thư mục inputs/" in answer.text and "dvk init" in answer.text
+
+
+def test_a_numbered_build_prints_the_number_and_date(workspace, web) -> None:
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "so": "12", "ngay": "23/12/2020"})
+    assert wait_for_build(web, answer.headers["location"])["error"] == ""
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    document = docx.Document(workspace.root / decision["path"])
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    assert "12-QĐ/TU" in text and "ngày 23 tháng 12 năm 2020" in text

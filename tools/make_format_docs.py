@@ -2,7 +2,7 @@
 
 `python -m tools.make_format_docs` builds two workspaces from the sample inputs in inputs/ (the default
 Party configuration, and the same campaign issued by a UBND in the State profile, `state_config`),
-checks each rendered decision with `dvk format check`'s checklist, converts the first page of every
+checks each rendered decision and list with `dvk format check`'s checklists, converts the first page of every
 decision and list to PDF with LibreOffice and to PNG with pdftoppm, and writes them to docs/. The
 README shows them: look at them after changing a template (lines, weights, wraps).
 """
@@ -97,11 +97,10 @@ def main() -> None:
             documents = build_campaign(workspace).documents
             for document in documents:
                 if document.kind in ("decision", "list") and document.level == "Cấp thành phố":
-                    if document.kind == "decision":
-                        checks = format_check.check_file(document.path, workspace.config)
-                        failed = [c.element for c in checks if not c.passed]
-                        if failed:
-                            raise SystemExit(f"{document.path.name}: {failed}")
+                    checks = format_check.check_file(document.path, workspace.config)
+                    failed = [c.element for c in checks if not c.passed]
+                    if failed:
+                        raise SystemExit(f"{document.path.name}: {failed}")
                     name = f"{'quyet-dinh' if document.kind == 'decision' else 'danh-sach'}-{profile}.png"
                     print(first_page_png(document.path, args.out / name, Path(temp)))
 

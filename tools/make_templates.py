@@ -163,6 +163,7 @@ def short_rule(container, width_mm: float, cell_width_mm: float) -> None:
     paragraph.runs[0].font.size = Pt(2)
 
 
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 RULE_HEIGHT = 44450  # EMU (3.5 pt): the box the rule is drawn at the bottom of, its gap under the text
 RULE_XML = (
     '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -183,7 +184,6 @@ RULE_XML = (
     '<a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln>'
     "</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
 )
-_rule_ids = iter(range(1, 10**6))
 
 
 def text_rule(paragraph, width_mm: float) -> None:
@@ -192,8 +192,10 @@ def text_rule(paragraph, width_mm: float) -> None:
     text's longest line; `width_mm` is only what Word shows in the template."""
     paragraph.add_run().add_break()
     descr = "Đường kẻ: dvk đặt độ dài bằng 0,4 dòng chữ phía trên khi lập văn bản"
+    # Drawing ids are unique within a document: number the rules in the order they are added to it.
+    drawings = paragraph.part.element.findall(f".//{{{WP_NS}}}docPr")
     xml = RULE_XML.format(
-        cx=int(Mm(width_mm).emu), cy=RULE_HEIGHT, id=next(_rule_ids), name=RULE_NAME, descr=descr
+        cx=int(Mm(width_mm).emu), cy=RULE_HEIGHT, id=len(drawings) + 1, name=RULE_NAME, descr=descr
     )
     paragraph._element.append(parse_xml(xml))
 

@@ -31,23 +31,21 @@ STAGING = ROOT / "build" / "mutants"
 # module -> the test files that exercise it (narrow on purpose: a mutant is judged by these alone).
 # build is limited to its counting parts: the functions that count, number and total models.
 MODULES: dict[str, tuple[str, ...]] = {
-    "validate": ("tests/test_validate.py", "tests/test_check.py"),
+    "validate": ("tests/test_validate.py",),
     "cache": ("tests/test_cache.py",),
     "vntext": ("tests/test_vntext.py", "tests/test_vntext_tables.py"),
     "legacy": ("tests/test_legacy.py", "tests/test_legacy_tables.py"),
     "appraise": ("tests/test_check.py", "tests/test_cli.py", "tests/test_appraise.py"),
     "register": ("tests/test_register.py", "tests/test_archive.py"),
-    "build": ("tests/test_build.py",),
+    "build": ("tests/test_build_counts.py", "tests/test_build.py"),
     "extract": ("tests/test_extract.py", "tests/test_samples.py"),
 }
-# Only these functions of build.py are mutated: the ones that count, number, group and order what is built.
+# Only these functions of build.py are measured: the ones that count, group, order and number the models
+# (the document wording and number/date lines belong to the format work, issue 15).
 BUILD_COUNTING = (
-    "with_number",
     "campaign_stats",
     "check_counts",
     "decision_groups",
-    "make_numbering",
-    "numbering_strings",
     "list_order",
     "list_sections",
     "list_row",

@@ -78,7 +78,8 @@ def create_app(
         Route("/dang-xuat", logout, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.workspace = workspace
     app.state.guard = Guard(password_hash)
     app.state.notices = Notices()
@@ -181,6 +182,22 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     if request.url.path.startswith("/static") or not hasattr(request.state, "csrf_token"):
         return Response(str(exc.detail), status_code=exc.status_code, media_type="text/plain; charset=utf-8")
     return page(request, "loi.html", status_code=exc.status_code, message=exc.detail)
+
+
+async def dvk_error(request: Request, exc: DvkError) -> Response:
+    """A page that cannot be shown for a reason the clerk can act on (no inputs/, a damaged workbook…)."""
+    return page(request, "loi.html", status_code=409, message=str(exc))
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """A bug: a plain Vietnamese page (no traceback shown); uvicorn logs the traceback in the terminal."""
+    message = (
+        f"Lỗi không lường trước ({type(exc).__name__}). Thao tác có thể chưa hoàn tất; xin xem cửa sổ "
+        "dòng lệnh đang chạy dvk serve và báo lại cho nhóm phát triển."
+    )
+    return HTMLResponse(
+        f"<!doctype html><meta charset=utf-8><title>Lỗi</title><p>{message}</p>", status_code=500
+    )
 
 
 # ---------------------------------------------------------------------------- Tổng quan

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import webbrowser
 
 from pipeline.config import Workspace
-from pipeline.model import ConfigError
+from pipeline.model import ConfigError, DvkError
 from pipeline.web.security import configured_password_hash
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
-def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announce) -> None:
+def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announce, progress=None) -> None:
     """Serve until interrupted. A host other than this computer needs a password (dvk.toml or env)."""
     import uvicorn
 
@@ -26,8 +27,11 @@ def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announ
             "password_hash vào bảng [serve] của dvk.toml (hoặc biến môi trường DVK_PASSWORD_HASH)."
         )
     hosts = () if host in LOCAL else None  # on a LAN the login protects; clients name the host their way
+    require_free_port(host, port)
     app = create_app(workspace, password_hash, hosts)
-    service.check(workspace)  # the pages start from an up-to-date workbook, as `dvk check` leaves it
+    service.check(
+        workspace, progress
+    )  # the pages start from an up-to-date workbook, as `dvk check` leaves it
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/ho-so"
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
@@ -36,3 +40,16 @@ def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announ
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     server.run()
+
+
+def require_free_port(host: str, port: int) -> None:
+    """A clear message instead of uvicorn's log line when the port is taken (often: dvk serve is running)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise DvkError(
+                f"Không mở được cổng {port} trên {host} ({exc.strerror or exc}). Có thể dvk serve đang chạy: "
+                f"mở http://127.0.0.1:{port}/ trên trình duyệt, hoặc chọn cổng khác với --port."
+            ) from exc
