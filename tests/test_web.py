@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from pipeline import service
+from pipeline import corrections, service
 from pipeline.appraise import read_results
 from pipeline.cli import main
 from pipeline.config import load_workspace
@@ -442,7 +442,40 @@ def test_a_file_with_a_missing_field_offers_the_correction_form(workspace, web, 
         workspace.inputs / "Xã Đại Thành" / "thiếu.docx", *proposal_paragraphs(level="", unit="Xã Đại Thành")
     )
     page = web.get("/ho-so/tep", params={"p": "Xã Đại Thành/thiếu.docx"}).text
-    assert "Bổ sung thông tin" in page and "Cấp công nhận" in page
+    assert "Bổ sung thông tin" in page and "Cấp công nhận" in page and "không tìm thấy trong tệp" in page
+
+
+def test_a_value_typed_in_the_form_completes_the_file(workspace, web) -> None:
+    """The correction loop from the page: the value goes into the correction workbook (where Excel would
+    put it), the check runs again, the file is accepted and its proposal reaches the appraisal table."""
+    rel = "Xã Đại Thành/thiếu.docx"
+    write_docx(workspace.inputs / rel, *proposal_paragraphs(level="", unit="Xã Đại Thành"))
+    url = "/ho-so/tep?p=" + rel
+    answer = web.post(
+        "/ho-so/bo-sung", data={"csrf": token(web, url), "p": rel, "gia-tri-level": "Cấp xã, phường"}
+    )
+    assert f"Tệp {rel}: chấp nhận" in notice(web, answer)
+    assert corrections.read_corrections(service.corrections_path(workspace))[rel].values == {
+        "level": "Cấp xã, phường"
+    }
+    page = web.get("/ho-so/tep", params={"p": rel}).text
+    assert "đã nhập tay, đang được dùng" in page and "<option selected>Cấp xã, phường</option>" in page
+    assert "Sổ vàng khởi nghiệp" in web.get("/tham-dinh", params={"q": "xa dai thanh"}).text
+    cleared = web.post("/ho-so/bo-sung", data={"csrf": token(web, url), "p": rel, "gia-tri-level": ""})
+    assert "vẫn bị loại" in notice(web, cleared), "an emptied field clears the typed value"
+
+
+def test_a_value_outside_the_vocabulary_is_refused_like_a_read_one(workspace, web) -> None:
+    rel = "Xã Đại Thành/thiếu.docx"
+    write_docx(workspace.inputs / rel, *proposal_paragraphs(level="", unit="Xã Đại Thành"))
+    answer = web.post("/ho-so/bo-sung", data={"csrf": token(web), "p": rel, "gia-tri-level": "Cấp vũ trụ"})
+    text = notice(web, answer)
+    assert "vẫn bị loại" in text and "Cấp vũ trụ" in text
+
+
+def test_corrections_for_a_file_outside_inputs_are_refused(web) -> None:
+    answer = web.post("/ho-so/bo-sung", data={"csrf": token(web), "p": "../dvk.toml", "gia-tri-level": "x"})
+    assert "Không có tệp" in notice(web, answer)
 
 
 # ---------------------------------------------------------------------------- login on a LAN
