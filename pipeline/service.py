@@ -495,38 +495,44 @@ def file_text(workspace: Workspace, rel: str, sources: dict[str, str]) -> tuple[
 
 
 def correction_form(workspace: Workspace, detail: FileDetail) -> dict:
-    """The fields a clerk may complete for this file (required fields not found, values outside the
-    vocabulary), with the vocabulary to choose from and the file's closest lines as a hint."""
+    """The fields a clerk may type for this file: those the check misses or doubts (required fields not
+    found, values outside the vocabulary) and those already typed (to see and change them), with the
+    vocabulary to choose from and the file's closest lines as a hint."""
     from pipeline import corrections
     from pipeline.model import LABELS_VI
 
     report = detail.report
     config = workspace.config
+    if report.record is None:
+        return {"fields": [], "workbook": corrections_relpath(workspace)}
     missing = corrections.missing_fields(report, config) if report.status == "rejected" else ()
+    typed = corrections.read_corrections(corrections_path(workspace)).get(report.path)
+    values = typed.values if typed else {}
     hints = corrections.file_hints(workspace.inputs / report.path, missing, config, workspace.cache_dir)
     hint_of = dict(line.split(": ", 1) for line in hints.splitlines() if ": " in line)
     sections = {"level": "levels", "model_type": "types", "field": "fields", "proposed_rating": "ratings"}
     fields = []
-    for key in missing:
-        value = report.field(key)
-        choices = [term.label for term in getattr(config, sections[key])] if key in sections else []
-        why = f"đọc được “{value}”, không thuộc danh mục" if value else "không tìm thấy trong tệp"
+    for key in (key for key in corrections.EDITABLE if key in missing or key in values):
+        read = report.field(key)
+        if key not in missing:
+            why = "đã nhập tay, đang được dùng"
+        else:
+            why = f"tệp ghi “{read}”, không thuộc danh mục" if read else "không tìm thấy trong tệp"
         fields.append(
             {
                 "key": key,
                 "label": LABELS_VI[key],
-                "value": "",
+                "value": values.get(key, ""),
                 "why": why,
-                "choices": choices,
+                "choices": [term.label for term in getattr(config, sections[key])] if key in sections else [],
                 "hint": hint_of.get(LABELS_VI[key], ""),
             }
         )
-    return {
-        "fields": fields,
-        "available": True,
-        "message": "",
-        "workbook": f"outputs/{config.year}/{corrections.WORKBOOK_NAME}",
-    }
+    return {"fields": fields, "workbook": corrections_relpath(workspace)}
+
+
+def corrections_relpath(workspace: Workspace) -> str:
+    return corrections_path(workspace).relative_to(workspace.root).as_posix()
 
 
 def explain(workspace: Workspace, name: str):
@@ -545,8 +551,9 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> 
     report = next((item for item in current_check(workspace).files if item.path == rel), None)
     if report is None or report.record is None:
         raise DvkError(f"Không có tệp {rel} đọc được trong inputs/.")
-    typed = {key: value for key, value in values.items() if value.strip()}
-    with workspace_lock(workspace):
+    # Every field the form showed: an emptied one clears what was typed before, as in Excel.
+    typed = {key: value for key, value in values.items() if key in corrections.EDITABLE}
+    with workspace_lock(workspace, wait=30):
         changed = corrections.save_values(corrections_path(workspace), rel, report.kind or "", typed)
         result = check(workspace)
     after = next(item for item in result.files if item.path == rel)

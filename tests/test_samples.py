@@ -14,9 +14,7 @@ from tools.make_samples import manifest
 
 ROOT = Path(__file__).parent.parent
 CONFIG = load_config(DEFAULT_CONFIG)
-CORRECT = [
-    sample for sample in manifest() if sample["expect"].startswith(("ok", "warning", "corrected"))
-]
+CORRECT = [sample for sample in manifest() if sample["expect"].startswith(("ok", "warning", "corrected"))]
 # What each spelling the samples use must be reported as, written out here (not computed with the
 # matcher under test): a sample written with a new spelling needs its expected label added.
 REPORTED_AS = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline import service
+from pipeline import corrections, service
 from pipeline.appraise import read_results
 from tests.docxbuild import proposal_paragraphs, write_docx
 from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf
@@ -181,13 +181,13 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
 
 
 def correct_missing_level(page, workspace) -> None:
-    """Complete the missing level through the correction form (when this build has the corrections
-    workbook; otherwise the form says so and stays disabled)."""
-    form = page.locator("#bo-sung + p + form, section.correction form").first
-    if page.locator("section.correction form.disabled").count():
-        assert "chưa có" in page.locator("section.correction").inner_text()
-        return
+    """Complete the missing level through the correction form: the value goes into the correction
+    workbook, the check runs again, and the file is accepted."""
+    form = page.locator("section.correction form")
     form.locator("select[name=gia-tri-level]").select_option("Cấp xã, phường")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    assert "chấp nhận" in page.locator(".notice").inner_text()
+    assert "Phường Hiệp Thành/Báo cáo DVK Hiệp Thành.docx: chấp nhận" in page.locator(".notice").inner_text()
+    assert page.locator(".badge").first.inner_text() == "chấp nhận"
+    typed = corrections.read_corrections(service.corrections_path(workspace))
+    assert typed["Phường Hiệp Thành/Báo cáo DVK Hiệp Thành.docx"].values["level"] == "Cấp xã, phường"
