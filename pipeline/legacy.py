@@ -169,15 +169,9 @@ def encode_tcvn3(text: str, capitals: bool = False) -> str:
     table = {**TCVN3, **TCVN3_CAPITALS} if capitals else TCVN3
     out = []
     for char in nfc(text):
-        if capitals and char not in table and char.upper() in table:
-            char = char.upper()
         if char in table:
             out.append(table[char])
-        elif (
-            char in _VIET_LATIN1
-            or char in TCVN3_CAPITALS
-            or (ord(char) > 0xFF and char not in CP1252_SPECIALS)
-        ):
+        elif char in TCVN3_CAPITALS or (ord(char) > 0xFF and char not in CP1252_SPECIALS):
             raise _unencodable(char, TCVN3_CAPS_NAME if capitals else TCVN3_NAME)
         else:
             out.append(char)

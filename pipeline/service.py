@@ -464,8 +464,10 @@ def file_detail(workspace: Workspace, rel: str) -> FileDetail:
         for key, value in report.fields.items()
     ]
     blocks, error = [], ""
-    if report.status != "skipped":
+    if report.record is not None:  # read again only what the check read within its time and memory limits
         blocks, error = file_text(workspace, rel, sources)
+    elif report.status == "rejected":
+        error = "Không hiển thị nội dung: tệp không đọc được (xem phần Vấn đề)."
     return FileDetail(report, fields, blocks, error)
 
 

@@ -404,6 +404,7 @@ def test_unchanged_rerun_keeps_every_finding_and_touches_no_output(workspace, co
     age_all(workspace)
     first = run_check(load_workspace(workspace), jobs=1)
     outputs = [workspace / "outputs" / "2020" / name for name in (WORKBOOK_NAME, REPORT_NAME)]
+    outputs.append(workspace / ".dvk-cache" / "check.pickle")  # nothing to remember either
     before = {path: (path.stat().st_mtime_ns, path.stat().st_ino) for path in outputs}
     again = run_check(load_workspace(workspace), jobs=1)
     assert again.as_dict() == first.as_dict()
@@ -437,3 +438,13 @@ def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         save_cache(tmp_path / "check.pickle", CheckCache("key"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_rename_leaves_an_unchanged_problem_report_alone(workspace, counters, an_hour_later):
+    (workspace / "inputs" / "ghi chú.txt").write_text("không phải hồ sơ", "utf-8")  # one row in the report
+    run(workspace, counters)
+    report = workspace / "outputs" / "2020" / REPORT_NAME
+    before = (report.stat().st_mtime_ns, report.stat().st_ino)
+    (workspace / "inputs" / "đề nghị 2.docx").rename(workspace / "inputs" / "đề nghị hai.docx")
+    run(workspace, counters)
+    assert (report.stat().st_mtime_ns, report.stat().st_ino) == before

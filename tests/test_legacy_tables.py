@@ -234,3 +234,68 @@ def test_vni_decoding_table_holds_the_chart_and_the_other_case_accents():
     assert (table["Aù"], table["aÙ"], table["Oâ"], table["uÏ"]) == ("Á", "á", "Ô", "ụ")
     two_byte = [seq for seq in chart if len(seq) == 2]
     assert len(table) == len(chart) + len(two_byte)
+
+
+# ---------------------------------------------------------------------------- edges of the decoders
+
+
+@pytest.mark.parametrize(
+    "text, encoding, reading",
+    [
+        ("Bà tá", "tcvn3", "unicode"),  # "à" has no VN3 slot: Unicode, though "Bà tỏ" would read too
+        ("Tùng Minh", "vni", "unicode"),  # "ù" after a consonant is no VNI letter: Unicode
+        ("Bánh", "tcvn3", "unicode"),  # decoded, "Bỏnh" is no word
+        ("Hòa", "tcvn3", "ambiguous"),  # "Hòa" and "Hũa" both read
+        ("Phßng", "tcvn3", "legacy"),
+        ("ÿ", "vni", "plain"),  # the last Latin-1 character is a byte like any other
+        ("Ā", "tcvn3", "unicode"),  # the first character past Latin-1 cannot be a legacy byte
+        ("Hà Nội", "vni", "unicode"),
+    ],
+)
+def test_how_a_run_reads(text, encoding, reading):
+    from pipeline.legacy import classify_run
+
+    assert classify_run(text, encoding) == reading
+
+
+def test_ambiguous_runs_are_decoded_in_a_legacy_font():
+    from pipeline.legacy import looks_like_legacy
+
+    assert looks_like_legacy("Hòa", "tcvn3") is True
+    assert looks_like_legacy("Tùng Minh", "vni") is False
+
+
+def test_ambiguous_run_follows_a_tie_between_legacy_and_unicode_runs():
+    assert decode_runs(["Phßng", "Nguyễn", "Hòa"], "tcvn3") == ["Phòng", "Nguyễn", "Hũa"]
+    assert decode_runs(["Nguyễn", "Hòa"], "tcvn3") == ["Nguyễn", "Hòa"]
+
+
+def test_vni_runs_of_a_paragraph():
+    runs = ["Ñaûng boä ", "tænh Haäu Giang", " 2020"]
+    assert "".join(decode_runs(runs, "vni")) == "Đảng bộ tỉnh Hậu Giang 2020"
+
+
+def test_latin1_characters_that_are_no_letters_pass_through():
+    assert encode_tcvn3("ÿ ©") == "ÿ ©"
+    assert encode_vni("ÿ") == "ÿ"
+
+
+@pytest.mark.parametrize(
+    "encode, text, message",
+    [
+        (encode_tcvn3, "Ấp", "'Ấ' (U+1EA4) cannot be written in tcvn3"),
+        (lambda text: encode_tcvn3(text, capitals=True), "Ā", "'Ā' (U+0100) cannot be written in tcvn3-caps"),
+        (encode_vni, "Ā", "'Ā' (U+0100) cannot be written in vni"),
+    ],
+)
+def test_unencodable_letters_are_named(encode, text, message):
+    with pytest.raises(ValueError) as refused:
+        encode(text)
+    assert str(refused.value) == message
+
+
+def test_unknown_encoding_names_the_known_ones():
+    from pipeline.legacy import classify_run
+
+    with pytest.raises(ValueError, match="expected one of tcvn3, tcvn3-caps, vni$"):
+        classify_run("x", "utf-7")

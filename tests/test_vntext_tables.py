@@ -355,3 +355,78 @@ def test_fold_table_turns_punctuation_and_symbols_into_spaces():
     assert {code for code, value in table.items() if value is not None and value != " "} == {
         code for code, value in vntext._base_letters().items() if value is not None
     }
+
+
+# ---------------------------------------------------------------------------- edges
+
+
+def test_fold_table_covers_latin_and_general_punctuation_only():
+    from pipeline import vntext
+
+    table = vntext._fold_table()
+    spaced = {code for code, value in table.items() if value == " "}
+    blocks = (*range(0, 0x250), *range(0x2000, 0x2070), 0x3000)
+    assert spaced == {code for code in blocks if not chr(code).isalnum() and code not in vntext._BASE_LETTERS}
+    assert table[0] == " "
+
+
+def test_decomposed_text_loses_its_marks_too():
+    from pipeline.vntext import fold, strip_marks
+
+    decomposed = unicodedata.normalize("NFD", "Đảng bộ Hậu Giang")
+    assert strip_marks(decomposed) == "Dang bo Hau Giang"
+    assert fold(decomposed + ":") == "dang bo hau giang"
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Sổ vàng khởi nghiệp", "sổvàngkhởinghiệp"),
+        ("HÒA", "hòa"),
+        ("hoà  Bình!", "hòabình"),
+        ("Thành uỷ", "thànhủy"),
+    ],
+)
+def test_name_key(text, key):
+    from pipeline.vntext import name_key
+
+    assert name_key(text) == key
+
+
+def test_two_tones_make_no_syllable():
+    from pipeline.vntext import is_syllable
+
+    assert is_syllable("hóa") and not is_syllable(unicodedata.normalize("NFC", "ho\u0301a\u0300"))
+
+
+def test_letters_outside_the_alphabet_sort_after_it_by_code_point():
+    assert sorted(["øa", "zô", "ça", "ya"], key=sort_key) == ["ya", "zô", "ça", "øa"]
+
+
+def test_numbers_sort_before_words_at_the_same_place():
+    assert sorted(["Tổ A", "Tổ 2", "Tổ 10"], key=sort_key) == ["Tổ 2", "Tổ 10", "Tổ A"]
+
+
+def test_number_out_of_range_is_named():
+    with pytest.raises(ValueError, match="number_to_words: 1000000000000 is outside 0 … 999 999 999 999"):
+        number_to_words(10**12)
+
+
+@pytest.mark.parametrize("text", ["23/12/2020.", "23/12/2020,", "23/12/2020;", " 23/12/2020 "])
+def test_dates_followed_by_punctuation(text):
+    assert parse_date(text) == datetime.date(2020, 12, 23)
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("Từ tháng 01/2020 đến tháng 3", (datetime.date(2020, 1, 1), datetime.date(2020, 3, 31))),
+        ("tháng 03/2020 –", None),  # open-ended, written with an en dash
+        ("tháng 03/2020 —", None),  # or an em dash
+        ("01/2020, 06/2020 và 12/2020", None),  # three points are no period
+        ("31/02/2020 - 30/11/2020", None),  # no such day
+        ("01/03/2020 - 31/11/2020", None),
+    ],
+)
+def test_month_span_edges(text, span):
+    assert parse_month_span(text) == span

@@ -667,3 +667,17 @@ def test_a_numbered_build_prints_the_number_and_date(workspace, web) -> None:
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     text = "\n".join([p.text for p in document.paragraphs] + cells)
     assert "12-QĐ/TU" in text and "ngày 23 tháng 12 năm 2020" in text
+
+
+def test_an_unreadable_file_is_not_read_again_by_its_page(workspace, web, monkeypatch) -> None:
+    """A file the check could not read (too slow, too big, damaged) is never reopened by a page thread,
+    which has no time limit: its page says why instead."""
+    (workspace.inputs / "Xã Tân Thành" / "hỏng.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    web.get("/ho-so")
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("the page read an unreadable file")
+
+    monkeypatch.setattr("pipeline.reader.read_document", must_not_read)
+    page = web.get("/ho-so/tep", params={"p": "Xã Tân Thành/hỏng.docx"})
+    assert page.status_code == 200 and "tệp không đọc được" in page.text

@@ -1,0 +1,209 @@
+"""Stage 5 on its own: from appraisal results to recognised models (every refusal, worded), the source
+status of a row, and the workbook's rows and statuses across reruns."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline import appraise
+from pipeline.appraise import (
+    CHANGED,
+    MISSING,
+    REJECTED,
+    RESULT,
+    SHEET,
+    UNCHANGED,
+    Proposal,
+    read_results,
+    recognised_models,
+    source_status,
+    update_workbook,
+)
+from pipeline.config import init_workspace, load_workspace
+from pipeline.model import DvkError, Model
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory):
+    return load_workspace(init_workspace(tmp_path_factory.mktemp("appraise") / "ws")).config
+
+
+def proposal(id_: str, name: str = "Sổ vàng", rating: str = "Tốt", sha: str = "a" * 64) -> Proposal:
+    return Proposal(
+        id_, name, "Văn phòng Thành ủy", "Cấp thành phố", "Tập thể", "Kinh tế", rating, f"{id_}.docx", sha
+    )
+
+
+P1, P2, P3 = proposal("MH-1"), proposal("MH-2", "Đèn đường", "Khá"), proposal("MH-3", "Cá nhân")
+
+
+def recognise(tmp_path: Path, config, results: dict | None, proposals=(P1, P2), rejected=None, person=None):
+    path = tmp_path / "tham-dinh.xlsx"
+    if results is not None:
+        path.write_bytes(b"")  # present: the results given stand for what it holds
+    return recognised_models(list(proposals), rejected or {}, path, config, person or {}, results)
+
+
+def test_without_a_workbook_the_units_own_ratings_make_a_draft(tmp_path, config):
+    recognition = recognise(tmp_path, config, None)
+    assert [(m.id, m.rating) for m in recognition.models] == [("MH-1", "Tốt"), ("MH-2", "Khá")]
+    assert recognition.notes == [
+        "Chưa có sổ thẩm định tham-dinh.xlsx: lập dự thảo theo mức tự đánh giá của đơn vị."
+    ]
+
+
+def test_results_are_applied_and_not_recognised_rows_left_out(tmp_path, config):
+    recognition = recognise(
+        tmp_path, config, {"MH-1": "khá", "MH-2": "Không công nhận", "MH-3": "TỐT"}, (P1, P2, P3),
+        person={"MH-3": ("Lê Văn Tám", "Bí thư")},
+    )  # fmt: skip
+    assert recognition.models == [
+        Model("MH-1", "Sổ vàng", "Văn phòng Thành ủy", "Cấp thành phố", "Tập thể", "Kinh tế", "Khá"),
+        Model("MH-3", "Cá nhân", "Văn phòng Thành ủy", "Cấp thành phố", "Tập thể", "Kinh tế", "Tốt",
+              person_name="Lê Văn Tám", person_position="Bí thư"),
+    ]  # fmt: skip
+    assert recognition.notes == []
+
+
+@pytest.mark.parametrize(
+    "results, rejected, reason",
+    [
+        (
+            {"MH-1": "Tốt", "MH-2": "Khá"},
+            {"MH-2": ["Thiếu mục bắt buộc.", "Năm sai."]},
+            "MH-2 được đề nghị công nhận nhưng tệp còn lỗi: Thiếu mục bắt buộc.; Năm sai.",
+        ),
+        (
+            {"MH-1": "Tốt", "MH-2": "Khá", "MH-9": "Tốt"},
+            {},
+            "Sổ thẩm định có mã MH-9 nhưng không còn tệp đề nghị nào ứng với mã này "
+            '(xóa dòng hoặc ghi "Không công nhận").',
+        ),
+        (
+            {"MH-1": "Tốt", "MH-2": "Xuất sắc"},
+            {},
+            'MH-2: kết quả thẩm định "Xuất sắc" không thuộc Tốt, Khá, Không công nhận.',
+        ),
+        (
+            {"MH-1": "Tốt", "MH-2": ""},
+            {},
+            'MH-2: kết quả thẩm định "" không thuộc Tốt, Khá, Không công nhận.',
+        ),
+        ({"MH-1": "Tốt"}, {}, "MH-2 (MH-2.docx) chưa có trong sổ thẩm định: chạy lại dvk check."),
+    ],
+)
+def test_every_reason_to_refuse_is_named(tmp_path, config, results, rejected, reason):
+    with pytest.raises(DvkError) as refused:
+        recognise(tmp_path, config, results, rejected=rejected)
+    assert str(refused.value) == f"Chưa lập được quyết định:\n- {reason}"
+
+
+def test_a_rejected_file_not_recognised_is_no_reason_to_refuse(tmp_path, config):
+    recognition = recognise(
+        tmp_path, config, {"MH-1": "Tốt", "MH-2": "Không công nhận"}, rejected={"MH-2": ["x"]}
+    )
+    assert [m.id for m in recognition.models] == ["MH-1"]
+
+
+def test_all_refusals_are_listed_together(tmp_path, config):
+    with pytest.raises(DvkError) as refused:
+        recognise(tmp_path, config, {"MH-1": "Giỏi", "MH-9": "Tốt"})
+    assert str(refused.value).count("\n- ") == 3
+
+
+@pytest.mark.parametrize(
+    "present, recorded, rejected, status",
+    [
+        (True, "a" * 16, False, UNCHANGED),
+        (True, "b" * 16, False, CHANGED),
+        (True, "a" * 64, False, CHANGED),  # the workbook keeps the first 16 digits only
+        (False, "a" * 16, True, REJECTED),
+        (False, "a" * 16, False, MISSING),
+    ],
+)
+def test_source_status(present, recorded, rejected, status):
+    assert source_status(P1 if present else None, recorded, rejected) == status
+
+
+def test_statuses_words():
+    assert (UNCHANGED, CHANGED, MISSING, REJECTED) == (
+        "Không đổi",
+        "Tệp đã thay đổi sau khi lập: kiểm tra lại",
+        "Không còn trong inputs/",
+        "Tệp nguồn bị loại khi kiểm tra lại: xem bao-cao-kiem-tra.xlsx",
+    )
+
+
+# ---------------------------------------------------------------------------- the workbook
+
+
+def rows(path: Path) -> dict[str, dict]:
+    sheet = load_workbook(path)[SHEET]
+    values = list(sheet.iter_rows(values_only=True))
+    return {row[0]: dict(zip(values[0], row, strict=False)) for row in values[1:]}
+
+
+def test_workbook_rows_statuses_and_counts_across_reruns(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    assert update_workbook(path, [P1, P2], config) == appraise.WorkbookUpdate(path, 2, 0, 0)
+    first = rows(path)
+    assert first["MH-1"] == {
+        "Mã đề nghị": "MH-1",
+        "Tên mô hình": "Sổ vàng",
+        "Đơn vị / cá nhân thực hiện": "Văn phòng Thành ủy",
+        "Cấp": "Cấp thành phố",
+        "Loại": "Tập thể",
+        "Lĩnh vực": "Kinh tế",
+        "Tự đánh giá": "Tốt",
+        RESULT: "Tốt",
+        "Ghi chú thẩm định": None,
+        "Tệp nguồn": "MH-1.docx",
+        "SHA-256 khi lập": "a" * 16,
+        "Tình trạng tệp nguồn": UNCHANGED,
+    }
+    book = load_workbook(path)
+    book[SHEET].cell(2, 8, "Khá")  # a person's appraisal
+    book.save(path)
+    edited = proposal("MH-1", sha="c" * 64)
+    update = update_workbook(path, [edited, P3], config, rejected=frozenset({"MH-2"}))
+    assert (update.added, update.changed, update.missing) == (1, 2, 0)
+    again = rows(path)
+    assert again["MH-1"][RESULT] == "Khá" and again["MH-1"]["Tình trạng tệp nguồn"] == CHANGED
+    assert again["MH-2"]["Tình trạng tệp nguồn"] == REJECTED
+    assert again["MH-3"]["Tình trạng tệp nguồn"] == UNCHANGED
+    update = update_workbook(path, [edited, P3], config)  # MH-2 gone from inputs/, nothing to add
+    assert (update.added, update.changed, update.missing) == (0, 1, 1)
+    assert rows(path)["MH-2"]["Tình trạng tệp nguồn"] == MISSING
+    assert rows(path)["MH-1"][RESULT] == "Khá"
+
+
+def test_results_read_as_typed(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2, P3], config)
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    sheet.cell(2, 8, unicodedata.normalize("NFD", "  Khá  "))
+    sheet.cell(3, 8).value = None
+    sheet.cell(4, 1, " MH-3 ")
+    book.save(path)
+    assert read_results(path) == {"MH-1": "Khá", "MH-2": "", "MH-3": "Tốt"}
+
+
+def test_workbook_without_its_sheet_or_columns_is_refused(tmp_path, config):
+    from openpyxl import Workbook
+
+    path = tmp_path / "tham-dinh.xlsx"
+    book = Workbook()
+    book.active.title = "Trang khác"
+    book.save(path)
+    with pytest.raises(DvkError, match="không có trang"):
+        read_results(path)
+    book.active.title = SHEET
+    book.active.append(["Tên mô hình"])
+    book.save(path)
+    with pytest.raises(DvkError, match='thiếu cột "Mã đề nghị" hoặc "Kết quả thẩm định"'):
+        read_results(path)

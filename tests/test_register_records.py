@@ -1,0 +1,196 @@
+"""The register's records: finding issued documents each way, their order, replaced files, final copies,
+numbers a build may print, what a draft's context may hold, and a damaged register file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Workspace, init_workspace, load_workspace
+from pipeline.model import DvkError
+from pipeline.register import (
+    MIGRATIONS,
+    Draft,
+    apply_migrations,
+    find_issued,
+    insert_issued,
+    list_issued,
+    list_superseded,
+    numbering_scope,
+    open_register,
+    record_drafts,
+    register_path,
+    replace_file,
+    require_free_numbers,
+    same_issuer,
+    set_final_copies,
+    write_transaction,
+)
+from tests.test_register import built, issued
+
+TERM = "term:2020-10-01"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return load_workspace(init_workspace(tmp_path / "ws"))
+
+
+@pytest.fixture
+def conn(workspace):
+    connection = open_register(workspace)
+    yield connection
+    connection.close()
+
+
+def test_an_issued_document_is_found_by_code_hash_or_number(workspace, conn):
+    code = "DVK-2020-QD-0000000A"
+    record_drafts(workspace, [built(workspace, "decision", code)])
+    with write_transaction(conn):
+        stored = insert_issued(conn, workspace.config, issued(7, "QĐ/TU", TERM, date(2020, 12, 3), code))
+        insert_issued(conn, workspace.config, issued(8, "QĐ/TU", TERM, date(2020, 12, 4)))
+    assert stored.id is not None
+    assert find_issued(conn, code=code) == stored
+    assert find_issued(conn, sha256=f"{7:064x}") == stored
+    assert find_issued(conn, number=(7, "QĐ/TU", TERM)) == stored
+    assert find_issued(conn, number=(7, "QĐ/TU", "term:2025-10-01")) is None
+    assert find_issued(conn, code="DVK-2020-QD-0000000B") is None
+    with pytest.raises(ValueError, match="needs code, sha256 or number"):
+        find_issued(conn)
+    again = find_issued(conn, number=(8, "QĐ/TU", TERM))
+    assert (again.recipients, again.notes, again.final_copies, again.date) == (
+        ("Ban Dân vận Tỉnh ủy",),
+        (),
+        (),
+        date(2020, 12, 4),
+    )
+
+
+def test_issued_documents_are_listed_by_date_symbol_and_number(workspace, conn):
+    with write_transaction(conn):
+        for number, symbol, day in ((3, "QĐ/TU", 5), (1, "QĐ/TU", 5), (2, "BC/TU", 5), (9, "QĐ/TU", 1)):
+            insert_issued(conn, workspace.config, issued(number, symbol, TERM, date(2020, 12, day)))
+    assert [(i.number, i.symbol) for i in list_issued(conn)] == [
+        (9, "QĐ/TU"),
+        (2, "BC/TU"),
+        (1, "QĐ/TU"),
+        (3, "QĐ/TU"),
+    ]
+
+
+def test_a_replaced_file_is_kept_as_superseded(workspace, conn):
+    with write_transaction(conn):
+        old = insert_issued(conn, workspace.config, issued(5, "QĐ/TU", TERM, date(2020, 12, 3)))
+        newer = dataclasses.replace(
+            old,
+            sha256="f" * 64,
+            file_name="qd-5-ky-lai.pdf",
+            signature="trusted",
+            signer="Trần B",
+            notes=("ký lại",),
+        )
+        replaced = replace_file(conn, old, newer, "ký lại bản đúng", "outputs/archive/cu/qd-5.pdf", "head-1")
+    assert replaced.id == old.id
+    now = find_issued(conn, number=(5, "QĐ/TU", TERM))
+    assert (now.sha256, now.file_name, now.signature, now.signer, now.notes) == (
+        "f" * 64,
+        "qd-5-ky-lai.pdf",
+        "trusted",
+        "Trần B",
+        ("ký lại",),
+    )
+    [gone] = list_superseded(conn)
+    assert {
+        key: gone[key] for key in ("sha256", "file_name", "archive_path", "reason", "events_head", "number")
+    } == {
+        "sha256": old.sha256,
+        "file_name": "qd-5.pdf",
+        "archive_path": "outputs/archive/cu/qd-5.pdf",
+        "reason": "ký lại bản đúng",
+        "events_head": "head-1",
+        "number": 5,
+    }
+
+
+def test_final_copies_are_stored(workspace, conn):
+    with write_transaction(conn):
+        stored = insert_issued(conn, workspace.config, issued(6, "QĐ/TU", TERM, date(2020, 12, 3)))
+    set_final_copies(conn, stored.id, [{"path": "ban-sao.pdf", "sha256": "ab"}])
+    assert find_issued(conn, code=None, number=(6, "QĐ/TU", TERM)).final_copies == (
+        {"path": "ban-sao.pdf", "sha256": "ab"},
+    )
+
+
+def test_a_build_may_not_print_a_number_already_issued(workspace, conn):
+    with write_transaction(conn):
+        insert_issued(conn, workspace.config, issued(12, "QĐ/TU", TERM, date(2020, 12, 3)))
+    require_free_numbers(workspace, 10, 2, date(2020, 12, 20))  # 10 and 11 are free
+    require_free_numbers(workspace, 13, 5, date(2020, 12, 20))
+    with pytest.raises(DvkError) as refused:
+        require_free_numbers(workspace, 11, 2, date(2020, 12, 20))
+    assert str(refused.value) == (
+        "Số 12-QĐ/TU đã được cấp cho văn bản khác trong sổ đăng ký. Số tiếp theo còn trống: 13."
+    )
+
+
+def test_each_commune_numbers_its_own_documents(workspace):
+    config = workspace.config
+    assert numbering_scope(config, date(2020, 12, 3)) == TERM
+    assert (
+        numbering_scope(config, date(2020, 12, 3), "Đảng ủy phường Lái Hiếu")
+        == f"Đảng ủy phường Lái Hiếu | {TERM}"
+    )
+
+
+def test_draft_contexts_keep_dates_paths_sets_and_dataclasses(workspace, conn):
+    @dataclasses.dataclass
+    class Signer:
+        name: str
+
+    document = built(
+        workspace,
+        "decision",
+        "DVK-2020-QD-0000000A",
+        day=date(2020, 12, 1),
+        where=Path("outputs") / "2020",
+        units={"b", "a"},
+        signer=Signer("Nguyễn Văn A"),
+    )
+    record_drafts(workspace, [document])
+    stored = json.loads(conn.execute("SELECT context FROM drafts").fetchone()[0])
+    assert stored == {
+        "year": 2020,
+        "day": "2020-12-01",
+        "where": str(Path("outputs") / "2020"),
+        "units": ["a", "b"],
+        "signer": {"name": "Nguyễn Văn A"},
+    }
+    with pytest.raises(TypeError, match="cannot store object in the register"):
+        record_drafts(workspace, [built(workspace, "decision", "DVK-2020-QD-0000000B", odd=object())])
+
+
+def test_same_issuer_compares_the_issuing_body():
+    def draft(issuer: str | None) -> Draft:
+        context = {"issuer_upper": issuer} if issuer else {}
+        return Draft("c", "decision", "commune", 2020, "", "", "", "", context, "b", "")
+
+    assert same_issuer(draft("ĐẢNG ỦY PHƯỜNG LÁI HIẾU"), draft("ĐẢNG ỦY PHƯỜNG LÁI HIẾU"))
+    assert not same_issuer(draft("ĐẢNG ỦY PHƯỜNG LÁI HIẾU"), draft("ĐẢNG ỦY PHƯỜNG HIỆP LỢI"))
+    assert same_issuer(draft(None), draft(None))
+
+
+def test_migrations_report_what_they_applied(workspace, conn):
+    assert apply_migrations(conn) == []  # opening applied them all
+    names = [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert names == sorted(name for name, _ in MIGRATIONS)
+
+
+def test_a_damaged_register_file_is_named(workspace):
+    register_path(workspace).write_bytes(b"this is not a database, it only has a .sqlite3 name" * 100)
+    with pytest.raises(DvkError) as refused:
+        open_register(workspace)
+    assert str(refused.value).startswith(f"Không mở được sổ đăng ký {register_path(workspace)}: ")
