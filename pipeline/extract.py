@@ -106,16 +106,40 @@ def classify(doc: DocText) -> Kind | None:
     )
     if not about_models:
         return None
+    title = title_words(doc)
+    if "phieu dang ky" in title:
+        return Kind.REGISTRATION
+    if any(word in title for word in PROPOSAL_TITLES):
+        return Kind.PROPOSAL
+    if "dang ky" in title:
+        return Kind.REGISTRATION
+    # No title line found: the older rule on the document's opening.
     if "phieu dang ky" in head or "dang ky mo hinh" in head or "dang ky xay dung mo hinh" in head:
         return Kind.REGISTRATION
-    if (
-        "bao cao ket qua" in head
-        or "to trinh" in head
-        or "de nghi cong nhan" in head
-        or "bao cao mo hinh" in head
-    ):
+    if any(word in head for word in ("bao cao ket qua", "to trinh", "de nghi cong nhan", "bao cao mo hinh")):
         return Kind.PROPOSAL
     return None
+
+
+# Words of a proposal's title: a report ("Báo cáo kết quả / tổng kết / thành tích"), a submission (Tờ trình),
+# a request for recognition.
+PROPOSAL_TITLES = ("bao cao", "to trinh", "de nghi cong nhan", "thanh tich", "tong ket")
+TITLE_WORDS = 25  # a title line is short; an introduction sentence is not
+
+
+def title_words(doc: DocText) -> str:
+    """The folded text of the short paragraphs that open the document and name the movement or its
+    models, with the line just before each ("BÁO CÁO" over "Kết quả thực hiện mô hình …")."""
+    paragraphs = [block.text for block in doc.blocks[:20] if block.kind == "para" and block.text.strip()]
+    lines = []
+    for index, text in enumerate(paragraphs):
+        folded = fold(text)
+        if len(folded.split()) <= TITLE_WORDS and ("mo hinh" in folded or "dan van kheo" in folded):
+            if index and len(fold(paragraphs[index - 1]).split()) <= 4:
+                lines.append(fold(paragraphs[index - 1]))
+            lines.append(folded)
+            break  # the first such line is the title; later ones are fields
+    return " ".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,12 +388,15 @@ class Walk:
         if is_stt(text):  # the number cell of a table's STT column
             return entry
         if entry.long:
-            if ends_section(text):
-                return None
+            if ends_section(text) or (not entry.values and colon and text.rstrip().endswith((":", "："))):
+                return None  # an empty item followed by another (even unknown) item: no value
             entry.values.append(line)
             return entry
         # A short value is one line: never a label, a heading, an instruction or the closing block.
         if is_hint(text):
+            return entry
+        if entry.values and ANY_BOX.match(text) and ANY_BOX.match(entry.values[-1].text):
+            entry.values.append(line)  # one check box per line: the options run on
             return entry
         if (
             entry.values
@@ -622,6 +649,11 @@ INSTRUCTIONS = (
     "ghi ten",
     "ghi day du",
     "kinh gui",
+    "bam hoac go",
+    "bam vao day",
+    "go vao day",
+    "click or tap",
+    "click here",
     "thuc hien ke hoach",
     "thuc hien huong dan",
     "can cu",
@@ -741,12 +773,29 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     if key == "model_name":
         return replace(value, strip_quotes(value.value))
     if key in VOCABULARY_FIELDS:
+        value = replace(value, checked_option(value.value))
         term = match_term(value.value, getattr(config, VOCABULARY_FIELDS[key]))
         return replace(value, term.label) if term else value
     if key == "year":
         found = YEAR.search(value.value)
         return replace(value, found.group(0)) if found else value
     return value
+
+
+CHECKED_MARK = re.compile(r"[☒☑✓✔■⊠]|\[[xX]\]|\([xX]\)")
+ANY_BOX = re.compile(r"[☐☒☑✓✔■□⊠]|\[[ xX]?\]|\([ xX]\)")
+
+
+def checked_option(text: str) -> str:
+    """ "☐ Kinh tế ☒ Quốc phòng - an ninh ☐ …": the option ticked, as a form with check boxes gives it."""
+    marks = list(ANY_BOX.finditer(text))
+    if len(marks) < 2:
+        return CHECKED_MARK.sub("", text).strip() if marks else text
+    for index, mark in enumerate(marks):
+        if CHECKED_MARK.fullmatch(mark.group(0)):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+            return text[mark.end() : end].strip(" ,;/\n\t")
+    return ""  # boxes, none ticked: no value
 
 
 def capped(value: FieldValue) -> FieldValue:
@@ -793,13 +842,21 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
 
 
 def year_from_title(doc: DocText) -> FieldValue | None:
+    """The campaign year from the title ("… năm 2020"), else from the document's date line."""
     for block in doc.blocks[:30]:
         folded = fold(block.text)
         if "mo hinh" in folded or "dan van kheo" in folded:
             found = re.search(r"\bnam ((?:19|20)\d{2})\b", folded)
             if found:
                 return FieldValue(found.group(1), block.where)
+    for block in doc.blocks[:10]:
+        found = DATE_LINE.search(fold(block.text))
+        if found:
+            return FieldValue(found.group(1), block.where)
     return None
+
+
+DATE_LINE = re.compile(r"\bngay\s+\S+\s+thang\s+\S+\s+nam\s+((?:19|20)\d{2})\b")
 
 
 INFERRED = "suy ra từ nội dung"
