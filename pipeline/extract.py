@@ -388,7 +388,7 @@ class Walk:
         if is_stt(text):  # the number cell of a table's STT column
             return entry
         if entry.long:
-            if ends_section(text) or (not entry.values and colon and text.rstrip().endswith((":", "："))):
+            if ends_section(text) or (not entry.values and is_form_item(text)):
                 return None  # an empty item followed by another (even unknown) item: no value
             entry.values.append(line)
             return entry
@@ -610,6 +610,13 @@ def plausible(key: str, text: str) -> bool:
     if key == "model_name":
         return words <= 40 and not (text.endswith(".") and words > 15) and not text.endswith(":")
     return True
+
+
+def is_form_item(text: str) -> bool:
+    """A numbered or bulleted "Item:" line ("5. Kiến nghị, đề xuất:"), unlike a value's lead-in sentence
+    ("Phấn đấu đến cuối năm 2020:"), which is not numbered."""
+    label, inline, colon = split_label(text)
+    return colon and not inline and bool(NUMBERING.match(text)) and len(label.split()) <= 9
 
 
 def is_title(line: Line) -> bool:

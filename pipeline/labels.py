@@ -137,6 +137,7 @@ HEADS: dict[str, tuple[str, ...]] = {
     "proposed_rating": (
         "cong nhan loai",
         "ket qua tu cham",
+        "ket qua tu cham diem",
         "tu cham diem",
         "ket qua xep loai",
         "ket qua danh gia",
