@@ -283,7 +283,7 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
 def bare_label(text: str, recognizer: Recognizer) -> LabelMatch:
     """A label standing alone (a cell, a heading), with no colon: short, every word known, not a sentence."""
     text = text.strip()
-    words = len(PARENTHESES.sub("", text).split())
+    words = len(clean_label(PARENTHESES.sub("", text)).split())  # numbering and "năm 2020" aside
     if not text or words > MAX_BARE_LABEL_WORDS or text.endswith((".", ";", "!", "?")):
         return NO_MATCH
     found = recognizer.recognise(text)
@@ -357,7 +357,8 @@ class Walk:
                 open_entry = None
                 continue
             match, inline, colon = line_label(line.text, self.recognizer)
-            if not colon and (is_term(line.text, self.config) or is_title(line)):
+            opening = not any(not entry.control for entry in self.entries)  # no label yet: the title part
+            if not colon and (is_term(line.text, self.config) or (opening and is_title(line))):
                 match = NO_MATCH  # "cấp xã", "Tập thể": a value; "Kết quả thực hiện mô hình …": a title
             if not colon and not match.strong and (not line.cell or (open_entry and not open_entry.values)):
                 # Weak words alone ("Mô hình …", "Xây dựng mô hình “Dân vận khéo”") make a label only in
@@ -507,23 +508,28 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
 
 def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
     """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
-    the last field taking the rest. Without a separator, a configured unit at the end is the unit."""
-    if keys[-1] == "unit":  # a unit's name may hold dashes and commas: find it at the end first
+    the last field taking the rest. A configured unit at the end is the unit, whatever separates it. A
+    name ends at a comma or a dash; a position only at a comma ("Công chức Tư pháp - Hộ tịch"), and a unit
+    may hold commas ("Chi bộ khu vực 2, phường Hiệp Thành")."""
+    if keys[-1] == "unit":
         head, unit = unit_at_end(text, config)
-        if not unit:
-            head, _, unit = text.rpartition(",")
-        values = split_values(keys[:-1], head.strip(" ,;-–"), config) if head.strip() else []
-        return [*values, ("unit", unit.strip())] if unit.strip() else [(keys[0], text)]
+        if unit and head.strip(" ,;-–"):
+            return [*split_values(keys[:-1], head.strip(" ,;-–"), config), ("unit", unit)]
     parts: list[str] = []
     rest = text
-    for _ in keys[:-1]:
-        first, rest = split_first(rest)
+    for key in keys[:-1]:
+        first, rest = split_first(rest) if key == "person_name" else split_at_comma(rest)
         parts.append(first)
         if not rest:
             break
     if rest:
         parts.append(rest)
     return list(zip(keys, parts, strict=False))
+
+
+def split_at_comma(text: str) -> tuple[str, str]:
+    first, _, rest = text.partition(",")
+    return first.strip(), rest.strip()
 
 
 def split_first(text: str) -> tuple[str, str]:
@@ -620,8 +626,8 @@ def is_form_item(text: str) -> bool:
 
 
 def is_title(line: Line) -> bool:
-    """A paragraph naming the movement, without numbering ("Kết quả thực hiện mô hình “Dân vận khéo”"): the
-    document's title, not a heading over a field."""
+    """Before the first label: a paragraph naming the movement, without numbering ("Kết quả thực hiện mô
+    hình “Dân vận khéo”"): the document's title, not a heading over a field."""
     return not line.cell and not NUMBERING.match(line.text) and "dan van kheo" in fold(line.text)
 
 

@@ -439,13 +439,9 @@ class Recognizer:
         for text in (control_words(tag), control_words(alias), prompt_label(placeholder)):
             if text:
                 found = self.recognise(text)
-                # One unknown word is a tag's prefix or suffix ("txtDonVi", "TenMoHinh1").
-                if (
-                    found.fields
-                    and found.role != "ambiguous"
-                    and len(found.unexplained) <= 1
-                    and found.strong
-                ):
+                # One unknown word is a tag's prefix or suffix ("txtDonVi", "TenMoHinh1"); a control is
+                # named on purpose, so weak words count too ("danh gia", "Mô hình").
+                if found.fields and found.role != "ambiguous" and len(found.unexplained) <= 1:
                     return found
         return NO_MATCH
 
