@@ -803,6 +803,29 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
     return entries
 
 
+def quarantined(workspace: Workspace) -> list[dict]:
+    """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
+    one's event log. Newest first."""
+    from pipeline.eventlog import read_events
+
+    folder = workspace.outputs / "archive" / "quarantine"
+    kept = []
+    for item in sorted(folder.iterdir()) if folder.is_dir() else ():
+        refusals = [record for record in read_events(item) if record.get("event") == "refused"]
+        pdfs = sorted(item.glob("*.pdf"))
+        if refusals and pdfs:
+            last = refusals[-1]
+            kept.append(
+                {
+                    "file": pdfs[0].relative_to(workspace.root).as_posix(),
+                    "time": str(last.get("time", "")),
+                    "reason": str(last.get("reason", "")),
+                    "times": len(refusals),
+                }
+            )
+    return sorted(kept, key=lambda entry: entry["time"], reverse=True)
+
+
 def register_workbook(workspace: Workspace, path: Path) -> Path:
     """The outgoing register as an Excel workbook at `path` (NĐ 30 Phụ lục IV, ten columns)."""
     return archive.write_register_xlsx(workspace, path)

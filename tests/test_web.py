@@ -25,7 +25,7 @@ from pipeline.names import safe_name
 from pipeline.web import protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf
+from tests.pdfsign import change_byte_in_signed_range, issue_signer, make_ca, sign_pdf, text_pdf
 from tests.webtools import LOCAL, client, copy_workspace, notice, sample_workspace, token, wait_for_build
 
 COURT = "Chi bộ Tòa án/BÁO CÁO mô hình DVK 2020.docx"
@@ -422,6 +422,13 @@ def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> N
     verify = web.post("/luu-tru/kiem-tra", data={"csrf": token(web, "/luu-tru")})
     assert "toàn vẹn" in notice(web, verify)
     assert not list((workspace.cache_dir / "uploads").iterdir()), "uploads are not kept after filing"
+    tampered = upload(
+        web, [("sửa.pdf", change_byte_in_signed_range(signed), "application/pdf")], url="/luu-tru/tai-len"
+    )
+    assert "KHÔNG hợp lệ" in notice(web, tampered)
+    kept = web.get("/luu-tru").text
+    assert "Bị từ chối, giữ riêng" in kept and "nội dung được ký đã bị sửa" in kept
+    assert kept.count("01-QĐ/TU") >= 1 and "02-QĐ/TU" not in kept, "a tampered file gets no number"
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_by_the_archive(web) -> None:

@@ -449,8 +449,12 @@ class BuildJobs:
 
 
 async def archive_page(request: Request) -> Response:
-    entries = await run_in_threadpool(service.outgoing_register, request.app.state.workspace)
-    return page(request, "luu-tru.html", entries=entries, archived=list(request.app.state.archived))
+    workspace = request.app.state.workspace
+    entries = await run_in_threadpool(service.outgoing_register, workspace)
+    kept = await run_in_threadpool(service.quarantined, workspace)
+    return page(
+        request, "luu-tru.html", entries=entries, kept=kept, archived=list(request.app.state.archived)
+    )
 
 
 async def upload_signed(request: Request) -> Response:
