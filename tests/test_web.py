@@ -297,6 +297,28 @@ def test_uploads_of_the_wrong_type_or_too_big_are_refused(workspace, web, monkey
     assert not (workspace.inputs / "Phường Hiệp Thành").exists()
 
 
+def test_an_upload_is_kept_when_the_workbook_cannot_be_written(workspace, web, tmp_path, monkeypatch) -> None:
+    from pipeline import check
+
+    def held(*args, **kwargs):
+        raise service.DvkError("Không ghi được tham-dinh.xlsx: tệp đang mở trong Excel.")
+
+    monkeypatch.setattr(check, "write_check_outputs", held)
+    data = write_docx(
+        tmp_path / "src" / "x.docx", *proposal_paragraphs(unit="Phường Hiệp Thành")
+    ).read_bytes()
+    text = notice(web, upload(web, [("Báo cáo mới.docx", data, "application/octet-stream")]))
+    assert "Đã lưu inputs/Phường Hiệp Thành/Báo cáo mới.docx: chấp nhận" in text
+    assert "chưa cập nhật được sổ" in text and "đang mở trong Excel" in text
+    assert (workspace.inputs / "Phường Hiệp Thành" / "Báo cáo mới.docx").read_bytes() == data
+
+
+def test_a_unit_folder_blocked_by_a_file_is_reported(workspace, web) -> None:
+    (workspace.inputs / "Tổ dân phố 3").write_text("một tệp, không phải thư mục")
+    answer = upload(web, [("a.docx", b"PK data", "application/octet-stream")], unit="Tổ dân phố 3")
+    assert "Không tạo được thư mục inputs/Tổ dân phố 3" in notice(web, answer)
+
+
 def test_a_request_body_over_the_cap_is_refused(web, monkeypatch) -> None:
     monkeypatch.setattr(protect, "MAX_BODY_BYTES", 10_000)
     answer = upload(web, [("a.docx", b"PK" + b"0" * 20_000, "application/octet-stream")])

@@ -267,8 +267,8 @@ async def upload_inputs(request: Request) -> Response:
                 or report.reason
             )
             lines.append(f"Đã lưu {item.path}: {STATUS_VI[report.status]}" + (f" — {why}" if why else "."))
-    kind = "error" if all(item.refused for item in added.saved) else "ok"
-    return back(request, "/ho-so", kind, *lines)
+    kind = "error" if added.problem or all(item.refused for item in added.saved) else "ok"
+    return back(request, "/ho-so", kind, *lines, *([added.problem] if added.problem else []))
 
 
 async def run_check(request: Request) -> Response:
