@@ -710,3 +710,23 @@ def test_an_unreadable_file_is_not_read_again_by_its_page(workspace, web, monkey
     monkeypatch.setattr("pipeline.reader.read_document", must_not_read)
     page = web.get("/ho-so/tep", params={"p": "Xã Tân Thành/hỏng.docx"})
     assert page.status_code == 200 and "tệp không đọc được" in page.text
+
+
+def test_the_lock_is_reentrant_in_a_thread_and_exclusive_across_threads(workspace) -> None:
+    outcome: list[str] = []
+
+    def other() -> None:
+        try:
+            with service.workspace_lock(workspace, wait=0.2):
+                outcome.append("got it")
+        except service.Busy:
+            outcome.append("busy")
+
+    with service.workspace_lock(workspace):
+        with service.workspace_lock(workspace, wait=0.1):  # the same thread again: no deadlock
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join()
+    assert outcome == ["busy"]
+    other()
+    assert outcome == ["busy", "got it"]
