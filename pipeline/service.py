@@ -379,6 +379,7 @@ class Saved:
 class InputsAdded:
     saved: list[Saved]
     result: CheckResult
+    problem: str = ""  # the files are saved and checked, but the workbook or report could not be written
 
 
 def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> InputsAdded:
@@ -389,12 +390,17 @@ def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> Inpu
     unit_folder = safe_name(folder, fallback="")
     if not unit_folder:
         raise DvkError("Chọn hoặc ghi tên đơn vị gửi tệp (thư mục trong inputs/).")
+    problem = ""
     with workspace_lock(workspace):
         target = workspace.inputs / unit_folder
         saved = [save_input(target, upload) for upload in uploads]
-        result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+        try:
+            result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+        except DvkError as exc:  # e.g. the workbook open in Excel: the files stay saved and are still checked
+            result = run_check(workspace, write_outputs=False)
+            problem = f"Đã lưu và kiểm tra tệp, nhưng chưa cập nhật được sổ: {exc}"
     remember_check(workspace, result)
-    return InputsAdded(saved, result)
+    return InputsAdded(saved, result, problem)
 
 
 def save_input(folder: Path, upload: Upload) -> Saved:
@@ -410,7 +416,11 @@ def save_input(folder: Path, upload: Upload) -> Saved:
         outcome.refused = f"Tệp {name} rỗng; không lưu."
     if outcome.refused:
         return outcome
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file of that name is in the way, or the folder cannot be made
+        outcome.refused = f"Không tạo được thư mục inputs/{folder.name} cho {name}: {exc.strerror or exc}."
+        return outcome
     for taken in range(1, 1000):
         candidate = folder / (name if taken == 1 else numbered(name, taken))
         try:
@@ -801,6 +811,29 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
         kept = sorted((workspace.root / entry["path"] / "data").glob("*.pdf"))
         entry["file"] = kept[0].relative_to(workspace.root).as_posix() if kept else ""
     return entries
+
+
+def quarantined(workspace: Workspace) -> list[dict]:
+    """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
+    one's event log. Newest first."""
+    from pipeline.eventlog import read_events
+
+    folder = workspace.outputs / "archive" / "quarantine"
+    kept = []
+    for item in sorted(folder.iterdir()) if folder.is_dir() else ():
+        refusals = [record for record in read_events(item) if record.get("event") == "refused"]
+        pdfs = sorted(item.glob("*.pdf"))
+        if refusals and pdfs:
+            last = refusals[-1]
+            kept.append(
+                {
+                    "file": pdfs[0].relative_to(workspace.root).as_posix(),
+                    "time": str(last.get("time", "")),
+                    "reason": str(last.get("reason", "")),
+                    "times": len(refusals),
+                }
+            )
+    return sorted(kept, key=lambda entry: entry["time"], reverse=True)
 
 
 def register_workbook(workspace: Workspace, path: Path) -> Path:

@@ -25,7 +25,7 @@ from pipeline.names import safe_name
 from pipeline.web import protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf
+from tests.pdfsign import change_byte_in_signed_range, issue_signer, make_ca, sign_pdf, text_pdf
 from tests.webtools import LOCAL, client, copy_workspace, notice, sample_workspace, token, wait_for_build
 
 COURT = "Chi bộ Tòa án/BÁO CÁO mô hình DVK 2020.docx"
@@ -297,6 +297,28 @@ def test_uploads_of_the_wrong_type_or_too_big_are_refused(workspace, web, monkey
     assert not (workspace.inputs / "Phường Hiệp Thành").exists()
 
 
+def test_an_upload_is_kept_when_the_workbook_cannot_be_written(workspace, web, tmp_path, monkeypatch) -> None:
+    from pipeline import check
+
+    def held(*args, **kwargs):
+        raise service.DvkError("Không ghi được tham-dinh.xlsx: tệp đang mở trong Excel.")
+
+    monkeypatch.setattr(check, "write_check_outputs", held)
+    data = write_docx(
+        tmp_path / "src" / "x.docx", *proposal_paragraphs(unit="Phường Hiệp Thành")
+    ).read_bytes()
+    text = notice(web, upload(web, [("Báo cáo mới.docx", data, "application/octet-stream")]))
+    assert "Đã lưu inputs/Phường Hiệp Thành/Báo cáo mới.docx: chấp nhận" in text
+    assert "chưa cập nhật được sổ" in text and "đang mở trong Excel" in text
+    assert (workspace.inputs / "Phường Hiệp Thành" / "Báo cáo mới.docx").read_bytes() == data
+
+
+def test_a_unit_folder_blocked_by_a_file_is_reported(workspace, web) -> None:
+    (workspace.inputs / "Tổ dân phố 3").write_text("một tệp, không phải thư mục")
+    answer = upload(web, [("a.docx", b"PK data", "application/octet-stream")], unit="Tổ dân phố 3")
+    assert "Không tạo được thư mục inputs/Tổ dân phố 3" in notice(web, answer)
+
+
 def test_a_request_body_over_the_cap_is_refused(web, monkeypatch) -> None:
     monkeypatch.setattr(protect, "MAX_BODY_BYTES", 10_000)
     answer = upload(web, [("a.docx", b"PK" + b"0" * 20_000, "application/octet-stream")])
@@ -422,6 +444,13 @@ def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> N
     verify = web.post("/luu-tru/kiem-tra", data={"csrf": token(web, "/luu-tru")})
     assert "toàn vẹn" in notice(web, verify)
     assert not list((workspace.cache_dir / "uploads").iterdir()), "uploads are not kept after filing"
+    tampered = upload(
+        web, [("sửa.pdf", change_byte_in_signed_range(signed), "application/pdf")], url="/luu-tru/tai-len"
+    )
+    assert "KHÔNG hợp lệ" in notice(web, tampered)
+    kept = web.get("/luu-tru").text
+    assert "Bị từ chối, giữ riêng" in kept and "nội dung được ký đã bị sửa" in kept
+    assert kept.count("01-QĐ/TU") >= 1 and "02-QĐ/TU" not in kept, "a tampered file gets no number"
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_by_the_archive(web) -> None:
@@ -681,3 +710,23 @@ def test_an_unreadable_file_is_not_read_again_by_its_page(workspace, web, monkey
     monkeypatch.setattr("pipeline.reader.read_document", must_not_read)
     page = web.get("/ho-so/tep", params={"p": "Xã Tân Thành/hỏng.docx"})
     assert page.status_code == 200 and "tệp không đọc được" in page.text
+
+
+def test_the_lock_is_reentrant_in_a_thread_and_exclusive_across_threads(workspace) -> None:
+    outcome: list[str] = []
+
+    def other() -> None:
+        try:
+            with service.workspace_lock(workspace, wait=0.2):
+                outcome.append("got it")
+        except service.Busy:
+            outcome.append("busy")
+
+    with service.workspace_lock(workspace):
+        with service.workspace_lock(workspace, wait=0.1):  # the same thread again: no deadlock
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join()
+    assert outcome == ["busy"]
+    other()
+    assert outcome == ["busy", "got it"]

@@ -267,8 +267,8 @@ async def upload_inputs(request: Request) -> Response:
                 or report.reason
             )
             lines.append(f"Đã lưu {item.path}: {STATUS_VI[report.status]}" + (f" — {why}" if why else "."))
-    kind = "error" if all(item.refused for item in added.saved) else "ok"
-    return back(request, "/ho-so", kind, *lines)
+    kind = "error" if added.problem or all(item.refused for item in added.saved) else "ok"
+    return back(request, "/ho-so", kind, *lines, *([added.problem] if added.problem else []))
 
 
 async def run_check(request: Request) -> Response:
@@ -449,8 +449,12 @@ class BuildJobs:
 
 
 async def archive_page(request: Request) -> Response:
-    entries = await run_in_threadpool(service.outgoing_register, request.app.state.workspace)
-    return page(request, "luu-tru.html", entries=entries, archived=list(request.app.state.archived))
+    workspace = request.app.state.workspace
+    entries = await run_in_threadpool(service.outgoing_register, workspace)
+    kept = await run_in_threadpool(service.quarantined, workspace)
+    return page(
+        request, "luu-tru.html", entries=entries, kept=kept, archived=list(request.app.state.archived)
+    )
 
 
 async def upload_signed(request: Request) -> Response:
