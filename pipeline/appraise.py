@@ -433,8 +433,10 @@ def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) ->
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
     for row in range(2, sheet.max_row + 1):
         if str(sheet.cell(row, columns[ID]).value or "").strip() == proposal_id:
-            sheet.cell(row, columns[RESULT], result or None)
-            sheet.cell(row, columns[NOTE], note or None)
+            # .value, not cell(row, column, value): openpyxl ignores a None value there, and an emptied
+            # result must empty the cell
+            sheet.cell(row, columns[RESULT]).value = result or None
+            sheet.cell(row, columns[NOTE]).value = note or None
             save_atomically(workbook, path)
             return
     raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")

@@ -207,3 +207,41 @@ def test_workbook_without_its_sheet_or_columns_is_refused(tmp_path, config):
     book.save(path)
     with pytest.raises(DvkError, match='thiếu cột "Mã đề nghị" hoặc "Kết quả thẩm định"'):
         read_results(path)
+
+
+def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    appraise.set_result(path, "MH-2", "Không công nhận", "Trùng nội dung")
+    assert read_results(path) == {"MH-1": "Tốt", "MH-2": "Không công nhận"}
+    shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
+    assert (shown["MH-2"][RESULT], shown["MH-2"]["Ghi chú thẩm định"]) == (
+        "Không công nhận",
+        "Trùng nội dung",
+    )
+    assert shown["MH-1"]["Tên mô hình"] == "Sổ vàng" and list(shown) == ["MH-1", "MH-2"]
+    with pytest.raises(DvkError, match="không có mã MH-9"):
+        appraise.set_result(path, "MH-9", "Tốt", "")
+
+
+def test_a_result_set_in_a_sheet_written_otherwise_goes_through_openpyxl(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    appraise.set_result_openpyxl(path, "MH-1", "Khá", "Hạ loại")
+    assert rows(path)["MH-1"][RESULT] == "Khá" and rows(path)["MH-1"]["Ghi chú thẩm định"] == "Hạ loại"
+    appraise.set_result_openpyxl(path, "MH-1", "", "")
+    assert rows(path)["MH-1"][RESULT] is None and rows(path)["MH-1"]["Ghi chú thẩm định"] is None
+    with pytest.raises(DvkError, match="không có mã MH-9"):
+        appraise.set_result_openpyxl(path, "MH-9", "Tốt", "")
+    assert [row["Mã đề nghị"] for row in appraise.openpyxl_rows(path)] == ["MH-1"]
+
+
+def test_row_values_tidy_the_id_and_result_only():
+    assert appraise.row_values(
+        {"Mã đề nghị": " MH-1 ", RESULT: " Khá  ", "Tên mô hình": "  A  B ", "Cấp": None}
+    ) == {
+        "Mã đề nghị": "MH-1",
+        RESULT: "Khá",
+        "Tên mô hình": "A  B",
+        "Cấp": "",
+    }

@@ -65,7 +65,7 @@ COPIED = (
 ALSO_COPIED = ["tools", "templates_docx", "inputs", "benchmarks", "README.md"]  # mutmut's copy of the rest
 
 
-def stage(module: str) -> Path:
+def stage(module: str, tests: list[str] | None = None) -> Path:
     """A fresh copy of the repository with a [tool.mutmut] section for this module alone."""
     where = STAGING / module
     if where.exists():
@@ -77,7 +77,7 @@ def stage(module: str) -> Path:
             shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif source.exists():
             shutil.copy2(source, where / name)
-    tests = [test for test in MODULES[module] if (ROOT / test).exists()]
+    tests = [test for test in tests or MODULES[module] if (ROOT / test).exists()]
     section = {
         "source_paths": ["pipeline"],
         "only_mutate": [f"pipeline/{module}.py"],
@@ -93,8 +93,8 @@ def stage(module: str) -> Path:
     return where
 
 
-def run(module: str, children: int) -> dict:
-    where = stage(module)
+def run(module: str, children: int, tests: list[str] | None = None) -> dict:
+    where = stage(module, tests)
     started = time.monotonic()
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *selection(module)]
     with (STAGING / f"{module}.log").open("w", encoding="utf-8") as log:
@@ -167,12 +167,17 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help=f"some of: {' '.join(MODULES)} (default: all)")
     parser.add_argument("--children", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument("--report", action="store_true", help="print the last runs' scores, run nothing")
+    parser.add_argument(
+        "--tests", nargs="+", help="test files to judge the mutants by (default: the module's)"
+    )
     args = parser.parse_args()
     modules = args.modules or list(MODULES)
     unknown = [module for module in modules if module not in MODULES]
     if unknown:
         parser.error(f"unknown module(s): {', '.join(unknown)}")
-    scores = [read_score(module) if args.report else run(module, args.children) for module in modules]
+    scores = [
+        read_score(module) if args.report else run(module, args.children, args.tests) for module in modules
+    ]
     print_scores(scores)
     STAGING.mkdir(parents=True, exist_ok=True)
     (STAGING / "scores.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
