@@ -266,16 +266,22 @@ def row_status(
 
 
 def new_workbook(config: Config) -> tuple[Workbook, Worksheet]:
+    workbook, sheet = titled_sheet(SHEET, COLUMNS, "C2")
+    add_rating_dropdown(workbook, sheet, config)
+    return workbook, sheet
+
+
+def titled_sheet(name: str, columns: tuple[tuple[str, int], ...], freeze: str) -> tuple[Workbook, Worksheet]:
+    """A new workbook whose one sheet has a bold header row of `columns` (title, width) and frozen panes."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = SHEET
-    for index, (title, width) in enumerate(COLUMNS, start=1):
+    sheet.title = name
+    for index, (title, width) in enumerate(columns, start=1):
         cell = sheet.cell(1, index, title)
         cell.font = styles.Font(bold=True)
         cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    add_rating_dropdown(workbook, sheet, config)
+    sheet.freeze_panes = freeze
     return workbook, sheet
 
 
@@ -308,13 +314,15 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     sheet.add_data_validation(validation)
 
 
-def header_columns(sheet: Worksheet, path: Path) -> dict[str, int]:
+def header_columns(
+    sheet: Worksheet, path: Path, columns: tuple[tuple[str, int], ...] = COLUMNS, book: str = "Sổ thẩm định"
+) -> dict[str, int]:
+    """Column title -> column number, found by the header text (people may reorder columns)."""
     headers = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    missing = [title for title, _ in COLUMNS if title not in headers]
+    missing = [title for title, _ in columns if title not in headers]
     if missing:
         raise DvkError(
-            f'Sổ thẩm định {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; '
-            "khôi phục tên cột rồi chạy lại."
+            f'{book} {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
         )
     return headers
 

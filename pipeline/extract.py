@@ -508,8 +508,9 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
 
 def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
     """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
-    the last field taking the rest. Without a comma, a configured unit at the end is the unit. A name ends at a comma or a dash; a position only at a comma ("Công chức Tư pháp - Hộ tịch"), and a unit
-    may hold commas ("Chi bộ khu vực 2, phường Hiệp Thành")."""
+    the last field taking the rest. Without a comma, a configured unit at the end is the unit. A name ends
+    at a comma or a dash; a position only at a comma ("Công chức Tư pháp - Hộ tịch"), and a unit may hold
+    commas ("Chi bộ khu vực 2, phường Hiệp Thành")."""
     if keys[-1] == "unit" and "," not in text:  # "Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố"
         head, unit = unit_at_end(text, config)
         if unit and head.strip(" ,;-–"):
