@@ -326,6 +326,7 @@ class Walk:
         self.recognizer = recognizer
         self.config = config
         self.entries: list[Entry] = []
+        self.labelled = False  # a label line was seen
         self.steps: list[Step] = []
         self.problems: list[Problem] = []
 
@@ -357,8 +358,7 @@ class Walk:
                 open_entry = None
                 continue
             match, inline, colon = line_label(line.text, self.recognizer)
-            opening = not any(not entry.control for entry in self.entries)  # no label yet: the title part
-            if not colon and (is_term(line.text, self.config) or (opening and is_title(line))):
+            if not colon and (is_term(line.text, self.config) or (not self.labelled and is_title(line))):
                 match = NO_MATCH  # "cấp xã", "Tập thể": a value; "Kết quả thực hiện mô hình …": a title
             if not colon and not match.strong and (not line.cell or (open_entry and not open_entry.values)):
                 # Weak words alone ("Mô hình …", "Xây dựng mô hình “Dân vận khéo”") make a label only in
@@ -374,6 +374,7 @@ class Walk:
             open_entry = self.take(open_entry, line, colon)
 
     def open(self, match: LabelMatch, line: Line, inline: str) -> Entry | None:
+        self.labelled = True  # past the title part: a line naming the movement may now be a heading
         entry = Entry(match, line, [])
         self.entries.append(entry)
         vocabulary = all(key in VOCABULARY_FIELDS for key in match.keys)
@@ -633,23 +634,46 @@ def is_title(line: Line) -> bool:
 
 def is_term(text: str, config: Config) -> bool:
     """A short line that is exactly a term of the vocabulary (a level, a type, a field or a rating)."""
-    return len(text.split()) <= 8 and any(
-        exact_term(text, getattr(config, section)) for section in VOCABULARY_FIELDS.values()
-    )
+    return len(text) <= MAX_TERM_CHARS and short_fold(text) in every_spelling(config)
+
+
+MAX_TERM_CHARS = 80
+# Short lines (labels, terms) come back in every file of a campaign: fold each once.
+short_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_spellings: dict[int, tuple[Config, frozenset[str]]] = {}
+
+
+def every_spelling(config: Config) -> frozenset[str]:
+    """Every folded spelling of the configuration's vocabularies (kept per configuration object)."""
+    known = _spellings.get(id(config))
+    if known is None or known[0] is not config:
+        if len(_spellings) > 8:  # a long-running server loads its configuration again and again
+            _spellings.clear()
+        terms = (getattr(config, section) for section in VOCABULARY_FIELDS.values())
+        known = _spellings[id(config)] = (config, frozenset(s for t in terms for s in folded_terms(t)))
+    return known[1]
 
 
 def exact_term(text: str, terms: tuple[Term, ...]) -> Term | None:
-    return folded_terms(terms).get(fold(text))
+    return folded_terms(terms).get(short_fold(text) if len(text) <= MAX_TERM_CHARS else fold(text))
 
 
-@functools.lru_cache(maxsize=32)
 def folded_terms(terms: tuple[Term, ...]) -> dict[str, Term]:
-    """Every spelling of a vocabulary, folded -> its term (the first term wins a shared spelling)."""
-    found: dict[str, Term] = {}
-    for term in terms:
-        for spelling in (term.label, *term.synonyms):
-            found.setdefault(fold(spelling), term)
-    return found
+    """Every spelling of a vocabulary, folded -> its term (the first term wins a shared spelling). Kept per
+    vocabulary object: hashing the terms on every line would cost more than the lookup."""
+    known = _folded.get(id(terms))
+    if known is None or known[0] is not terms:
+        if len(_folded) > 32:
+            _folded.clear()
+        found: dict[str, Term] = {}
+        for term in terms:
+            for spelling in (term.label, *term.synonyms):
+                found.setdefault(fold(spelling), term)
+        known = _folded[id(terms)] = (terms, found)
+    return known[1]
+
+
+_folded: dict[int, tuple[tuple[Term, ...], dict[str, Term]]] = {}
 
 
 INSTRUCTIONS = (

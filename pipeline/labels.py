@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.vntext import fold
 
@@ -321,10 +321,10 @@ class LabelMatch:
     unexplained: tuple[str, ...]  # words of the label's main text the vocabulary does not know
     strong: bool  # named by a head, not only by weak words
     lead: bool = False  # the label starts with what it names (needed of a line without a colon)
+    keys: tuple[str, ...] = field(init=False)  # the fields' keys, asked for on every line
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(key for key, _ in self.fields)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(key for key, _ in self.fields))
 
     @property
     def confidence(self) -> float:
