@@ -51,18 +51,18 @@ def an_hour_later(monkeypatch):
 @pytest.fixture()
 def counters(monkeypatch):
     counts = {"hashed": 0, "read": 0}
-    real_hash, real_read = pipeline.discover.sha256_file, pipeline.check.read_document
+    real_hash, real_read = pipeline.discover.sha256_file, pipeline.check.analyse_many
 
     def counting_hash(path):
         counts["hashed"] += 1
         return real_hash(path)
 
-    def counting_read(path, cache_dir=None):
-        counts["read"] += 1
-        return real_read(path, cache_dir)
+    def counting_read(entries, *args, **kwargs):  # the files handed to the reading workers
+        counts["read"] += len(entries)
+        return real_read(entries, *args, **kwargs)
 
     monkeypatch.setattr(pipeline.discover, "sha256_file", counting_hash)
-    monkeypatch.setattr(pipeline.check, "read_document", counting_read)
+    monkeypatch.setattr(pipeline.check, "analyse_many", counting_read)
     return counts
 
 
