@@ -1,6 +1,6 @@
 """Windows' limits, simulated on Linux for the test suite (DVK_WINDOWS_CONSTRAINTS=1). Test use only.
 
-What Windows lacks is taken away: `os.O_NONBLOCK`, `os.killpg`, `os.getpgid`, `os.setsid`, `os.fork`,
+What Windows lacks is taken away: `os.O_NONBLOCK`, `os.killpg`, `os.getpgid`, `os.setsid`, `os.fork`, FIFOs,
 `signal.SIGALRM`/`setitimer`/`alarm`, the `resource` and `fcntl` modules, and every multiprocessing
 start method but `spawn`. And what Windows refuses is refused: replacing, renaming or deleting a file
 that is open (in this process, or "held" by name to stand for Excel or Word), or opening a held file
@@ -27,7 +27,7 @@ from pathlib import Path
 ENV_VAR = "DVK_WINDOWS_CONSTRAINTS"
 HELD_VAR = "DVK_WINDOWS_HELD"
 REMOVED = {
-    os: ("O_NONBLOCK", "killpg", "getpgid", "setsid", "fork", "forkpty"),
+    os: ("O_NONBLOCK", "killpg", "getpgid", "setsid", "fork", "forkpty", "mkfifo", "mknod"),
     signal: ("SIGALRM", "setitimer", "getitimer", "alarm", "ITIMER_REAL"),
 }
 BLOCKED_MODULES = ("resource", "fcntl")
