@@ -23,7 +23,7 @@ from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.discover import discover
 from pipeline.model import ConfigError
-from pipeline.platform import constraints, files, launcher, process
+from pipeline.platform import constraints, files, launcher
 from pipeline.soffice import SofficeMissing, soffice_path
 from tests import childwork
 from tests.docxbuild import proposal_paragraphs, write_docx
@@ -66,7 +66,7 @@ def test_workbook_open_in_excel_gives_the_message_and_loses_nothing(workspace, h
     result = invoke("check", "-w", str(workspace))
     assert result.exit_code == 1
     assert (
-        f"Không ghi được {workbook}: tệp đang được mở trong chương trình khác (Excel, Word…)" in result.output
+        f"Không ghi được {workbook}: tệp đang mở trong Excel, Word hoặc chương trình khác" in result.output
     )
     assert "Đóng tệp đó rồi chạy lại" in result.output and "Traceback" not in result.output
     assert digest(workbook) == before and leftovers(workspace / "outputs") == []
@@ -83,7 +83,7 @@ def test_draft_open_in_word_gives_the_message_and_loses_nothing(workspace, hold_
     hold_open(drafts[0])
     result = invoke("build", "-w", str(workspace))
     assert result.exit_code == 1
-    assert f"Không ghi được {drafts[0]}: tệp đang được mở" in result.output
+    assert f"Không ghi được {drafts[0]}: tệp đang mở trong Excel, Word" in result.output
     assert {path: digest(path) for path in drafts} == before
     assert leftovers(workspace / "outputs") == []
     constraints.release(drafts[0])
@@ -188,7 +188,7 @@ def test_a_reader_that_hangs_is_killed_at_the_time_limit(workspace, monkeypatch)
     assert [p.code for p in by_name["treo-máy.docx"].problems] == ["READ_TIMEOUT"]
     assert "quá 2 giây" in by_name["treo-máy.docx"].problems[0].message
     assert all(by_name[f"đề nghị {i}.docx"].record is not None for i in range(2))
-    assert took < 15
+    assert took < 60  # killed at the limit, not waited for (it hangs for an hour)
     started_here = {child.pid for child in psutil.Process().children(recursive=True)} - before
     assert len(started_here) <= 2  # the two workers kept for the next run; the hung one is gone
 
@@ -368,8 +368,3 @@ def test_process_module_is_the_only_one_importing_resource():
         if "import resource" in path.read_text(encoding="utf-8")
     ]
     assert users == ["pipeline/platform/process.py"]
-
-
-def test_process_alive_does_not_signal(monkeypatch):
-    monkeypatch.setattr(os, "kill", None)  # Windows' os.kill(pid, 0) would stop the process
-    assert process.process_alive(os.getpid())

@@ -52,7 +52,7 @@ def write_error(path: Path, exc: OSError, held_open: bool = False) -> WriteError
         cause = "ổ đĩa hoặc thư mục chỉ cho phép đọc. Chép thư mục làm việc sang ổ khác rồi chạy lại"
     elif held_open:
         cause = (
-            "tệp đang được mở trong chương trình khác (Excel, Word…). Đóng tệp đó rồi chạy lại; "
+            "tệp đang mở trong Excel, Word hoặc chương trình khác. Đóng tệp đó rồi chạy lại; "
             "tệp cũ vẫn giữ nguyên"
         )
     elif code in (errno.EACCES, errno.EPERM):
@@ -98,7 +98,7 @@ def replace(temporary: Path, target: Path) -> None:
                 time.sleep(0.1 * (attempt + 1))
                 continue
             _remove_quietly(temporary)
-            raise write_error(target, exc, held_open=is_held_open(target)) from exc
+            raise write_error(target, exc, held_open=sharing_violation(exc) or is_held_open(target)) from exc
         except OSError as exc:
             _remove_quietly(temporary)
             raise write_error(target, exc) from exc
@@ -133,7 +133,11 @@ def move(source: Path, target: Path) -> None:
     try:
         os.rename(source, target)
     except OSError as exc:
-        held = isinstance(exc, PermissionError) and (is_held_open(source) or Path(source).is_dir())
+        # Windows refuses to move a folder while a file inside it is open, with a plain "access denied".
+        folder_in_use = os.name == "nt" and Path(source).is_dir()
+        held = isinstance(exc, PermissionError) and (
+            sharing_violation(exc) or folder_in_use or is_held_open(source)
+        )
         raise write_error(Path(source), exc, held_open=held) from exc
 
 
@@ -142,9 +146,16 @@ def remove(path: Path) -> None:
     try:
         Path(path).unlink(missing_ok=True)
     except PermissionError as exc:
-        raise write_error(Path(path), exc, held_open=is_held_open(Path(path))) from exc
+        raise write_error(
+            Path(path), exc, held_open=sharing_violation(exc) or is_held_open(Path(path))
+        ) from exc
     except OSError as exc:
         raise write_error(Path(path), exc) from exc
+
+
+def sharing_violation(exc: OSError) -> bool:
+    """Windows' own word that another program has the file open (ERROR_SHARING_VIOLATION, _LOCK_VIOLATION)."""
+    return getattr(exc, "winerror", None) in (32, 33) or "used by another process" in str(exc.strerror)
 
 
 def is_held_open(path: Path) -> bool:

@@ -29,7 +29,7 @@ def launcher_text(has_web: bool) -> str:
         ]
     lines += ["%DVK% run", "echo.", "echo Xong. Kết quả nằm trong thư mục outputs.", "pause", "exit /b"]
     if has_web:
-        lines += [":web", "%DVK% serve -o", "pause"]
+        lines += [":web", "%DVK% serve", "pause"]
     return "\r\n".join(lines) + "\r\n"
 
 
