@@ -421,7 +421,7 @@ def test_cache_file_is_written_beside_itself_then_moved_into_place(tmp_path, mon
 
     moves = []
     real_replace = os.replace
-    monkeypatch.setattr(pipeline.cache.os, "replace", lambda a, b: moves.append((a, b)) or real_replace(a, b))
+    monkeypatch.setattr(os, "replace", lambda a, b, **kw: moves.append((a, b)) or real_replace(a, b, **kw))
     path = tmp_path / "check.pickle"
     save_cache(path, CheckCache("key"))
     [(temporary, target)] = moves
@@ -435,8 +435,7 @@ def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline.cache.pickle, "dump", full_disk)
-    with pytest.raises(OSError):
-        save_cache(tmp_path / "check.pickle", CheckCache("key"))
+    assert save_cache(tmp_path / "check.pickle", CheckCache("key")) is False  # the check goes on (issue 12.5)
     assert list(tmp_path.iterdir()) == []
 
 
