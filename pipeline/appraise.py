@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model
+from pipeline.platform import files
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
@@ -468,20 +467,7 @@ def style_like(cell: Cell, sample: Cell) -> Cell:
 
 
 def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        if before_replace is not None:
-            before_replace()
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise DvkError(f"Không ghi được {path} (tệp đang mở trong Excel?): {exc}") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    files.write_atomically(path, workbook.save, ".xlsx", before_replace)
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models

@@ -15,6 +15,7 @@ from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
 from pipeline.model import ERROR
+from pipeline.platform import console, launcher
 from pipeline.report import console_lines
 
 # docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
@@ -36,7 +37,8 @@ def main() -> None:
 def init_command(folder: Path) -> None:
     """Tạo thư mục làm việc mới: dvk.toml, inputs/, outputs/, templates_docx/."""
     root = init_workspace(folder)
-    click.echo(f"Đã tạo thư mục làm việc {root}.")
+    launcher.write_launcher(root, has_web="serve" in main.commands)
+    click.echo(f"Đã tạo thư mục làm việc {root} (nháy đúp {launcher.LAUNCHER_NAME} để chạy trên Windows).")
     click.echo(
         f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "
         f'rồi chạy: dvk check -w "{root}"'
@@ -243,6 +245,7 @@ main.add_command(register_command)
 
 
 def run() -> None:
+    console.use_utf8()
     main(prog_name="dvk")
 
 

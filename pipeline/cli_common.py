@@ -15,6 +15,7 @@ import click
 
 from pipeline.config import load_workspace
 from pipeline.model import ConfigError, DvkError
+from pipeline.platform import files
 
 
 class ExitCode(IntEnum):
@@ -75,6 +76,10 @@ def guard(func: Callable) -> Callable:
         except DvkError as exc:
             missing_tool = getattr(exc, "code", "") == "SOFFICE_MISSING"
             fail(str(exc), ExitCode.MISSING_TOOL if missing_tool else ExitCode.FAILED)
+        except OSError as exc:  # a write no stage explained (a full disk mid-way): the cause, not a traceback
+            if exc.errno not in files.WRITE_ERRNOS:
+                raise
+            fail(str(files.write_error(Path(exc.filename or "tệp kết quả"), exc)), ExitCode.FAILED)
 
     return wrapper
 
