@@ -415,6 +415,15 @@ def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> No
     assert "QUYẾT ĐỊNH" in text and "Dân vận khéo" in text
 
 
+def test_a_large_campaign_builds_from_the_page_with_its_check_in_a_child(workspace, web, monkeypatch) -> None:
+    """Past CHILD_MIN_FILES the build's check runs in a started child process, which cannot take the
+    page's progress callback along: the build still completes."""
+    monkeypatch.setattr(service, "CHILD_MIN_FILES", 0)
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    assert wait_for_build(web, answer.headers["location"])["error"] == ""
+    assert any(item["kind"] == "decision" for item in service.latest_documents(workspace))
+
+
 def test_a_number_without_a_date_is_refused(web) -> None:
     answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "so": "12"})
     assert "Ghi cả số và ngày" in notice(web, answer)
