@@ -100,7 +100,20 @@ def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[
     process under the rendering, which needs the memory next. A small one is not worth a process start."""
     if count_inputs(workspace.inputs) < CHILD_MIN_FILES:
         return recognised_here(workspace, progress)
-    return process.run_in_child(recognised_here, workspace, progress)
+    # A started child gets copies of its arguments: a progress callback that cannot travel (the web
+    # page's, bound to its build job) stays here, and the child's check runs without one.
+    return process.run_in_child(recognised_here, workspace, progress if travels(progress) else None)
+
+
+def travels(value: object) -> bool:
+    """Whether `value` can be handed to a started (spawned) child process."""
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001 - pickle raises several types for what it cannot carry
+        return False
+    return True
 
 
 CHILD_MIN_FILES = 500

@@ -22,6 +22,7 @@ from pipeline.cli import main
 from pipeline.config import load_workspace
 from pipeline.model import ConfigError
 from pipeline.names import safe_name
+from pipeline.platform import constraints
 from pipeline.web import protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
@@ -361,29 +362,27 @@ def test_an_edit_saved_in_excel_shows_on_the_page_after_a_reload(workspace, web)
     assert 'value="ghi trong Excel"' in page and "<option selected>Không công nhận</option>" in page
 
 
-def test_a_workbook_that_cannot_be_written_is_reported_and_nothing_is_lost(
-    workspace, web, monkeypatch
-) -> None:
+def test_a_workbook_open_in_excel_is_reported_and_nothing_is_lost(workspace, web, hold_open) -> None:
+    """Excel holds tham-dinh.xlsx (Windows refuses to replace it): the page says so plainly, repeats what
+    the clerk chose, changes nothing; once Excel lets go the same edit is saved."""
     path = service.workbook_path(workspace)
     before = path.read_bytes()
     proposal = workbook_ids(workspace)[0]
-
-    def held_open(*args, **kwargs):
-        raise PermissionError(
-            13, "The process cannot access the file because it is being used by another process"
-        )
-
-    monkeypatch.setattr(os, "replace", held_open)
+    edit = {"ma": proposal, "ket-qua": "Khá", "ghi-chu": "quan trọng"}
+    hold_open(path)
     answer = web.post(
         "/tham-dinh/luu",
-        data={"csrf": token(web, "/tham-dinh"), "ma": proposal, "ket-qua": "Khá", "ghi-chu": "quan trọng"},
+        data={"csrf": token(web, "/tham-dinh"), **edit},
         headers={"accept": "application/json"},
     )
     assert answer.status_code == 409
     message = " ".join(answer.json()["messages"])
-    assert "Không ghi được" in message and "tham-dinh.xlsx" in message and "quan trọng" in message
+    assert "tham-dinh.xlsx: tệp đang mở trong Excel" in message and "quan trọng" in message
     assert path.read_bytes() == before
     assert not [item for item in path.parent.iterdir() if item.name.startswith(".tmp-")]
+    constraints.release(path)
+    saved = web.post("/tham-dinh/luu", data={"csrf": token(web, "/tham-dinh"), **edit})
+    assert "Đã lưu" in notice(web, saved) and read_results(path)[proposal] == "Khá"
 
 
 def test_a_result_outside_the_drop_down_is_refused(workspace, web) -> None:
@@ -414,6 +413,15 @@ def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> No
     assert decision.status_code == 200
     text = "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(decision.content)).paragraphs)
     assert "QUYẾT ĐỊNH" in text and "Dân vận khéo" in text
+
+
+def test_a_large_campaign_builds_from_the_page_with_its_check_in_a_child(workspace, web, monkeypatch) -> None:
+    """Past CHILD_MIN_FILES the build's check runs in a started child process, which cannot take the
+    page's progress callback along: the build still completes."""
+    monkeypatch.setattr(service, "CHILD_MIN_FILES", 0)
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    assert wait_for_build(web, answer.headers["location"])["error"] == ""
+    assert any(item["kind"] == "decision" for item in service.latest_documents(workspace))
 
 
 def test_a_number_without_a_date_is_refused(web) -> None:

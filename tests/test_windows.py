@@ -65,9 +65,7 @@ def test_workbook_open_in_excel_gives_the_message_and_loses_nothing(workspace, h
     hold_open(workbook)
     result = invoke("check", "-w", str(workspace))
     assert result.exit_code == 1
-    assert (
-        f"Không ghi được {workbook}: tệp đang mở trong Excel, Word hoặc chương trình khác" in result.output
-    )
+    assert f"Không ghi được {workbook}: tệp đang mở trong Excel, Word hoặc chương trình khác" in result.output
     assert "Đóng tệp đó rồi chạy lại" in result.output and "Traceback" not in result.output
     assert digest(workbook) == before and leftovers(workspace / "outputs") == []
     constraints.release(workbook)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -74,6 +75,8 @@ def temporary_beside(target: Path, suffix: str = "") -> Iterator[Path]:
             prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=suffix, dir=target.parent
         )
         os.close(handle)
+        if os.name != "nt":  # Windows has no permission bits to keep (only a read-only flag)
+            os.chmod(name, output_mode(target))
     except OSError as exc:
         raise write_error(target, exc) from exc
     temporary = Path(name)
@@ -82,6 +85,23 @@ def temporary_beside(target: Path, suffix: str = "") -> Iterator[Path]:
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+def output_mode(target: Path) -> int:
+    """The permissions a written file gets: an existing file keeps its own (a rewrite neither narrows
+    nor widens who may read it); a new one gets what the umask allows, as any program's new file would.
+    mkstemp's private 0600 is right for the temporary file only."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: set to a strict value for that instant)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def replace(temporary: Path, target: Path) -> None:
