@@ -83,6 +83,7 @@ MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) i
 PARENTHESES = re.compile(r"\([^()]*\)")
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
+MAX_BARE_LABEL_CHARS = 160  # nine words and a parenthesis: a longer line without a colon is a sentence
 HEADER_CELLS = {"stt", "tt", "so tt", "so thu tu"}  # a table's column-heading row starts with one
 
 
@@ -283,6 +284,8 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
 def bare_label(text: str, recognizer: Recognizer) -> LabelMatch:
     """A label standing alone (a cell, a heading), with no colon: short, every word known, not a sentence."""
     text = text.strip()
+    if len(text) > MAX_BARE_LABEL_CHARS:
+        return NO_MATCH
     words = len(clean_label(PARENTHESES.sub("", text)).split())  # numbering and "năm 2020" aside
     if not text or words > MAX_BARE_LABEL_WORDS or text.endswith((".", ";", "!", "?")):
         return NO_MATCH
@@ -313,9 +316,10 @@ class Entry:
     values: list[Line]
     control: bool = False  # a content control's own text
 
-    @property
-    def long(self) -> bool:
-        return any(key in LONG_FIELDS for key in self.match.keys)
+    long: bool = field(init=False)  # names a narrative field: its value runs over several lines
+
+    def __post_init__(self) -> None:
+        self.long = any(key in LONG_FIELDS for key in self.match.keys)
 
 
 class Walk:
@@ -714,11 +718,10 @@ def ends_section(text: str) -> bool:
     thoại liên hệ:") end a running value."""
     if ROMAN_HEADING.match(text) or text.rstrip().endswith("./."):
         return True
-    if fold(NUMBERING.sub("", text[:50], count=1)).startswith(TRAILING_ITEMS) or (
-        text.rstrip().endswith((":", "：")) and "neu co" in fold(text)
-    ):
+    opening = short_fold(NUMBERING.sub("", text[:40], count=1))  # the same openings recur: fold each once
+    if opening.startswith(TRAILING_ITEMS) or (text.rstrip().endswith((":", "：")) and "neu co" in fold(text)):
         return True
-    if MAY_CLOSE.match(text) and (fold(text[:40]) + " ").startswith(CLOSING_MARKERS):
+    if MAY_CLOSE.match(text) and (opening + " ").startswith(CLOSING_MARKERS):
         return True
     return text.isupper() and len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 8
 
