@@ -513,13 +513,18 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
 
 def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
     """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
-    the last field taking the rest. Without a comma, a configured unit at the end is the unit. A name ends
-    at a comma or a dash; a position only at a comma ("Công chức Tư pháp - Hộ tịch"), and a unit may hold
-    commas ("Chi bộ khu vực 2, phường Hiệp Thành")."""
-    if keys[-1] == "unit" and "," not in text:  # "Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố"
+    the last field taking the rest. A configured unit at the end is the unit, with the parts before it
+    that name a unit too ("Chi bộ khu vực 2, phường Hiệp Thành"); the rest is the position, commas and
+    all ("Bác sĩ, Trưởng khoa Khám bệnh"). Otherwise a name ends at a comma or a dash, a position at a
+    comma ("Công chức Tư pháp - Hộ tịch")."""
+    if keys[-1] == "unit":
         head, unit = unit_at_end(text, config)
-        if unit and head.strip(" ,;-–"):
-            return [*split_values(keys[:-1], head.strip(" ,;-–"), config), ("unit", unit)]
+        parts = [part.strip() for part in head.strip(" ,;-–").split(",")]
+        while unit and len(parts) > 1 and is_unit_name(parts[-1]):
+            unit = f"{parts.pop()}, {unit}"
+        head = ", ".join(parts)
+        if unit and head:
+            return [*split_values(keys[:-1], head, config), ("unit", unit)]
     parts: list[str] = []
     rest = text
     for key in keys[:-1]:
@@ -544,60 +549,19 @@ def split_first(text: str) -> tuple[str, str]:
     return text[: found.start()].strip(), text[found.end() :].strip()
 
 
+# How a unit's name begins (with its marks: folded, "Trưởng" would read as "Trường").
 UNIT_WORDS = (
-    "phong",
-    "chi bo",
-    "dang bo",
-    "dang uy",
-    "hoi",
-    "ban",
-    "doan",
-    "trung tam",
-    "phuong",
-    "xa",
-    "thi tran",
-    "uy ban",
-    "ubnd",
-    "cong an",
-    "truong",
-    "van phong",
-    "mat tran",
-    "to",
-    "ap",
-    "khu pho",
-    "khom",
-    "benh vien",
-    "lien doan",
-    "co quan",
-    "doi",
-    "chi hoi",
-    "chi doan",
-    "hop tac xa",
-    "htx",
-    "cong ty",
-    "toa an",
-    "vien",
-    "quan su",
-    "thanh doan",
-    "huyen",
-    "thanh pho",
-    "tinh",
-    "hoi dong",
-    "kho bac",
-    "chi cuc",
-    "cuc",
-    "so",
-    "nha van hoa",
-    "dai",
-    "bao",
-    "ca nhan",
-    "tap the",
-)
+    "phòng", "chi bộ", "đảng bộ", "đảng ủy", "hội", "ban", "đoàn", "trung tâm", "phường", "xã", "thị trấn",
+    "ủy ban", "ubnd", "công an", "trường", "văn phòng", "mặt trận", "tổ", "ấp", "khu phố", "khu vực", "khóm",
+    "bệnh viện", "liên đoàn", "cơ quan", "đội", "chi hội", "chi đoàn", "hợp tác xã", "htx", "công ty",
+    "tòa án", "viện", "thành đoàn", "huyện", "thành phố", "tỉnh", "hội đồng", "kho bạc", "chi cục", "cục",
+    "sở", "nhà văn hóa", "đài", "báo", "cá nhân", "tập thể",
+)  # fmt: skip
 
 
 def is_unit_name(text: str) -> bool:
-    folded = fold(text) + " "
-    return folded.startswith(tuple(word + " " for word in UNIT_WORDS))
+    opening = house_style(text).lower() + " "
+    return opening.startswith(tuple(word + " " for word in UNIT_WORDS))
 
 
 def unit_at_end(text: str, config: Config) -> tuple[str, str]:
