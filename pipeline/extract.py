@@ -416,6 +416,8 @@ class Walk:
             vocabulary or not is_term(text, self.config)
         ):
             entry.values.append(line)
+            if ANY_BOX.match(text):
+                return entry  # "☐ Cấp thành phố" on its own line: the other options follow
         return None
 
     def is_subheading(self, entry: Entry, match: LabelMatch, colon: bool) -> bool:
@@ -426,8 +428,8 @@ class Walk:
     def is_vocabulary_value(self, entry: Entry, text: str) -> bool:
         """A short entry still waiting for its value, and a line that is a term of its vocabulary ("Cá nhân"
         after "Loại mô hình"): a value, even though it reads like a label."""
-        if entry.values or entry.long or len(text.split()) > 5:
-            return False
+        if entry.values or entry.long or len(text.split()) > 5 or ANY_BOX.match(text):
+            return False  # a check box line goes through `take`, which keeps the options together
         sections = [VOCABULARY_FIELDS[key] for key in entry.match.keys if key in VOCABULARY_FIELDS]
         if entry.match.role == "who":
             sections.append("types")
