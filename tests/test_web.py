@@ -599,24 +599,30 @@ def test_two_tabs_and_a_terminal_check_never_corrupt_the_workbook(workspace) -> 
 
 
 def test_a_writer_waits_for_the_lock_held_by_another_process(workspace) -> None:
+    """Another process (a `dvk` command) holds the lock: a page's write waits, then says it is busy; a
+    holder that dies without letting go (killed) leaves no lock behind."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pipeline import service; from pipeline.config import load_workspace; "
+            "import sys; from pipeline import service; from pipeline.config import load_workspace; "
             "w = load_workspace(sys.argv[1]);\n"
-            "with service.workspace_lock(w):\n    print('held', flush=True); time.sleep(1.5)",
+            "with service.workspace_lock(w):\n    print('held', flush=True); sys.stdin.readline()",
             str(workspace.root),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    assert holder.stdout.readline().strip() == "held"
-    with pytest.raises(service.Busy, match="thử lại"):
-        with service.workspace_lock(workspace, wait=0.3):
-            pass
-    holder.wait(10)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(service.Busy, match="thử lại"):
+            with service.workspace_lock(workspace, wait=0.3):
+                pass
+    finally:
+        holder.kill()
+        holder.wait(10)
     with service.workspace_lock(workspace, wait=5):
         pass
 
