@@ -712,3 +712,24 @@ def test_a_fifo_given_to_archive_is_refused_without_being_opened(workspace, tmp_
         archive_files(workspace, [tmp_path / "ong.pdf"])
     with pytest.raises(DvkError, match="không tồn tại"):
         archive_files(workspace, [tmp_path / "khong-co.pdf"])
+
+
+def test_a_bag_filed_before_logs_were_chained_verifies_and_can_be_replaced(
+    workspace, signed, pki, tmp_path
+) -> None:
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    bag = workspace.root / entry.path
+    records = [{k: v for k, v in r.items() if k != "prev"} for r in read_events(bag)]
+    (bag / EVENTS_NAME).write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8"
+    )
+    conn = open_register(workspace)
+    conn.execute("UPDATE issued SET events_head = NULL")  # as migration 0002 leaves an older bag
+    conn.close()
+    assert verify_archive(workspace) == []
+    second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
+    archive_files(workspace, [second], replace_reason="Ký lại")
+    assert verify_archive(workspace) == [], "the old log's unchained lines, then chained ones"
+    [old_bag] = (archive_root(workspace) / "superseded").glob("*/*")
+    damage_records(old_bag, "event log last line deleted")
+    assert [p.code for p in verify_archive(workspace)] == ["archive-record-damaged"]
