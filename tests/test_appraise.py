@@ -344,3 +344,119 @@ def test_a_not_recognised_row_does_not_stop_the_checks_of_the_next(tmp_path, con
         "- Sổ thẩm định có mã MH-9 nhưng không còn tệp đề nghị nào ứng với mã này "
         '(xóa dòng hoặc ghi "Không công nhận").'
     )
+
+
+# ---------------------------------------------------------------------------- the new workbook and writing it
+
+
+def test_a_new_workbook_offers_the_ratings_and_keeps_its_headers_in_view(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    book = load_workbook(path)
+    sheet, lists = book[SHEET], book["Danh mục"]
+    header = sheet["A1"]
+    assert (header.font.bold, header.alignment.wrap_text, header.alignment.vertical) == (True, True, "center")
+    assert sheet.freeze_panes == "C2"
+    assert lists.sheet_state == "hidden"
+    assert [lists.cell(row, 1).value for row in range(1, 4)] == ["Tốt", "Khá", "Không công nhận"]
+    assert (lists["B1"].value, lists["B2"].value) == (CHANGED, UNCHANGED)
+    [rule] = sheet.data_validations.dataValidation
+    assert (rule.type, rule.formula1, rule.allow_blank, rule.showErrorMessage) == (
+        "list",
+        "'Danh mục'!$A$1:$A$3",
+        False,
+        True,
+    )
+    assert (rule.errorTitle, rule.error) == (
+        "Giá trị không hợp lệ",
+        "Chọn một trong: Tốt, Khá, Không công nhận.",
+    )
+    assert str(rule.sqref) == "H2:H1048576"
+
+
+def test_a_workbook_saved_by_a_person_meanwhile_is_read_again(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    stamps = iter([("a",), ("b",), ("b",), ("b",)])  # the file changed once, between read and replace
+    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(stamps))
+    assert update_workbook(path, [P1, P2], config).added == 1
+    assert next(stamps, None) is None  # read, changed: read again, unchanged: written
+
+
+def test_a_workbook_saved_again_and_again_is_left_alone(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    before = path.read_bytes()
+    count = iter(range(100))
+    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(count))
+    with pytest.raises(DvkError) as refused:
+        update_workbook(path, [P1, P2], config)
+    assert str(refused.value) == (
+        f"Sổ thẩm định {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
+        "chỉnh sửa của người dùng. Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check."
+    )
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["tham-dinh.xlsx"]
+
+
+def test_a_workbook_without_its_sheet_or_a_column_is_not_overwritten(tmp_path, config):
+    from openpyxl import Workbook
+
+    path = tmp_path / "tham-dinh.xlsx"
+    book = Workbook()
+    book.active.title = "Trang khác"
+    book.save(path)
+    with pytest.raises(DvkError) as refused:
+        update_workbook(path, [P1], config)
+    assert str(refused.value) == (
+        f'Sổ thẩm định {path} không có trang "{SHEET}"; không ghi đè. Đổi tên hoặc chuyển tệp đi.'
+    )
+    update_workbook(tmp_path / "b.xlsx", [P1], config)
+    book = load_workbook(tmp_path / "b.xlsx")
+    book[SHEET]["D1"] = "Cấp công nhận"  # renamed by a person
+    book[SHEET]["E1"] = None
+    book.save(tmp_path / "b.xlsx")
+    with pytest.raises(DvkError) as refused:
+        update_workbook(tmp_path / "b.xlsx", [P1, P2], config)
+    assert (
+        str(refused.value)
+        == 'Sổ thẩm định b.xlsx thiếu cột "Cấp" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
+    )
+
+
+def test_rows_gone_from_inputs_are_counted_when_rows_are_added(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    update = update_workbook(path, [P3], config)
+    assert (update.added, update.changed, update.missing) == (1, 0, 2)
+
+
+def test_the_workbook_is_written_beside_itself_in_a_new_folder(tmp_path, config, monkeypatch):
+    import os
+
+    moves = []
+    real = os.replace
+    monkeypatch.setattr(appraise.os, "replace", lambda a, b: moves.append((Path(a), Path(b))) or real(a, b))
+    path = tmp_path / "outputs" / "2020" / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    [(temporary, target)] = moves
+    assert temporary.parent == target.parent and target == path and temporary.name.startswith(".tmp-")
+
+
+class FailingBook:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def save(self, name):
+        Path(name).write_bytes(b"half")
+        raise self.error
+
+
+def test_a_failed_write_says_why_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "tham-dinh.xlsx"
+    with pytest.raises(DvkError) as refused:
+        appraise.save_atomically(FailingBook(PermissionError(13, "Permission denied")), path)
+    assert str(refused.value).startswith(f"Không ghi được {path} (tệp đang mở trong Excel?): ")
+    with pytest.raises(KeyboardInterrupt):
+        appraise.save_atomically(FailingBook(KeyboardInterrupt()), path)
+    assert list(tmp_path.iterdir()) == []
