@@ -627,6 +627,18 @@ def test_a_writer_waits_for_the_lock_held_by_another_process(workspace) -> None:
         pass
 
 
+def test_serve_opens_even_when_the_workbook_is_open_in_excel(workspace, hold_open, tmp_path) -> None:
+    """`dvk serve` checks before it gives its address; Excel holding the workbook does not stop the page
+    from opening: the new file is checked and shown, and the note says the workbook was not updated."""
+    from pipeline.web import server
+
+    write_docx(workspace.inputs / "Thành đoàn" / "mới.docx", *proposal_paragraphs(model_name="Mô hình mới"))
+    hold_open(service.workbook_path(workspace))
+    note = server.prepare(workspace)
+    assert "Chưa cập nhật được sổ" in note and "đang mở trong Excel" in note
+    assert "Thành đoàn/mới.docx" in client(workspace).get("/ho-so").text
+
+
 def test_local_address_is_the_default(workspace) -> None:
     command = main.commands["serve"]
     assert next(option for option in command.params if option.name == "host").default == "127.0.0.1"
