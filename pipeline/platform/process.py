@@ -29,7 +29,7 @@ from pipeline.model import DvkError
 
 SPAWN = multiprocessing.get_context("spawn")
 TICK = 0.2  # how often the parent looks at its workers' clocks and memory
-IN_FLIGHT = 2  # tasks queued per worker: the next one is there when the current one ends
+IN_FLIGHT = 8  # tasks queued per worker: the next ones are there when the current one ends
 
 
 # ---------------------------------------------------------------------------- external programs
