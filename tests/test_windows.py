@@ -8,6 +8,7 @@ import errno
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -127,6 +128,18 @@ def test_a_full_disk_while_writing_the_certificates_is_explained(workspace, monk
     assert result.exit_code == 1
     assert "giay-chung-nhan-2020.docx: ổ đĩa đã đầy. Giải phóng dung lượng rồi chạy lại." in result.output
     assert leftovers(workspace / "outputs") == []
+
+
+def test_a_full_disk_under_the_register_is_explained(workspace, monkeypatch):
+    import pipeline.register
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(pipeline.register, "record_drafts", full)
+    result = invoke("build", "-w", str(workspace))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: ổ đĩa đã đầy." in result.output
 
 
 def test_a_cache_that_cannot_be_written_does_not_fail_the_check(workspace, monkeypatch):
