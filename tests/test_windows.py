@@ -224,6 +224,25 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     assert alive == []
 
 
+def test_what_a_worker_started_goes_with_it_when_the_parent_is_killed(tmp_path):
+    script = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pipeline.platform import process\n"
+        "from tests import childwork\n"
+        f"tasks = [({str(tmp_path)!r},)]\n"
+        "for _ in process.run_tasks(childwork.grandchild_pid_file, tasks, 1, 120, 1 << 30): pass\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "grandchild.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    grandchild = psutil.Process(int((tmp_path / "grandchild.pid").read_text()))
+    parent.kill()
+    parent.wait()
+    gone, alive = psutil.wait_procs([grandchild], timeout=10)
+    assert alive == []
+
+
 def test_the_next_run_removes_temporary_files_no_running_dvk_owns(workspace):
     year = workspace / "outputs" / YEAR
     (year / "quyet-dinh").mkdir(parents=True)

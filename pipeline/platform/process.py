@@ -109,13 +109,16 @@ def process_alive(pid: int) -> bool:
 
 
 def exit_with_parent() -> None:
-    """In a child: end this process as soon as its parent is gone (killed, crashed or closed)."""
+    """In a child: end this process as soon as its parent is gone (killed, crashed or closed), with what
+    it started (a LibreOffice converting a file would otherwise run on, or hang, with nobody waiting)."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
 
     def watch() -> None:
         multiprocessing.connection.wait([parent.sentinel])
+        for child in psutil.Process().children():
+            kill_tree(child.pid)
         os._exit(70)
 
     threading.Thread(target=watch, name="dvk-parent-watch", daemon=True).start()
