@@ -71,7 +71,7 @@ def test_workbook_open_in_excel_gives_the_message_and_loses_nothing(workspace, h
     assert digest(workbook) == before and leftovers(workspace / "outputs") == []
     constraints.release(workbook)
     result = invoke("check", "-w", str(workspace))
-    assert result.exit_code == 0 and "thêm 1 dòng mới" in result.output
+    assert result.exit_code == 0 and "thêm 1 dòng mới" in result.output, result.output
 
 
 def test_draft_open_in_word_gives_the_message_and_loses_nothing(workspace, hold_open):
