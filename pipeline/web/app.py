@@ -323,7 +323,7 @@ async def appraisal_page(request: Request) -> Response:
         rows, problem = [], str(exc)
     wanted = request.query_params.get("loc", "")
     text = request.query_params.get("q", "")
-    chosen = service.find_appraisal_rows(rows, text, only_empty=wanted == "chua")
+    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, text, wanted == "chua")
     shown, number, pages = page_of(chosen, page_number(request))
     kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
     return page(
