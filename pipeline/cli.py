@@ -237,7 +237,8 @@ def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, 
         click.echo(f'[serve]\npassword_hash = "{security.hash_password(password)}"')
         return
     announce = lambda url: click.echo(f"Trang dvk: {url}  (Ctrl+C để dừng)", err=True)  # noqa: E731
-    server.serve(workspace, host, port, not no_browser, announce, progress_for(False))
+    warn = lambda note: click.echo(f"Lưu ý: {note}", err=True)  # noqa: E731
+    server.serve(workspace, host, port, not no_browser, announce, progress_for(False), warn)
 
 
 main.add_command(archive_command)

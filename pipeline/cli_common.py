@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -80,6 +81,11 @@ def guard(func: Callable) -> Callable:
             if exc.errno not in files.WRITE_ERRNOS:
                 raise
             fail(str(files.write_error(Path(exc.filename or "tệp kết quả"), exc)), ExitCode.FAILED)
+        except sqlite3.OperationalError as exc:  # the register or the workspace lock on a full disk
+            error = files.database_write_error(exc, "sổ đăng ký văn bản hoặc khóa thư mục làm việc")
+            if error is None:
+                raise
+            fail(str(error), ExitCode.FAILED)
 
     return wrapper
 

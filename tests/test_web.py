@@ -461,6 +461,25 @@ def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> N
     assert kept.count("01-QĐ/TU") >= 1 and "02-QĐ/TU" not in kept, "a tampered file gets no number"
 
 
+def test_an_untrusted_signature_is_filed_only_with_a_reason(workspace, web) -> None:
+    """The archive's policy through the page: a signer outside trust-roots/ is refused and no number is
+    used; given a reason (kept in the event log), the same file is filed."""
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    wait_for_build(web, build.headers["location"])
+    code = next(item["code"] for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    stranger = issue_signer(make_ca("CA lạ"), "Người Lạ")
+    signed = sign_pdf(text_pdf(["QUYET DINH", code]), stranger)
+    refused = upload(web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
+    assert "trust-roots" in notice(web, refused) and not service.outgoing_register(workspace)
+    reason = "Đã gọi điện xác nhận với người ký"
+    filed = upload(
+        web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len", **{"nhan-khong-tin-cay": reason}
+    )
+    assert "Đã lưu trữ 01-QĐ/TU" in notice(web, filed)
+    [entry] = service.outgoing_register(workspace)
+    assert entry["signature"] == "untrusted" and any(reason in note for note in entry["notes"])
+
+
 def test_a_file_that_is_not_a_pdf_is_refused_by_the_archive(web) -> None:
     answer = upload(web, [("qd.pdf", b"PK not a pdf", "application/pdf")], url="/luu-tru/tai-len")
     assert "không phải PDF" in notice(web, answer)
@@ -625,6 +644,18 @@ def test_a_writer_waits_for_the_lock_held_by_another_process(workspace) -> None:
         holder.wait(10)
     with service.workspace_lock(workspace, wait=5):
         pass
+
+
+def test_serve_opens_even_when_the_workbook_is_open_in_excel(workspace, hold_open, tmp_path) -> None:
+    """`dvk serve` checks before it gives its address; Excel holding the workbook does not stop the page
+    from opening: the new file is checked and shown, and the note says the workbook was not updated."""
+    from pipeline.web import server
+
+    write_docx(workspace.inputs / "Thành đoàn" / "mới.docx", *proposal_paragraphs(model_name="Mô hình mới"))
+    hold_open(service.workbook_path(workspace))
+    note = server.prepare(workspace)
+    assert "Chưa cập nhật được sổ" in note and "đang mở trong Excel" in note
+    assert "Thành đoàn/mới.docx" in client(workspace).get("/ho-so").text
 
 
 def test_local_address_is_the_default(workspace) -> None:

@@ -8,6 +8,7 @@ import errno
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -70,7 +71,7 @@ def test_workbook_open_in_excel_gives_the_message_and_loses_nothing(workspace, h
     assert digest(workbook) == before and leftovers(workspace / "outputs") == []
     constraints.release(workbook)
     result = invoke("check", "-w", str(workspace))
-    assert result.exit_code == 0 and "thêm 1 dòng mới" in result.output
+    assert result.exit_code == 0 and "thêm 1 dòng mới" in result.output, result.output
 
 
 def test_draft_open_in_word_gives_the_message_and_loses_nothing(workspace, hold_open):
@@ -127,6 +128,18 @@ def test_a_full_disk_while_writing_the_certificates_is_explained(workspace, monk
     assert result.exit_code == 1
     assert "giay-chung-nhan-2020.docx: ổ đĩa đã đầy. Giải phóng dung lượng rồi chạy lại." in result.output
     assert leftovers(workspace / "outputs") == []
+
+
+def test_a_full_disk_under_the_register_is_explained(workspace, monkeypatch):
+    import pipeline.register
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(pipeline.register, "record_drafts", full)
+    result = invoke("build", "-w", str(workspace))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: ổ đĩa đã đầy." in result.output
 
 
 def test_a_cache_that_cannot_be_written_does_not_fail_the_check(workspace, monkeypatch):
@@ -208,6 +221,25 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     parent.kill()
     parent.wait()
     gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == []
+
+
+def test_what_a_worker_started_goes_with_it_when_the_parent_is_killed(tmp_path):
+    script = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pipeline.platform import process\n"
+        "from tests import childwork\n"
+        f"tasks = [({str(tmp_path)!r},)]\n"
+        "for _ in process.run_tasks(childwork.grandchild_pid_file, tasks, 1, 120, 1 << 30): pass\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "grandchild.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    grandchild = psutil.Process(int((tmp_path / "grandchild.pid").read_text()))
+    parent.kill()
+    parent.wait()
+    gone, alive = psutil.wait_procs([grandchild], timeout=10)
     assert alive == []
 
 

@@ -35,7 +35,7 @@ WRITE_ERRNOS = frozenset(
 class WriteError(DvkError):
     """An output could not be written; the message says which file and why."""
 
-    def __init__(self, path: Path, cause: str) -> None:
+    def __init__(self, path: Path | str, cause: str) -> None:
         super().__init__(f"Không ghi được {path}: {cause}.")
         self.path, self.cause = Path(path), cause
 
@@ -44,7 +44,24 @@ class WriteError(DvkError):
         return WriteError(path, self.cause)
 
 
-def write_error(path: Path, exc: OSError, held_open: bool = False) -> WriteError:
+DATABASE_CAUSES = {  # SQLite's own words for a failed write, and the errno that means the same
+    "database or disk is full": errno.ENOSPC,
+    "attempt to write a readonly database": errno.EROFS,
+    "unable to open database file": errno.EACCES,
+    "disk i/o error": errno.EIO,
+}
+
+
+def database_write_error(exc: Exception, what: str) -> WriteError | None:
+    """The message for SQLite failing to write `what` (the register, the workspace lock), or None when
+    the failure is not about writing."""
+    code = next((code for words, code in DATABASE_CAUSES.items() if words in str(exc).lower()), None)
+    if code is None:
+        return None
+    return write_error(what, OSError(code, os.strerror(code)))
+
+
+def write_error(path: Path | str, exc: OSError, held_open: bool = False) -> WriteError:
     """The Vietnamese message for a failed write of `path`, by its real cause."""
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) in (39, 112):
@@ -62,7 +79,7 @@ def write_error(path: Path, exc: OSError, held_open: bool = False) -> WriteError
         )
     else:
         cause = f"{exc.strerror or exc}"
-    return WriteError(Path(path), cause)
+    return WriteError(path, cause)
 
 
 @contextmanager

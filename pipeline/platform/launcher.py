@@ -34,7 +34,8 @@ def launcher_text(has_web: bool) -> str:
 
 
 def write_launcher(root: Path, has_web: bool) -> Path:
-    """Create or refresh the launcher (it is dvk's file, not the secretariat's)."""
+    """Create the launcher; like everything `dvk init` makes, an existing one is left as it is."""
     path = Path(root) / LAUNCHER_NAME
-    path.write_bytes(launcher_text(has_web).encode("utf-8"))
+    if not path.exists():
+        path.write_bytes(launcher_text(has_web).encode("utf-8"))
     return path

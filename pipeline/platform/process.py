@@ -29,7 +29,7 @@ from pipeline.model import DvkError
 
 SPAWN = multiprocessing.get_context("spawn")
 TICK = 0.2  # how often the parent looks at its workers' clocks and memory
-IN_FLIGHT = 2  # tasks queued per worker: the next one is there when the current one ends
+IN_FLIGHT = 8  # tasks queued per worker: the next ones are there when the current one ends
 
 
 # ---------------------------------------------------------------------------- external programs
@@ -109,13 +109,16 @@ def process_alive(pid: int) -> bool:
 
 
 def exit_with_parent() -> None:
-    """In a child: end this process as soon as its parent is gone (killed, crashed or closed)."""
+    """In a child: end this process as soon as its parent is gone (killed, crashed or closed), with what
+    it started (a LibreOffice converting a file would otherwise run on, or hang, with nobody waiting)."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
 
     def watch() -> None:
         multiprocessing.connection.wait([parent.sentinel])
+        for child in psutil.Process().children():
+            kill_tree(child.pid)
         os._exit(70)
 
     threading.Thread(target=watch, name="dvk-parent-watch", daemon=True).start()
