@@ -38,7 +38,13 @@ MODULES: dict[str, tuple[str, ...]] = {
     "appraise": ("tests/test_check.py", "tests/test_cli.py", "tests/test_appraise.py"),
     "register": ("tests/test_register_records.py", "tests/test_register.py"),
     "build": ("tests/test_build_counts.py", "tests/test_build.py"),
-    "extract": ("tests/test_vocabulary.py", "tests/test_extract.py", "tests/test_samples.py"),
+    "extract": (
+        "tests/test_vocabulary.py",
+        "tests/test_classify.py",
+        "tests/test_extract.py",
+        "tests/test_labels.py",
+        "tests/test_samples.py",
+    ),
 }
 # Only these functions of build.py are measured: the ones that count, group, order and number the models
 # (the document wording and number/date lines belong to the format work, issue 15).
