@@ -91,6 +91,9 @@ def stage(module: str, tests: list[str] | None = None) -> Path:
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:randomly"],
         "timeout_multiplier": 5.0,
+        # Tests run in children of a fork server, never in mutmut's own process: a check's worker pool left
+        # behind there would be reaped by mutmut's os.wait() as if it were a mutant (KeyError: pid).
+        "process_isolation": "forkserver",
     }
     with (where / "pyproject.toml").open("a", encoding="utf-8") as out:
         out.write("\n[tool.mutmut]\n")
