@@ -699,8 +699,10 @@ def colon(rng: random.Random) -> str:
 def write_paragraphs(rng: random.Random, doc, entry: Entry) -> None:
     """Paragraphs "1. Label: value"; further paragraphs of a long value below it."""
     prefix, sep, bold = numberer(rng), colon(rng), rng.random() < 0.5
+    shout = rng.random() < 0.1  # some writers type every label in capitals
     for i, item in enumerate(entry.items):
-        line(rng, doc, item.lines[0], prefix=f"{prefix(i)}{item.label}{sep}", pbold=bold)
+        label = item.label.upper() if shout else item.label
+        line(rng, doc, item.lines[0], prefix=f"{prefix(i)}{label}{sep}", pbold=bold)
         for extra in item.lines[1:]:
             line(rng, doc, extra)
 
@@ -762,9 +764,10 @@ def label_table(doc, rows: int, cols: int):
 def write_table2(rng: random.Random, doc, entry: Entry) -> None:
     """A label | value table; long values as several paragraphs in their cell."""
     prefix = numberer(rng) if rng.random() < 0.5 else (lambda i: "")
+    ending = rng.choice(["", "", ":"])
     table = label_table(doc, len(entry.items), 2)
     for i, item in enumerate(entry.items):
-        cell_text(rng, table.cell(i, 0), [f"{prefix(i)}{item.label}"], bold=rng.random() < 0.7)
+        cell_text(rng, table.cell(i, 0), [f"{prefix(i)}{item.label}{ending}"], bold=rng.random() < 0.7)
         cell_text(rng, table.cell(i, 1), item.lines)
 
 
