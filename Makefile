@@ -20,10 +20,12 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/dvk serve
 
-## Lint, then the default test suite (LibreOffice tests skip when soffice is missing).
+## Lint, then the default test suite twice: as it is, and under the simulated Windows constraints
+## (LibreOffice tests skip when soffice is missing).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --windows-constraints
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

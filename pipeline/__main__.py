@@ -1,3 +1,4 @@
-from pipeline.cli import main
+from pipeline.cli import run
 
-main(prog_name="dvk")
+if __name__ == "__main__":  # a spawned worker imports this module again: it must not start dvk
+    run()

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model
+from pipeline.platform import files
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
@@ -266,16 +265,22 @@ def row_status(
 
 
 def new_workbook(config: Config) -> tuple[Workbook, Worksheet]:
+    workbook, sheet = titled_sheet(SHEET, COLUMNS, "C2")
+    add_rating_dropdown(workbook, sheet, config)
+    return workbook, sheet
+
+
+def titled_sheet(name: str, columns: tuple[tuple[str, int], ...], freeze: str) -> tuple[Workbook, Worksheet]:
+    """A new workbook whose one sheet has a bold header row of `columns` (title, width) and frozen panes."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = SHEET
-    for index, (title, width) in enumerate(COLUMNS, start=1):
+    sheet.title = name
+    for index, (title, width) in enumerate(columns, start=1):
         cell = sheet.cell(1, index, title)
         cell.font = styles.Font(bold=True)
         cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    add_rating_dropdown(workbook, sheet, config)
+    sheet.freeze_panes = freeze
     return workbook, sheet
 
 
@@ -308,13 +313,15 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     sheet.add_data_validation(validation)
 
 
-def header_columns(sheet: Worksheet, path: Path) -> dict[str, int]:
+def header_columns(
+    sheet: Worksheet, path: Path, columns: tuple[tuple[str, int], ...] = COLUMNS, book: str = "Sổ thẩm định"
+) -> dict[str, int]:
+    """Column title -> column number, found by the header text (people may reorder columns)."""
     headers = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    missing = [title for title, _ in COLUMNS if title not in headers]
+    missing = [title for title, _ in columns if title not in headers]
     if missing:
         raise DvkError(
-            f'Sổ thẩm định {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; '
-            "khôi phục tên cột rồi chạy lại."
+            f'{book} {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
         )
     return headers
 
@@ -433,8 +440,10 @@ def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) ->
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
     for row in range(2, sheet.max_row + 1):
         if str(sheet.cell(row, columns[ID]).value or "").strip() == proposal_id:
-            sheet.cell(row, columns[RESULT], result or None)
-            sheet.cell(row, columns[NOTE], note or None)
+            # .value, not cell(row, column, value): openpyxl ignores a None value there, and an emptied
+            # result must empty the cell
+            sheet.cell(row, columns[RESULT]).value = result or None
+            sheet.cell(row, columns[NOTE]).value = note or None
             save_atomically(workbook, path)
             return
     raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
@@ -458,20 +467,7 @@ def style_like(cell: Cell, sample: Cell) -> Cell:
 
 
 def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        if before_replace is not None:
-            before_replace()
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise DvkError(f"Không ghi được {path} (tệp đang mở trong Excel?): {exc}") from exc
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    files.write_atomically(path, workbook.save, ".xlsx", before_replace)
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models

@@ -41,6 +41,8 @@ from pipeline.build import template_path, with_number
 from pipeline.config import Config, Workspace
 from pipeline.eventlog import EVENTS_NAME, append_events, chain_breaks, event
 from pipeline.model import ERROR, DvkError, Problem
+from pipeline.platform import files
+from pipeline.platform.process import process_alive
 from pipeline.register import (
     CODE_PATTERN,
     TYPE_NAMES,
@@ -890,7 +892,7 @@ class Moves:
 
     def move(self, source: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(source, target)  # same file system (all under outputs/archive): atomic
+        files.move(source, target)  # same file system (all under outputs/archive): atomic
         self.done.append((source, target))
 
     def undo(self) -> None:
@@ -912,18 +914,8 @@ def _clean_stale_staging(workspace: Workspace) -> None:
     folder = archive_root(workspace) / STAGING
     for child in sorted(folder.iterdir()) if folder.is_dir() else []:
         pid = child.name.split("-", 1)[0]
-        if not pid.isdigit() or not _process_alive(int(pid)):
+        if not pid.isdigit() or not process_alive(int(pid)):
             shutil.rmtree(child, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _supersede(workspace: Workspace, existing: Issued, moves: Moves) -> str:
@@ -1209,14 +1201,7 @@ def write_register_xlsx(workspace: Workspace, path: Path) -> Path:
         sheet.append(register_row(entry))
     _style_register(sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-    try:
-        book.save(staging)
-        os.replace(staging, path)
-    except OSError as exc:
-        staging.unlink(missing_ok=True)
-        raise DvkError(f"Không ghi được sổ đăng ký {path}: {exc.strerror or exc}") from exc
-    return path
+    return files.write_atomically(path, book.save, ".xlsx")
 
 
 def _style_register(sheet) -> None:

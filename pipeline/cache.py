@@ -20,9 +20,7 @@ import contextlib
 import gc
 import hashlib
 import json
-import os
 import pickle
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.discover import Stamp
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
+from pipeline.platform import files
 
 CACHE_FORMAT = 6  # bump whenever the packed layout below or what extraction gives changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to when the files were looked at are not trusted
@@ -49,6 +48,7 @@ class CheckCache:
     outputs: tuple[str, str] = ("", "")  # digests of what the workbook and the problem report last showed
     outputs_identity: tuple = ()  # the identity the workbook and problem report were last written for
     last_workbook: tuple = ()  # (path, changed, missing) the workbook reported when last written
+    transient: set[str] = field(default_factory=set)  # analyses this run uses but does not save
 
     def known_hash(self, rel: str, stamp: Stamp) -> str | None:
         """The cached hash when the file's stat is unchanged and its times not racily close to (or after)
@@ -109,7 +109,9 @@ def pack(cache: CheckCache) -> dict[str, Any]:
         "looked_ns": cache.looked_ns,
         "stamps": cache.stamps,
         "analyses": {
-            sha: cache.packed.get(sha) or pack_analysis(analysis) for sha, analysis in cache.analyses.items()
+            sha: cache.packed.get(sha) or pack_analysis(analysis)
+            for sha, analysis in cache.analyses.items()
+            if sha not in cache.transient
         },
         "last_identity": cache.last_identity,
         "rule_problems": {rel: pack_problems(found) for rel, found in cache.rule_problems.items()},
@@ -180,14 +182,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def save_cache(path: Path, cache: CheckCache) -> None:
-    """Write atomically; the write time stamps racily-clean detection for the next run."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
+def save_cache(path: Path, cache: CheckCache) -> bool:
+    """Write atomically; the write time stamps racily-clean detection for the next run.
+
+    A cache that cannot be written (full disk, read-only folder) only makes the next run slower: the
+    check goes on, and False says it was not saved."""
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as out:
             pickle.dump(pack(cache), out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    try:
+        files.write_atomically(path, write)
+    except files.WriteError:
+        return False
+    return True

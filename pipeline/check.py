@@ -7,18 +7,11 @@ not reject. The invariant found = accepted + rejected + skipped is computed, not
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
-import multiprocessing
 import os
-import signal
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +23,8 @@ from pipeline.corrections import Typed, apply_corrections, corrections_digest, r
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
 from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, Record
+from pipeline.platform import files, process
 from pipeline.reader import read_document
-from pipeline.safezip import run_with_timeout
 from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
 from pipeline.vntext import fold
 
@@ -109,8 +102,8 @@ class CheckResult:
 
 
 PER_FILE_SECONDS = 30
-PARALLEL_MIN = 16  # below this many files to read, a process pool costs more than it saves
 WORKER_MEMORY_BYTES = 1 << 30  # a worker that needs more than this for one file is stopped
+REPAIR_ADVICE = "Đề nghị đơn vị mở tệp bằng Word, lưu lại rồi gửi lại."
 UNKNOWN_KIND_MESSAGE = (
     "Không nhận ra loại văn bản: không phải phiếu đăng ký hay báo cáo/tờ trình đề nghị công nhận mô hình "
     '"Dân vận khéo" (tiêu đề cần có "PHIẾU ĐĂNG KÝ" hoặc "BÁO CÁO KẾT QUẢ"/"TỜ TRÌNH").'
@@ -122,10 +115,9 @@ def analyse_file(
 ) -> Analysis:
     """Read, classify and extract one file. Never raises for a bad file: problems say what is wrong."""
     try:
-        with time_limit(PER_FILE_SECONDS):
-            doc = read_document(path, cache_dir)
-            kind = classify(doc)
-            extraction = extract(doc, config) if kind else None
+        doc = read_document(path, cache_dir)
+        kind = classify(doc)
+        extraction = extract(doc, config) if kind else None
     except ReadError as exc:
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
     except (OSError, MemoryError, RecursionError) as exc:
@@ -150,29 +142,6 @@ def analyse_file(
     return Analysis(record, notes, tuple(validate_record(record, config)), identifier)
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Stop one file's reading after `seconds` (SIGALRM; only where signals can be used)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise ReadError(
-            "READ_TIMEOUT",
-            f"Đọc tệp mất quá {seconds:g} giây nên đã dừng; tệp có thể bị hỏng hoặc "
-            "được tạo bất thường. Đề nghị đơn vị mở bằng Word, lưu lại rồi gửi lại.",
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 Progress = Callable[[str, int, int], None]
 
 
@@ -182,57 +151,49 @@ def analyse_many(
     cache_dir: Path,
     progress: Progress | None = None,
     jobs: int | None = None,
+    reader: Callable[..., Analysis] = analyse_file,
 ) -> dict[str, Analysis]:
-    """Analyses by content hash: a process pool when there are many files, this process otherwise."""
-    jobs = jobs or os.cpu_count() or 1
-    tasks = [(entry.path, entry.rel, entry.sha256, config, cache_dir) for entry in entries]
-    pooled = jobs > 1 and len(tasks) >= PARALLEL_MIN
-    results = analyse_in_pool(tasks, jobs, progress) if pooled else {}
-    for task in tasks:
-        if task[2] not in results:
-            results[task[2]] = analyse_isolated(task) if pooled else analyse_file(*task)
-            if progress:
-                progress("đọc tệp", len(results), len(tasks))
-    return results
+    """Analyses by content hash, read in worker processes (`reader` is `analyse_file` but in tests).
 
-
-def analyse_in_pool(tasks: list[tuple], jobs: int, progress: Progress | None) -> dict[str, Analysis]:
-    """Read in worker processes. If a worker dies (a file blew its memory cap), the files not yet done
-    are left for `analyse_isolated`, one process each, so one bad file cannot take others with it."""
+    Workers, even for one file: the parent holds every file to its time and memory limits on every
+    system, killing a worker that overruns (READ_TIMEOUT, READ_MEMORY) and going on with a new one."""
+    tasks = [(entry.path, entry.rel, entry.sha256) for entry in entries]
     results: dict[str, Analysis] = {}
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=limit_worker_memory) as pool:
-            for task, analysis in zip(tasks, pool.map(analyse_task, tasks, chunksize=32), strict=False):
-                results[task[2]] = analysis
-                if progress:
-                    progress("đọc tệp", len(results), len(tasks))
-    except BrokenProcessPool:
-        pass
+    if not tasks:
+        return results
+    outcomes = process.run_tasks(
+        reader,
+        tasks,
+        workers=jobs or os.cpu_count() or 1,
+        seconds=PER_FILE_SECONDS,
+        memory_bytes=WORKER_MEMORY_BYTES,
+        common=(config, cache_dir),
+    )
+    for index, status, value in outcomes:
+        results[tasks[index][2]] = value if status == process.OK else failed_reading(status, value)
+        if progress:
+            progress("đọc tệp", len(results), len(tasks))
     return results
 
 
-def analyse_task(task: tuple) -> Analysis:
-    return analyse_file(*task)
-
-
-def analyse_isolated(task: tuple) -> Analysis:
-    try:
-        return run_with_timeout(
-            analyse_file, *task, seconds=PER_FILE_SECONDS + 5, memory_bytes=WORKER_MEMORY_BYTES
-        )
-    except ReadError as exc:
-        return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
-
-
-def limit_worker_memory() -> None:
-    try:
-        import resource
-
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES * 2, hard))
-    except (ImportError, ValueError, OSError):
-        pass
+def failed_reading(status: str, value: object) -> Analysis:
+    """The rejection of a file whose reading the worker could not finish."""
+    code, message = {
+        process.TIMEOUT: (
+            "READ_TIMEOUT",
+            f"Đọc tệp mất quá {PER_FILE_SECONDS:g} giây nên đã dừng; tệp có thể bị hỏng hoặc được tạo "
+            "bất thường.",
+        ),
+        process.MEMORY: ("READ_MEMORY", "Đọc tệp cần quá nhiều bộ nhớ nên đã dừng; tệp có thể bị hỏng."),
+        process.CRASH: (
+            "READ_CRASH",
+            f"Tiến trình đọc tệp bị dừng đột ngột (mã {value}); tệp có thể bị hỏng.",
+        ),
+    }.get(
+        status,
+        ("READ_FAILED", f"Lỗi không lường trước khi đọc tệp ({value}); xin báo lại cho nhóm phát triển."),
+    )
+    return Analysis(None, (Problem(code, ERROR, f"{message} {REPAIR_ADVICE}"),))
 
 
 def run_check(
@@ -246,6 +207,7 @@ def run_check(
         raise DvkError(
             f"Không có thư mục inputs/ trong {workspace.root}. Tạo bằng: dvk init {workspace.root}"
         )
+    remove_leftovers(workspace)
     cache_path = workspace.cache_dir / "check.pickle"
     cache = load_cache(cache_path, cache_key(config.raw))
     looked_ns = time.time_ns()  # before any stat: a file changed after it is racily clean next time
@@ -272,6 +234,13 @@ def run_check(
     cache.last_identity = identity
     save_cache(cache_path, cache)
     return result
+
+
+def remove_leftovers(workspace: Workspace) -> None:
+    """Temporary files and folders of runs that were killed (their process is gone), where dvk writes."""
+    year_folders = [path for path in workspace.year_dir.glob("*") if path.is_dir() and path.name[0] != "."]
+    for folder in (workspace.cache_dir, workspace.year_dir, *year_folders):
+        files.remove_stale_temporaries(folder)
 
 
 def unchanged_result(
@@ -347,12 +316,24 @@ def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
 
 
 def remember(cache: CheckCache, found: list[Found], fresh: dict[str, Analysis], looked_ns: int) -> None:
-    """Keep stamps and analyses of the files present now; forget the rest."""
+    """Keep stamps and analyses of the files present now; forget the rest. What this machine caused
+    (LibreOffice missing, an OS error, a worker killed) is used now but not saved: the next run, on a
+    repaired machine, reads the file again."""
     cache.analyses.update(fresh)
+    cache.transient |= {sha for sha, analysis in fresh.items() if caused_by_machine(analysis)}
     present = {entry.sha256 for entry in found if entry.sha256}
     cache.analyses = {sha: analysis for sha, analysis in cache.analyses.items() if sha in present}
     cache.stamps = {entry.rel: (entry.stamp, entry.sha256) for entry in found if entry.sha256}
     cache.looked_ns = looked_ns
+
+
+MACHINE_CODES = frozenset(
+    {"FILE_UNREADABLE", "NEEDS_LIBREOFFICE", "READ_TIMEOUT", "READ_CRASH", "READ_FAILED"}
+)
+
+
+def caused_by_machine(analysis: Analysis) -> bool:
+    return any(problem.code in MACHINE_CODES for problem in analysis.problems)
 
 
 def digest_of(rows: Iterable[tuple]) -> str:

@@ -15,6 +15,7 @@ from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
 from pipeline.model import ERROR
+from pipeline.platform import console, launcher
 from pipeline.report import console_lines
 
 # docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
@@ -36,7 +37,8 @@ def main() -> None:
 def init_command(folder: Path) -> None:
     """Tạo thư mục làm việc mới: dvk.toml, inputs/, outputs/, templates_docx/."""
     root = init_workspace(folder)
-    click.echo(f"Đã tạo thư mục làm việc {root}.")
+    launcher.write_launcher(root, has_web="serve" in main.commands)
+    click.echo(f"Đã tạo thư mục làm việc {root} (nháy đúp {launcher.LAUNCHER_NAME} để chạy trên Windows).")
     click.echo(
         f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "
         f'rồi chạy: dvk check -w "{root}"'
@@ -235,7 +237,8 @@ def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, 
         click.echo(f'[serve]\npassword_hash = "{security.hash_password(password)}"')
         return
     announce = lambda url: click.echo(f"Trang dvk: {url}  (Ctrl+C để dừng)", err=True)  # noqa: E731
-    server.serve(workspace, host, port, not no_browser, announce, progress_for(False))
+    warn = lambda note: click.echo(f"Lưu ý: {note}", err=True)  # noqa: E731
+    server.serve(workspace, host, port, not no_browser, announce, progress_for(False), warn)
 
 
 main.add_command(archive_command)
@@ -243,6 +246,7 @@ main.add_command(register_command)
 
 
 def run() -> None:
+    console.use_utf8()
     main(prog_name="dvk")
 
 

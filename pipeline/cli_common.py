@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import click
 
 from pipeline.config import load_workspace
 from pipeline.model import ConfigError, DvkError
+from pipeline.platform import files
 
 
 class ExitCode(IntEnum):
@@ -75,6 +77,15 @@ def guard(func: Callable) -> Callable:
         except DvkError as exc:
             missing_tool = getattr(exc, "code", "") == "SOFFICE_MISSING"
             fail(str(exc), ExitCode.MISSING_TOOL if missing_tool else ExitCode.FAILED)
+        except OSError as exc:  # a write no stage explained (a full disk mid-way): the cause, not a traceback
+            if exc.errno not in files.WRITE_ERRNOS:
+                raise
+            fail(str(files.write_error(Path(exc.filename or "tệp kết quả"), exc)), ExitCode.FAILED)
+        except sqlite3.OperationalError as exc:  # the register or the workspace lock on a full disk
+            error = files.database_write_error(exc, "sổ đăng ký văn bản hoặc khóa thư mục làm việc")
+            if error is None:
+                raise
+            fail(str(error), ExitCode.FAILED)
 
     return wrapper
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import FIELDS, ConfigError
+from pipeline.platform import soffice
 from pipeline.vntext import COUNT_STYLES
 
 DEFAULT_CONFIG = Path(__file__).parent / "defaults" / "dvk.toml"
@@ -103,12 +104,37 @@ def load_workspace(root: Path) -> Workspace:
 
 def load_config(path: Path) -> Config:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(config_text(path.read_bytes(), path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Tệp cấu hình {path.name} sai cú pháp TOML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"Không đọc được tệp cấu hình {path}: {exc}") from exc
-    return parse_config(data)
+    config = parse_config(data)
+    soffice.use_configured(tool_path(data, "soffice", path.parent))
+    return config
+
+
+def config_text(data: bytes, path: Path) -> str:
+    """The file as UTF-8, with or without the byte-order mark Notepad writes; another encoding (ANSI)
+    is refused, naming the first line that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"Tệp cấu hình {path} không phải UTF-8 (dòng {line} có ký tự không đọc được). Mở tệp bằng "
+            "Notepad, chọn Lưu thành (Save As), ở ô Mã hóa (Encoding) chọn UTF-8, lưu lại rồi chạy lại."
+        ) from exc
+
+
+def tool_path(data: dict, name: str, root: Path) -> str | None:
+    """`[tools] name = "…"`: a program's path, relative to the workspace when not absolute."""
+    value = _table(data, "tools", required=False).get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"Khóa tools.{name} phải là đường dẫn tới tệp chạy (chuỗi), ví dụ 'C:\\...'.")
+    return str(root / Path(value.strip())) if not Path(value.strip()).is_absolute() else value.strip()
 
 
 def parse_config(data: dict[str, Any]) -> Config:

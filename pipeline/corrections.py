@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import lazy
-from pipeline.appraise import open_workbook, save_atomically, style_like
+from pipeline.appraise import header_columns, open_workbook, save_atomically, style_like, titled_sheet
 from pipeline.config import Config
 from pipeline.extract import INFERRED, infer_type, normalise_value
 from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
@@ -38,11 +38,10 @@ from pipeline.validate import proposal_id, validate_record
 if TYPE_CHECKING:
     from pipeline.check import FileReport
 
-openpyxl = lazy.module("openpyxl")
 styles = lazy.module("openpyxl.styles")
-xlsx_utils = lazy.module("openpyxl.utils")
 
 WORKBOOK_NAME = "bo-sung-thong-tin.xlsx"
+BOOK = "Sổ bổ sung thông tin"
 SHEET = "Bổ sung"
 FILE = "Tệp"
 KIND = "Loại văn bản"
@@ -277,7 +276,7 @@ def update_correction_workbook(
     if not facts and not path.exists():
         return 0
     workbook, sheet = open_sheet(path)
-    columns = header_columns(sheet, path)
+    columns = header_columns(sheet, path, COLUMNS, BOOK)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
     rows.pop("", None)
     wanted = {fact.rel for fact in facts}
@@ -346,29 +345,11 @@ def open_sheet(path: Path) -> tuple[Any, Any]:
         if SHEET not in workbook.sheetnames:
             raise DvkError(f'Sổ bổ sung thông tin {path} không có trang "{SHEET}"; không ghi đè.')
         return workbook, workbook[SHEET]
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    for index, (title, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, index, title)
-        cell.font = styles.Font(bold=True)
-        cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
+    workbook, sheet = titled_sheet(SHEET, COLUMNS, "B2")
+    for index, (title, _) in enumerate(COLUMNS, start=1):
         if title in SYSTEM:
-            cell.fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
-        sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
-    sheet.freeze_panes = "B2"
+            sheet.cell(1, index).fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
     return workbook, sheet
-
-
-def header_columns(sheet: Any, path: Path) -> dict[str, int]:
-    headers = {text(cell.value): cell.column for cell in sheet[1] if cell.value}
-    missing = [title for title, _ in COLUMNS if title not in headers]
-    if missing:
-        raise DvkError(
-            f'Sổ bổ sung thông tin {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; '
-            "khôi phục tên cột rồi chạy lại."
-        )
-    return headers
 
 
 @functools.cache
@@ -436,7 +417,7 @@ def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
         raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook, sheet = open_sheet(path)
-    columns = header_columns(sheet, path)
+    columns = header_columns(sheet, path, COLUMNS, BOOK)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
     row = rows.get(rel)
     if row is None:

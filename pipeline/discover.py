@@ -61,7 +61,8 @@ def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
     """
     found: list[Found] = []
     first_by_hash: dict[str, str] = {}
-    files = walk_files(inputs)
+    unlisted: list[Found] = []
+    files = walk_files(inputs, unlisted)
     twins = name_twins(files)
     for rel, item in files:
         path = Path(item.path)
@@ -80,24 +81,30 @@ def discover(inputs: Path, known_hash: KnownHash | None = None) -> list[Found]:
                     }
                 )
         found.append(entry)
-    return found
+    return sorted(found + unlisted, key=lambda entry: entry.rel) if unlisted else found
 
 
-def walk_files(inputs: Path) -> list[tuple[str, os.DirEntry]]:
+def walk_files(inputs: Path, unlisted: list[Found] | None = None) -> list[tuple[str, os.DirEntry]]:
     """(relative path, entry) of every file below `inputs`, sorted by relative path (so "the first" of two
     copies is well defined); symbolic links are listed (and skipped later), never followed. os.scandir
-    keeps this to one system call per folder and one stat per file."""
+    keeps this to one system call per folder and one stat per file. A subfolder that cannot be listed
+    (access denied; on Windows a path past 260 characters) goes to `unlisted` as one problem."""
     files: list[tuple[str, os.DirEntry]] = []
     folders = [(str(inputs), "")]
     while folders:
         folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for item in entries:
-                rel = prefix + item.name
-                if item.is_dir(follow_symlinks=False):
-                    folders.append((item.path, rel + "/"))
-                else:
-                    files.append((unicodedata.normalize("NFC", rel), item))
+        try:
+            with os.scandir(folder) as entries:
+                for item in entries:
+                    rel = prefix + item.name
+                    if item.is_dir(follow_symlinks=False):
+                        folders.append((item.path, rel + "/"))
+                    else:
+                        files.append((unicodedata.normalize("NFC", rel), item))
+        except OSError as exc:
+            if not prefix or unlisted is None:
+                raise
+            unlisted.append(unlisted_folder(Path(folder), unicodedata.normalize("NFC", prefix), exc))
     return sorted(files, key=lambda pair: pair[0])
 
 
@@ -115,6 +122,21 @@ def twin_message(rel: str) -> str:
         f"Có hai tệp cùng tên “{rel}”, chỉ khác cách mã hóa chữ có dấu (một tên dạng dựng sẵn NFC, một tên "
         "dạng tổ hợp NFD, như máy Mac hay một số phần mềm giải nén ghi). Không đọc tệp nào trong hai tệp "
         "để khỏi nhầm: giữ lại một tệp (xóa hoặc đổi tên tệp kia) rồi chạy lại."
+    )
+
+
+def unlisted_folder(folder: Path, rel: str, exc: OSError) -> Found:
+    why = exc.strerror or str(exc)
+    return Found(
+        folder,
+        rel,
+        (),
+        "",
+        error=(
+            f"Không mở được thư mục {rel} ({why}); các tệp trong đó chưa được kiểm tra. Kiểm tra quyền đọc "
+            "thư mục, hoặc rút ngắn tên thư mục/tệp nếu đường dẫn quá dài (Windows giới hạn 260 ký tự), "
+            "rồi chạy lại."
+        ),
     )
 
 

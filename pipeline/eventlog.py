@@ -74,13 +74,15 @@ def chain_breaks(folder: Path, head: str | None) -> list[str]:
     lines.pop()
     if head is None:
         return []
-    link = ""
+    link, chained = "", False
     for number, line in enumerate(lines, start=1):
         try:
             record = json.loads(line)
         except ValueError:
             return [f"dòng {number} của nhật ký sự kiện không phải JSON hợp lệ"]
-        if not isinstance(record, dict) or record.get("prev") != link:
+        # Lines written before logs were chained carry no link; every line after the first link must.
+        chained = chained or not isinstance(record, dict) or "prev" in record
+        if chained and (not isinstance(record, dict) or record.get("prev") != link):
             return [f"dòng {number} của nhật ký sự kiện không nối tiếp dòng trước (đã bị sửa, xóa hoặc chèn)"]
         link = line_hash(line)
     if link != head:

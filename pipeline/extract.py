@@ -83,6 +83,7 @@ MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) i
 PARENTHESES = re.compile(r"\([^()]*\)")
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
+MAX_BARE_LABEL_CHARS = 160  # nine words and a parenthesis: a longer line without a colon is a sentence
 HEADER_CELLS = {"stt", "tt", "so tt", "so thu tu"}  # a table's column-heading row starts with one
 
 
@@ -106,16 +107,40 @@ def classify(doc: DocText) -> Kind | None:
     )
     if not about_models:
         return None
+    title = title_words(doc)
+    if "phieu dang ky" in title:
+        return Kind.REGISTRATION
+    if any(word in title for word in PROPOSAL_TITLES):
+        return Kind.PROPOSAL
+    if "dang ky" in title:
+        return Kind.REGISTRATION
+    # No title line found: the older rule on the document's opening.
     if "phieu dang ky" in head or "dang ky mo hinh" in head or "dang ky xay dung mo hinh" in head:
         return Kind.REGISTRATION
-    if (
-        "bao cao ket qua" in head
-        or "to trinh" in head
-        or "de nghi cong nhan" in head
-        or "bao cao mo hinh" in head
-    ):
+    if any(word in head for word in ("bao cao ket qua", "to trinh", "de nghi cong nhan", "bao cao mo hinh")):
         return Kind.PROPOSAL
     return None
+
+
+# Words of a proposal's title: a report ("Báo cáo kết quả / tổng kết / thành tích"), a submission (Tờ trình),
+# a request for recognition.
+PROPOSAL_TITLES = ("bao cao", "to trinh", "de nghi cong nhan", "thanh tich", "tong ket")
+TITLE_WORDS = 25  # a title line is short; an introduction sentence is not
+
+
+def title_words(doc: DocText) -> str:
+    """The folded text of the short paragraphs that open the document and name the movement or its
+    models, with the line just before each ("BÁO CÁO" over "Kết quả thực hiện mô hình …")."""
+    paragraphs = [block.text for block in doc.blocks[:20] if block.kind == "para" and block.text.strip()]
+    lines = []
+    for index, text in enumerate(paragraphs):
+        folded = fold(text)
+        if len(folded.split()) <= TITLE_WORDS and ("mo hinh" in folded or "dan van kheo" in folded):
+            if index and len(fold(paragraphs[index - 1]).split()) <= 4:
+                lines.append(fold(paragraphs[index - 1]))
+            lines.append(folded)
+            break  # the first such line is the title; later ones are fields
+    return " ".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +284,9 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
 def bare_label(text: str, recognizer: Recognizer) -> LabelMatch:
     """A label standing alone (a cell, a heading), with no colon: short, every word known, not a sentence."""
     text = text.strip()
-    words = len(PARENTHESES.sub("", text).split())
+    if len(text) > MAX_BARE_LABEL_CHARS:
+        return NO_MATCH
+    words = len(clean_label(PARENTHESES.sub("", text)).split())  # numbering and "năm 2020" aside
     if not text or words > MAX_BARE_LABEL_WORDS or text.endswith((".", ";", "!", "?")):
         return NO_MATCH
     found = recognizer.recognise(text)
@@ -289,9 +316,10 @@ class Entry:
     values: list[Line]
     control: bool = False  # a content control's own text
 
-    @property
-    def long(self) -> bool:
-        return any(key in LONG_FIELDS for key in self.match.keys)
+    long: bool = field(init=False)  # names a narrative field: its value runs over several lines
+
+    def __post_init__(self) -> None:
+        self.long = any(key in LONG_FIELDS for key in self.match.keys)
 
 
 class Walk:
@@ -302,6 +330,7 @@ class Walk:
         self.recognizer = recognizer
         self.config = config
         self.entries: list[Entry] = []
+        self.labelled = False  # a label line was seen
         self.steps: list[Step] = []
         self.problems: list[Problem] = []
 
@@ -333,7 +362,7 @@ class Walk:
                 open_entry = None
                 continue
             match, inline, colon = line_label(line.text, self.recognizer)
-            if not colon and (is_term(line.text, self.config) or is_title(line)):
+            if not colon and (is_term(line.text, self.config) or (not self.labelled and is_title(line))):
                 match = NO_MATCH  # "cấp xã", "Tập thể": a value; "Kết quả thực hiện mô hình …": a title
             if not colon and not match.strong and (not line.cell or (open_entry and not open_entry.values)):
                 # Weak words alone ("Mô hình …", "Xây dựng mô hình “Dân vận khéo”") make a label only in
@@ -349,6 +378,7 @@ class Walk:
             open_entry = self.take(open_entry, line, colon)
 
     def open(self, match: LabelMatch, line: Line, inline: str) -> Entry | None:
+        self.labelled = True  # past the title part: a line naming the movement may now be a heading
         entry = Entry(match, line, [])
         self.entries.append(entry)
         vocabulary = all(key in VOCABULARY_FIELDS for key in match.keys)
@@ -364,12 +394,15 @@ class Walk:
         if is_stt(text):  # the number cell of a table's STT column
             return entry
         if entry.long:
-            if ends_section(text):
-                return None
+            if ends_section(text) or (not entry.values and is_form_item(text)):
+                return None  # an empty item followed by another (even unknown) item: no value
             entry.values.append(line)
             return entry
         # A short value is one line: never a label, a heading, an instruction or the closing block.
         if is_hint(text):
+            return entry
+        if entry.values and ANY_BOX.match(text) and ANY_BOX.match(entry.values[-1].text):
+            entry.values.append(line)  # one check box per line: the options run on
             return entry
         if (
             entry.values
@@ -383,6 +416,8 @@ class Walk:
             vocabulary or not is_term(text, self.config)
         ):
             entry.values.append(line)
+            if ANY_BOX.match(text):
+                return entry  # "☐ Cấp thành phố" on its own line: the other options follow
         return None
 
     def is_subheading(self, entry: Entry, match: LabelMatch, colon: bool) -> bool:
@@ -393,8 +428,8 @@ class Walk:
     def is_vocabulary_value(self, entry: Entry, text: str) -> bool:
         """A short entry still waiting for its value, and a line that is a term of its vocabulary ("Cá nhân"
         after "Loại mô hình"): a value, even though it reads like a label."""
-        if entry.values or entry.long or len(text.split()) > 5:
-            return False
+        if entry.values or entry.long or len(text.split()) > 5 or ANY_BOX.match(text):
+            return False  # a check box line goes through `take`, which keeps the options together
         sections = [VOCABULARY_FIELDS[key] for key in entry.match.keys if key in VOCABULARY_FIELDS]
         if entry.match.role == "who":
             sections.append("types")
@@ -480,23 +515,33 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
 
 def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
     """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
-    the last field taking the rest. Without a separator, a configured unit at the end is the unit."""
-    if keys[-1] == "unit":  # a unit's name may hold dashes and commas: find it at the end first
+    the last field taking the rest. A configured unit at the end is the unit, with the parts before it
+    that name a unit too ("Chi bộ khu vực 2, phường Hiệp Thành"); the rest is the position, commas and
+    all ("Bác sĩ, Trưởng khoa Khám bệnh"). Otherwise a name ends at a comma or a dash, a position at a
+    comma ("Công chức Tư pháp - Hộ tịch")."""
+    if keys[-1] == "unit":
         head, unit = unit_at_end(text, config)
-        if not unit:
-            head, _, unit = text.rpartition(",")
-        values = split_values(keys[:-1], head.strip(" ,;-–"), config) if head.strip() else []
-        return [*values, ("unit", unit.strip())] if unit.strip() else [(keys[0], text)]
+        parts = [part.strip() for part in head.strip(" ,;-–").split(",")]
+        while unit and len(parts) > 1 and is_unit_name(parts[-1]):
+            unit = f"{parts.pop()}, {unit}"
+        head = ", ".join(parts)
+        if unit and head:
+            return [*split_values(keys[:-1], head, config), ("unit", unit)]
     parts: list[str] = []
     rest = text
-    for _ in keys[:-1]:
-        first, rest = split_first(rest)
+    for key in keys[:-1]:
+        first, rest = split_first(rest) if key == "person_name" else split_at_comma(rest)
         parts.append(first)
         if not rest:
             break
     if rest:
         parts.append(rest)
     return list(zip(keys, parts, strict=False))
+
+
+def split_at_comma(text: str) -> tuple[str, str]:
+    first, _, rest = text.partition(",")
+    return first.strip(), rest.strip()
 
 
 def split_first(text: str) -> tuple[str, str]:
@@ -506,60 +551,19 @@ def split_first(text: str) -> tuple[str, str]:
     return text[: found.start()].strip(), text[found.end() :].strip()
 
 
+# How a unit's name begins (with its marks: folded, "Trưởng" would read as "Trường").
 UNIT_WORDS = (
-    "phong",
-    "chi bo",
-    "dang bo",
-    "dang uy",
-    "hoi",
-    "ban",
-    "doan",
-    "trung tam",
-    "phuong",
-    "xa",
-    "thi tran",
-    "uy ban",
-    "ubnd",
-    "cong an",
-    "truong",
-    "van phong",
-    "mat tran",
-    "to",
-    "ap",
-    "khu pho",
-    "khom",
-    "benh vien",
-    "lien doan",
-    "co quan",
-    "doi",
-    "chi hoi",
-    "chi doan",
-    "hop tac xa",
-    "htx",
-    "cong ty",
-    "toa an",
-    "vien",
-    "quan su",
-    "thanh doan",
-    "huyen",
-    "thanh pho",
-    "tinh",
-    "hoi dong",
-    "kho bac",
-    "chi cuc",
-    "cuc",
-    "so",
-    "nha van hoa",
-    "dai",
-    "bao",
-    "ca nhan",
-    "tap the",
-)
+    "phòng", "chi bộ", "đảng bộ", "đảng ủy", "hội", "ban", "đoàn", "trung tâm", "phường", "xã", "thị trấn",
+    "ủy ban", "ubnd", "công an", "trường", "văn phòng", "mặt trận", "tổ", "ấp", "khu phố", "khu vực", "khóm",
+    "bệnh viện", "liên đoàn", "cơ quan", "đội", "chi hội", "chi đoàn", "hợp tác xã", "htx", "công ty",
+    "tòa án", "viện", "thành đoàn", "huyện", "thành phố", "tỉnh", "hội đồng", "kho bạc", "chi cục", "cục",
+    "sở", "nhà văn hóa", "đài", "báo", "cá nhân", "tập thể",
+)  # fmt: skip
 
 
 def is_unit_name(text: str) -> bool:
-    folded = fold(text) + " "
-    return folded.startswith(tuple(word + " " for word in UNIT_WORDS))
+    opening = house_style(text).lower() + " "
+    return opening.startswith(tuple(word + " " for word in UNIT_WORDS))
 
 
 def unit_at_end(text: str, config: Config) -> tuple[str, str]:
@@ -585,31 +589,61 @@ def plausible(key: str, text: str) -> bool:
     return True
 
 
+def is_form_item(text: str) -> bool:
+    """A numbered or bulleted "Item:" line ("5. Kiến nghị, đề xuất:"), unlike a value's lead-in sentence
+    ("Phấn đấu đến cuối năm 2020:"), which is not numbered."""
+    label, inline, colon = split_label(text)
+    return colon and not inline and bool(NUMBERING.match(text)) and len(label.split()) <= 9
+
+
 def is_title(line: Line) -> bool:
-    """A paragraph naming the movement, without numbering ("Kết quả thực hiện mô hình “Dân vận khéo”"): the
-    document's title, not a heading over a field."""
+    """Before the first label: a paragraph naming the movement, without numbering ("Kết quả thực hiện mô
+    hình “Dân vận khéo”"): the document's title, not a heading over a field."""
     return not line.cell and not NUMBERING.match(line.text) and "dan van kheo" in fold(line.text)
 
 
 def is_term(text: str, config: Config) -> bool:
     """A short line that is exactly a term of the vocabulary (a level, a type, a field or a rating)."""
-    return len(text.split()) <= 8 and any(
-        exact_term(text, getattr(config, section)) for section in VOCABULARY_FIELDS.values()
-    )
+    return len(text) <= MAX_TERM_CHARS and short_fold(text) in every_spelling(config)
+
+
+MAX_TERM_CHARS = 80
+# Short lines (labels, terms) come back in every file of a campaign: fold each once.
+short_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_spellings: dict[int, tuple[Config, frozenset[str]]] = {}
+
+
+def every_spelling(config: Config) -> frozenset[str]:
+    """Every folded spelling of the configuration's vocabularies (kept per configuration object)."""
+    known = _spellings.get(id(config))
+    if known is None or known[0] is not config:
+        if len(_spellings) > 8:  # a long-running server loads its configuration again and again
+            _spellings.clear()
+        terms = (getattr(config, section) for section in VOCABULARY_FIELDS.values())
+        known = _spellings[id(config)] = (config, frozenset(s for t in terms for s in folded_terms(t)))
+    return known[1]
 
 
 def exact_term(text: str, terms: tuple[Term, ...]) -> Term | None:
-    return folded_terms(terms).get(fold(text))
+    return folded_terms(terms).get(short_fold(text) if len(text) <= MAX_TERM_CHARS else fold(text))
 
 
-@functools.lru_cache(maxsize=32)
 def folded_terms(terms: tuple[Term, ...]) -> dict[str, Term]:
-    """Every spelling of a vocabulary, folded -> its term (the first term wins a shared spelling)."""
-    found: dict[str, Term] = {}
-    for term in terms:
-        for spelling in (term.label, *term.synonyms):
-            found.setdefault(fold(spelling), term)
-    return found
+    """Every spelling of a vocabulary, folded -> its term (the first term wins a shared spelling). Kept per
+    vocabulary object: hashing the terms on every line would cost more than the lookup."""
+    known = _folded.get(id(terms))
+    if known is None or known[0] is not terms:
+        if len(_folded) > 32:
+            _folded.clear()
+        found: dict[str, Term] = {}
+        for term in terms:
+            for spelling in (term.label, *term.synonyms):
+                found.setdefault(fold(spelling), term)
+        known = _folded[id(terms)] = (terms, found)
+    return known[1]
+
+
+_folded: dict[int, tuple[tuple[Term, ...], dict[str, Term]]] = {}
 
 
 INSTRUCTIONS = (
@@ -622,6 +656,11 @@ INSTRUCTIONS = (
     "ghi ten",
     "ghi day du",
     "kinh gui",
+    "bam hoac go",
+    "bam vao day",
+    "go vao day",
+    "click or tap",
+    "click here",
     "thuc hien ke hoach",
     "thuc hien huong dan",
     "can cu",
@@ -645,11 +684,10 @@ def ends_section(text: str) -> bool:
     thoại liên hệ:") end a running value."""
     if ROMAN_HEADING.match(text) or text.rstrip().endswith("./."):
         return True
-    if fold(NUMBERING.sub("", text[:50], count=1)).startswith(TRAILING_ITEMS) or (
-        text.rstrip().endswith((":", "：")) and "neu co" in fold(text)
-    ):
+    opening = short_fold(NUMBERING.sub("", text[:40], count=1))  # the same openings recur: fold each once
+    if opening.startswith(TRAILING_ITEMS) or (text.rstrip().endswith((":", "：")) and "neu co" in fold(text)):
         return True
-    if MAY_CLOSE.match(text) and (fold(text[:40]) + " ").startswith(CLOSING_MARKERS):
+    if MAY_CLOSE.match(text) and (opening + " ").startswith(CLOSING_MARKERS):
         return True
     return text.isupper() and len(text.split()) >= 2 and sum(char.isalpha() for char in text) >= 8
 
@@ -741,12 +779,29 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     if key == "model_name":
         return replace(value, strip_quotes(value.value))
     if key in VOCABULARY_FIELDS:
+        value = replace(value, checked_option(value.value))
         term = match_term(value.value, getattr(config, VOCABULARY_FIELDS[key]))
         return replace(value, term.label) if term else value
     if key == "year":
         found = YEAR.search(value.value)
         return replace(value, found.group(0)) if found else value
     return value
+
+
+CHECKED_MARK = re.compile(r"[☒☑✓✔■⊠]|\[[xX]\]|\([xX]\)")
+ANY_BOX = re.compile(r"[☐☒☑✓✔■□⊠]|\[[ xX]?\]|\([ xX]\)")
+
+
+def checked_option(text: str) -> str:
+    """ "☐ Kinh tế ☒ Quốc phòng - an ninh ☐ …": the option ticked, as a form with check boxes gives it."""
+    marks = list(ANY_BOX.finditer(text))
+    if len(marks) < 2:
+        return CHECKED_MARK.sub("", text).strip() if marks else text
+    for index, mark in enumerate(marks):
+        if CHECKED_MARK.fullmatch(mark.group(0)):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+            return text[mark.end() : end].strip(" ,;/\n\t")
+    return ""  # boxes, none ticked: no value
 
 
 def capped(value: FieldValue) -> FieldValue:
@@ -793,13 +848,21 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
 
 
 def year_from_title(doc: DocText) -> FieldValue | None:
+    """The campaign year from the title ("… năm 2020"), else from the document's date line."""
     for block in doc.blocks[:30]:
         folded = fold(block.text)
         if "mo hinh" in folded or "dan van kheo" in folded:
             found = re.search(r"\bnam ((?:19|20)\d{2})\b", folded)
             if found:
                 return FieldValue(found.group(1), block.where)
+    for block in doc.blocks[:10]:
+        found = DATE_LINE.search(fold(block.text))
+        if found:
+            return FieldValue(found.group(1), block.where)
     return None
+
+
+DATE_LINE = re.compile(r"\bngay\s+\S+\s+thang\s+\S+\s+nam\s+((?:19|20)\d{2})\b")
 
 
 INFERRED = "suy ra từ nội dung"

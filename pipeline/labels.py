@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.vntext import fold
 
@@ -29,6 +29,9 @@ from pipeline.vntext import fold
 # "Kết quả thực hiện nội dung" the field is the first head (results), not the later one.
 HEADS: dict[str, tuple[str, ...]] = {
     "model_name": (
+        "cach lam hay",
+        "ten cong trinh",
+        "dien hinh tien tien",
         "ten mo hinh",
         "ten dien hinh",
         "ten goi mo hinh",
@@ -57,6 +60,7 @@ HEADS: dict[str, tuple[str, ...]] = {
         "to chuc thuc hien mo hinh",
     ),
     "person_name": (
+        "ca nhan de nghi",
         "ho va ten",
         "ho ten",
         "ten ca nhan",
@@ -80,7 +84,7 @@ HEADS: dict[str, tuple[str, ...]] = {
         "de nghi cong nhan cap",
         "cap dang ky",
     ),
-    "model_type": ("loai mo hinh", "loai hinh", "hinh thuc", "phan loai", "loai"),
+    "model_type": ("the loai", "loai mo hinh", "loai hinh", "hinh thuc", "phan loai", "loai"),
     "field": ("linh vuc", "nganh linh vuc", "thuoc linh vuc", "nhom linh vuc"),
     "year": ("nam",),
     "period": ("thoi gian", "thoi diem", "thoi han", "tu ngay", "tu thang", "khoang thoi gian"),
@@ -102,12 +106,20 @@ HEADS: dict[str, tuple[str, ...]] = {
         "to chuc thuc hien",
         "trien khai",
         "cac buoc",
-        "muc tieu",
-        "muc dich",
     ),
     "forces": ("luc luong", "thanh phan tham gia", "nguoi tham gia", "nhan luc"),
     "resources": ("nguon luc", "kinh phi", "nguon kinh phi", "von", "nguon von", "vat chat"),
-    "results": ("ket qua", "san pham", "hieu qua", "thanh qua", "thanh tich", "ket qua dau ra", "so lieu"),
+    "results": (
+        "muc tieu",
+        "chi tieu",
+        "ket qua",
+        "san pham",
+        "hieu qua",
+        "thanh qua",
+        "thanh tich",
+        "ket qua dau ra",
+        "so lieu",
+    ),
     "replicability": (
         "nhan rong",
         "lan toa",
@@ -123,6 +135,13 @@ HEADS: dict[str, tuple[str, ...]] = {
         "kha nang trien khai",
     ),
     "proposed_rating": (
+        "cong nhan loai",
+        "ket qua tu cham",
+        "ket qua tu cham diem",
+        "tu cham diem",
+        "ket qua xep loai",
+        "ket qua danh gia",
+        "dat loai",
         "don vi tu danh gia",
         "tap the tu danh gia",
         "ca nhan tu danh gia",
@@ -223,6 +242,16 @@ FILLERS = (
     "phan",
     "muc",
     "huy dong",
+    "tham dinh",
+    "kinh te",
+    "xa hoi",
+    "mong doi",
+    "phan dau",
+    "can dat",
+    "nong cot",
+    "do",
+    "muon",
+    "chinh",
     "mang lai",
     "xet",
     "nganh",
@@ -292,10 +321,10 @@ class LabelMatch:
     unexplained: tuple[str, ...]  # words of the label's main text the vocabulary does not know
     strong: bool  # named by a head, not only by weak words
     lead: bool = False  # the label starts with what it names (needed of a line without a colon)
+    keys: tuple[str, ...] = field(init=False)  # the fields' keys, asked for on every line
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(key for key, _ in self.fields)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(key for key, _ in self.fields))
 
     @property
     def confidence(self) -> float:
@@ -410,13 +439,9 @@ class Recognizer:
         for text in (control_words(tag), control_words(alias), prompt_label(placeholder)):
             if text:
                 found = self.recognise(text)
-                # One unknown word is a tag's prefix or suffix ("txtDonVi", "TenMoHinh1").
-                if (
-                    found.fields
-                    and found.role != "ambiguous"
-                    and len(found.unexplained) <= 1
-                    and found.strong
-                ):
+                # One unknown word is a tag's prefix or suffix ("txtDonVi", "TenMoHinh1"); a control is
+                # named on purpose, so weak words count too ("danh gia", "Mô hình").
+                if found.fields and found.role != "ambiguous" and len(found.unexplained) <= 1:
                     return found
         return NO_MATCH
 

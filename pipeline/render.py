@@ -28,6 +28,7 @@ from lxml import etree
 
 from pipeline import layout
 from pipeline.model import DvkError
+from pipeline.platform import files
 
 LINT_HINT = "Chạy dvk templates check để xem lỗi của mẫu."
 PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
@@ -55,19 +56,18 @@ def render_document(template: Path, context: dict, out: Path) -> Path:
         raise render_error(template.name, exc) from exc
     apply_page_setup(doc.docx, context.get("page") or {})
     layout.fit_document(doc.docx)  # rules and list columns sized from the rendered text
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, staging = tempfile.mkstemp(prefix=".dvk-", suffix=".docx", dir=out.parent)
-    os.close(fd)
-    try:
-        doc.save(staging)
-        del doc  # a province-scale list is hundreds of megabytes of tree: free it before the check
-        check_well_formed(Path(staging))  # a broken file never replaces anything
-        os.replace(staging, out)
-    except Exception as exc:
-        Path(staging).unlink(missing_ok=True)
-        if isinstance(exc, DvkError):
+    with files.temporary_beside(out, ".docx") as staging:
+        try:
+            doc.save(staging)
+            del doc  # a province-scale list is hundreds of megabytes of tree: free it before the check
+            check_well_formed(staging)  # a broken file never replaces anything
+        except OSError as exc:
+            raise files.write_error(out, exc) from exc
+        except DvkError:
             raise
-        raise DvkError(f"Không ghi được văn bản {out.name} từ mẫu {template.name}: {exc}") from exc
+        except Exception as exc:
+            raise DvkError(f"Không ghi được văn bản {out.name} từ mẫu {template.name}: {exc}") from exc
+        files.replace(staging, out)
     return out
 
 
@@ -96,19 +96,24 @@ def render_pages(
     chunks = [slice(start, start + per_chunk) for start in range(0, max(len(items), 1), per_chunk)]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".dvk-pages-", dir=out.parent))
+    work = Path(tempfile.mkdtemp(prefix=f"{files.TEMP_PREFIX}{os.getpid()}-pages-", dir=out.parent))
     try:
         paths = []
         for index, chunk in enumerate(chunks):
-            path = render_document(template, {**context, key: items[chunk]}, work / f"{index}.docx")
+            try:
+                path = render_document(template, {**context, key: items[chunk]}, work / f"{index}.docx")
+            except files.WriteError as exc:
+                raise exc.about(out) from exc
             if check is not None:
                 check(path, chunk)
             paths.append(path)
         separator = PAGE_BREAK if breaks_between_items(paths[0], len(items[chunks[0]])) else b""
-        fd, joined = tempfile.mkstemp(suffix=".docx", dir=work)  # made like render_document's outputs
-        os.close(fd)
-        join_bodies(paths, separator, Path(joined))
-        os.replace(joined, out)
+        with files.temporary_beside(out, ".docx") as joined:  # made like render_document's outputs
+            try:
+                join_bodies(paths, separator, joined)
+            except OSError as exc:  # a full disk while writing the joined file
+                raise files.write_error(out, exc) from exc
+            files.replace(joined, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out

@@ -8,7 +8,6 @@ ever opened for reading.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import posixpath
 import stat
@@ -18,11 +17,11 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lxml import etree
 
-from pipeline.model import DvkError, ReadError
+from pipeline.model import ReadError
 
 MiB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -75,20 +74,28 @@ def _mib(n: int) -> str:
     return f"{n / MiB:.1f}".rstrip("0").rstrip(".")
 
 
+NOT_REGULAR = (
+    "Đây không phải một tệp thông thường (có thể là thư mục hoặc tệp đặc biệt). "
+    "Đề nghị kiểm tra lại thư mục hồ sơ."
+)
+# Bytes as they are (Windows would otherwise translate line ends); never wait on a FIFO where it exists.
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def open_regular(path: Path) -> BinaryIO:
-    """Open a regular file for reading; a FIFO or device named like a .docx must not block or stream."""
+    """Open a regular file for reading; a FIFO or device named like a .docx must not block or stream.
+
+    Looked at before opening (opening a FIFO without O_NONBLOCK waits for a writer forever), and again
+    after (the name may have been swapped in between)."""
     try:
-        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ReadError("FILE_UNREADABLE", NOT_REGULAR)
+        fd = os.open(path, OPEN_FLAGS)
     except OSError as exc:
         raise ReadError("FILE_UNREADABLE", f"Không mở được tệp để đọc ({exc.strerror}).") from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise ReadError(
-            "FILE_UNREADABLE",
-            "Đây không phải một tệp thông thường (có thể là thư mục hoặc tệp đặc biệt). "
-            "Đề nghị kiểm tra lại thư mục hồ sơ.",
-        )
+        raise ReadError("FILE_UNREADABLE", NOT_REGULAR)
     return os.fdopen(fd, "rb")
 
 
@@ -530,93 +537,3 @@ def load_docx(path: Path, limits: Limits = DEFAULT_LIMITS) -> DocxXml:
         parts = document_parts(z)
         xml = {name: parse_xml(z.read(name), name, limits) for name in parts.all()}
     return DocxXml(parts=parts, xml=xml)
-
-
-# ---------------------------------------------------------------------------- time limit
-
-
-def _child(conn: Any, func: Callable[..., Any], args: tuple, memory_bytes: int | None) -> None:
-    if memory_bytes:
-        _cap_memory(memory_bytes)
-    try:
-        reply: tuple = ("ok", func(*args))
-    except ReadError as exc:
-        reply = ("read_error", exc.code, exc.message, exc.where)
-    except MemoryError:
-        reply = ("memory",)
-    except DvkError as exc:
-        reply = ("dvk_error", type(exc).__name__, str(exc))
-    except Exception as exc:  # noqa: BLE001 - sent back to the parent, which re-raises
-        reply = ("error", f"{type(exc).__name__}: {exc}")
-    try:
-        conn.send(reply)
-    except Exception as exc:  # an unpicklable result: report it rather than die silently
-        conn.send(("error", f"kết quả không gửi được về tiến trình chính: {exc}"))
-    conn.close()
-
-
-def _cap_memory(extra: int) -> None:
-    # RLIMIT_AS counts the address space the forked child already has, so add to what it uses now.
-    import resource
-
-    with open("/proc/self/statm") as fh:
-        used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    resource.setrlimit(resource.RLIMIT_AS, (used + extra, used + extra))
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    # fork costs a few milliseconds and needs nothing picklable; spawn re-imports everything.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def run_with_timeout(
-    func: Callable[..., Any], *args: Any, seconds: float, memory_bytes: int | None = None
-) -> Any:
-    """Run `func(*args)` in a child process; kill it after `seconds` (READ_TIMEOUT).
-
-    The result travels back pickled, so return plain data (not lxml elements). A ReadError raised
-    in the child is raised again here unchanged; other exceptions come back as RuntimeError.
-    `memory_bytes` (Linux) caps the child's extra address space: past it the work fails with
-    READ_MEMORY instead of swapping the machine. Cost: one fork, about 4 ms per call here.
-    """
-    ctx = _context()
-    parent_conn, child_conn = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child_conn, func, args, memory_bytes))
-    proc.start()
-    child_conn.close()  # so a dead child shows up as EOF instead of a wait
-    try:
-        if not parent_conn.poll(seconds):
-            raise ReadError(
-                "READ_TIMEOUT",
-                f"Đọc tệp mất quá {seconds:g} giây nên đã dừng. Tệp có thể bị hỏng hoặc được tạo bất "
-                f"thường. {REPAIR_ADVICE}",
-            )
-        try:
-            reply = parent_conn.recv()
-        except EOFError:
-            proc.join(5)
-            raise ReadError(
-                "READ_CRASH",
-                f"Tiến trình đọc tệp bị dừng đột ngột (mã {proc.exitcode}). Tệp có thể bị hỏng. "
-                f"{REPAIR_ADVICE}",
-            ) from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent_conn.close()
-    return _unpack(reply)
-
-
-def _unpack(reply: tuple) -> Any:
-    status = reply[0]
-    if status == "ok":
-        return reply[1]
-    if status == "read_error":
-        raise ReadError(reply[1], reply[2], reply[3])
-    if status == "memory":
-        raise ReadError("READ_MEMORY", f"Đọc tệp cần quá nhiều bộ nhớ nên đã dừng. {REPAIR_ADVICE}")
-    if status == "dvk_error":
-        raise DvkError(reply[2])
-    raise RuntimeError(reply[1])

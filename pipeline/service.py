@@ -13,24 +13,23 @@ terminal, take turns instead of interleaving their writes.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import pickle
+import os
 import shutil
 import sqlite3
 import threading
 import time
-import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from pipeline import lazy
 from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.model import DvkError, Model
+from pipeline.platform import process
 
 if TYPE_CHECKING:
     from pipeline.archive import ArchiveEntry, RefusedEntry
@@ -42,7 +41,6 @@ build = lazy.module("pipeline.build")
 register = lazy.module("pipeline.register")
 archive = lazy.module("pipeline.archive")
 
-T = TypeVar("T")
 LOCK_NAME = "workspace.lock"
 LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
 
@@ -97,49 +95,38 @@ class BuildResult:
 def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[list[Model], int, list[str]]:
     """The recognised models, the registered count, and notes on how they were chosen.
 
-    Where processes can be forked the check runs in a child: its working set (every record of a
-    province-scale campaign, hundreds of thousands of objects) goes back to the system when the child
-    ends, instead of staying in this process under the rendering, which needs the memory next."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    For a province-scale campaign the check runs in a child process: its working set (hundreds of
+    thousands of objects) goes back to the system when the child ends, instead of staying in this
+    process under the rendering, which needs the memory next. A small one is not worth a process start."""
+    if count_inputs(workspace.inputs) < CHILD_MIN_FILES:
         return recognised_here(workspace, progress)
-    return in_child(recognised_here, workspace, progress)
+    # A started child gets copies of its arguments: a progress callback that cannot travel (the web
+    # page's, bound to its build job) stays here, and the child's check runs without one.
+    return process.run_in_child(recognised_here, workspace, progress if travels(progress) else None)
+
+
+def travels(value: object) -> bool:
+    """Whether `value` can be handed to a started (spawned) child process."""
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except Exception:  # noqa: BLE001 - pickle raises several types for what it cannot carry
+        return False
+    return True
+
+
+CHILD_MIN_FILES = 500
+
+
+def count_inputs(folder: Path) -> int:
+    return sum(len(names) for _, _, names in os.walk(folder))
 
 
 def recognised_here(workspace: Workspace, progress: Progress | None) -> tuple[list[Model], int, list[str]]:
     result: CheckResult = run_check(workspace, write_outputs=False, progress=progress)
     recognition = recognise(workspace, result)
     return recognition.models, registered_count(workspace.config, result), recognition.notes
-
-
-def in_child(function: Callable[..., T], *args: object) -> T:
-    """`function(*args)` in a forked child process; its result or its DvkError comes back through a pipe."""
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            outcome = ("result", function(*args))
-        except DvkError as exc:  # raised again in this process, as itself when it survives pickling
-            outcome = ("error", exc if survives_pickling(exc) else DvkError(str(exc)))
-        except BaseException:  # noqa: BLE001 - a bug: its traceback, not a crash of the pipe
-            outcome = ("crash", traceback.format_exc())
-        sending.send(outcome)
-
-    child = context.Process(target=run)
-    child.start()
-    sending.close()
-    try:
-        kind, value = receiving.recv()
-    except EOFError:
-        kind, value = "crash", f"tiến trình con dừng đột ngột (mã {child.exitcode})"
-    finally:
-        child.join()
-        receiving.close()
-    if kind == "error":
-        raise value
-    if kind == "crash":
-        raise RuntimeError(value)
-    return value
 
 
 def build_campaign(
@@ -172,13 +159,6 @@ def build_locked(
 def campaign_stats(workspace: Workspace) -> dict:
     models, registered, _ = recognised(workspace)
     return build.campaign_stats(workspace.config, models, registered)
-
-
-def survives_pickling(exc: BaseException) -> bool:
-    try:
-        return type(pickle.loads(pickle.dumps(exc))) is type(exc)
-    except Exception:  # noqa: BLE001 - an exception whose constructor pickle cannot call
-        return False
 
 
 # ---------------------------------------------------------------------------- check
@@ -379,6 +359,7 @@ class Saved:
 class InputsAdded:
     saved: list[Saved]
     result: CheckResult
+    problem: str = ""  # the files are saved and checked, but the workbook or report could not be written
 
 
 def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> InputsAdded:
@@ -389,12 +370,17 @@ def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> Inpu
     unit_folder = safe_name(folder, fallback="")
     if not unit_folder:
         raise DvkError("Chọn hoặc ghi tên đơn vị gửi tệp (thư mục trong inputs/).")
+    problem = ""
     with workspace_lock(workspace):
         target = workspace.inputs / unit_folder
         saved = [save_input(target, upload) for upload in uploads]
-        result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+        try:
+            result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+        except DvkError as exc:  # e.g. the workbook open in Excel: the files stay saved and are still checked
+            result = run_check(workspace, write_outputs=False)
+            problem = f"Đã lưu và kiểm tra tệp, nhưng chưa cập nhật được sổ: {exc}"
     remember_check(workspace, result)
-    return InputsAdded(saved, result)
+    return InputsAdded(saved, result, problem)
 
 
 def save_input(folder: Path, upload: Upload) -> Saved:
@@ -410,7 +396,11 @@ def save_input(folder: Path, upload: Upload) -> Saved:
         outcome.refused = f"Tệp {name} rỗng; không lưu."
     if outcome.refused:
         return outcome
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file of that name is in the way, or the folder cannot be made
+        outcome.refused = f"Không tạo được thư mục inputs/{folder.name} cho {name}: {exc.strerror or exc}."
+        return outcome
     for taken in range(1, 1000):
         candidate = folder / (name if taken == 1 else numbered(name, taken))
         try:

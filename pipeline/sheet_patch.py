@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 from lxml import etree
+
+from pipeline.platform import files
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -200,7 +200,9 @@ def patch_sheet(
 ) -> bool | None:
     """Run `edit` on the sheet; if it returns True, write the package back atomically with only that
     part changed (`before_replace` runs just before the new file takes the old one's place, and may
-    raise to stop it). Returns what `edit` returned, or None when the package is not as expected."""
+    raise to stop it). Returns what `edit` returned, or None when the package is not as expected.
+
+    The package is read whole and closed before the write: Windows cannot replace a file still open."""
     try:
         with zipfile.ZipFile(path) as package:
             part = sheet_part(package, title)
@@ -210,11 +212,16 @@ def patch_sheet(
             if sheet is None:
                 return None
             outcome = edit(sheet)
-            if outcome is True:
-                write_package(path, package, part, sheet.patched(), before_replace)
-            return outcome
+            if outcome is not True:
+                return outcome
+            members = [
+                (info, sheet.patched() if info.filename == part else package.read(info.filename))
+                for info in package.infolist()
+            ]
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
+    write_package(path, members, before_replace)
+    return True
 
 
 def read_rows(path: Path, title: str) -> list[dict[str, str]] | None:
@@ -267,21 +274,11 @@ def cell_styles(path: Path, title: str, refs: tuple[str, ...]) -> dict[str, str 
 
 
 def write_package(
-    path: Path,
-    package: zipfile.ZipFile,
-    part: str,
-    data: bytes,
-    before_replace: Callable[[], None] | None = None,
+    path: Path, members: list[tuple[zipfile.ZipInfo, bytes]], before_replace: Callable[[], None] | None = None
 ) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
+    def write(temporary: Path) -> None:
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in package.infolist():
-                out.writestr(info, data if info.filename == part else package.read(info.filename))
-        if before_replace is not None:
-            before_replace()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+            for info, data in members:
+                out.writestr(info, data)
+
+    files.write_atomically(path, write, before_replace=before_replace)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from pipeline.model import DvkError, ReadError
+from pipeline.platform import files, process
+from pipeline.platform import soffice as where
 from pipeline.sniff import describe_kind, sniff
 
 # Export filters by target; "docx" names its filter so HTML input (Writer/Web) also exports.
@@ -42,10 +43,6 @@ KIND_SUFFIX = {
     "text": ".txt",
     "pdf": ".pdf",
 }
-INSTALL_HINT = (
-    "Cài LibreOffice: sudo apt-get install libreoffice-writer (Debian/Ubuntu), hoặc đặt biến môi trường "
-    "DVK_SOFFICE chỉ tới tệp chạy soffice."
-)
 ADVICE = "Đề nghị đơn vị mở tệp bằng Word, lưu lại thành .docx rồi gửi lại."
 
 
@@ -60,22 +57,19 @@ class SofficeError(DvkError):
 
 
 class SofficeMissing(SofficeError):
-    """LibreOffice is not installed (or DVK_SOFFICE points nowhere)."""
+    """LibreOffice is not installed (or DVK_SOFFICE / `[tools] soffice` points nowhere)."""
 
     def __init__(self) -> None:
         super().__init__(
             "SOFFICE_MISSING",
-            f"Không tìm thấy LibreOffice (lệnh soffice), cần để chuyển tệp .doc/.odt/.rtf sang .docx và "
-            f"xuất PDF. {INSTALL_HINT}",
+            "Không tìm thấy LibreOffice (soffice), cần để chuyển tệp .doc/.odt/.rtf sang .docx và xuất PDF "
+            f"({where.where_looked()}). {where.install_hint()}",
         )
 
 
 def soffice_path() -> str | None:
-    """The LibreOffice executable: $DVK_SOFFICE if set, else soffice or libreoffice on PATH."""
-    configured = os.environ.get("DVK_SOFFICE", "").strip()
-    if configured:
-        return configured if os.path.isfile(configured) and os.access(configured, os.X_OK) else None
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice executable (see pipeline.platform.soffice for where it is looked for)."""
+    return where.find()
 
 
 def convert(src: Path, target_ext: str, out_dir: Path, timeout: float = 120) -> Path:
@@ -94,7 +88,7 @@ def convert(src: Path, target_ext: str, out_dir: Path, timeout: float = 120) -> 
     exe = soffice_path()
     if exe is None:
         raise SofficeMissing()
-    with tempfile.TemporaryDirectory(prefix="dvk-soffice-") as work:
+    with tempfile.TemporaryDirectory(prefix="dvk-soffice-", ignore_cleanup_errors=True) as work:
         work_dir = Path(work)
         private = _private_copy(src, work_dir)
         result = _run(exe, private, target_ext, work_dir, timeout, src.name)
@@ -142,28 +136,23 @@ def _kind(path: Path) -> str:
 
 
 def _run(exe: str, private: Path, target_ext: str, work_dir: Path, timeout: float, name: str) -> Path:
-    """Run soffice in its own process group, killed as a whole on timeout; return the expected output."""
+    """Run soffice, killed with every process it started on timeout; return the expected output."""
     # HOME stays: fonts the secretariat installed for their user must reach the PDF.
-    env = dict(os.environ, TMPDIR=str(work_dir))
-    proc = subprocess.Popen(
+    env = dict(os.environ, TMPDIR=str(work_dir), TMP=str(work_dir), TEMP=str(work_dir))
+    proc = process.start_program(
         _command(exe, private, target_ext, work_dir),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,
-        start_new_session=True,  # soffice forks soffice.bin: only the group can be killed reliably
     )
-    try:
-        output, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
+    output, in_time = process.stop_program(proc, timeout)  # soffice starts soffice.bin: the tree goes
+    if not in_time:
         raise SofficeError(
             "SOFFICE_TIMEOUT",
             f"LibreOffice không chuyển xong tệp {name} trong {timeout:g} giây nên đã bị dừng. "
             f"Tệp có thể bị hỏng hoặc quá phức tạp. {ADVICE}",
-        ) from None
-    finally:
-        _kill_group(proc)  # also reaps helpers left behind after a normal exit
+        )
     detail = output.decode("utf-8", "replace")[-2000:]
     result = work_dir / "out" / f"{private.stem}.{target_ext}"
     if proc.returncode != 0 or not result.is_file():
@@ -174,18 +163,6 @@ def _run(exe: str, private: Path, target_ext: str, work_dir: Path, timeout: floa
             detail,
         )
     return result
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    if proc.poll() is None:
-        proc.wait()
-    for stream in (proc.stdout, proc.stderr):
-        if stream:
-            stream.close()
 
 
 def _check_output(result: Path, target_ext: str, source_name: str) -> None:
@@ -200,13 +177,4 @@ def _check_output(result: Path, target_ext: str, source_name: str) -> None:
 
 def _move_into(result: Path, target: Path) -> Path:
     """Copy next to the target, then rename: readers never see a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, staging = tempfile.mkstemp(prefix=".dvk-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(result, staging)
-        os.replace(staging, target)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
-    return target
+    return files.copy_atomically(result, target)

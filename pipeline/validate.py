@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from pipeline.config import Config, Term
 from pipeline.model import ERROR, LABELS_VI, WARNING, Kind, Problem, Record
-from pipeline.vntext import months_between, name_key, parse_month_span
+from pipeline.vntext import months_between, name_key, number_to_words, parse_month_span
 
 REQUIRED = {
     Kind.REGISTRATION: ("model_name", "level", "model_type", "field", "year"),
@@ -219,7 +219,9 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
             others = ", ".join(other.path for other in group if other is not record)
             found[record.path].append(
                 Problem(
-                    "DUPLICATE_PROPOSAL", ERROR, f"Mô hình này được đề nghị hai lần: trùng với tệp {others}."
+                    "DUPLICATE_PROPOSAL",
+                    ERROR,
+                    f"Mô hình này được đề nghị {number_to_words(len(group))} lần: trùng với tệp {others}.",
                 )
             )
     return found

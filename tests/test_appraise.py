@@ -3,6 +3,7 @@ status of a row, and the workbook's rows and statuses across reruns."""
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from pathlib import Path
 
@@ -207,3 +208,249 @@ def test_workbook_without_its_sheet_or_columns_is_refused(tmp_path, config):
     book.save(path)
     with pytest.raises(DvkError, match='thiếu cột "Mã đề nghị" hoặc "Kết quả thẩm định"'):
         read_results(path)
+
+
+def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    appraise.set_result(path, "MH-2", "Không công nhận", "Trùng nội dung")
+    assert read_results(path) == {"MH-1": "Tốt", "MH-2": "Không công nhận"}
+    shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
+    assert (shown["MH-2"][RESULT], shown["MH-2"]["Ghi chú thẩm định"]) == (
+        "Không công nhận",
+        "Trùng nội dung",
+    )
+    assert shown["MH-1"]["Tên mô hình"] == "Sổ vàng" and list(shown) == ["MH-1", "MH-2"]
+    with pytest.raises(DvkError, match="không có mã MH-9"):
+        appraise.set_result(path, "MH-9", "Tốt", "")
+
+
+def test_a_result_set_in_a_sheet_written_otherwise_goes_through_openpyxl(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    appraise.set_result_openpyxl(path, "MH-1", "Khá", "Hạ loại")
+    assert rows(path)["MH-1"][RESULT] == "Khá" and rows(path)["MH-1"]["Ghi chú thẩm định"] == "Hạ loại"
+    appraise.set_result_openpyxl(path, "MH-1", "", "")
+    assert rows(path)["MH-1"][RESULT] is None and rows(path)["MH-1"]["Ghi chú thẩm định"] is None
+    with pytest.raises(DvkError, match="không có mã MH-9"):
+        appraise.set_result_openpyxl(path, "MH-9", "Tốt", "")
+    assert [row["Mã đề nghị"] for row in appraise.openpyxl_rows(path)] == ["MH-1"]
+
+
+def test_row_values_tidy_the_id_and_result_only():
+    assert appraise.row_values(
+        {"Mã đề nghị": " MH-1 ", RESULT: " Khá  ", "Tên mô hình": "  A  B ", "Cấp": None}
+    ) == {
+        "Mã đề nghị": "MH-1",
+        RESULT: "Khá",
+        "Tên mô hình": "A  B",
+        "Cấp": "",
+    }
+
+
+# ---------------------------------------------------------------------------- the byte paths
+
+
+def entries(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def cell_style(path: Path, ref: str) -> str | None:
+    from lxml import etree
+
+    sheet = etree.fromstring(entries(path)["xl/worksheets/sheet1.xml"])
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    [cell] = sheet.xpath(f"//m:c[@r='{ref}']", namespaces=ns)
+    return cell.get("s")
+
+
+def test_a_result_set_from_the_page_changes_nothing_else(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    before = entries(path)
+    monkeypatch.setattr(appraise, "set_result_openpyxl", lambda *args: pytest.fail("openpyxl path taken"))
+    appraise.set_result(path, "MH-2", "Khá", "Ghi chú")
+    after = entries(path)
+    assert {name for name in before if before[name] != after[name]} == {"xl/worksheets/sheet1.xml"}
+    assert cell_style(path, "H3") == cell_style(path, "I3") == cell_style(path, "A3")
+    monkeypatch.undo()
+    assert read_results(path)["MH-2"] == "Khá"
+
+
+def test_the_page_reads_dvks_own_workbook_without_openpyxl(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    monkeypatch.setattr(appraise, "openpyxl_rows", lambda path: pytest.fail("openpyxl path taken"))
+    assert [row["Mã đề nghị"] for row in appraise.read_rows(path)] == ["MH-1", "MH-2"]
+
+
+def test_a_rerun_with_nothing_to_add_patches_the_status_cells_only(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    stay = proposal("MH-4", "Giữ nguyên")
+    update_workbook(path, [P1, P2, stay], config)
+    monkeypatch.setattr(appraise, "open_workbook", lambda *args, **kwargs: pytest.fail("openpyxl path taken"))
+    moved = dataclasses.replace(proposal("MH-1", sha="c" * 64), source="khác/MH-1.docx")
+    update = update_workbook(path, [moved, stay], config, rejected=frozenset({"MH-2"}))
+    assert (update.added, update.changed, update.missing) == (0, 2, 0)
+    monkeypatch.undo()
+    sheet = load_workbook(path)[SHEET]
+    statuses = {
+        row[0].value: (row[11].value, row[11].fill.fgColor.rgb, row[9].value)
+        for row in sheet.iter_rows(min_row=2)
+    }
+    assert statuses == {
+        "MH-1": (CHANGED, "00FFF2CC", "khác/MH-1.docx"),
+        "MH-2": (REJECTED, "00FFF2CC", "MH-2.docx"),
+        "MH-4": (UNCHANGED, "00000000", "MH-4.docx"),
+    }
+
+
+def test_the_openpyxl_path_refreshes_sources_statuses_and_colours(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    stay = proposal("MH-4", "Giữ nguyên")
+    update_workbook(path, [P1, stay], config)
+    moved = dataclasses.replace(proposal("MH-1", sha="c" * 64), source="khác/MH-1.docx")
+    update_workbook(path, [moved, stay, P3], config)  # a new row: openpyxl writes the sheet
+    sheet = load_workbook(path)[SHEET]
+    statuses = {
+        row[0].value: (row[11].value, row[11].fill.fgColor.rgb, row[9].value)
+        for row in sheet.iter_rows(min_row=2)
+    }
+    assert statuses["MH-1"] == (CHANGED, "00FFF2CC", "khác/MH-1.docx")
+    assert statuses["MH-4"][:2] == (UNCHANGED, "00000000")
+    update_workbook(path, [P1, stay, P3, proposal("MH-5")], config)  # MH-1 back as it was
+    sheet = load_workbook(path)[SHEET]
+    back = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "MH-1")
+    assert (back[11].value, back[11].fill.fgColor.rgb) == (UNCHANGED, "00000000")
+
+
+def test_results_are_read_from_the_workbook_when_not_given(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    appraise.set_result(path, "MH-2", "Không công nhận", "")
+    recognition = recognised_models([P1, P2], {}, path, config, {})
+    assert [(m.id, m.rating) for m in recognition.models] == [("MH-1", "Tốt")]
+
+
+def test_a_not_recognised_row_does_not_stop_the_checks_of_the_next(tmp_path, config):
+    with pytest.raises(DvkError) as refused:
+        recognise(tmp_path, config, {"MH-1": "Không công nhận", "MH-2": "Giỏi", "MH-9": "Tốt"})
+    assert str(refused.value) == (
+        "Chưa lập được quyết định:\n"
+        '- MH-2: kết quả thẩm định "Giỏi" không thuộc Tốt, Khá, Không công nhận.\n'
+        "- Sổ thẩm định có mã MH-9 nhưng không còn tệp đề nghị nào ứng với mã này "
+        '(xóa dòng hoặc ghi "Không công nhận").'
+    )
+
+
+# ---------------------------------------------------------------------------- the new workbook and writing it
+
+
+def test_a_new_workbook_offers_the_ratings_and_keeps_its_headers_in_view(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    book = load_workbook(path)
+    sheet, lists = book[SHEET], book["Danh mục"]
+    header = sheet["A1"]
+    assert (header.font.bold, header.alignment.wrap_text, header.alignment.vertical) == (True, True, "center")
+    assert sheet.freeze_panes == "C2"
+    assert lists.sheet_state == "hidden"
+    assert [lists.cell(row, 1).value for row in range(1, 4)] == ["Tốt", "Khá", "Không công nhận"]
+    assert (lists["B1"].value, lists["B2"].value) == (CHANGED, UNCHANGED)
+    [rule] = sheet.data_validations.dataValidation
+    assert (rule.type, rule.formula1, rule.allow_blank, rule.showErrorMessage) == (
+        "list",
+        "'Danh mục'!$A$1:$A$3",
+        False,
+        True,
+    )
+    assert (rule.errorTitle, rule.error) == (
+        "Giá trị không hợp lệ",
+        "Chọn một trong: Tốt, Khá, Không công nhận.",
+    )
+    assert str(rule.sqref) == "H2:H1048576"
+
+
+def test_a_workbook_saved_by_a_person_meanwhile_is_read_again(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    stamps = iter([("a",), ("b",), ("b",), ("b",)])  # the file changed once, between read and replace
+    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(stamps))
+    assert update_workbook(path, [P1, P2], config).added == 1
+    assert next(stamps, None) is None  # read, changed: read again, unchanged: written
+
+
+def test_a_workbook_saved_again_and_again_is_left_alone(tmp_path, config, monkeypatch):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    before = path.read_bytes()
+    count = iter(range(100))
+    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(count))
+    with pytest.raises(DvkError) as refused:
+        update_workbook(path, [P1, P2], config)
+    assert str(refused.value) == (
+        f"Sổ thẩm định {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
+        "chỉnh sửa của người dùng. Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check."
+    )
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["tham-dinh.xlsx"]
+
+
+def test_a_workbook_without_its_sheet_or_a_column_is_not_overwritten(tmp_path, config):
+    from openpyxl import Workbook
+
+    path = tmp_path / "tham-dinh.xlsx"
+    book = Workbook()
+    book.active.title = "Trang khác"
+    book.save(path)
+    with pytest.raises(DvkError) as refused:
+        update_workbook(path, [P1], config)
+    assert str(refused.value) == (
+        f'Sổ thẩm định {path} không có trang "{SHEET}"; không ghi đè. Đổi tên hoặc chuyển tệp đi.'
+    )
+    update_workbook(tmp_path / "b.xlsx", [P1], config)
+    book = load_workbook(tmp_path / "b.xlsx")
+    book[SHEET]["D1"] = "Cấp công nhận"  # renamed by a person
+    book[SHEET]["E1"] = None
+    book.save(tmp_path / "b.xlsx")
+    with pytest.raises(DvkError) as refused:
+        update_workbook(tmp_path / "b.xlsx", [P1, P2], config)
+    assert (
+        str(refused.value)
+        == 'Sổ thẩm định b.xlsx thiếu cột "Cấp" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
+    )
+
+
+def test_rows_gone_from_inputs_are_counted_when_rows_are_added(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2], config)
+    update = update_workbook(path, [P3], config)
+    assert (update.added, update.changed, update.missing) == (1, 0, 2)
+
+
+def test_the_workbook_is_written_in_a_new_folder_leaving_nothing_else(tmp_path, config):
+    path = tmp_path / "outputs" / "2020" / "tham-dinh.xlsx"
+    update_workbook(path, [P1], config)
+    assert [p.name for p in path.parent.iterdir()] == ["tham-dinh.xlsx"]
+
+
+class FailingBook:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def save(self, name):
+        Path(name).write_bytes(b"half")
+        raise self.error
+
+
+def test_a_failed_write_says_why_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "tham-dinh.xlsx"
+    with pytest.raises(DvkError) as refused:
+        appraise.save_atomically(FailingBook(PermissionError(13, "Permission denied")), path)
+    assert str(refused.value).startswith(f"Không ghi được {path}")
+    with pytest.raises(KeyboardInterrupt):
+        appraise.save_atomically(FailingBook(KeyboardInterrupt()), path)
+    assert list(tmp_path.iterdir()) == []

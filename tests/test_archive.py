@@ -378,6 +378,26 @@ def test_a_different_file_for_an_archived_number_needs_replace(workspace, signed
     assert row["replaced"] == ["Bản ký lại do lỗi chính tả"]
 
 
+def test_a_bag_with_a_file_open_is_not_superseded_and_nothing_is_lost(
+    workspace, signed, pki, tmp_path, hold_open
+) -> None:
+    """Windows will not move a folder while a file in it is open (the signed PDF in a viewer)."""
+    [first] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    bag = workspace.root / first.path
+    [pdf] = (bag / "data").glob("*.pdf")
+    hold_open(pdf)
+    second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
+    with pytest.raises(DvkError, match=f"Không ghi được {bag}: tệp đang mở trong Excel, Word"):
+        archive_files(workspace, [second], replace_reason="Bản ký lại")
+    assert [row["replaced"] for row in outgoing_register(workspace)] == [[]]
+    assert verify_archive(workspace) == [] and pdf.read_bytes() == signed["draft"]
+    from pipeline.platform import constraints
+
+    constraints.release(pdf)
+    [entry] = archive_files(workspace, [second], replace_reason="Bản ký lại")
+    assert entry.outcome == "replaced"
+
+
 def test_a_used_number_is_refused(workspace, signed, tmp_path) -> None:
     archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])], number=5)
     commune = put(tmp_path, "xa.pdf", signed["commune"])
@@ -712,3 +732,24 @@ def test_a_fifo_given_to_archive_is_refused_without_being_opened(workspace, tmp_
         archive_files(workspace, [tmp_path / "ong.pdf"])
     with pytest.raises(DvkError, match="không tồn tại"):
         archive_files(workspace, [tmp_path / "khong-co.pdf"])
+
+
+def test_a_bag_filed_before_logs_were_chained_verifies_and_can_be_replaced(
+    workspace, signed, pki, tmp_path
+) -> None:
+    [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    bag = workspace.root / entry.path
+    records = [{k: v for k, v in r.items() if k != "prev"} for r in read_events(bag)]
+    (bag / EVENTS_NAME).write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8"
+    )
+    conn = open_register(workspace)
+    conn.execute("UPDATE issued SET events_head = NULL")  # as migration 0002 leaves an older bag
+    conn.close()
+    assert verify_archive(workspace) == []
+    second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
+    archive_files(workspace, [second], replace_reason="Ký lại")
+    assert verify_archive(workspace) == [], "the old log's unchained lines, then chained ones"
+    [old_bag] = (archive_root(workspace) / "superseded").glob("*/*")
+    damage_records(old_bag, "event log last line deleted")
+    assert [p.code for p in verify_archive(workspace)] == ["archive-record-damaged"]

@@ -112,16 +112,31 @@ def test_one_decision_per_level_in_level_order(config):
     assert [level.label for _, level, _ in only_city] == [CITY]
 
 
-def test_commune_decisions_one_per_commune_sorted(config):
+def test_commune_decisions_one_per_commune_in_vietnamese_order(config):
     decision = {**config.decision, "commune_decisions": "commune", "commune": {"signer": "Nguyễn Văn B"}}
     communal = dataclasses.replace(config, decision=decision)
-    groups = build.decision_groups(communal, MODELS)
+    models = [
+        *MODELS,
+        model("G", "Chợ quê", level=COMMUNE, unit="Xã Tân Thành"),
+        model("H", "Đê bao", level=COMMUNE, unit="Hội Nông dân xã Đại Thành"),
+        model("K", "Hẻm sáng", level=COMMUNE, unit="Chi hội phụ nữ phường Lái Hiếu khu vực 2"),
+    ]
+    groups = build.decision_groups(communal, models)
     assert [(issuer.name, [m.id for m in members]) for issuer, _, members in groups] == [
         ("Thành ủy Ngã Bảy", ["A", "B", "C"]),
         ("Đảng ủy phường Hiệp Lợi", ["D"]),
-        ("Đảng ủy phường Lái Hiếu", ["E", "F"]),
+        ("Đảng ủy phường Lái Hiếu", ["E", "F", "K"]),  # the configured commune, not "… khu vực 2"
+        ("Đảng ủy xã Đại Thành", ["H"]),  # Đ after D, before T
+        ("Đảng ủy xã Tân Thành", ["G"]),
     ]
-    assert [issuer.main for issuer, _, _ in groups] == [True, False, False]
+    assert [issuer.main for issuer, _, _ in groups] == [True, False, False, False, False]
+
+
+def test_commune_models_alone_still_get_their_decisions(config):
+    groups = build.decision_groups(config, MODELS[3:])
+    assert [(level.label, [m.id for m in members]) for _, level, members in groups] == [
+        (COMMUNE, ["D", "E", "F"])
+    ]
 
 
 def test_list_order_is_type_then_rating_then_name_then_unit(config):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import unicodedata
@@ -264,3 +265,21 @@ def test_the_state_profile_report_has_the_state_header(root: Path) -> None:
     assert text.tables[0][1][0] == "Số:      /BC-UBND"
     assert "trên địa bàn thành phố Ngã Bảy có 187 mô hình" in "\n".join(text.paragraphs)
     assert text.tables[-1][0][1].startswith("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows files have no permission bits")
+def test_outputs_respect_the_umask_and_a_rewrite_keeps_the_mode(root: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        run_check(load_workspace(root))
+        year = root / "outputs" / "2020"
+        assert stat.S_IMODE((year / WORKBOOK_NAME).stat().st_mode) == 0o640
+        assert stat.S_IMODE((year / "bao-cao-kiem-tra.xlsx").stat().st_mode) == 0o640
+        os.umask(0o022)
+        (year / WORKBOOK_NAME).chmod(0o664)  # shared with the group by hand: dvk keeps it so
+        write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+        assert run_check(load_workspace(root)).workbook.added == 1
+        assert stat.S_IMODE((year / WORKBOOK_NAME).stat().st_mode) == 0o664
+        assert stat.S_IMODE((year / "bao-cao-kiem-tra.xlsx").stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)

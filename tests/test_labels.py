@@ -258,3 +258,79 @@ def test_no_label_is_ever_a_value_on_a_whole_form_of_empty_labels():
 
 
 PROPOSAL_TITLE_TEXT = "BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH DÂN VẬN KHÉO NĂM 2020"
+
+
+@pytest.mark.parametrize(
+    "value, position, unit",
+    [
+        ("Bác sĩ, Trưởng khoa Khám bệnh, Phòng Y tế", "Bác sĩ, Trưởng khoa Khám bệnh", "Phòng Y tế"),
+        (
+            "Chuyên viên, Chi bộ khu vực 2, phường Hiệp Thành",
+            "Chuyên viên",
+            "Chi bộ khu vực 2, phường Hiệp Thành",
+        ),
+        ("Công chức Tư pháp - Hộ tịch, Ấp Xẻo Vông", "Công chức Tư pháp - Hộ tịch", "Ấp Xẻo Vông"),
+        ("Phó Chủ tịch Hội Liên hiệp Phụ nữ thành phố", "Phó Chủ tịch", "Hội Liên hiệp Phụ nữ thành phố"),
+    ],
+)
+def test_a_position_and_unit_value_is_cut_where_the_unit_begins(tmp_path, value, position, unit):
+    fields = fields_of(
+        tmp_path, p(PROPOSAL_TITLE), p("Họ tên: Lê Thị Hoa"), p(f"Chức vụ, nơi công tác: {value}")
+    )
+    assert (fields["person_position"], fields["unit"]) == (position, unit)
+
+
+@pytest.mark.parametrize(
+    "title, kind",
+    [
+        ("BÁO CÁO TỔNG KẾT MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2020", "proposal"),
+        ("ĐĂNG KÝ THI ĐUA THỰC HIỆN MÔ HÌNH DÂN VẬN KHÉO NĂM 2020", "registration"),
+        ("BÁO CÁO THÀNH TÍCH MÔ HÌNH DÂN VẬN KHÉO", "proposal"),
+    ],
+)
+def test_titles_other_offices_use_are_classified(tmp_path, title, kind):
+    from pipeline.extract import classify
+
+    doc = read_document(write_docx(tmp_path / "a.docx", p(title), p("Tập thể đăng ký: Phường Lái Hiếu")))
+    assert classify(doc).value == kind
+
+
+def test_a_ticked_check_box_is_the_value(tmp_path):
+    fields = fields_of(
+        tmp_path,
+        p(PROPOSAL_TITLE),
+        p("Lĩnh vực: ☐ Kinh tế ☐ Văn hóa - xã hội ☒ Quốc phòng - an ninh ☐ Xây dựng hệ thống chính trị"),
+        p("Cấp công nhận:"),
+        p("☐ Cấp thành phố"),
+        p("☒ Cấp xã, phường"),
+    )
+    assert fields["field"] == "Quốc phòng - an ninh"
+    assert fields["level"] == "Cấp xã, phường"
+
+
+def test_a_title_naming_the_results_is_not_the_results_label(tmp_path):
+    fields = fields_of(
+        tmp_path,
+        p("BÁO CÁO"),
+        p("Kết quả thực hiện mô hình “Dân vận khéo” năm 2020"),
+        p("Thực hiện Kế hoạch số 12-KH/TU, Chi bộ báo cáo như sau:"),
+        p("Tên mô hình: Sân chơi an toàn"),
+        p("Kết quả đạt được:"),
+        p("Xây 3 sân chơi cho 400 trẻ em."),
+    )
+    assert fields["results"] == "Xây 3 sân chơi cho 400 trẻ em."
+
+
+def test_an_empty_optional_item_does_not_take_the_next_item(tmp_path):
+    fields = fields_of(
+        tmp_path,
+        p(PROPOSAL_TITLE),
+        p("7. Nguồn lực (nếu có):"),
+        p("8. Bài học kinh nghiệm:"),
+        p("Phải dựa vào dân."),
+        p("9. Kết quả dự kiến:"),
+        p("Phấn đấu đến cuối năm:"),
+        p("- Giúp 10 hộ thoát nghèo."),
+    )
+    assert "resources" not in fields
+    assert fields["results"] == "Phấn đấu đến cuối năm:\n- Giúp 10 hộ thoát nghèo."

@@ -299,3 +299,11 @@ def test_unknown_encoding_names_the_known_ones():
 
     with pytest.raises(ValueError, match="expected one of tcvn3, tcvn3-caps, vni$"):
         classify_run("x", "utf-7")
+
+
+def test_equally_readable_runs_are_decided_by_a_byte_only_their_encoding_uses():
+    from pipeline.legacy import classify_run
+
+    # Both readings have the same number of non-words; "Û" is a VNI accent byte but no TCVN3 slot.
+    assert classify_run("aaÛ", "vni") == "legacy"
+    assert classify_run("Ûô", "tcvn3") == "ambiguous"

@@ -194,3 +194,123 @@ def test_a_damaged_register_file_is_named(workspace):
     with pytest.raises(DvkError) as refused:
         open_register(workspace)
     assert str(refused.value).startswith(f"Không mở được sổ đăng ký {register_path(workspace)}: ")
+
+
+# ---------------------------------------------------------------------------- batches, numbers, connection
+
+
+def test_the_latest_batch_is_the_last_build_in_its_order(workspace, conn):
+    from pipeline.register import latest_batch
+
+    assert latest_batch(conn) == []
+    record_drafts(workspace, [built(workspace, "decision", "DVK-2020-QD-0000000A")])
+    second = [
+        built(workspace, "decision", "DVK-2020-QD-0000000C"),
+        built(workspace, "list", "DVK-2020-DS-0000000B"),
+    ]
+    record_drafts(workspace, second)
+    assert [draft.code for draft in latest_batch(conn)] == ["DVK-2020-QD-0000000C", "DVK-2020-DS-0000000B"]
+
+
+def test_issued_numbers_by_draft_code(workspace, conn):
+    from pipeline.register import issued_by_code
+
+    record_drafts(workspace, [built(workspace, "decision", "DVK-2020-QD-0000000A")])
+    with write_transaction(conn):
+        insert_issued(
+            conn, workspace.config, issued(7, "QĐ/TU", TERM, date(2020, 12, 3), "DVK-2020-QD-0000000A")
+        )
+        insert_issued(conn, workspace.config, issued(8, "QĐ/TU", TERM, date(2020, 12, 4)))
+    assert issued_by_code(conn, workspace.config) == {"DVK-2020-QD-0000000A": "07-QĐ/TU"}
+
+
+def test_a_list_carries_the_number_of_its_own_issuers_decision(workspace, conn):
+    from pipeline.register import find_draft, numbered_draft
+
+    city = {"issuer_upper": "THÀNH ỦY NGÃ BẢY"}
+    commune = {"issuer_upper": "ĐẢNG ỦY PHƯỜNG LÁI HIẾU"}
+    record_drafts(
+        workspace,
+        [
+            built(workspace, "decision", "DVK-2020-QD-0000000A", level="commune", **city),
+            built(workspace, "decision", "DVK-2020-QD-0000000B", level="commune", **commune),
+            built(workspace, "list", "DVK-2020-DS-0000000C", level="commune", **commune),
+            built(workspace, "report", "DVK-2020-BC-0000000D", level=None),
+            built(workspace, "certificates", "DVK-2020-GCN-0000000E", level="city"),
+        ],
+    )
+    assert numbered_draft(conn, find_draft(conn, "DVK-2020-DS-0000000C")).code == "DVK-2020-QD-0000000B"
+    assert numbered_draft(conn, find_draft(conn, "DVK-2020-BC-0000000D")).code == "DVK-2020-BC-0000000D"
+    with pytest.raises(DvkError) as refused:
+        numbered_draft(conn, find_draft(conn, "DVK-2020-GCN-0000000E"))
+    assert str(refused.value) == (
+        "Mã DVK-2020-GCN-0000000E là của giấy chứng nhận kèm theo nhưng sổ đăng ký không có quyết định cùng "
+        "đợt lập. Hãy lưu trữ tệp quyết định, hoặc ghi rõ --code của quyết định."
+    )
+    assert find_draft(conn, "DVK-2020-QD-FFFFFFFF") is None
+
+
+def test_the_register_is_opened_durable_and_checked(workspace, conn):
+    pragmas = {
+        name: conn.execute(f"PRAGMA {name}").fetchone()[0]
+        for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+    }
+    assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 30000}
+    assert conn.row_factory is __import__("sqlite3").Row
+
+
+def test_a_new_database_has_every_migration_pending_then_none(tmp_path):
+    import sqlite3
+
+    from pipeline.register import pending_migrations
+
+    fresh = sqlite3.connect(tmp_path / "moi.sqlite3", isolation_level=None)
+    names = [name for name, _ in MIGRATIONS]
+    assert pending_migrations(fresh) == names
+    assert apply_migrations(fresh) == names
+    assert pending_migrations(fresh) == [] and apply_migrations(fresh) == []
+    fresh.close()
+
+
+def test_a_locked_register_is_waited_for_and_other_errors_named(workspace, monkeypatch):
+    import sqlite3
+
+    from pipeline import register
+
+    real = register.prepare_register
+    attempts = []
+
+    def locked_once(conn):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        real(conn)
+
+    monkeypatch.setattr(register, "prepare_register", locked_once)
+    open_register(workspace).close()
+    assert len(attempts) == 2
+
+    def broken(conn):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(register, "prepare_register", broken)
+    with pytest.raises(DvkError) as refused:
+        open_register(workspace)
+    assert str(refused.value) == f"Không mở được sổ đăng ký {register_path(workspace)}: disk I/O error"
+
+
+def test_a_large_file_is_hashed_whole(tmp_path):
+    import hashlib
+
+    from pipeline.register import file_sha256
+
+    data = bytes(range(256)) * (3 * 4096 + 7)  # over 3 MiB: several chunks
+    (tmp_path / "qd.pdf").write_bytes(data)
+    assert file_sha256(tmp_path / "qd.pdf") == hashlib.sha256(data).hexdigest()
+
+
+def test_vietnamese_is_stored_as_written(workspace, conn):
+    with write_transaction(conn):
+        insert_issued(conn, workspace.config, issued(9, "QĐ/TU", TERM, date(2020, 12, 3)))
+    raw = conn.execute("SELECT recipients FROM issued").fetchone()[0]
+    assert raw == '["Ban Dân vận Tỉnh ủy"]'

@@ -16,7 +16,6 @@ from pipeline.safezip import (
     load_docx,
     parse_xml,
     read_parts,
-    run_with_timeout,
 )
 from pipeline.sniff import require_readable
 from tests import hostile
@@ -274,58 +273,3 @@ def test_hostile_content_types_are_caught(tmp_path):
     parts["[Content_Types].xml"] = b'<!DOCTYPE t [<!ENTITY e SYSTEM "file:///etc/passwd">]><Types>&e;</Types>'
     path = hostile.write_zip(tmp_path / "a.docx", parts)
     assert read_error(open_submission, path).code == "XML_DTD"
-
-
-# ---------------------------------------------------------------------------- run_with_timeout
-
-
-def slow(seconds: float) -> str:
-    time.sleep(seconds)
-    return "xong"
-
-
-def fail_with_read_error() -> None:
-    raise ReadError("ZIP_CORRUPT", "Tệp bị hỏng.", "phần word/document.xml")
-
-
-def test_run_with_timeout_returns_the_result():
-    assert run_with_timeout(slow, 0, seconds=5) == "xong"
-    assert run_with_timeout(lambda a, b: a + b, 2, 3, seconds=5) == 5
-
-
-def test_run_with_timeout_kills_slow_work():
-    started = time.perf_counter()
-    error = read_error(run_with_timeout, slow, 120, seconds=0.5)
-    assert error.code == "READ_TIMEOUT"
-    assert "0.5 giây" in error.message
-    assert time.perf_counter() - started < 60  # killed, not waited for (the work takes 120 s)
-
-
-def test_read_error_in_the_worker_comes_back_unchanged():
-    error = read_error(run_with_timeout, fail_with_read_error, seconds=5)
-    assert (error.code, error.message, error.where) == (
-        "ZIP_CORRUPT",
-        "Tệp bị hỏng.",
-        "phần word/document.xml",
-    )
-
-
-def test_unexpected_error_in_the_worker_is_a_runtime_error():
-    with pytest.raises(RuntimeError, match="ValueError: sai"):
-        run_with_timeout(lambda: (_ for _ in ()).throw(ValueError("sai")), seconds=5)
-
-
-def test_worker_that_dies_is_reported():
-    assert read_error(run_with_timeout, os._exit, 3, seconds=5).code == "READ_CRASH"
-
-
-def test_worker_memory_cap():
-    error = read_error(
-        run_with_timeout, lambda: len(bytearray(2 * 1024**3)), seconds=10, memory_bytes=256 * 1024**2
-    )
-    assert error.code == "READ_MEMORY"
-
-
-def test_hostile_file_read_in_a_worker(tmp_path):
-    path = hostile.zip_bomb(tmp_path)
-    assert read_error(run_with_timeout, lambda: len(load_docx(path).xml), seconds=5).code == "ZIP_BOMB"

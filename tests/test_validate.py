@@ -410,3 +410,9 @@ def test_individual_duplicates_are_the_same_name_and_person(config, person, dupl
     second = {**INDIVIDUAL, "person_name": person}
     found = validate_all([record(INDIVIDUAL), record(second, "b.docx")], config)
     assert ("DUPLICATE_PROPOSAL" in [p.code for p in found["a.docx"]]) == duplicate
+
+
+def test_a_model_proposed_three_times_names_both_other_files(config):
+    records = [record(VALID, name) for name in ("a.docx", "b.docx", "c.docx")]
+    [problem] = validate_all(records, config)["a.docx"]
+    assert problem.message == "Mô hình này được đề nghị ba lần: trùng với tệp b.docx, c.docx."

@@ -430,3 +430,42 @@ def test_dates_followed_by_punctuation(text):
 )
 def test_month_span_edges(text, span):
     assert parse_month_span(text) == span
+
+
+@pytest.mark.parametrize(
+    "n, padded_style, plain_style, in_words",
+    [
+        (1, "01", "1", "01 (một)"),
+        (6, "06", "6", "06 (sáu)"),
+        (46, "46", "46", "46 (bốn mươi sáu)"),
+        (187, "187", "187", "187 (một trăm tám mươi bảy)"),
+    ],
+)
+def test_counts_in_figures_and_words(n, padded_style, plain_style, in_words):
+    from pipeline.vntext import count_figure, count_in_words
+
+    assert (count_figure(n), count_figure(n, "padded"), count_figure(n, "plain")) == (
+        padded_style,
+        padded_style,
+        plain_style,
+    )
+    assert count_in_words(n, "padded") == in_words
+    assert count_in_words(n) == f"{plain_style} ({in_words.split('(')[1]}"
+
+
+@pytest.mark.parametrize(
+    "text, printed",
+    [
+        ('"Dân vận khéo"', "“Dân vận khéo”"),
+        ('thi đua "Dân vận khéo" năm 2020', "thi đua “Dân vận khéo” năm 2020"),
+        ('("a", "b")', "(“a”, “b”)"),
+        ('[“x” -"y"/"z"]', "[“x” -“y”/“z”]"),
+        ('a\t"b"\n"c"\u00a0"d"', "a\t“b”\n“c”\u00a0“d”"),
+        ('{"e"}–"f"—"g"‘"h"', "{“e”}–“f”—“g”‘“h”"),
+        ("không có", "không có"),
+    ],
+)
+def test_straight_quotes_become_the_typographic_pair(text, printed):
+    from pipeline.vntext import typographic_quotes
+
+    assert typographic_quotes(text) == printed

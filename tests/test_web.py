@@ -22,6 +22,7 @@ from pipeline.cli import main
 from pipeline.config import load_workspace
 from pipeline.model import ConfigError
 from pipeline.names import safe_name
+from pipeline.platform import constraints
 from pipeline.web import protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
@@ -297,6 +298,28 @@ def test_uploads_of_the_wrong_type_or_too_big_are_refused(workspace, web, monkey
     assert not (workspace.inputs / "Phường Hiệp Thành").exists()
 
 
+def test_an_upload_is_kept_when_the_workbook_cannot_be_written(workspace, web, tmp_path, monkeypatch) -> None:
+    from pipeline import check
+
+    def held(*args, **kwargs):
+        raise service.DvkError("Không ghi được tham-dinh.xlsx: tệp đang mở trong Excel.")
+
+    monkeypatch.setattr(check, "write_check_outputs", held)
+    data = write_docx(
+        tmp_path / "src" / "x.docx", *proposal_paragraphs(unit="Phường Hiệp Thành")
+    ).read_bytes()
+    text = notice(web, upload(web, [("Báo cáo mới.docx", data, "application/octet-stream")]))
+    assert "Đã lưu inputs/Phường Hiệp Thành/Báo cáo mới.docx: chấp nhận" in text
+    assert "chưa cập nhật được sổ" in text and "đang mở trong Excel" in text
+    assert (workspace.inputs / "Phường Hiệp Thành" / "Báo cáo mới.docx").read_bytes() == data
+
+
+def test_a_unit_folder_blocked_by_a_file_is_reported(workspace, web) -> None:
+    (workspace.inputs / "Tổ dân phố 3").write_text("một tệp, không phải thư mục")
+    answer = upload(web, [("a.docx", b"PK data", "application/octet-stream")], unit="Tổ dân phố 3")
+    assert "Không tạo được thư mục inputs/Tổ dân phố 3" in notice(web, answer)
+
+
 def test_a_request_body_over_the_cap_is_refused(web, monkeypatch) -> None:
     monkeypatch.setattr(protect, "MAX_BODY_BYTES", 10_000)
     answer = upload(web, [("a.docx", b"PK" + b"0" * 20_000, "application/octet-stream")])
@@ -339,29 +362,27 @@ def test_an_edit_saved_in_excel_shows_on_the_page_after_a_reload(workspace, web)
     assert 'value="ghi trong Excel"' in page and "<option selected>Không công nhận</option>" in page
 
 
-def test_a_workbook_that_cannot_be_written_is_reported_and_nothing_is_lost(
-    workspace, web, monkeypatch
-) -> None:
+def test_a_workbook_open_in_excel_is_reported_and_nothing_is_lost(workspace, web, hold_open) -> None:
+    """Excel holds tham-dinh.xlsx (Windows refuses to replace it): the page says so plainly, repeats what
+    the clerk chose, changes nothing; once Excel lets go the same edit is saved."""
     path = service.workbook_path(workspace)
     before = path.read_bytes()
     proposal = workbook_ids(workspace)[0]
-
-    def held_open(*args, **kwargs):
-        raise PermissionError(
-            13, "The process cannot access the file because it is being used by another process"
-        )
-
-    monkeypatch.setattr(os, "replace", held_open)
+    edit = {"ma": proposal, "ket-qua": "Khá", "ghi-chu": "quan trọng"}
+    hold_open(path)
     answer = web.post(
         "/tham-dinh/luu",
-        data={"csrf": token(web, "/tham-dinh"), "ma": proposal, "ket-qua": "Khá", "ghi-chu": "quan trọng"},
+        data={"csrf": token(web, "/tham-dinh"), **edit},
         headers={"accept": "application/json"},
     )
     assert answer.status_code == 409
     message = " ".join(answer.json()["messages"])
-    assert "Không ghi được" in message and "tham-dinh.xlsx" in message and "quan trọng" in message
+    assert "tham-dinh.xlsx: tệp đang mở trong Excel" in message and "quan trọng" in message
     assert path.read_bytes() == before
     assert not [item for item in path.parent.iterdir() if item.name.startswith(".tmp-")]
+    constraints.release(path)
+    saved = web.post("/tham-dinh/luu", data={"csrf": token(web, "/tham-dinh"), **edit})
+    assert "Đã lưu" in notice(web, saved) and read_results(path)[proposal] == "Khá"
 
 
 def test_a_result_outside_the_drop_down_is_refused(workspace, web) -> None:
@@ -392,6 +413,15 @@ def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> No
     assert decision.status_code == 200
     text = "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(decision.content)).paragraphs)
     assert "QUYẾT ĐỊNH" in text and "Dân vận khéo" in text
+
+
+def test_a_large_campaign_builds_from_the_page_with_its_check_in_a_child(workspace, web, monkeypatch) -> None:
+    """Past CHILD_MIN_FILES the build's check runs in a started child process, which cannot take the
+    page's progress callback along: the build still completes."""
+    monkeypatch.setattr(service, "CHILD_MIN_FILES", 0)
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    assert wait_for_build(web, answer.headers["location"])["error"] == ""
+    assert any(item["kind"] == "decision" for item in service.latest_documents(workspace))
 
 
 def test_a_number_without_a_date_is_refused(web) -> None:
@@ -429,6 +459,25 @@ def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> N
     kept = web.get("/luu-tru").text
     assert "Bị từ chối, giữ riêng" in kept and "nội dung được ký đã bị sửa" in kept
     assert kept.count("01-QĐ/TU") >= 1 and "02-QĐ/TU" not in kept, "a tampered file gets no number"
+
+
+def test_an_untrusted_signature_is_filed_only_with_a_reason(workspace, web) -> None:
+    """The archive's policy through the page: a signer outside trust-roots/ is refused and no number is
+    used; given a reason (kept in the event log), the same file is filed."""
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    wait_for_build(web, build.headers["location"])
+    code = next(item["code"] for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    stranger = issue_signer(make_ca("CA lạ"), "Người Lạ")
+    signed = sign_pdf(text_pdf(["QUYET DINH", code]), stranger)
+    refused = upload(web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
+    assert "trust-roots" in notice(web, refused) and not service.outgoing_register(workspace)
+    reason = "Đã gọi điện xác nhận với người ký"
+    filed = upload(
+        web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len", **{"nhan-khong-tin-cay": reason}
+    )
+    assert "Đã lưu trữ 01-QĐ/TU" in notice(web, filed)
+    [entry] = service.outgoing_register(workspace)
+    assert entry["signature"] == "untrusted" and any(reason in note for note in entry["notes"])
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_by_the_archive(web) -> None:
@@ -569,26 +618,44 @@ def test_two_tabs_and_a_terminal_check_never_corrupt_the_workbook(workspace) -> 
 
 
 def test_a_writer_waits_for_the_lock_held_by_another_process(workspace) -> None:
+    """Another process (a `dvk` command) holds the lock: a page's write waits, then says it is busy; a
+    holder that dies without letting go (killed) leaves no lock behind."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pipeline import service; from pipeline.config import load_workspace; "
+            "import sys; from pipeline import service; from pipeline.config import load_workspace; "
             "w = load_workspace(sys.argv[1]);\n"
-            "with service.workspace_lock(w):\n    print('held', flush=True); time.sleep(1.5)",
+            "with service.workspace_lock(w):\n    print('held', flush=True); sys.stdin.readline()",
             str(workspace.root),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    assert holder.stdout.readline().strip() == "held"
-    with pytest.raises(service.Busy, match="thử lại"):
-        with service.workspace_lock(workspace, wait=0.3):
-            pass
-    holder.wait(10)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(service.Busy, match="thử lại"):
+            with service.workspace_lock(workspace, wait=0.3):
+                pass
+    finally:
+        holder.kill()
+        holder.wait(10)
     with service.workspace_lock(workspace, wait=5):
         pass
+
+
+def test_serve_opens_even_when_the_workbook_is_open_in_excel(workspace, hold_open, tmp_path) -> None:
+    """`dvk serve` checks before it gives its address; Excel holding the workbook does not stop the page
+    from opening: the new file is checked and shown, and the note says the workbook was not updated."""
+    from pipeline.web import server
+
+    write_docx(workspace.inputs / "Thành đoàn" / "mới.docx", *proposal_paragraphs(model_name="Mô hình mới"))
+    hold_open(service.workbook_path(workspace))
+    note = server.prepare(workspace)
+    assert "Chưa cập nhật được sổ" in note and "đang mở trong Excel" in note
+    assert "Thành đoàn/mới.docx" in client(workspace).get("/ho-so").text
 
 
 def test_local_address_is_the_default(workspace) -> None:
@@ -688,3 +755,23 @@ def test_an_unreadable_file_is_not_read_again_by_its_page(workspace, web, monkey
     monkeypatch.setattr("pipeline.reader.read_document", must_not_read)
     page = web.get("/ho-so/tep", params={"p": "Xã Tân Thành/hỏng.docx"})
     assert page.status_code == 200 and "tệp không đọc được" in page.text
+
+
+def test_the_lock_is_reentrant_in_a_thread_and_exclusive_across_threads(workspace) -> None:
+    outcome: list[str] = []
+
+    def other() -> None:
+        try:
+            with service.workspace_lock(workspace, wait=0.2):
+                outcome.append("got it")
+        except service.Busy:
+            outcome.append("busy")
+
+    with service.workspace_lock(workspace):
+        with service.workspace_lock(workspace, wait=0.1):  # the same thread again: no deadlock
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join()
+    assert outcome == ["busy"]
+    other()
+    assert outcome == ["busy", "got it"]

@@ -143,8 +143,16 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
     rows.nth(1).locator("input[name=ghi-chu]").fill("Hồ sơ chưa đủ minh chứng")
     rows.nth(1).locator("select").select_option("Không công nhận")
     rows.nth(1).locator(".saved").filter(has_text="Đã lưu").wait_for()
+    # The keyboard alone: focus a row's drop-down, Home then Down picks "Tốt", and it is saved.
+    rows.nth(2).locator("select").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowDown")
+    deadline = time.monotonic() + 20  # two saves in a row ("" then "Tốt"): the last one stays
+    while read_results(service.workbook_path(workspace))[ids[2]] != "Tốt" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    page.wait_for_timeout(300)  # nothing saved after it
     results = read_results(service.workbook_path(workspace))
-    assert (results[ids[0]], results[ids[1]]) == ("Khá", "Không công nhận")
+    assert (results[ids[0]], results[ids[1]], results[ids[2]]) == ("Khá", "Không công nhận", "Tốt")
     shoot(page, workspace, "04-tham-dinh")
 
     # Build: the progress shows, then the documents; the decision downloads and says what it should.

@@ -223,7 +223,7 @@ async def files_page(request: Request) -> Response:
         text=params.get("q", ""),
     )
     result = await run_in_threadpool(service.current_check, workspace)
-    found = service.find_files(result, query)
+    found = await run_in_threadpool(service.find_files, result, query)  # builds the index once per check
     shown, number, pages = page_of(found, page_number(request))
     kept = {key: value for key, value in params.items() if key not in ("trang", "tb") and value}
     return page(
@@ -267,8 +267,8 @@ async def upload_inputs(request: Request) -> Response:
                 or report.reason
             )
             lines.append(f"Đã lưu {item.path}: {STATUS_VI[report.status]}" + (f" — {why}" if why else "."))
-    kind = "error" if all(item.refused for item in added.saved) else "ok"
-    return back(request, "/ho-so", kind, *lines)
+    kind = "error" if added.problem or all(item.refused for item in added.saved) else "ok"
+    return back(request, "/ho-so", kind, *lines, *([added.problem] if added.problem else []))
 
 
 async def run_check(request: Request) -> Response:
@@ -289,17 +289,14 @@ async def run_check(request: Request) -> Response:
 
 async def file_page(request: Request) -> Response:
     rel = request.query_params.get("p", "")
+    workspace = request.app.state.workspace
     try:
-        detail = await run_in_threadpool(service.file_detail, request.app.state.workspace, rel)
+        detail = await run_in_threadpool(service.file_detail, workspace, rel)
     except DvkError as exc:
         raise HTTPException(404, str(exc)) from exc
-    return page(
-        request,
-        "tep.html",
-        detail=detail,
-        report=detail.report,
-        correction=service.correction_form(request.app.state.workspace, detail),
-    )
+    # The form reads the correction workbook and the file's closest lines: off the event loop too.
+    correction = await run_in_threadpool(service.correction_form, workspace, detail)
+    return page(request, "tep.html", detail=detail, report=detail.report, correction=correction)
 
 
 async def save_correction(request: Request) -> Response:
@@ -326,7 +323,7 @@ async def appraisal_page(request: Request) -> Response:
         rows, problem = [], str(exc)
     wanted = request.query_params.get("loc", "")
     text = request.query_params.get("q", "")
-    chosen = service.find_appraisal_rows(rows, text, only_empty=wanted == "chua")
+    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, text, wanted == "chua")
     shown, number, pages = page_of(chosen, page_number(request))
     kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
     return page(

@@ -13,11 +13,12 @@ from pipeline.web.security import configured_password_hash
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
-def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announce, progress=None) -> None:
+def serve(
+    workspace: Workspace, host: str, port: int, open_browser: bool, announce, progress=None, warn=None
+) -> None:
     """Serve until interrupted. A host other than this computer needs a password (dvk.toml or env)."""
     import uvicorn
 
-    from pipeline import service
     from pipeline.web.app import create_app
 
     password_hash = configured_password_hash(workspace.config.raw)
@@ -29,17 +30,34 @@ def serve(workspace: Workspace, host: str, port: int, open_browser: bool, announ
     hosts = () if host in LOCAL else None  # on a LAN the login protects; clients name the host their way
     require_free_port(host, port)
     app = create_app(workspace, password_hash, hosts)
-    service.check(
-        workspace, progress
-    )  # the pages start from an up-to-date workbook, as `dvk check` leaves it
+    note = prepare(workspace, progress)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/ho-so"
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     announce(url)
+    if note and warn:
+        warn(note)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     server.run()
+
+
+def prepare(workspace: Workspace, progress=None) -> str:
+    """Check as `dvk check` does, so the pages start from an up-to-date workbook, and read what the first
+    screens show before the address is given. A workbook that cannot be written (open in Excel) does not
+    keep the page from opening: the files are still checked, and the returned note says so."""
+    from pipeline import service
+
+    note = ""
+    try:
+        service.check(workspace, progress)
+    except ConfigError:
+        raise
+    except DvkError as exc:
+        note = f"Chưa cập nhật được sổ khi mở trang: {exc}"
+    service.prepare_pages(workspace)
+    return note
 
 
 def require_free_port(host: str, port: int) -> None:

@@ -24,7 +24,11 @@ function setupDrop(form) {
 function setupAutosave(form) {
   const status = form.querySelector(".saved");
   const select = form.querySelector("select");
-  const post = async () => {
+  // Saves go one after another (arrow keys through the options fire a change each): the last choice
+  // is always the one left in the workbook.
+  let queue = Promise.resolve();
+  const post = () => { queue = queue.then(send); };
+  const send = async () => {
     status.classList.remove("error");
     status.textContent = "Đang lưu…";
     try {
