@@ -486,7 +486,10 @@ class Walk:
         for key, text in self.assignments(match, value.value):
             if not text:
                 continue
-            shared = match.role == "several"
+            # A value several fields share, or one found beside a person's name ("Nguyễn Văn An, Trưởng
+            # ấp"), gives way to a label naming only that field.
+            beside_name = key == "person_position" and key not in match.keys
+            shared = match.role == "several" or beside_name
             if key not in filled or (filled[key][1] and not shared):
                 filled[key] = (FieldValue(text, value.where), shared)
                 taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
@@ -499,6 +502,8 @@ class Walk:
             return who_values(text, self.config)
         if match.role == "split":
             return split_values(match.keys, text, self.config)
+        if match.keys == ("person_name",):
+            return person_values(text)
         return [(key, text) for key in match.keys]
 
 
@@ -513,6 +518,16 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
     return [("unit", text)]
 
 
+def person_values(text: str) -> list[tuple[str, str]]:
+    """A person's name, and the position written after it ("Nguyễn Văn An – Trưởng ấp", "Nguyễn Văn An
+    (Trưởng ấp)")."""
+    text = re.sub(r"\s*\((.+)\)\s*$", r", \1", text.strip())
+    first, rest = split_first(text)
+    if rest and looks_like_person(first):
+        return [("person_name", first), ("person_position", rest)]
+    return [("person_name", text)]
+
+
 def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple[str, str]]:
     """ "Chức vụ, đơn vị công tác: Phó Chủ tịch, Hội Liên hiệp Phụ nữ thành phố": the parts in label order,
     the last field taking the rest. A configured unit at the end is the unit, with the parts before it
@@ -525,8 +540,8 @@ def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple
         while unit and len(parts) > 1 and is_unit_name(parts[-1]):
             unit = f"{parts.pop()}, {unit}"
         head = ", ".join(parts)
-        if unit and head:
-            return [*split_values(keys[:-1], head, config), ("unit", unit)]
+        if unit:  # "Chi bộ Tòa án" alone under "Chức vụ, đơn vị công tác" is the unit
+            return [*split_values(keys[:-1], head, config), ("unit", unit)] if head else [("unit", unit)]
     parts: list[str] = []
     rest = text
     for key in keys[:-1]:
@@ -571,9 +586,9 @@ def unit_at_end(text: str, config: Config) -> tuple[str, str]:
     folded = fold(text)
     for unit in sorted(config.all_units(), key=len, reverse=True):
         key = fold(unit)
-        if key and folded.endswith(key) and len(folded) > len(key):
+        if key and folded.endswith(key):
             cut = len(text) - len(unit)
-            if fold(text[cut:]) == key:
+            if cut >= 0 and fold(text[cut:]) == key and (cut == 0 or not text[cut - 1].isalnum()):
                 return text[:cut].strip(" ,-–"), text[cut:].strip()
     return text, ""
 

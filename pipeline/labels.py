@@ -72,7 +72,7 @@ HEADS: dict[str, tuple[str, ...]] = {
         "ten nguoi",
         "ho va ten nguoi",
     ),
-    "person_position": ("chuc vu", "chuc danh", "cuong vi"),
+    "person_position": ("chuc vu", "chuc danh", "cuong vi", "nghe nghiep", "vi tri cong tac"),
     "level": (
         "cap",
         "cap cong nhan",

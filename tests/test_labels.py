@@ -334,3 +334,31 @@ def test_an_empty_optional_item_does_not_take_the_next_item(tmp_path):
     )
     assert "resources" not in fields
     assert fields["results"] == "Phấn đấu đến cuối năm:\n- Giúp 10 hộ thoát nghèo."
+
+
+@pytest.mark.parametrize(
+    "line, position",
+    [
+        ("Họ và tên người thực hiện: Nguyễn Văn An – Trưởng ấp Đông Bình", "Trưởng ấp Đông Bình"),
+        ("Người thực hiện: Nguyễn Văn An (Công an viên xã Tân Thành)", "Công an viên xã Tân Thành"),
+        ("Cá nhân thực hiện: Nguyễn Văn An, Bí thư Chi bộ ấp", "Bí thư Chi bộ ấp"),
+    ],
+)
+def test_a_position_written_after_the_persons_name(tmp_path, line, position):
+    fields = fields_of(tmp_path, p(PROPOSAL_TITLE), p(line))
+    assert (fields["person_name"], fields["person_position"]) == ("Nguyễn Văn An", position)
+
+
+def test_a_position_label_replaces_one_found_beside_the_name(tmp_path):
+    fields = fields_of(
+        tmp_path,
+        p(PROPOSAL_TITLE),
+        p("Họ và tên: Nguyễn Văn An, đảng viên"),
+        p("Nghề nghiệp, chức vụ: Trưởng ấp"),
+    )
+    assert fields["person_position"] == "Trưởng ấp"
+
+
+def test_a_unit_alone_under_a_position_and_unit_label_is_the_unit(tmp_path):
+    fields = fields_of(tmp_path, p(PROPOSAL_TITLE), p("Chức vụ, đơn vị công tác: Chi bộ Tòa án"))
+    assert fields["unit"] == "Chi bộ Tòa án" and "person_position" not in fields
