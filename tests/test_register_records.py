@@ -314,3 +314,81 @@ def test_vietnamese_is_stored_as_written(workspace, conn):
         insert_issued(conn, workspace.config, issued(9, "QĐ/TU", TERM, date(2020, 12, 3)))
     raw = conn.execute("SELECT recipients FROM issued").fetchone()[0]
     assert raw == '["Ban Dân vận Tỉnh ủy"]'
+
+
+# ---------------------------------------------------------------------------- edges and messages
+
+
+def test_the_first_day_of_the_term_is_in_the_term_and_the_day_before_is_refused(workspace):
+    from pipeline.register import numbering_scope
+
+    config = workspace.config
+    assert numbering_scope(config, config.term_start) == TERM
+    with pytest.raises(DvkError) as refused:
+        numbering_scope(config, date(2020, 9, 30))
+    assert str(refused.value) == (
+        "Ngày văn bản 30/09/2020 trước ngày đầu nhiệm kỳ 01/10/2020 (issuer.term_start trong dvk.toml). "
+        "Kiểm tra lại --date hoặc cấu hình nhiệm kỳ."
+    )
+
+
+def test_messages_of_misuse(workspace, conn):
+    from pipeline.register import document_symbol
+
+    with pytest.raises(DvkError) as refused:
+        document_symbol(workspace.config, "list")
+    assert str(refused.value) == "Loại văn bản 'list' không được cấp số riêng (đi kèm quyết định)."
+    with pytest.raises(ValueError) as wrong:
+        find_issued(conn)
+    assert str(wrong.value) == "find_issued needs code, sha256 or number"
+
+
+def test_a_replacement_keeps_the_documents_row(workspace, conn):
+    with write_transaction(conn):
+        old = insert_issued(conn, workspace.config, issued(5, "QĐ/TU", TERM, date(2020, 12, 3)))
+        newer = dataclasses.replace(old, sha256="e" * 64, id=None)
+        assert replace_file(conn, old, newer, "ký lại", "cu/qd.pdf", None).id == old.id
+
+
+def test_draft_contexts_keep_vietnamese_as_written(workspace, conn):
+    record_drafts(workspace, [built(workspace, "decision", "DVK-2020-QD-0000000A", signer="Nguyễn Văn A")])
+    assert "Nguyễn Văn A" in conn.execute("SELECT context FROM drafts").fetchone()[0]
+
+
+def test_a_register_with_some_migrations_gets_the_rest(tmp_path):
+    import sqlite3
+
+    first, *rest = MIGRATIONS
+    db = sqlite3.connect(tmp_path / "cu.sqlite3", isolation_level=None)
+    db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    for statement in first[1]:
+        db.execute(statement)
+    db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (first[0], "2020-10-01T00:00:00+07:00"))
+    assert apply_migrations(db) == [name for name, _ in rest]
+    db.close()
+
+
+def test_a_register_path_that_is_a_folder_is_named(workspace):
+    register_path(workspace).mkdir()
+    with pytest.raises(DvkError) as refused:
+        open_register(workspace)
+    assert str(refused.value).startswith(f"Không mở được sổ đăng ký {register_path(workspace)}: ")
+
+
+def test_a_busy_register_is_waited_for_too(workspace, monkeypatch):
+    import sqlite3
+
+    from pipeline import register
+
+    real = register.prepare_register
+    attempts = []
+
+    def busy_once(conn):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise sqlite3.OperationalError("database is busy")
+        real(conn)
+
+    monkeypatch.setattr(register, "prepare_register", busy_once)
+    open_register(workspace).close()
+    assert len(attempts) == 2
