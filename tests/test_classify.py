@@ -116,6 +116,8 @@ def test_a_configured_unit_at_the_end_is_cut_off_whatever_the_separator():
         "Phó Chủ tịch",
         "Hội Liên hiệp Phụ nữ thành phố",
     )
-    assert unit_at_end("Hội Liên hiệp Phụ nữ thành phố", CONFIG) == ("Hội Liên hiệp Phụ nữ thành phố", "")
+    # A unit alone is a unit (under "Chức vụ, đơn vị công tác" it leaves the position empty).
+    assert unit_at_end("Hội Liên hiệp Phụ nữ thành phố", CONFIG) == ("", "Hội Liên hiệp Phụ nữ thành phố")
+    assert unit_at_end("Trưởng khoa XPhòng Y tế", CONFIG) == ("Trưởng khoa XPhòng Y tế", "")
     assert unit_at_end("Bí thư", CONFIG) == ("Bí thư", "")
     assert is_unit_name("Chi bộ khu vực 2") and is_unit_name("chi bộ") and not is_unit_name("Bí thư")
