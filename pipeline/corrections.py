@@ -280,9 +280,11 @@ def update_correction_workbook(
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
     rows.pop("", None)
     wanted = {fact.rel for fact in facts}
+    changed = not path.exists()
     for rel, row in sorted(rows.items(), key=lambda item: -item[1]):
         if rel not in wanted and not human_cells(sheet, row, columns):
             sheet.delete_rows(row)  # complete now and nothing typed on it: the row has done its job
+            changed = True
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
     rows.pop("", None)
     added = 0
@@ -291,8 +293,9 @@ def update_correction_workbook(
         row = rows.get(fact.rel)
         if row is None:
             row, next_row, added = next_row, next_row + 1, added + 1
-        write_system_cells(sheet, columns, row, fact, hints, stamps)
-    save_atomically(workbook, path)
+        changed |= write_system_cells(sheet, columns, row, fact, hints, stamps)
+    if changed or added:  # a workbook that already says all this is left as it is (its bytes, its date)
+        save_atomically(workbook, path)
     return added
 
 
@@ -313,7 +316,8 @@ def write_system_cells(
     fact: RowFacts,
     hints: Callable[[str, tuple[str, ...]], str],
     stamps: dict[str, str],
-) -> None:
+) -> bool:
+    """Set the row's system cells; returns whether any value changed."""
     cell = lambda title: sheet.cell(row, columns[title])  # noqa: E731
     sample = sheet.cell(row, 1)
     sample.alignment = top_wrap()
@@ -329,7 +333,9 @@ def write_system_cells(
         values[STAMP] = current  # values first used now, or reviewed against the file as it is now
         if reviewed:
             cell(REVIEWED).value = None
+    changed = reviewed and STAMP in values
     for title, value in values.items():
+        changed |= text(cell(title).value) != text(value)
         style_like(cell(title), sample).value = value
     for key in EDITABLE:
         target = cell(LABELS_VI[key])
@@ -337,6 +343,7 @@ def write_system_cells(
             target.fill = missing_fill()
         elif target.fill is not None and target.fill.fgColor.rgb == missing_fill().fgColor.rgb:
             target.fill = styles.PatternFill()
+    return changed
 
 
 def open_sheet(path: Path) -> tuple[Any, Any]:
