@@ -85,12 +85,24 @@ class Kind(str, Enum):
     PROPOSAL = "proposal"
 
 
+# How a value was found (FieldValue.source): the evidence a clerk sees in `dvk check --explain`.
+SOURCE_LABEL = "label"  # a labelled line, cell or content control of a form
+SOURCE_TABLE_ROW = "table_row"  # a row of a list table, under a header cell that names the field
+SOURCE_TITLE = "title"  # the document's title line ("BÁO CÁO … mô hình … cấp thành phố năm 2020")
+SOURCE_SENTENCE = "sentence"  # a sentence of the body or of the closing request
+SOURCE_LETTERHEAD = "letterhead"  # the issuing-body block at the top left
+SOURCE_SIGNATURE = "signature"  # the signature block at the end
+SOURCE_INFERRED = "inferred"  # decided by evidence elsewhere in the file (the evidence is in `where`)
+SOURCE_MANUAL = "manual"  # typed by the secretariat in the correction workbook
+
+
 @dataclass(frozen=True, slots=True)
 class FieldValue:
-    """An extracted value and the place in the file it came from."""
+    """An extracted value, the place in the file it came from, and how it was found there."""
 
     value: str
     where: str
+    source: str = SOURCE_LABEL
 
 
 # Canonical field keys. They are also the w:tag values of the content controls in the
