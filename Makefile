@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## Run the whole pipeline (check, then build) on the sample files in inputs/.
 demo: $(STAMP)
-	$(BIN)/dvk run
+	$(BIN)/dvk run --as-proposed
 
 ## Open the secretariat's page (dvk serve) on the sample files, in the browser.
 serve: $(STAMP)

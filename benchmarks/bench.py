@@ -395,7 +395,8 @@ def time_stages(workspace: Workspace, scratch: Path) -> dict[str, dict]:
 
 def time_rendering(workspace: Workspace) -> dict:
     """build_documents on the recognised models (recognition itself is not timed)."""
-    models, registered, _ = recognised(workspace)
+    recognition, registered = recognised(workspace, as_proposed=True)
+    models = recognition.models
     seconds, documents = timed(build.build_documents, workspace, models, registered)
     return {"seconds": seconds, "items": len(models), "documents": len(documents)}
 
@@ -560,7 +561,7 @@ def child_check(workspace: Workspace) -> dict:
 
 
 def child_build(workspace: Workspace) -> dict:
-    result = build_campaign(workspace)
+    result = build_campaign(workspace, as_proposed=True)
     models = sum(d.count for d in result.documents if d.kind == "list")
     return {"documents": len(result.documents), "models": models}
 

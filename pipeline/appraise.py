@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ LIST_SHEET = "Danh mục"
 RESULT = "Kết quả thẩm định"
 NOTE = "Ghi chú thẩm định"
 ID = "Mã đề nghị"
+PROPOSED = "Tự đánh giá"  # the unit's own rating: the proposal, never the result
 SOURCE = "Tệp nguồn"
 SOURCE_HASH = "SHA-256 khi lập"
 STATUS = "Tình trạng tệp nguồn"
@@ -51,7 +52,7 @@ COLUMNS = (
     ("Cấp", 16),
     ("Loại", 10),
     ("Lĩnh vực", 24),
-    ("Tự đánh giá", 12),
+    (PROPOSED, 12),
     (RESULT, 18),
     (NOTE, 30),
     (SOURCE, 40),
@@ -334,8 +335,8 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
         "Cấp": proposal.level,
         "Loại": proposal.model_type,
         "Lĩnh vực": proposal.field,
-        "Tự đánh giá": proposal.rating,
-        RESULT: proposal.rating,
+        PROPOSED: proposal.rating,
+        RESULT: None,  # a proposal has no result until a person gives one (here, in Excel or on the page)
         SOURCE: proposal.source,
         SOURCE_HASH: proposal.sha256[:16],
         STATUS: UNCHANGED,
@@ -364,6 +365,16 @@ def read_results(path: Path) -> dict[str, str]:
             results[tidy(values[id_col])] = tidy(result) if result is not None else ""
     workbook.close()
     return results
+
+
+def is_gone(row: dict[str, str]) -> bool:
+    """A row whose file is no longer in inputs/ or is now rejected: nothing to decide until it is back."""
+    return row.get(STATUS, "") in (MISSING, REJECTED)
+
+
+def is_pending(row: dict[str, str]) -> bool:
+    """A row (as `read_rows` gives it) that waits for a person's result."""
+    return not row.get(RESULT) and not is_gone(row)
 
 
 def tidy(value: object) -> str:
@@ -404,25 +415,33 @@ def openpyxl_rows(path: Path) -> list[dict[str, object]]:
     return [values for values in found if values.get(ID)]
 
 
-def set_result(path: Path, proposal_id: str, result: str, note: str) -> None:
-    """Write one proposal's appraisal result and note, as a person would in Excel: only those two cells
-    change (in the sheet's bytes); a sheet the byte writer does not know is saved through openpyxl."""
-    outcome = patch_sheet(path, SHEET, lambda sheet: put_result(sheet, proposal_id, result, note))
-    if outcome is False:
-        raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+def set_results(path: Path, results: dict[str, str], notes: dict[str, str] | None = None) -> None:
+    """Write appraisal results (id -> result, "" empties the cell) and, for the ids in `notes`, notes, as a
+    person would in Excel: only those cells change (in the sheet's bytes, one write for all of them); a
+    sheet the byte writer does not know is saved through openpyxl."""
+    notes = notes or {}
+    outcome = patch_sheet(path, SHEET, lambda sheet: put_results(sheet, results, notes))
+    if isinstance(outcome, str):
+        raise DvkError(f"Sổ thẩm định {path.name} không có mã {outcome}.")
     if outcome is None:
-        set_result_openpyxl(path, proposal_id, result, note)
+        set_results_openpyxl(path, results, notes)
 
 
-def put_result(sheet: Sheet, proposal_id: str, result: str, note: str) -> bool | None:
+def put_results(sheet: Sheet, results: dict[str, str], notes: dict[str, str]) -> bool | str | None:
+    """True when written; the first id the sheet lacks (nothing written); None: let openpyxl do it."""
     if ID not in sheet.columns or RESULT not in sheet.columns or NOTE not in sheet.columns:
         return None
-    row = next((row for row in sheet.rows if row > 1 and cell_text(sheet, row, ID) == proposal_id), None)
-    if row is None:
-        return False
-    style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
-    written = [sheet.put_text(row, title, text, style) for title, text in ((RESULT, result), (NOTE, note))]
-    return True if all(written) else None
+    rows = {cell_text(sheet, row, ID): row for row in sheet.rows if row > 1}
+    absent = next((proposal_id for proposal_id in results if proposal_id not in rows), None)
+    if absent is not None:
+        return absent
+    for proposal_id, result in results.items():
+        row = rows[proposal_id]
+        style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
+        cells = [(RESULT, result)] + ([(NOTE, notes[proposal_id])] if proposal_id in notes else [])
+        if not all(sheet.put_text(row, title, text, style) for title, text in cells):
+            return None
+    return True
 
 
 def cell_text(sheet: Sheet, row: int, title: str) -> str:
@@ -430,7 +449,7 @@ def cell_text(sheet: Sheet, row: int, title: str) -> str:
     return tidy(sheet.value(cell)) if cell is not None else ""
 
 
-def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) -> None:
+def set_results_openpyxl(path: Path, results: dict[str, str], notes: dict[str, str]) -> None:
     workbook = open_workbook(path)
     if SHEET not in workbook.sheetnames:
         raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
@@ -438,15 +457,16 @@ def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) ->
     columns = header_columns(sheet, path)
     if NOTE not in columns:
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
-    for row in range(2, sheet.max_row + 1):
-        if str(sheet.cell(row, columns[ID]).value or "").strip() == proposal_id:
-            # .value, not cell(row, column, value): openpyxl ignores a None value there, and an emptied
-            # result must empty the cell
-            sheet.cell(row, columns[RESULT]).value = result or None
-            sheet.cell(row, columns[NOTE]).value = note or None
-            save_atomically(workbook, path)
-            return
-    raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+    rows = {str(sheet.cell(row, columns[ID]).value or "").strip(): row for row in range(2, sheet.max_row + 1)}
+    for proposal_id, result in results.items():
+        if proposal_id not in rows:
+            raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+        # .value, not cell(row, column, value): openpyxl ignores a None value there, and an emptied
+        # result must empty the cell
+        sheet.cell(rows[proposal_id], columns[RESULT]).value = result or None
+        if proposal_id in notes:
+            sheet.cell(rows[proposal_id], columns[NOTE]).value = notes[proposal_id] or None
+    save_atomically(workbook, path)
 
 
 def open_workbook(path: Path, read_only: bool = False) -> Workbook:
@@ -475,10 +495,25 @@ def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[],
 
 @dataclass(frozen=True)
 class Recognition:
-    """The models to put in the decisions, and what the user should know about how they were chosen."""
+    """The models to put in the decisions, and what the user should know about how they were chosen.
+    `adopted`: the results taken from the proposals for rows no one had decided (id -> rating), when the
+    caller asked for that; the caller writes them into the workbook, so it shows what was decided."""
 
     models: list[Model]
     notes: list[str]
+    adopted: dict[str, str] = field(default_factory=dict)
+
+
+class AppraisalPending(DvkError):
+    """Proposals still without an appraisal result: no decision is built from an undecided proposal.
+    Each face says how to decide them (the page its buttons, the CLI its option)."""
+
+    def __init__(self, pending: list[str], others: list[str]) -> None:
+        self.pending = pending
+        self.others = others
+        shown = ", ".join(pending[:5]) + (", …" if len(pending) > 5 else "")
+        lines = [f"Còn {len(pending)} đề nghị chưa có kết quả thẩm định ({shown}).", *others]
+        super().__init__("Chưa lập được quyết định:\n- " + "\n- ".join(lines))
 
 
 def recognised_models(
@@ -488,25 +523,59 @@ def recognised_models(
     config: Config,
     person: dict[str, tuple[str, str]],
     results: dict[str, str] | None = None,
+    as_proposed: bool = False,
 ) -> Recognition:
     """Apply the appraisal results to the accepted proposals.
 
     `rejected` maps the id of each proposal that currently has errors to its error messages;
-    `person` maps an id to (name, position) for individual models. Raises DvkError listing every
-    reason to refuse (HD: a decision is never built from an unresolved proposal).
+    `person` maps an id to (name, position) for individual models. A proposal whose result is empty is
+    pending: AppraisalPending, unless `as_proposed` (the committee takes the proposals as results), when
+    it takes its proposed rating. Raises DvkError listing every reason to refuse (HD: a decision is
+    never built from an unresolved proposal).
     """
     ratings = [term.label for term in config.ratings]
-    if not path.exists():
-        chosen = {proposal.id: proposal.rating for proposal in proposals}
-        notes = [f"Chưa có sổ thẩm định {path.name}: lập dự thảo theo mức tự đánh giá của đơn vị."]
-    else:
-        chosen, notes = (read_results(path) if results is None else results), []
-    known = {proposal.id for proposal in proposals}
     by_fold = {label.casefold(): label for label in [*ratings, NOT_RECOGNISED]}
-    chosen = {proposal_id: by_fold.get(result.casefold(), result) for proposal_id, result in chosen.items()}
+    listed = path.exists()
+    if listed:
+        found = read_results(path) if results is None else results
+        chosen = {key: by_fold.get(result.casefold(), result) for key, result in found.items()}
+        pending = [p for p in proposals if chosen.get(p.id) == ""]
+    else:
+        chosen, pending = {}, list(proposals)
+    adopted = {p.id: by_fold.get(p.rating.casefold(), p.rating) for p in pending} if as_proposed else {}
+    chosen.update(adopted)
+    refusals = refusal_lines(proposals, rejected, chosen, ratings, listed)
+    if pending and not as_proposed:
+        missing = [] if listed else [f"Chưa có sổ thẩm định {path.name}: chạy dvk check để lập sổ."]
+        raise AppraisalPending([p.id for p in pending], missing + refusals)
+    if refusals:
+        raise DvkError("Chưa lập được quyết định:\n- " + "\n- ".join(refusals))
+    models = [
+        to_model(p, chosen[p.id], person.get(p.id, ("", "")))
+        for p in proposals
+        if chosen[p.id] != NOT_RECOGNISED
+    ]
+    if not listed and adopted:
+        return Recognition(models, [f"Chưa có sổ thẩm định {path.name}: lập theo mức đề nghị của đơn vị."])
+    notes = (
+        [f"{len(adopted)} đề nghị chưa có kết quả thẩm định lấy mức đề nghị làm kết quả."] if adopted else []
+    )
+    return Recognition(models, notes, adopted)
+
+
+def refusal_lines(
+    proposals: list[Proposal],
+    rejected: dict[str, list[str]],
+    chosen: dict[str, str],
+    ratings: list[str],
+    listed: bool,
+) -> list[str]:
+    """Every reason, other than a pending result, not to build from these results. An empty result
+    decides nothing: for a file now rejected or gone it is no reason to refuse."""
+    known = {proposal.id for proposal in proposals}
     refusals = []
     for proposal_id, result in chosen.items():
-        if result == NOT_RECOGNISED:
+        if result in ("", NOT_RECOGNISED):
             continue
         if proposal_id in rejected:
             refusals.append(
@@ -522,19 +591,13 @@ def recognised_models(
                 f'{proposal_id}: kết quả thẩm định "{result}" không thuộc '
                 f"{', '.join(ratings + [NOT_RECOGNISED])}."
             )
-    refusals += [
-        f"{p.id} ({p.source}) chưa có trong sổ thẩm định: chạy lại dvk check."
-        for p in proposals
-        if p.id not in chosen
-    ]
-    if refusals:
-        raise DvkError("Chưa lập được quyết định:\n- " + "\n- ".join(refusals))
-    models = [
-        to_model(p, chosen[p.id], person.get(p.id, ("", "")))
-        for p in proposals
-        if chosen[p.id] != NOT_RECOGNISED
-    ]
-    return Recognition(models, notes)
+    if listed:
+        refusals += [
+            f"{p.id} ({p.source}) chưa có trong sổ thẩm định: chạy lại dvk check."
+            for p in proposals
+            if p.id not in chosen
+        ]
+    return refusals
 
 
 def to_model(proposal: Proposal, rating: str, person: tuple[str, str]) -> Model:

@@ -199,17 +199,41 @@ def campaign_stats(config: Config, models: list[Model], registered: int) -> dict
     return {"year": config.year, "registered": registered, "recognized": len(models), "levels": levels}
 
 
-def convert_to_pdf(paths: list[Path], timeout: float = 120) -> list[Path]:
-    """Convert rendered .docx files to PDF beside them (LibreOffice; raises SofficeMissing/SofficeError)."""
+def convert_to_pdf(
+    paths: list[Path], timeout: float = 120, progress: Callable[[str, int, int], None] | None = None
+) -> list[Path]:
+    """Convert rendered .docx files to PDF/A-2b beside them (LibreOffice; raises SofficeMissing or
+    SofficeError); `progress(stage, done, total)` is told at the start and after each file."""
     from pipeline import soffice  # imported here: building .docx needs no LibreOffice
 
     pdfs = []
     for path in paths:
+        if progress is not None:
+            progress(PDF_STAGE, len(pdfs), len(paths))
         pdf = soffice.convert(Path(path), "pdf", Path(path).parent, timeout)
-        if not pdf.is_file() or not pdf.read_bytes()[:5] == b"%PDF-":
+        data = pdf.read_bytes() if pdf.is_file() else b""
+        if not data.startswith(b"%PDF-"):
             raise DvkError(f"LibreOffice không tạo được tệp PDF hợp lệ cho {Path(path).name}.")
+        if not declares_pdfa_2b(data):
+            raise DvkError(
+                f"LibreOffice tạo {pdf.name} nhưng không phải dạng lưu trữ PDF/A-2b; cần LibreOffice 7.4 "
+                "trở lên (cài bản mới rồi lập lại)."
+            )
         pdfs.append(pdf)
+    if progress is not None:
+        progress(PDF_STAGE, len(pdfs), len(paths))
     return pdfs
+
+
+PDF_STAGE = "chuyển sang PDF"
+PDFA_PART = re.compile(rb"pdfaid:part(?:>\s*|\s*=\s*[\"'])2\b")
+PDFA_CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>\s*|\s*=\s*[\"'])B\b", re.IGNORECASE)
+
+
+def declares_pdfa_2b(data: bytes) -> bool:
+    """Whether a PDF's XMP metadata declares PDF/A-2b (pdfaid:part 2, conformance B), as element or
+    attribute. LibreOffice writes the metadata stream uncompressed, as PDF/A asks."""
+    return bool(PDFA_PART.search(data) and PDFA_CONFORMANCE.search(data))
 
 
 def document_code(kind: str, year: int, level: str | None, ids: list[str]) -> str:

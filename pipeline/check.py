@@ -470,10 +470,14 @@ def who_label(record: Record, config: Config) -> str:
 
 
 def recognise(
-    workspace: Workspace, result: CheckResult, results: dict[str, str] | None = None
+    workspace: Workspace,
+    result: CheckResult,
+    results: dict[str, str] | None = None,
+    as_proposed: bool = False,
 ) -> Recognition:
     """The models the appraisal recognises, from a fresh check and the appraisal workbook (or its
-    `results`, id -> appraisal result, when the caller has already read them)."""
+    `results`, id -> appraisal result, when the caller has already read them); `as_proposed`: see
+    `recognised_models`."""
     config = workspace.config
     rejected = {
         report.id: [p.message for p in report.problems if p.severity == ERROR]
@@ -492,6 +496,7 @@ def recognise(
         config,
         person,
         results,
+        as_proposed,
     )
 
 

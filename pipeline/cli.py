@@ -5,7 +5,9 @@ Results go to stdout, messages to stderr; exit codes are `cli_common.ExitCode`.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -23,6 +25,14 @@ service = lazy.module("pipeline.service")
 template_lint = lazy.module("pipeline.template_lint")
 explain = lazy.module("pipeline.explain")
 format_check = lazy.module("pipeline.format_check")
+
+
+as_proposed_option = click.option(
+    "--as-proposed",
+    is_flag=True,
+    help="Đề nghị nào chưa có kết quả thẩm định thì lấy mức đề nghị của đơn vị làm kết quả "
+    "(ghi vào sổ thẩm định).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,35 +100,57 @@ def emit_explanation(workspace: Workspace, name: str, as_json: bool) -> None:
     help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo.",
 )
 @click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
+@as_proposed_option
 @json_option
 @guard
-def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, as_json: bool) -> None:
+def build_command(
+    workspace: Workspace, number: int | None, issued, pdf: bool, as_proposed: bool, as_json: bool
+) -> None:
     """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
     if (number is None) != (issued is None):
         fail(
             "Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
             ExitCode.USAGE,
         )
-    emit_build(
-        service.build_campaign(
-            workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)
-        ),
-        as_json,
-    )
+    day = issued.date() if issued else None
+    with pending_worded():
+        built = service.build_campaign(workspace, number, day, pdf, progress_for(as_json), as_proposed)
+    emit_build(built, as_json)
 
 
 @main.command("run")
 @workspace_option
 @click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
+@as_proposed_option
 @json_option
 @guard
-def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
+def run_command(workspace: Workspace, pdf: bool, as_proposed: bool, as_json: bool) -> None:
     """Chạy cả quy trình: kiểm tra (check) rồi lập văn bản (build)."""
     result = service.check(workspace, progress=progress_for(as_json))
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
-    emit_build(service.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
+    with pending_worded():
+        built = service.build_campaign(
+            workspace, pdf=pdf, progress=progress_for(as_json), as_proposed=as_proposed
+        )
+    emit_build(built, as_json)
+
+
+@contextlib.contextmanager
+def pending_worded() -> Iterator[None]:
+    """A build refused for pending appraisal results, worded for the terminal: how to decide them."""
+    from pipeline.appraise import RESULT, AppraisalPending
+    from pipeline.check import WORKBOOK_NAME
+
+    try:
+        yield
+    except AppraisalPending as exc:
+        fail(
+            f"{exc}\nGhi kết quả vào cột “{RESULT}” của sổ {WORKBOOK_NAME} (hoặc trên trang Thẩm định của "
+            "dvk serve) rồi chạy lại; hoặc lấy mức đề nghị của đơn vị làm kết quả cho các đề nghị chưa có "
+            "kết quả: --as-proposed."
+        )
 
 
 def emit_build(result: service.BuildResult, as_json: bool) -> None:

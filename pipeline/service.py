@@ -28,10 +28,11 @@ from typing import TYPE_CHECKING
 from pipeline import lazy
 from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import DvkError
 from pipeline.platform import process
 
 if TYPE_CHECKING:
+    from pipeline.appraise import Recognition
     from pipeline.archive import ArchiveEntry, RefusedEntry
     from pipeline.build import BuiltDocument
     from pipeline.signature_policy import Acceptance
@@ -92,17 +93,22 @@ class BuildResult:
         return {"documents": [document.as_dict() for document in self.documents]}
 
 
-def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[list[Model], int, list[str]]:
-    """The recognised models, the registered count, and notes on how they were chosen.
+def recognised(
+    workspace: Workspace, progress: Progress | None = None, as_proposed: bool = False
+) -> tuple[Recognition, int]:
+    """The recognised models (with notes on how they were chosen) and the registered count. With
+    `as_proposed`, proposals no one has decided take their proposed rating (`Recognition.adopted`).
 
     For a province-scale campaign the check runs in a child process: its working set (hundreds of
     thousands of objects) goes back to the system when the child ends, instead of staying in this
     process under the rendering, which needs the memory next. A small one is not worth a process start."""
     if count_inputs(workspace.inputs) < CHILD_MIN_FILES:
-        return recognised_here(workspace, progress)
+        return recognised_here(workspace, progress, as_proposed)
     # A started child gets copies of its arguments: a progress callback that cannot travel (the web
     # page's, bound to its build job) stays here, and the child's check runs without one.
-    return process.run_in_child(recognised_here, workspace, progress if travels(progress) else None)
+    return process.run_in_child(
+        recognised_here, workspace, progress if travels(progress) else None, as_proposed
+    )
 
 
 def travels(value: object) -> bool:
@@ -123,10 +129,12 @@ def count_inputs(folder: Path) -> int:
     return sum(len(names) for _, _, names in os.walk(folder))
 
 
-def recognised_here(workspace: Workspace, progress: Progress | None) -> tuple[list[Model], int, list[str]]:
+def recognised_here(
+    workspace: Workspace, progress: Progress | None, as_proposed: bool = False
+) -> tuple[Recognition, int]:
     result: CheckResult = run_check(workspace, write_outputs=False, progress=progress)
-    recognition = recognise(workspace, result)
-    return recognition.models, registered_count(workspace.config, result), recognition.notes
+    recognition = recognise(workspace, result, as_proposed=as_proposed)
+    return recognition, registered_count(workspace.config, result)
 
 
 def build_campaign(
@@ -135,16 +143,30 @@ def build_campaign(
     issued: date | None = None,
     pdf: bool = False,
     progress: Progress | None = None,
+    as_proposed: bool = False,
 ) -> BuildResult:
-    """Render every decision, list, certificate file and the report; register the drafts."""
+    """Render every decision, list, certificate file and the report; register the drafts. Refuses
+    (AppraisalPending) while a proposal has no appraisal result, unless `as_proposed`: then those take
+    their proposed rating, written into the appraisal workbook as the results decided."""
     with workspace_lock(workspace):
-        return build_locked(workspace, number, issued, pdf, progress)
+        return build_locked(workspace, number, issued, pdf, progress, as_proposed)
 
 
 def build_locked(
-    workspace: Workspace, number: int | None, issued: date | None, pdf: bool, progress: Progress | None
+    workspace: Workspace,
+    number: int | None,
+    issued: date | None,
+    pdf: bool,
+    progress: Progress | None,
+    as_proposed: bool = False,
 ) -> BuildResult:
-    models, registered, notes = recognised(workspace, progress)
+    recognition, registered = recognised(workspace, progress, as_proposed)
+    models, notes = recognition.models, recognition.notes
+    if recognition.adopted:
+        from pipeline.appraise import set_results
+
+        set_results(workbook_path(workspace), recognition.adopted)
+        notes = [*notes, f"Đã ghi {len(recognition.adopted)} kết quả đó vào sổ {WORKBOOK_NAME}."]
     if number is not None and issued is not None:
         decisions = sum(1 for issuer, _, _ in build.decision_groups(workspace.config, models) if issuer.main)
         register.require_free_numbers(workspace, number, decisions, issued)
@@ -152,13 +174,13 @@ def build_locked(
         workspace, models, registered, number=number, issued=issued, progress=progress
     )
     register.record_drafts(workspace, documents)
-    pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
+    pdfs = build.convert_to_pdf([document.path for document in documents], progress=progress) if pdf else []
     return BuildResult(documents, notes, pdfs)
 
 
 def campaign_stats(workspace: Workspace) -> dict:
-    models, registered, _ = recognised(workspace)
-    return build.campaign_stats(workspace.config, models, registered)
+    recognition, registered = recognised(workspace)
+    return build.campaign_stats(workspace.config, recognition.models, registered)
 
 
 # ---------------------------------------------------------------------------- check
@@ -593,7 +615,7 @@ def appraisal_choices(workspace: Workspace) -> list[str]:
 
 def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
     """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells)."""
-    from pipeline.appraise import set_result
+    from pipeline.appraise import set_results
     from pipeline.vntext import nfc
 
     result, note = nfc(result).strip(), nfc(note).strip()
@@ -605,7 +627,45 @@ def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str
     if not path.exists():
         raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
     with workspace_lock(workspace, wait=30):
-        set_result(path, proposal_id, result, note)
+        set_results(path, {proposal_id: result}, {proposal_id: note})
+
+
+@dataclass
+class Agreed:
+    """What "Đồng ý theo đề nghị" did: the rows given their proposed rating, and those it could not."""
+
+    agreed: list[str]
+    skipped: list[str]  # Vietnamese: which row and why
+
+
+def agree_as_proposed(workspace: Workspace, ids: list[str]) -> Agreed:
+    """The committee agrees with these proposals: each row's result becomes its proposed rating ("Tự đánh
+    giá"), all in one write. A row whose proposal is not a configured rating, or whose file is gone or
+    rejected, is left for a per-row choice."""
+    from pipeline.appraise import ID, PROPOSED, STATUS, is_gone, set_results
+
+    path = workbook_path(workspace)
+    if not path.exists():
+        raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
+    by_fold = {choice.casefold(): choice for choice in appraisal_choices(workspace)[:-1]}
+    with workspace_lock(workspace, wait=30):
+        rows = {row.get(ID, ""): row for row in appraisal_rows(workspace)}
+        results, skipped = {}, []
+        for proposal_id in dict.fromkeys(ids):
+            row = rows.get(proposal_id)
+            rating = by_fold.get((row or {}).get(PROPOSED, "").casefold())
+            if row is None:
+                skipped.append(f"{proposal_id}: không có trong sổ thẩm định.")
+            elif is_gone(row):
+                skipped.append(f"{proposal_id}: {row.get(STATUS)}.")
+            elif rating is None:
+                proposed = row.get(PROPOSED) or "(trống)"
+                skipped.append(f"{proposal_id}: mức đề nghị “{proposed}” không thuộc danh mục xếp loại.")
+            else:
+                results[proposal_id] = rating
+        if results:
+            set_results(path, results)
+    return Agreed(list(results), skipped)
 
 
 # ---------------------------------------------------------------------------- overview
@@ -646,17 +706,19 @@ def overview(workspace: Workspace) -> Overview:
 
 
 def compute_overview(workspace: Workspace) -> Overview:
-    from pipeline.appraise import ID, RESULT
+    from pipeline.appraise import ID, RESULT, AppraisalPending, is_pending
     from pipeline.check import ACCEPTED, accepted_proposals
 
     result = current_check(workspace)
     rows = appraisal_rows(workspace)
-    awaiting = sum(1 for row in rows if not row.get(RESULT))
+    awaiting = sum(1 for row in rows if is_pending(row))
     stats, problem = None, ""
     try:
         results = {row[ID]: row.get(RESULT, "") for row in rows} if rows else None
         models = recognise(workspace, result, results).models
         stats = build.campaign_stats(workspace.config, models, registered_count(workspace.config, result))
+    except AppraisalPending as exc:
+        problem = f"Còn {len(exc.pending)} đề nghị chưa có kết quả thẩm định; số liệu có khi thẩm định xong."
     except DvkError as exc:
         problem = str(exc)
     listed = {row.get(ID) for row in rows}
@@ -828,18 +890,68 @@ def signature_label(signature: str) -> str:
 # ---------------------------------------------------------------------------- small helpers for the faces
 
 
-def find_appraisal_rows(rows: list[dict[str, str]], text: str, only_empty: bool = False) -> list[dict]:
-    """Workbook rows whose id, model or unit contains `text` (with or without diacritics)."""
-    from pipeline.appraise import ID, RESULT
-    from pipeline.vntext import fold
+@dataclass(frozen=True)
+class AppraisalQuery:
+    """What the Thẩm định page filters, sorts and groups on; empty means any."""
 
-    wanted = fold(text).strip()
-    return [
+    text: str = ""  # id, model or unit, with or without diacritics
+    state: str = ""  # "" any | "pending" | "decided"
+    level: str = ""
+    unit: str = ""
+    proposed: str = ""
+    group: str = "level"  # the first sort key, and the groups the table shows: level | unit | proposed
+
+
+GROUPS = {"level": "Cấp", "unit": "Đơn vị / cá nhân thực hiện", "proposed": "Tự đánh giá"}
+
+
+def find_appraisal_rows(
+    rows: list[dict[str, str]], query: AppraisalQuery, workspace: Workspace
+) -> list[dict[str, str]]:
+    """The workbook rows matching `query`, sorted by its group (then level, unit, proposed rating, id):
+    levels and ratings in their configured order, units in Vietnamese order."""
+    from pipeline.appraise import ID, RESULT, is_pending
+    from pipeline.vntext import fold, sort_key
+
+    wanted = fold(query.text).strip()
+    exact = {GROUPS["level"]: query.level, GROUPS["unit"]: query.unit, GROUPS["proposed"]: query.proposed}
+    found = [
         row
         for row in rows
-        if (not only_empty or not row.get(RESULT))
+        if (query.state != "pending" or is_pending(row))
+        and (query.state != "decided" or row.get(RESULT))
+        and all(not value or row.get(title, "") == value for title, value in exact.items())
         and (not wanted or wanted in fold(" ".join((row.get(ID, ""), *row.values()))))
     ]
+    config = workspace.config
+    levels = {term.label: index for index, term in enumerate(config.levels)}
+    ratings = {label: index for index, label in enumerate(appraisal_choices(workspace))}
+    keys = {
+        "level": lambda row: (
+            levels.get(row.get(GROUPS["level"], ""), len(levels)),
+            row.get(GROUPS["level"], ""),
+        ),
+        "unit": lambda row: sort_key(row.get(GROUPS["unit"], "")),
+        "proposed": lambda row: (
+            ratings.get(row.get(GROUPS["proposed"], ""), len(ratings)),
+            row.get(GROUPS["proposed"], ""),
+        ),
+    }
+    first = query.group if query.group in keys else "level"
+    order = [first, *(name for name in keys if name != first)]
+    return sorted(found, key=lambda row: (*(keys[name](row) for name in order), row.get(ID, "")))
+
+
+def appraisal_groups(rows: list[dict[str, str]], group: str) -> dict[str, tuple[int, int]]:
+    """Group value -> (rows, rows pending) for the group headings of the table."""
+    from pipeline.appraise import is_pending
+
+    title = GROUPS.get(group, GROUPS["level"])
+    counts: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        total, pending = counts.get(row.get(title, ""), (0, 0))
+        counts[row.get(title, "")] = (total + 1, pending + is_pending(row))
+    return counts
 
 
 def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:

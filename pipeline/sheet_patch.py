@@ -194,10 +194,10 @@ def shared_strings(package: zipfile.ZipFile) -> list[str]:
 def patch_sheet(
     path: Path,
     title: str,
-    edit: Callable[[Sheet], bool | None],
+    edit: Callable[[Sheet], bool | str | None],
     headers: tuple[str, ...] | None = None,
     before_replace: Callable[[], None] | None = None,
-) -> bool | None:
+) -> bool | str | None:
     """Run `edit` on the sheet; if it returns True, write the package back atomically with only that
     part changed (`before_replace` runs just before the new file takes the old one's place, and may
     raise to stop it). Returns what `edit` returned, or None when the package is not as expected.

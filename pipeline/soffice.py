@@ -20,10 +20,12 @@ from pipeline.platform import files, process
 from pipeline.platform import soffice as where
 from pipeline.sniff import describe_kind, sniff
 
-# Export filters by target; "docx" names its filter so HTML input (Writer/Web) also exports.
+# Export filters by target; "docx" names its filter so HTML input (Writer/Web) also exports. PDFs are
+# PDF/A-2b (SelectPdfVersion 2), the archival form: the PDF the leader signs is the one kept for good.
+# The JSON form of filter options needs LibreOffice 7.4 or later; `build.convert_to_pdf` checks the result.
 FILTERS = {
     "docx": "docx:MS Word 2007 XML",
-    "pdf": "pdf",
+    "pdf": 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}',
     "doc": "doc:MS Word 97",
     "odt": "odt",
     "rtf": "rtf",

@@ -49,12 +49,64 @@ def recognise(tmp_path: Path, config, results: dict | None, proposals=(P1, P2), 
     return recognised_models(list(proposals), rejected or {}, path, config, person or {}, results)
 
 
-def test_without_a_workbook_the_units_own_ratings_make_a_draft(tmp_path, config):
-    recognition = recognise(tmp_path, config, None)
+def test_without_a_workbook_every_proposal_is_pending(tmp_path, config):
+    with pytest.raises(appraise.AppraisalPending) as refused:
+        recognise(tmp_path, config, None)
+    assert refused.value.pending == ["MH-1", "MH-2"]
+    assert str(refused.value) == (
+        "Chưa lập được quyết định:\n"
+        "- Còn 2 đề nghị chưa có kết quả thẩm định (MH-1, MH-2).\n"
+        "- Chưa có sổ thẩm định tham-dinh.xlsx: chạy dvk check để lập sổ."
+    )
+
+
+def test_without_a_workbook_the_proposals_can_be_taken_as_results(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    recognition = recognised_models([P1, P2], {}, path, config, {}, as_proposed=True)
     assert [(m.id, m.rating) for m in recognition.models] == [("MH-1", "Tốt"), ("MH-2", "Khá")]
-    assert recognition.notes == [
-        "Chưa có sổ thẩm định tham-dinh.xlsx: lập dự thảo theo mức tự đánh giá của đơn vị."
+    assert recognition.notes == ["Chưa có sổ thẩm định tham-dinh.xlsx: lập theo mức đề nghị của đơn vị."]
+    assert recognition.adopted == {}  # no workbook to write them into
+
+
+def test_an_empty_result_is_pending_and_names_the_rows(tmp_path, config):
+    proposals = [proposal(f"MH-{n}") for n in range(1, 8)]
+    results = {"MH-1": "Tốt", **{f"MH-{n}": "" for n in range(2, 8)}}
+    with pytest.raises(appraise.AppraisalPending) as refused:
+        recognise(tmp_path, config, results, proposals)
+    assert refused.value.pending == [f"MH-{n}" for n in range(2, 8)]
+    assert str(refused.value) == (
+        "Chưa lập được quyết định:\n"
+        "- Còn 6 đề nghị chưa có kết quả thẩm định (MH-2, MH-3, MH-4, MH-5, MH-6, …)."
+    )
+
+
+def test_pending_rows_take_their_proposal_when_asked_and_say_so(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    path.write_bytes(b"")  # present: the results given stand for what it holds
+    results = {"MH-1": "Khá", "MH-2": "", "MH-3": ""}
+    recognition = recognised_models([P1, P2, P3], {}, path, config, {}, results, as_proposed=True)
+    assert [(m.id, m.rating) for m in recognition.models] == [
+        ("MH-1", "Khá"),
+        ("MH-2", "Khá"),
+        ("MH-3", "Tốt"),
     ]
+    assert recognition.adopted == {"MH-2": "Khá", "MH-3": "Tốt"}
+    assert recognition.notes == ["2 đề nghị chưa có kết quả thẩm định lấy mức đề nghị làm kết quả."]
+
+
+def test_pending_rows_are_named_with_the_other_refusals(tmp_path, config):
+    with pytest.raises(appraise.AppraisalPending) as refused:
+        recognise(tmp_path, config, {"MH-1": "", "MH-2": "Giỏi"})
+    assert str(refused.value) == (
+        "Chưa lập được quyết định:\n"
+        "- Còn 1 đề nghị chưa có kết quả thẩm định (MH-1).\n"
+        '- MH-2: kết quả thẩm định "Giỏi" không thuộc Tốt, Khá, Không công nhận.'
+    )
+
+
+def test_an_empty_result_for_a_rejected_or_gone_file_decides_nothing(tmp_path, config):
+    recognition = recognise(tmp_path, config, {"MH-1": "Tốt", "MH-2": "", "MH-9": ""}, (P1,), {"MH-2": ["x"]})
+    assert [m.id for m in recognition.models] == ["MH-1"]
 
 
 def test_results_are_applied_and_not_recognised_rows_left_out(tmp_path, config):
@@ -88,11 +140,6 @@ def test_results_are_applied_and_not_recognised_rows_left_out(tmp_path, config):
             {"MH-1": "Tốt", "MH-2": "Xuất sắc"},
             {},
             'MH-2: kết quả thẩm định "Xuất sắc" không thuộc Tốt, Khá, Không công nhận.',
-        ),
-        (
-            {"MH-1": "Tốt", "MH-2": ""},
-            {},
-            'MH-2: kết quả thẩm định "" không thuộc Tốt, Khá, Không công nhận.',
         ),
         ({"MH-1": "Tốt"}, {}, "MH-2 (MH-2.docx) chưa có trong sổ thẩm định: chạy lại dvk check."),
     ],
@@ -160,7 +207,7 @@ def test_workbook_rows_statuses_and_counts_across_reruns(tmp_path, config):
         "Loại": "Tập thể",
         "Lĩnh vực": "Kinh tế",
         "Tự đánh giá": "Tốt",
-        RESULT: "Tốt",
+        RESULT: None,  # the proposal is not the result: a person gives it
         "Ghi chú thẩm định": None,
         "Tệp nguồn": "MH-1.docx",
         "SHA-256 khi lập": "a" * 16,
@@ -188,10 +235,10 @@ def test_results_read_as_typed(tmp_path, config):
     book = load_workbook(path)
     sheet = book[SHEET]
     sheet.cell(2, 8, unicodedata.normalize("NFD", "  Khá  "))
-    sheet.cell(3, 8).value = None
+    sheet.cell(4, 8, "tốt")
     sheet.cell(4, 1, " MH-3 ")
     book.save(path)
-    assert read_results(path) == {"MH-1": "Khá", "MH-2": "", "MH-3": "Tốt"}
+    assert read_results(path) == {"MH-1": "Khá", "MH-2": "", "MH-3": "tốt"}
 
 
 def test_workbook_without_its_sheet_or_columns_is_refused(tmp_path, config):
@@ -213,8 +260,8 @@ def test_workbook_without_its_sheet_or_columns_is_refused(tmp_path, config):
 def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2], config)
-    appraise.set_result(path, "MH-2", "Không công nhận", "Trùng nội dung")
-    assert read_results(path) == {"MH-1": "Tốt", "MH-2": "Không công nhận"}
+    appraise.set_results(path, {"MH-2": "Không công nhận"}, {"MH-2": "Trùng nội dung"})
+    assert read_results(path) == {"MH-1": "", "MH-2": "Không công nhận"}
     shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
     assert (shown["MH-2"][RESULT], shown["MH-2"]["Ghi chú thẩm định"]) == (
         "Không công nhận",
@@ -222,18 +269,33 @@ def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
     )
     assert shown["MH-1"]["Tên mô hình"] == "Sổ vàng" and list(shown) == ["MH-1", "MH-2"]
     with pytest.raises(DvkError, match="không có mã MH-9"):
-        appraise.set_result(path, "MH-9", "Tốt", "")
+        appraise.set_results(path, {"MH-1": "Tốt", "MH-9": "Tốt"})
+    assert read_results(path)["MH-1"] == ""  # nothing written when one id is unknown
+
+
+def test_many_results_are_written_at_once_keeping_the_notes(tmp_path, config):
+    path = tmp_path / "tham-dinh.xlsx"
+    update_workbook(path, [P1, P2, P3], config)
+    appraise.set_results(path, {"MH-1": "Khá"}, {"MH-1": "Hạ loại"})
+    appraise.set_results(path, {"MH-1": "Tốt", "MH-3": "Khá"})
+    shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
+    assert [(shown[k].get(RESULT, ""), shown[k].get("Ghi chú thẩm định", "")) for k in shown] == [
+        ("Tốt", "Hạ loại"),
+        ("", ""),
+        ("Khá", ""),
+    ]
+    assert [appraise.is_pending(row) for row in shown.values()] == [False, True, False]
 
 
 def test_a_result_set_in_a_sheet_written_otherwise_goes_through_openpyxl(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1], config)
-    appraise.set_result_openpyxl(path, "MH-1", "Khá", "Hạ loại")
+    appraise.set_results_openpyxl(path, {"MH-1": "Khá"}, {"MH-1": "Hạ loại"})
     assert rows(path)["MH-1"][RESULT] == "Khá" and rows(path)["MH-1"]["Ghi chú thẩm định"] == "Hạ loại"
-    appraise.set_result_openpyxl(path, "MH-1", "", "")
+    appraise.set_results_openpyxl(path, {"MH-1": ""}, {"MH-1": ""})
     assert rows(path)["MH-1"][RESULT] is None and rows(path)["MH-1"]["Ghi chú thẩm định"] is None
     with pytest.raises(DvkError, match="không có mã MH-9"):
-        appraise.set_result_openpyxl(path, "MH-9", "Tốt", "")
+        appraise.set_results_openpyxl(path, {"MH-9": "Tốt"}, {})
     assert [row["Mã đề nghị"] for row in appraise.openpyxl_rows(path)] == ["MH-1"]
 
 
@@ -271,8 +333,8 @@ def test_a_result_set_from_the_page_changes_nothing_else(tmp_path, config, monke
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2], config)
     before = entries(path)
-    monkeypatch.setattr(appraise, "set_result_openpyxl", lambda *args: pytest.fail("openpyxl path taken"))
-    appraise.set_result(path, "MH-2", "Khá", "Ghi chú")
+    monkeypatch.setattr(appraise, "set_results_openpyxl", lambda *args: pytest.fail("openpyxl path taken"))
+    appraise.set_results(path, {"MH-2": "Khá"}, {"MH-2": "Ghi chú"})
     after = entries(path)
     assert {name for name in before if before[name] != after[name]} == {"xl/worksheets/sheet1.xml"}
     assert cell_style(path, "H3") == cell_style(path, "I3") == cell_style(path, "A3")
@@ -330,7 +392,7 @@ def test_the_openpyxl_path_refreshes_sources_statuses_and_colours(tmp_path, conf
 def test_results_are_read_from_the_workbook_when_not_given(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2], config)
-    appraise.set_result(path, "MH-2", "Không công nhận", "")
+    appraise.set_results(path, {"MH-1": "Tốt", "MH-2": "Không công nhận"})
     recognition = recognised_models([P1, P2], {}, path, config, {})
     assert [(m.id, m.rating) for m in recognition.models] == [("MH-1", "Tốt")]
 

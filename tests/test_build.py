@@ -506,6 +506,21 @@ def test_area_and_commune_names_are_derived_from_names():
 # ---------------------------------------------------------------------------- PDF
 
 
+@pytest.mark.parametrize(
+    "xmp, declared",
+    [
+        (b"<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>", True),
+        (b'<rdf:Description pdfaid:part="2" pdfaid:conformance="B"/>', True),
+        (b"<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>", False),
+        (b"<pdfaid:part>2</pdfaid:part><pdfaid:conformance>U</pdfaid:conformance>", False),
+        (b"<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>", False),
+        (b"", False),
+    ],
+)
+def test_pdfa_2b_is_read_from_the_xmp_declaration(xmp, declared):
+    assert build.declares_pdfa_2b(b"%PDF-1.7\n" + xmp + b"\n%%EOF") is declared
+
+
 @pytest.mark.soffice
 def test_decision_converts_to_pdf_with_the_vietnamese_text(workspace):
     if shutil.which("soffice") is None:
@@ -513,9 +528,15 @@ def test_decision_converts_to_pdf_with_the_vietnamese_text(workspace):
     from pypdf import PdfReader
 
     decision = build.build_documents(workspace, seed_models(), 187)[0]
-    [pdf] = build.convert_to_pdf([decision.path])
+    told = []
+    [pdf] = build.convert_to_pdf([decision.path], progress=lambda *state: told.append(state))
     assert pdf == decision.path.with_suffix(".pdf")
+    assert told == [("chuyển sang PDF", 0, 1), ("chuyển sang PDF", 1, 1)]
     reader = PdfReader(str(pdf))
+    metadata = reader.xmp_metadata  # the archival form, declared in the XMP metadata
+    assert metadata is not None
+    assert re.search(rb"<pdfaid:part>2</pdfaid:part>", metadata.stream.get_data())
+    assert re.search(rb"<pdfaid:conformance>B</pdfaid:conformance>", metadata.stream.get_data())
     assert len(reader.pages) == 1
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     for expected in (

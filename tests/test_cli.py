@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline.appraise import RESULT, SHEET
+from pipeline.appraise import PROPOSED, RESULT, SHEET, read_rows
 from pipeline.cli import main
 from pipeline.config import init_workspace
 from tests.docxbuild import proposal_paragraphs, write_docx
@@ -32,7 +32,9 @@ def samples(tmp_path: Path) -> Path:
     return root
 
 
-def set_result(root: Path, column: str, match: str, value: str) -> None:
+def set_result(root: Path, column: str, match: str, value: str, others_as_proposed: bool = True) -> None:
+    """Type results into the workbook as the committee does in Excel: `value` for the rows whose `column`
+    contains `match`; the proposed rating for every other row (unless told not to)."""
     path = root / "outputs" / "2020" / "tham-dinh.xlsx"
     book = load_workbook(path)
     sheet = book[SHEET]
@@ -40,11 +42,13 @@ def set_result(root: Path, column: str, match: str, value: str) -> None:
     for row in range(2, sheet.max_row + 1):
         if match in str(sheet.cell(row, header.index(column) + 1).value):
             sheet.cell(row, header.index(RESULT) + 1, value)
+        elif others_as_proposed:
+            sheet.cell(row, header.index(RESULT) + 1, sheet.cell(row, header.index(PROPOSED) + 1).value)
     book.save(path)
 
 
 def test_run_on_the_samples_builds_every_document(samples):
-    result = invoke("run", "-w", str(samples), "--json")
+    result = invoke("run", "-w", str(samples), "--json", "--as-proposed")
     assert result.exit_code == 0, result.output
     documents = json.loads(result.output)["documents"]
     assert sorted({d["kind"] for d in documents}) == ["certificates", "decision", "list", "report"]
@@ -54,10 +58,35 @@ def test_run_on_the_samples_builds_every_document(samples):
     assert decisions == {"Cấp thành phố": 8, "Cấp xã, phường": 4}
 
 
-def test_build_without_workbook_drafts_from_proposed_ratings_and_says_so(samples):
-    result = invoke("build", "-w", str(samples))
+def test_build_without_workbook_drafts_from_proposed_ratings_only_when_asked(samples):
+    refused = invoke("build", "-w", str(samples))
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Lỗi: Chưa lập được quyết định:\n- Còn 12 đề nghị chưa có kết quả")
+    result = invoke("build", "-w", str(samples), "--as-proposed")
     assert result.exit_code == 0, result.output
-    assert "Chưa có sổ thẩm định tham-dinh.xlsx" in result.output
+    assert "Chưa có sổ thẩm định tham-dinh.xlsx: lập theo mức đề nghị của đơn vị." in result.output
+
+
+def test_build_refuses_while_results_are_pending_naming_how_many_and_the_option(samples):
+    assert invoke("check", "-w", str(samples)).exit_code == 0
+    set_result(samples, "Tên mô hình", "Sổ vàng khởi nghiệp", "Khá", others_as_proposed=False)
+    refused = invoke("build", "-w", str(samples))
+    assert refused.exit_code == 1
+    lines = refused.output.splitlines()
+    assert lines[:2] == ["Lỗi: Chưa lập được quyết định:", lines[1]]
+    assert lines[1].startswith("- Còn 11 đề nghị chưa có kết quả thẩm định (MH-2020-")
+    assert lines[2:] == [
+        "Ghi kết quả vào cột “Kết quả thẩm định” của sổ tham-dinh.xlsx (hoặc trên trang Thẩm định của dvk "
+        "serve) rồi chạy lại; hoặc lấy mức đề nghị của đơn vị làm kết quả cho các đề nghị chưa có kết quả: "
+        "--as-proposed."
+    ]
+    assert not list((samples / "outputs" / "2020").glob("quyet-dinh*"))
+    built = invoke("build", "-w", str(samples), "--as-proposed", "--json")
+    assert built.exit_code == 0, built.output
+    results = {row["Tên mô hình"]: row[RESULT] for row in read_rows(samples / "outputs/2020/tham-dinh.xlsx")}
+    assert len(results) == 12 and all(results.values())  # the proposals taken are written as the results
+    assert [name for name, value in results.items() if value == "Khá" and "Sổ vàng" in name]
+    assert invoke("build", "-w", str(samples)).exit_code == 0  # nothing pending any more
 
 
 def test_not_recognised_in_the_workbook_leaves_the_model_out(samples):
@@ -77,6 +106,7 @@ def test_build_refuses_an_appraisal_rating_outside_the_vocabulary(samples):
 
 def test_build_refuses_a_workbook_id_whose_file_is_gone(samples):
     assert invoke("check", "-w", str(samples)).exit_code == 0
+    set_result(samples, "Tên mô hình", "(none)", "")
     shutil.rmtree(samples / "inputs" / "Văn phòng Thành ủy")
     result = invoke("build", "-w", str(samples))
     assert result.exit_code == 1
@@ -85,6 +115,7 @@ def test_build_refuses_a_workbook_id_whose_file_is_gone(samples):
 
 def test_build_refuses_a_recognised_proposal_that_now_has_errors(samples):
     assert invoke("check", "-w", str(samples)).exit_code == 0
+    set_result(samples, "Tên mô hình", "(none)", "")
     path = samples / "inputs" / "Văn phòng Thành ủy" / "Báo cáo Sổ vàng khởi nghiệp (sửa).docx"
     write_docx(path, *proposal_paragraphs(field="Thể thao"))
     result = invoke("build", "-w", str(samples))
@@ -99,7 +130,9 @@ def test_number_without_date_is_a_usage_error(samples):
 
 
 def test_numbered_build_prints_number_and_date(samples):
-    result = invoke("build", "-w", str(samples), "--number", "123", "--date", "23/12/2020", "--json")
+    result = invoke(
+        "build", "-w", str(samples), "--number", "123", "--date", "23/12/2020", "--json", "--as-proposed"
+    )
     assert result.exit_code == 0, result.output
     from pipeline.render import read_back
 
@@ -113,7 +146,7 @@ def test_numbered_build_prints_number_and_date(samples):
 
 def test_pdf_without_libreoffice_exits_3(samples, monkeypatch):
     monkeypatch.setenv("DVK_SOFFICE", "/nonexistent/soffice")
-    result = invoke("build", "-w", str(samples), "--pdf")
+    result = invoke("build", "-w", str(samples), "--pdf", "--as-proposed")
     assert result.exit_code == 3
     assert "LibreOffice" in result.output
 

@@ -103,7 +103,7 @@ def test_typed_values_are_used_reported_with_their_origin_and_reach_the_decision
     assert registration["status"] == "accepted"
     assert not [p for p in report["problems"] if p["code"] == "NOT_REGISTERED"]
     assert rows(workspace)[FOREIGN][STATUS] == "Đã đủ: dùng giá trị nhập tay"
-    outcome = CliRunner().invoke(main, ["run", "-w", str(workspace), "--json"])
+    outcome = CliRunner().invoke(main, ["run", "-w", str(workspace), "--json", "--as-proposed"])
     assert outcome.exit_code == 0, outcome.output
     documents = json.loads(outcome.stdout)["documents"]
     decision = next(d for d in documents if d["kind"] == "decision" and d["level"] == "Cấp xã, phường")

@@ -61,7 +61,7 @@ def test_a_fifo_in_inputs_is_skipped_with_a_reason_by_every_command(root: Path) 
     assert files["ống.docx"]["status"] == "skipped"
     assert "FIFO" in files["ống.docx"]["reason"]
     assert files["Sổ vàng.docx"]["status"] == "accepted"
-    for command in (["build", "--json"], ["run", "--json"]):
+    for command in (["build", "--json", "--as-proposed"], ["run", "--json", "--as-proposed"]):
         done = dvk(root, *command)
         assert done.returncode == 0, done.stderr
 

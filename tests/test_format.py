@@ -352,7 +352,7 @@ def invoke(*args: str):
 @pytest.mark.parametrize("profile", ["party", "state"])
 def test_format_check_passes_on_the_bundled_samples(tmp_path, profile):
     root = sample_workspace(tmp_path / profile, profile == "state")
-    assert invoke("run", "-w", str(root), "--json").exit_code == 0
+    assert invoke("run", "-w", str(root), "--json", "--as-proposed").exit_code == 0
     decisions = sorted((root / "outputs" / "2020" / "quyet-dinh").glob("*.docx"))
     lists = sorted((root / "outputs" / "2020" / "danh-sach").glob("*.docx"))
     assert len(decisions) == len(lists) == 2

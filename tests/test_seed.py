@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from pipeline.appraise import RESULT, SHEET
+from pipeline.appraise import PROPOSED, RESULT, SHEET
 from pipeline.cli import main
 from pipeline.config import NOT_RECOGNISED, init_workspace
 from pipeline.render import read_back
@@ -51,18 +51,20 @@ def campaign(tmp_path_factory) -> Path:
     check = CliRunner().invoke(main, ["check", "-w", str(root), "--json"])
     assert check.exit_code == 0, check.output
     assert json.loads(check.output)["totals"]["rejected"] == 0
-    turn_down(root / "outputs" / "2020" / "tham-dinh.xlsx", set(plan["not_recognised"]))
+    appraise(root / "outputs" / "2020" / "tham-dinh.xlsx", set(plan["not_recognised"]))
     return root
 
 
-def turn_down(path: Path, names: set[str]) -> None:
-    """What the Ban Dân vận does in Excel: "Không công nhận" for the models it turns down."""
+def appraise(path: Path, names: set[str]) -> None:
+    """What the Ban Dân vận does in Excel: "Không công nhận" for the models it turns down, the proposed
+    rating typed as the result for the others."""
     book = load_workbook(path)
     sheet = book[SHEET]
     header = [cell.value for cell in sheet[1]]
     for row in range(2, sheet.max_row + 1):
-        if sheet.cell(row, header.index("Tên mô hình") + 1).value in names:
-            sheet.cell(row, header.index(RESULT) + 1, NOT_RECOGNISED)
+        turned_down = sheet.cell(row, header.index("Tên mô hình") + 1).value in names
+        proposed = sheet.cell(row, header.index(PROPOSED) + 1).value
+        sheet.cell(row, header.index(RESULT) + 1, NOT_RECOGNISED if turned_down else proposed)
     book.save(path)
 
 

@@ -70,6 +70,6 @@ def test_a_large_campaign_is_checked_in_a_child_and_built(tmp_path, monkeypatch)
     real = process.run_in_child
     monkeypatch.setattr(service, "CHILD_MIN_FILES", 1)
     monkeypatch.setattr(process, "run_in_child", lambda *args: calls.append(args[0]) or real(*args))
-    result = service.build_campaign(load_workspace(root))
+    result = service.build_campaign(load_workspace(root), as_proposed=True)
     assert calls == [service.recognised_here]
     assert {document.kind for document in result.documents} == {"decision", "list", "certificates", "report"}

@@ -3,6 +3,7 @@ traversal refusal, upload limits and names, the workbook as the page's data, log
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -23,6 +24,7 @@ from pipeline.config import load_workspace
 from pipeline.model import ConfigError
 from pipeline.names import safe_name
 from pipeline.platform import constraints
+from pipeline.vntext import sort_key
 from pipeline.web import protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
@@ -36,6 +38,7 @@ POSTS = (
     "/ho-so/kiem-tra",
     "/ho-so/bo-sung",
     "/tham-dinh/luu",
+    "/tham-dinh/dong-y",
     "/van-ban/lap",
     "/luu-tru/tai-len",
     "/luu-tru/kiem-tra",
@@ -396,6 +399,130 @@ def test_a_result_outside_the_drop_down_is_refused(workspace, web) -> None:
 def test_appraisal_filter_and_search(workspace, web) -> None:
     page = web.get("/tham-dinh", params={"q": "so vang"}).text
     assert "1 dòng phù hợp" in page and "Sổ vàng khởi nghiệp" in page
+
+
+# ---------------------------------------------------------------------------- appraisal that someone decides
+
+
+@pytest.fixture(scope="module")
+def undecided(tmp_path_factory):
+    """The samples checked, the committee not yet at work: every proposal waits for a result."""
+    return sample_workspace(tmp_path_factory.mktemp("undecided"), decided=False)
+
+
+@pytest.fixture
+def pending_web(undecided, tmp_path):
+    workspace = copy_workspace(undecided, tmp_path)
+    return workspace, client(workspace)
+
+
+def results_of(workspace) -> dict[str, str]:
+    return read_results(service.workbook_path(workspace))
+
+
+def test_a_proposal_is_shown_as_proposed_not_as_its_result(pending_web) -> None:
+    workspace, web = pending_web
+    assert set(results_of(workspace).values()) == {""}
+    overview = web.get("/").text
+    assert '<dt>Chờ thẩm định</dt><dd><a href="/tham-dinh?hien=chua">12</a></dd>' in overview
+    assert 'class="button" href="/tham-dinh">Thẩm định 12 đề nghị chưa có kết quả.</a>' in overview
+    assert "Còn 12 đề nghị chưa có kết quả thẩm định; số liệu có khi thẩm định xong." in overview
+    page = web.get("/tham-dinh").text
+    assert "còn 12 chưa có kết quả" in page
+    assert page.count('<option value="" selected>') == 0 and page.count("<option selected>") == 0
+    assert page.count('<tr class="pending') == 12
+    assert "Đồng ý theo đề nghị cho 12 dòng chưa có kết quả" in page
+
+
+def test_the_build_is_refused_on_the_page_while_results_are_pending(pending_web) -> None:
+    workspace, web = pending_web
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "pdf": "1"})
+    assert notice(web, answer).strip() == (
+        "Còn 12 đề nghị chưa có kết quả thẩm định: chọn kết quả trên trang Thẩm định (nút “Đồng ý theo đề "
+        "nghị” cho những đề nghị hội đồng đồng ý) rồi lập văn bản."
+    )
+    assert service.latest_documents(workspace) == []
+
+
+def test_a_build_that_finds_results_pending_is_worded_for_the_page(pending_web, monkeypatch) -> None:
+    """Results emptied between the page's look and the build (Excel, another tab): the job refuses with
+    the page's words, never the terminal's option."""
+    workspace, web = pending_web
+    real = service.overview
+    monkeypatch.setattr(service, "overview", lambda ws: dataclasses.replace(real(ws), awaiting=0))
+    answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    error = wait_for_build(web, answer.headers["location"])["error"]
+    assert error.startswith("Chưa lập được quyết định:\n- Còn 12 đề nghị chưa có kết quả thẩm định (MH-2020-")
+    assert error.endswith("rồi lập văn bản.") and "--as-proposed" not in error
+
+
+def test_agreeing_with_a_filter_decides_its_pending_rows_only(pending_web) -> None:
+    workspace, web = pending_web
+    rows = {row["Mã đề nghị"]: row for row in service.appraisal_rows(workspace)}
+    city = [key for key, row in rows.items() if row["Cấp"] == "Cấp thành phố"]
+    changed = city[0]
+    web.post(
+        "/tham-dinh/luu", data={"csrf": token(web, "/tham-dinh"), "ma": changed, "ket-qua": "Không công nhận"}
+    )
+    filtered = {"cap": "Cấp thành phố", "hien": "chua"}
+    page = web.get("/tham-dinh", params=filtered).text
+    assert f"Đồng ý theo đề nghị cho {len(city) - 1} dòng chưa có kết quả (theo bộ lọc)" in page
+    answer = web.post(
+        "/tham-dinh/dong-y",
+        data={"csrf": token(web, "/tham-dinh"), "cach": "loc", "quay-lai": "/tham-dinh", **filtered},
+    )
+    assert notice(web, answer).strip() == f"Đã ghi kết quả theo đề nghị cho {len(city) - 1} đề nghị."
+    results = results_of(workspace)
+    assert results[changed] == "Không công nhận", "a result a person chose is never overwritten by a filter"
+    assert all(results[key] == rows[key]["Tự đánh giá"] for key in city if key != changed)
+    assert all(results[key] == "" for key in rows if key not in city)
+
+
+def test_agreeing_with_ticked_rows_and_the_rest_lets_the_build_run(pending_web) -> None:
+    workspace, web = pending_web
+    ids = list(results_of(workspace))
+    answer = web.post(
+        "/tham-dinh/dong-y",
+        data={"csrf": token(web, "/tham-dinh"), "cach": "chon", "ma": ids[:2] + ["MH-0000-x"]},
+    )
+    assert notice(web, answer).split() == (
+        "Đã ghi kết quả theo đề nghị cho 2 đề nghị. Chưa ghi MH-0000-x: không có trong sổ thẩm định.".split()
+    )
+    results = results_of(workspace)
+    assert [results[key] != "" for key in ids] == [True, True] + [False] * (len(ids) - 2)
+    nothing = web.post("/tham-dinh/dong-y", data={"csrf": token(web, "/tham-dinh"), "cach": "chon"})
+    assert "Chưa chọn dòng nào" in notice(web, nothing)
+    rest = web.post("/tham-dinh/dong-y", data={"csrf": token(web, "/tham-dinh"), "cach": "loc"})
+    assert "cho 10 đề nghị" in notice(web, rest)
+    assert 'class="button" href="/van-ban"' in web.get("/").text
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    assert wait_for_build(web, build.headers["location"])["error"] == ""
+
+
+def test_a_ticked_unknown_row_is_named_and_nothing_else_is_written(pending_web) -> None:
+    workspace, web = pending_web
+    answer = web.post(
+        "/tham-dinh/dong-y", data={"csrf": token(web, "/tham-dinh"), "cach": "chon", "ma": "MH-9"}
+    )
+    assert notice(web, answer).strip() == "Chưa ghi MH-9: không có trong sổ thẩm định."
+    assert set(results_of(workspace).values()) == {""}
+
+
+def test_the_table_groups_by_level_unit_or_proposed_rating(pending_web) -> None:
+    workspace, web = pending_web
+    by_level = web.get("/tham-dinh").text
+    headings = re.findall(r'<tr class="group"><th colspan="8" scope="rowgroup">([^<]+)</th>', by_level)
+    assert [heading.split(" — ")[0] for heading in headings] == ["Cấp thành phố", "Cấp xã, phường"]
+    assert headings[0] == "Cấp thành phố — 8 đề nghị, 8 chưa có kết quả"
+    by_rating = web.get("/tham-dinh", params={"nhom": "de-nghi"}).text
+    ratings = re.findall(r'scope="rowgroup">([^<]+?) — ', by_rating)
+    assert ratings == sorted(ratings, key=["Tốt", "Khá"].index)
+    by_unit = web.get("/tham-dinh", params={"nhom": "don-vi"}).text
+    units = re.findall(r'scope="rowgroup">([^<]+?) — ', by_unit)
+    assert len(units) == len(set(units)) == 12 and units == sorted(units, key=sort_key)
+    assert units[:2] == ["Chi bộ Phòng Quản lý đô thị", "Chi bộ Tòa án"]  # Vietnamese order: P before T
+    only = web.get("/tham-dinh", params={"don-vi": units[0]}).text
+    assert only.count('<tr class="pending') == 1
 
 
 # ---------------------------------------------------------------------------- documents and archive

@@ -136,8 +136,9 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
 
     # Appraisal: two results chosen in the drop-down are saved (no page reload) into tham-dinh.xlsx.
     page.goto(f"{url}/tham-dinh")
-    ids = list(read_results(service.workbook_path(workspace)))
     rows = page.locator("form[data-autosave]")
+    ids = [rows.nth(n).locator("input[name=ma]").get_attribute("value") for n in range(3)]
+    assert not rows.nth(0).locator("button").is_visible(), "a choice that saves itself has no Lưu button"
     rows.nth(0).locator("select").select_option("Khá")
     rows.nth(0).locator(".saved").filter(has_text="Đã lưu").wait_for()
     rows.nth(1).locator("input[name=ghi-chu]").fill("Hồ sơ chưa đủ minh chứng")
@@ -153,10 +154,17 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
     page.wait_for_timeout(300)  # nothing saved after it
     results = read_results(service.workbook_path(workspace))
     assert (results[ids[0]], results[ids[1]], results[ids[2]]) == ("Khá", "Không công nhận", "Tốt")
+    # The file completed above is a new proposal, still without a result: one click agrees with it.
+    page.reload()
+    assert "còn 1 chưa có kết quả" in page.locator(".heading").inner_text()
     shoot(page, workspace, "04-tham-dinh")
+    with page.expect_navigation():
+        page.click("button[name=cach][value=loc]")
+    assert "Đã ghi kết quả theo đề nghị cho 1 đề nghị." in page.locator(".notice").inner_text()
 
     # Build: the progress shows, then the documents; the decision downloads and says what it should.
     page.goto(f"{url}/van-ban")
+    page.locator("input[name=pdf]").set_checked(False)  # the walk (test_web_walk.py) makes the PDFs
     page.click("form[action='/van-ban/lap'] button[type=submit]")
     page.locator("table.documents").wait_for(timeout=120_000)
     shoot(page, workspace, "05-van-ban")

@@ -75,18 +75,18 @@ def test_workbook_open_in_excel_gives_the_message_and_loses_nothing(workspace, h
 
 
 def test_draft_open_in_word_gives_the_message_and_loses_nothing(workspace, hold_open):
-    assert invoke("run", "-w", str(workspace)).exit_code == 0
+    assert invoke("run", "-w", str(workspace), "--as-proposed").exit_code == 0
     drafts = sorted((workspace / "outputs" / YEAR).rglob("quyet-dinh-*.docx"))
     assert drafts
     before = {path: digest(path) for path in drafts}
     hold_open(drafts[0])
-    result = invoke("build", "-w", str(workspace))
+    result = invoke("build", "-w", str(workspace), "--as-proposed")
     assert result.exit_code == 1
     assert f"Không ghi được {drafts[0]}: tệp đang mở trong Excel, Word" in result.output
     assert {path: digest(path) for path in drafts} == before
     assert leftovers(workspace / "outputs") == []
     constraints.release(drafts[0])
-    assert invoke("build", "-w", str(workspace)).exit_code == 0
+    assert invoke("build", "-w", str(workspace), "--as-proposed").exit_code == 0
 
 
 # ---------------------------------------------------------------------------- write failures
@@ -124,7 +124,7 @@ def test_a_failed_workbook_write_names_the_file_and_the_real_cause(workspace, mo
 def test_a_full_disk_while_writing_the_certificates_is_explained(workspace, monkeypatch):
     assert invoke("check", "-w", str(workspace)).exit_code == 0
     failing_replace(monkeypatch, errno.ENOSPC, "giay-chung-nhan")
-    result = invoke("build", "-w", str(workspace))
+    result = invoke("build", "-w", str(workspace), "--as-proposed")
     assert result.exit_code == 1
     assert "giay-chung-nhan-2020.docx: ổ đĩa đã đầy. Giải phóng dung lượng rồi chạy lại." in result.output
     assert leftovers(workspace / "outputs") == []
@@ -137,7 +137,7 @@ def test_a_full_disk_under_the_register_is_explained(workspace, monkeypatch):
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(pipeline.register, "record_drafts", full)
-    result = invoke("build", "-w", str(workspace))
+    result = invoke("build", "-w", str(workspace), "--as-proposed")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: ổ đĩa đã đầy." in result.output
 

@@ -17,12 +17,16 @@ REPO = Path(__file__).resolve().parent.parent
 LOCAL = "http://127.0.0.1:8765"
 
 
-def sample_workspace(folder: Path) -> Workspace:
-    """The bundled samples (inputs/) in a new workspace, checked once (workbook and report written)."""
+def sample_workspace(folder: Path, decided: bool = True) -> Workspace:
+    """The bundled samples (inputs/) in a new workspace, checked once (workbook and report written);
+    `decided`: the committee then agreed with every proposal (else every result is still pending)."""
     root = folder / "ws"
     shutil.copytree(REPO / "inputs", root / "inputs")
     workspace = load_workspace(root)
     service.check(workspace)
+    if decided:
+        ids = [row["Mã đề nghị"] for row in service.appraisal_rows(workspace)]
+        assert service.agree_as_proposed(workspace, ids).skipped == []
     return workspace
 
 

@@ -94,7 +94,7 @@ def main() -> None:
         for profile in ("party", "state"):
             workspace = load_workspace(sample_workspace(Path(temp) / profile, profile == "state"))
             run_check(workspace)
-            documents = build_campaign(workspace).documents
+            documents = build_campaign(workspace, as_proposed=True).documents
             for document in documents:
                 if document.kind in ("decision", "list") and document.level == "Cấp thành phố":
                     checks = format_check.check_file(document.path, workspace.config)

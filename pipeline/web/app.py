@@ -26,8 +26,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pipeline import service
+from pipeline.appraise import ID, AppraisalPending, is_pending
 from pipeline.config import Workspace
 from pipeline.model import DvkError
+from pipeline.vntext import sort_key
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
 
@@ -66,6 +68,7 @@ def create_app(
         Route("/ho-so/bo-sung", save_correction, methods=["POST"]),
         Route("/tham-dinh", appraisal_page),
         Route("/tham-dinh/luu", save_appraisal, methods=["POST"]),
+        Route("/tham-dinh/dong-y", agree_as_proposed, methods=["POST"]),
         Route("/van-ban", documents_page),
         Route("/van-ban/lap", start_build, methods=["POST"]),
         Route("/van-ban/tien-do", build_progress),
@@ -113,10 +116,10 @@ def page(request: Request, template: str, status_code: int = 200, **context) -> 
     return HTMLResponse(html, status_code=status_code)
 
 
-async def posted(request: Request, max_files: int = 0):
+async def posted(request: Request, max_files: int = 0, max_fields: int = 40):
     """The form of a POST, after checking its CSRF token (403 without a valid one)."""
     try:
-        form = await request.form(max_files=max_files, max_fields=40)
+        form = await request.form(max_files=max_files, max_fields=max_fields)
     except TooLarge as exc:
         raise HTTPException(413, "Yêu cầu lớn quá mức cho phép; gửi ít tệp hơn mỗi lần.") from exc
     if not request.app.state.guard.csrf_ok(request.state.csrf_cookie, str(form.get(CSRF_FIELD) or "")):
@@ -314,6 +317,19 @@ async def save_correction(request: Request) -> Response:
 # ---------------------------------------------------------------------------- Thẩm định
 
 
+APPRAISAL_PARAMS = {"q": "text", "hien": "state", "cap": "level", "don-vi": "unit", "de-nghi": "proposed"}
+APPRAISAL_STATES = {"chua": "pending", "xong": "decided"}
+APPRAISAL_GROUPS = {"cap": "level", "don-vi": "unit", "de-nghi": "proposed"}
+
+
+def appraisal_query(params) -> service.AppraisalQuery:
+    """The page's filter, from a query string or a posted form (the same names)."""
+    values = {name: str(params.get(key, "")).strip() for key, name in APPRAISAL_PARAMS.items()}
+    values["state"] = APPRAISAL_STATES.get(values["state"], "")
+    group = APPRAISAL_GROUPS.get(str(params.get("nhom", "")), "level")
+    return service.AppraisalQuery(**values, group=group)
+
+
 async def appraisal_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     try:
@@ -321,26 +337,55 @@ async def appraisal_page(request: Request) -> Response:
         problem = ""
     except DvkError as exc:
         rows, problem = [], str(exc)
-    wanted = request.query_params.get("loc", "")
-    text = request.query_params.get("q", "")
-    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, text, wanted == "chua")
+    query = appraisal_query(request.query_params)
+    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, query, workspace)
     shown, number, pages = page_of(chosen, page_number(request))
     kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
+    units = sorted({row.get(service.GROUPS["unit"], "") for row in rows} - {""}, key=sort_key)
     return page(
         request,
         "tham-dinh.html",
         rows=shown,
         total=len(rows),
+        pending=sum(1 for row in rows if is_pending(row)),
         found=len(chosen),
+        found_pending=[row[ID] for row in chosen if is_pending(row)],
+        groups=service.appraisal_groups(chosen, query.group),
+        group_title=service.GROUPS[query.group],
         problem=problem,
         choices=service.appraisal_choices(workspace),
-        text=text,
-        wanted=wanted,
+        levels=[term.label for term in workspace.config.levels],
+        units=units,
+        params=kept,
         page_number=number,
         pages=pages,
         page_link=lambda n: "/tham-dinh?" + urlencode({**kept, "trang": n}),
         here=str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""),
+        is_pending=is_pending,
     )
+
+
+async def agree_as_proposed(request: Request) -> Response:
+    """ "Đồng ý theo đề nghị": the rows ticked, or every pending row the filter shows, take their proposal."""
+    form = await posted(request, max_fields=5_000)
+    back_to = str(form.get("quay-lai", "/tham-dinh"))
+    back_to = back_to if back_to.startswith("/tham-dinh") else "/tham-dinh"
+    workspace = request.app.state.workspace
+    if form.get("cach") == "loc":
+        rows = await run_in_threadpool(service.appraisal_rows, workspace)
+        chosen = await run_in_threadpool(service.find_appraisal_rows, rows, appraisal_query(form), workspace)
+        ids = [row[ID] for row in chosen if is_pending(row)]
+    else:
+        ids = [str(value) for value in form.getlist("ma")]
+    if not ids:
+        return back(request, back_to, "error", "Chưa chọn dòng nào (đánh dấu các dòng, hoặc dùng bộ lọc).")
+    try:
+        agreed = await run_in_threadpool(service.agree_as_proposed, workspace, ids)
+    except DvkError as exc:
+        return back(request, back_to, "error", f"Chưa ghi được kết quả: {exc}")
+    lines = [f"Đã ghi kết quả theo đề nghị cho {len(agreed.agreed)} đề nghị."] if agreed.agreed else []
+    lines += [f"Chưa ghi {line}" for line in agreed.skipped]
+    return back(request, back_to, "ok" if agreed.agreed else "error", *lines)
 
 
 async def save_appraisal(request: Request) -> Response:
@@ -386,11 +431,22 @@ async def start_build(request: Request) -> Response:
     except DvkError as exc:
         return back(request, "/van-ban", "error", str(exc))
     workspace = request.app.state.workspace
+    summary = await run_in_threadpool(service.overview, workspace)
+    if summary.awaiting:  # the build would refuse: say so now, with the way to decide them
+        return back(request, "/van-ban", "error", pending_words(summary.awaiting))
     pdf = form.get("pdf") == "1"
     job = request.app.state.builds.start(
         lambda progress: service.build_campaign(workspace, number, issued, pdf, progress)
     )
     return RedirectResponse(f"/van-ban?lan={job}", status_code=303)
+
+
+def pending_words(count: int) -> str:
+    """A build refused for proposals without a result, worded for the page: where to decide them."""
+    return (
+        f"Còn {count} đề nghị chưa có kết quả thẩm định: chọn kết quả trên trang Thẩm định (nút “Đồng ý theo "
+        "đề nghị” cho những đề nghị hội đồng đồng ý) rồi lập văn bản."
+    )
 
 
 async def build_progress(request: Request) -> Response:
@@ -428,6 +484,8 @@ class BuildJobs:
         def run() -> None:
             try:
                 job["result"] = work(progress)
+            except AppraisalPending as exc:
+                job["error"] = f"{exc}\n{pending_words(len(exc.pending))}"
             except DvkError as exc:
                 job["error"] = str(exc)
             except Exception as exc:  # noqa: BLE001 - shown on the page instead of lost in a thread

@@ -24,6 +24,10 @@ function setupDrop(form) {
 function setupAutosave(form) {
   const status = form.querySelector(".saved");
   const select = form.querySelector("select");
+  const note = form.querySelector("input[name=ghi-chu]");
+  const row = form.closest("tr");
+  // The choice saves itself: no "Lưu" button beside it (the button is for pages without the script).
+  form.querySelectorAll("[data-no-script]").forEach((button) => { button.hidden = true; });
   // Saves go one after another (arrow keys through the options fire a change each): the last choice
   // is always the one left in the workbook.
   let queue = Promise.resolve();
@@ -38,6 +42,10 @@ function setupAutosave(form) {
       const answer = await response.json();
       status.textContent = answer.ok ? "Đã lưu" : answer.messages.join(" ");
       if (!answer.ok) status.classList.add("error");
+      else if (row && select) {
+        row.classList.toggle("pending", !select.value);
+        row.classList.toggle("decided", !!select.value);
+      }
     } catch (error) {
       status.textContent = "Chưa lưu: không kết nối được máy chủ dvk.";
       status.classList.add("error");
@@ -45,6 +53,14 @@ function setupAutosave(form) {
   };
   form.addEventListener("submit", (event) => { event.preventDefault(); post(); });
   if (select) select.addEventListener("change", post);
+  if (note) note.addEventListener("change", post);
+}
+
+function setupCheckAll(box) {
+  const form = box.dataset.checkAll;
+  box.addEventListener("change", () => {
+    document.querySelectorAll(`input[type=checkbox][form="${form}"]`).forEach((item) => { item.checked = box.checked; });
+  });
 }
 
 function followBuild(section) {
@@ -67,5 +83,6 @@ function followBuild(section) {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-drop]").forEach(setupDrop);
   document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
+  document.querySelectorAll("input[data-check-all]").forEach(setupCheckAll);
   document.querySelectorAll("[data-job]").forEach(followBuild);
 });
