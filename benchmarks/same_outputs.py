@@ -5,7 +5,8 @@ Run: python -m benchmarks.same_outputs [REV]   (REV: the code to compare with, `
 REV is checked out into a temporary git worktree; each side then runs, as a child process importing its own
 code, on its own copy of the sample workspace (dvk.toml default, inputs/, templates_docx/, the committed
 outputs/): `dvk check --json`, `dvk build --json` (drafts), then `dvk build --number 7 --date 23/12/2020
---json`, `dvk register --json`. What is compared: each command's stdout and exit code, and every file under outputs/ afterwards.
+--json`, `dvk register --json`. What is compared: each command's stdout and exit code, and every file
+under outputs/ afterwards.
 Word and Excel files are compared part by part, with the parts' zip timestamps and the document's own
 creation/modification times left out; in JSON and text, the workspace's path is replaced by a placeholder.
 Exit code 0 when everything is identical; otherwise the differing items are listed and the code is 1.
