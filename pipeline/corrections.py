@@ -29,11 +29,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import lazy
-from pipeline.appraise import header_columns, open_workbook, save_atomically, style_like, titled_sheet
 from pipeline.config import Config
 from pipeline.extract import INFERRED, infer_type, normalise_value
 from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
 from pipeline.validate import proposal_id, validate_record
+from pipeline.workbook import (
+    header_columns,
+    open_workbook,
+    save_atomically,
+    style_like,
+    titled_sheet,
+    top_wrap,
+)
 
 if TYPE_CHECKING:
     from pipeline.check import FileReport
@@ -357,11 +364,6 @@ def open_sheet(path: Path) -> tuple[Any, Any]:
         if title in SYSTEM:
             sheet.cell(1, index).fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
     return workbook, sheet
-
-
-@functools.cache
-def top_wrap() -> Any:
-    return styles.Alignment(wrap_text=True, vertical="top")
 
 
 @functools.cache

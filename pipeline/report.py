@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.appraise import save_atomically, style_like, top_wrap
 from pipeline.model import ERROR
+from pipeline.workbook import save_atomically, style_like, top_wrap
 
 if TYPE_CHECKING:
     from pipeline.check import CheckResult, FileReport
