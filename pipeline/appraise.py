@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.discover import sha256_file
-from pipeline.model import DvkError, Model
+from pipeline.model import DvkError, Model, WorkbookUpdate
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
@@ -88,14 +88,6 @@ class Proposal:
     rating: str
     source: str
     sha256: str
-
-
-@dataclass(frozen=True)
-class WorkbookUpdate:
-    path: Path
-    added: int
-    changed: int
-    missing: int
 
 
 WRITE_ATTEMPTS = 3

@@ -26,12 +26,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import lazy
 from pipeline.config import Config
 from pipeline.extract import INFERRED, infer_type, normalise_value
-from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
+from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, FileReport, Kind, Problem
 from pipeline.validate import proposal_id, validate_record
 from pipeline.workbook import (
     header_columns,
@@ -41,9 +41,6 @@ from pipeline.workbook import (
     titled_sheet,
     top_wrap,
 )
-
-if TYPE_CHECKING:
-    from pipeline.check import FileReport
 
 styles = lazy.module("openpyxl.styles")
 

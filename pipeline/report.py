@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pipeline.model import ERROR
+from pipeline.model import ERROR, CheckResult, FileReport
 from pipeline.workbook import save_atomically, style_like, top_wrap
-
-if TYPE_CHECKING:
-    from pipeline.check import CheckResult, FileReport
 
 STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
 KIND_VI = {"registration": "Phiếu đăng ký", "proposal": "Đề nghị công nhận", None: ""}

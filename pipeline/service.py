@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from pipeline import lazy
 from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import DvkError, FileStatus, Model
 from pipeline.platform import process
 
 if TYPE_CHECKING:
@@ -647,7 +647,7 @@ def overview(workspace: Workspace) -> Overview:
 
 def compute_overview(workspace: Workspace) -> Overview:
     from pipeline.appraise import ID, RESULT
-    from pipeline.check import ACCEPTED, accepted_proposals
+    from pipeline.check import accepted_proposals
 
     result = current_check(workspace)
     rows = appraisal_rows(workspace)
@@ -662,7 +662,7 @@ def compute_overview(workspace: Workspace) -> Overview:
     listed = {row.get(ID) for row in rows}
     proposals = accepted_proposals(result, workspace.config)
     unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
-    accepted = sum(1 for report in result.files if report.status == ACCEPTED)
+    accepted = sum(1 for report in result.files if report.status == FileStatus.ACCEPTED)
     step = next_step(workspace, accepted, unlisted, awaiting, problem)
     return Overview(result.totals, stats, problem, awaiting, step, result)
 
