@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from pipeline import lazy
 from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DvkError, FileStatus, Model
+from pipeline.model import DISPLAY_VI, DvkError, FileStatus, Model
 from pipeline.platform import process
 
 if TYPE_CHECKING:
@@ -549,7 +549,7 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> 
         changed = corrections.save_values(corrections_path(workspace), rel, report.kind or "", typed)
         result = check(workspace)
     after = next(item for item in result.files if item.path == rel)
-    state = {"accepted": "chấp nhận", "rejected": "vẫn bị loại", "skipped": "bỏ qua"}[after.status]
+    state = ("vẫn " if after.status == FileStatus.REJECTED else "") + DISPLAY_VI[after.status]
     lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
