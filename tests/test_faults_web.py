@@ -5,11 +5,14 @@ in parallel, a restart over a closed keep-alive connection. Each test failed bef
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
+from pipeline.config import init_workspace, load_workspace
 from pipeline.model import DvkError
 from pipeline.web.server import require_free_port
 
@@ -44,3 +47,66 @@ def test_a_port_really_in_use_is_still_refused_with_a_clear_message() -> None:
         port = listener.getsockname()[1]
         with pytest.raises(DvkError, match=f"Không mở được cổng {port} trên 127.0.0.1"):
             require_free_port("127.0.0.1", port)
+
+
+# ---------------------------------------------------------------------------- fault 9: login guessing
+
+
+def parallel_logins(app, count: int, password: str, address: str) -> list[int]:
+    """`count` login POSTs sent at once from `address`, each with the form's CSRF token."""
+    import asyncio
+
+    import httpx
+
+    async def run() -> list[int]:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as web:
+            form = await web.get("/dang-nhap")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+            answers = await asyncio.gather(
+                *(web.post("/dang-nhap", data={"csrf": csrf, "mat-khau": password}) for _ in range(count))
+            )
+        return [answer.status_code for answer in answers]
+
+    return asyncio.run(run())
+
+
+@pytest.fixture()
+def guarded(tmp_path: Path, monkeypatch):
+    """A LAN server's app (password set) whose clock stands still and whose login waits are skipped, so
+    only the booking decides how many guesses are checked; the number of checks is counted."""
+    from pipeline.web import app as web_app
+    from pipeline.web import security
+
+    checked: list[str] = []
+    real_check = security.check_password
+
+    def counting_check(password: str, stored: str) -> bool:
+        checked.append(password)
+        return real_check(password, stored)
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(security, "check_password", counting_check)
+    monkeypatch.setattr(security, "clock", lambda: 1000.0)
+    monkeypatch.setattr(web_app, "pause", no_wait)
+    workspace = load_workspace(init_workspace(tmp_path / "ws"))
+    stored = security.hash_password("mật khẩu đúng")
+    return web_app.create_app(workspace, password_hash=stored, hosts=None), checked
+
+
+def test_forty_parallel_guesses_from_one_address_are_paced_as_designed(guarded) -> None:
+    app, checked = guarded
+    answers = parallel_logins(app, 40, "đoán sai", "192.0.2.66")
+    # Waits booked before any check: 0, 0.5, 1.5, 3, 5, 7.5, 10.5, 14 s; the next would pass 15 s.
+    assert len(checked) == 8, "every parallel guess was checked at once before the fix"
+    assert sorted(answers) == [403] * 8 + [429] * 32
+
+
+def test_the_clerk_is_not_held_up_by_guesses_from_another_address(guarded) -> None:
+    app, checked = guarded
+    parallel_logins(app, 40, "đoán sai", "192.0.2.66")
+    guard = app.state.guard
+    assert guard.admit("192.0.2.10") == 0.0, "an address without failures logs in at once"
+    assert parallel_logins(app, 1, "mật khẩu đúng", "192.0.2.11") == [303]

@@ -7,6 +7,7 @@ redirected (303) to a page that shows what happened (`Notices`), so a reload nev
 
 from __future__ import annotations
 
+import asyncio
 import math
 import tempfile
 import threading
@@ -558,14 +559,23 @@ async def download(request: Request) -> Response:
 async def login_page(request: Request) -> Response:
     guard: Guard = request.app.state.guard
     if request.method == "GET":
-        return page(request, "dang-nhap.html", failed=False)
+        return page(request, "dang-nhap.html", failed=False, busy=False)
     form = await posted(request)
-    session = await run_in_threadpool(guard.login, str(form.get("mat-khau", "")))
+    client = request.client.host if request.client else ""
+    wait = guard.admit(client)
+    if wait is None:
+        return page(request, "dang-nhap.html", status_code=429, failed=True, busy=True)
+    await pause(wait)  # on the event loop: waiting logins hold no worker thread
+    session = await run_in_threadpool(guard.login, str(form.get("mat-khau", "")), client)
     if session is None:
-        return page(request, "dang-nhap.html", status_code=403, failed=True)
+        return page(request, "dang-nhap.html", status_code=403, failed=True, busy=False)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
     return response
+
+
+async def pause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 async def logout(request: Request) -> Response:
