@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import re
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import DvkError
 from pipeline.web.server import require_free_port
+from tests.docxbuild import proposal_paragraphs, write_docx
 
 # ---------------------------------------------------------------------------- fault 10: restart
 
@@ -110,3 +114,60 @@ def test_the_clerk_is_not_held_up_by_guesses_from_another_address(guarded) -> No
     guard = app.state.guard
     assert guard.admit("192.0.2.10") == 0.0, "an address without failures logs in at once"
     assert parallel_logins(app, 1, "mật khẩu đúng", "192.0.2.11") == [303]
+
+
+# ---------------------------------------------------------------------------- fault 7: a full disk
+
+
+class FullDiskConnection:
+    """A SQLite connection on a disk with 0 bytes free: taking a write lock needs a journal page."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def execute(self, sql: str, *args):
+        if sql.startswith("BEGIN"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.real.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+
+def test_a_full_disk_under_the_workspace_lock_is_not_called_busy(tmp_path: Path, monkeypatch) -> None:
+    from pipeline import service
+
+    root = init_workspace(tmp_path / "ws")
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(service.sqlite3, "connect", lambda *a, **k: FullDiskConnection(real_connect(*a, **k)))
+    result = CliRunner().invoke(main, ["check", "-w", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lock = root / ".dvk-cache" / service.LOCK_NAME
+    assert f"Lỗi: Không ghi được {lock}: ổ đĩa đã đầy. Giải phóng dung lượng rồi chạy lại." in result.output
+    assert "đang được một thao tác khác ghi" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("free", "cause"),
+    [(4096, "ổ đĩa đã đầy. Giải phóng dung lượng rồi chạy lại"), (10**12, "Input/output error")],
+)
+def test_a_disk_io_error_with_a_few_kb_free_is_a_full_disk(tmp_path: Path, monkeypatch, free, cause) -> None:
+    import shutil
+    from collections import namedtuple
+
+    from pipeline import register
+    from pipeline.platform import files
+
+    root = init_workspace(tmp_path / "ws")
+    write_docx(root / "inputs" / "Sổ vàng.docx", *proposal_paragraphs())
+
+    def failing(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(register, "record_drafts", failing)
+    monkeypatch.setattr(files.shutil, "disk_usage", lambda path: usage(10**12, 10**12 - free, free))
+    result = CliRunner().invoke(main, ["build", "-w", str(root)])
+    monkeypatch.setattr(files.shutil, "disk_usage", shutil.disk_usage)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: {cause}." in result.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import sqlite3
 import tempfile
 import threading
 import uuid
@@ -29,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from pipeline import service
 from pipeline.config import Workspace
 from pipeline.model import DvkError
+from pipeline.platform import files
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
 
@@ -191,7 +193,13 @@ async def dvk_error(request: Request, exc: DvkError) -> Response:
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
-    """A bug: a plain Vietnamese page (no traceback shown); uvicorn logs the traceback in the terminal."""
+    """A bug: a plain Vietnamese page (no traceback shown); uvicorn logs the traceback in the terminal.
+    SQLite failing to write (a full disk under the register) is not a bug: it is said as the CLI says it."""
+    if isinstance(exc, sqlite3.OperationalError):
+        root = request.app.state.workspace.root
+        full = files.database_write_error(exc, "sổ đăng ký văn bản hoặc khóa thư mục làm việc", root)
+        if full is not None:
+            return await dvk_error(request, full)
     message = (
         f"Lỗi không lường trước ({type(exc).__name__}). Thao tác có thể chưa hoàn tất; xin xem cửa sổ "
         "dòng lệnh đang chạy dvk serve và báo lại cho nhóm phát triển."
