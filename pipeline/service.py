@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import lazy
-from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
+from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DISPLAY_VI, DvkError, FileStatus, Model
+from pipeline.model import DISPLAY_VI, CheckResult, DvkError, FileStatus, Model
 from pipeline.platform import files, process
 
 if TYPE_CHECKING:
