@@ -327,7 +327,11 @@ def check_one(root: Path, name: str, *body: str):
 
 def test_wrong_year_rejects_the_proposal(workspace):
     body = (*proposal_paragraphs(model_name="Sổ vàng khởi nghiệp"), p("Năm: 2019"))
-    assert check_one(workspace, "năm.docx", *body) == ("rejected", [("WRONG_YEAR", "error")])
+    # The title says 2020: the label's year stays, and the disagreement is shown beside the error.
+    assert check_one(workspace, "năm.docx", *body) == (
+        "rejected",
+        [("SOURCES_DISAGREE", "warning"), ("WRONG_YEAR", "error")],
+    )
 
 
 def test_individual_without_position_rejects_the_proposal(workspace):
