@@ -139,16 +139,7 @@ def title_lines(doc: DocText) -> list[Part]:
             continue
         parts = lines_in(block)
         for following in blocks[index + 1 : index + MAX_TITLE_LINES]:
-            text = following.text.strip()
-            loose = _loose(text)
-            if (
-                following.kind != "para"
-                or not text
-                or len(text) > 200
-                or loose.startswith(("kinh gui", "can cu"))
-            ):
-                break
-            if DATE_LINE.search(loose) or loose.startswith(("-", "+", "i.", "1.")):
+            if following.kind != "para" or not continues_title(following.text.strip()):
                 break
             parts.extend(lines_in(following))
         return parts
@@ -157,6 +148,24 @@ def title_lines(doc: DocText) -> list[Part]:
             if SUBJECT_LINE.match(_loose(part.text)):
                 return [part]
     return []
+
+
+def continues_title(text: str) -> bool:
+    """A line under the genre word that still belongs to the title ("Về việc đề nghị công nhận …"): short, not
+    a label line, a heading, the address line or a dated line."""
+    loose = _loose(text)
+    return (
+        bool(text)
+        and len(text.split()) <= 40
+        and not LABEL_LINE.match(loose)
+        and not text.rstrip().endswith(".")
+        and not loose.startswith(("kinh gui", "can cu", "-", "+"))
+        and not HEADING.match(loose)
+        and not DATE_LINE.search(loose)
+    )
+
+
+HEADING = re.compile(r"^\s*(?:[ivx]+|\d+|[a-d])\s*[.)]\s")
 
 
 def closing_requests(doc: DocText) -> list[Part]:
@@ -361,7 +370,8 @@ BUILDING_A_MODEL = re.compile(
 # ---------------------------------------------------------------------------- the unit
 
 
-GOVERNMENT = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+", re.IGNORECASE)
+# The bodies that govern a ward or commune: the territorial unit is what the unit list names.
+GOVERNING_BODY = re.compile(r"^(?:ubnd|uy ban nhan dan|dang uy|dang bo|hdnd)\s+(?=(?:phuong|xa|thi tran)\b)")
 
 
 def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
@@ -382,8 +392,8 @@ def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
 def known_spelling(name: str, doc: DocText, config: Config) -> str:
     """`name` (capitals) as the configured unit list or the document's own text writes it."""
     candidates = [name]
-    bare = GOVERNMENT.sub("", _loose(name))
-    if bare != _loose(name):  # "UBND PHƯỜNG HIỆP LỢI" is the ward, as the unit list names it
+    bare = GOVERNING_BODY.sub("", _loose(name))
+    if bare != _loose(name):  # "UBND PHƯỜNG HIỆP LỢI", "ĐẢNG ỦY PHƯỜNG …": the ward, as the unit list names it
         candidates.append(name[len(name) - len(bare) :])
     for candidate in candidates:
         wanted = name_key(candidate)
