@@ -330,13 +330,16 @@ def document_facts(doc: DocText, config: Config) -> Facts:
     return facts
 
 
+PARENTHESES = re.compile(r"\([^()]*\)")
 LABEL_LINE = re.compile(r"^[^:.;]{1,60}:")
 SENTENCE_FIELDS = ("model_name", "field", "model_type", "proposed_rating", "level")
 
 
 def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
     """Facts written in sentences of the body; the first sentence that states one wins."""
-    for part in sentences(doc):
+    for whole in sentences(doc):
+        # Parentheses hold a form's instructions ("Họ và tên (mô hình cá nhân)"), not the unit's statements.
+        part = Part(PARENTHESES.sub(" ", whole.text), whole.where)
         loose = _loose(part.text)
         if _past(loose) or LABEL_LINE.match(loose) or all(key in facts.fields for key in SENTENCE_FIELDS):
             continue  # a "Nhãn: giá trị" line is the label walk's to read (or to doubt), not a sentence
@@ -393,7 +396,7 @@ def known_spelling(name: str, doc: DocText, config: Config) -> str:
     """`name` (capitals) as the configured unit list or the document's own text writes it."""
     candidates = [name]
     bare = GOVERNING_BODY.sub("", _loose(name))
-    if bare != _loose(name):  # "UBND PHƯỜNG HIỆP LỢI", "ĐẢNG ỦY PHƯỜNG …": the ward, as the unit list names it
+    if bare != _loose(name):  # "UBND PHƯỜNG X", "ĐẢNG ỦY PHƯỜNG X": the ward X
         candidates.append(name[len(name) - len(bare) :])
     for candidate in candidates:
         wanted = name_key(candidate)
