@@ -96,7 +96,7 @@ def test_a_mistyped_unit_is_a_warning_with_the_closest_name(workspace):
     report = by_path(check(workspace))["đơn vị.docx"]
     problem = next(p for p in report.problems if p.code == "UNIT_MISTYPED")
     assert problem.severity == "warning"
-    assert "có phải là \"Phòng Tài nguyên và Môi trường\"?" in problem.message
+    assert 'có phải là "Phòng Tài nguyên và Môi trường"?' in problem.message
     assert report.status == "accepted"
 
 

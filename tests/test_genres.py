@@ -1,4 +1,4 @@
-"""Documents, not only forms: each genre's mechanism (title, sentence, letterhead, individual template, plan)."""
+"""Documents, not only forms: each genre's mechanism (title, sentence, letterhead, individual, plan)."""
 
 from __future__ import annotations
 
@@ -117,7 +117,8 @@ CONG_VAN = (
     p("Kết quả: 100% tiểu thương ký cam kết, không còn lấn chiếm lòng lề đường."),
     p("Đảng ủy phường tự xếp loại mô hình: Khá."),
     p(
-        "Đảng ủy phường Lái Hiếu kính đề nghị Ban Thường vụ Thành ủy công nhận mô hình trên là mô hình cấp thành phố."
+        "Đảng ủy phường Lái Hiếu kính đề nghị Ban Thường vụ Thành ủy công nhận mô hình trên là mô hình "
+        "cấp thành phố."
     ),
     p("T/M ĐẢNG ỦY"),
     p("BÍ THƯ"),
