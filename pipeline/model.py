@@ -12,6 +12,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # worth knowing, nothing to fix (a unit not yet in the list): never counted as a warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class Problem:
     """One finding: a stable code, a severity, a Vietnamese message and where it is."""
 
     code: str
-    severity: str  # ERROR | WARNING
+    severity: str  # ERROR | WARNING | INFO
     message: str
     where: str = ""  # e.g. "bảng 1, hàng 3" or "đoạn 12"; empty when it concerns the whole file
 
@@ -268,6 +269,10 @@ class FileReport:
             # Where each value comes from: "file" (read from the document) or "manual" (typed in the
             # correction workbook; "file_values" then holds what the document itself gave).
             "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
+            # How each value was found: label, table_row, title, sentence, letterhead, inferred or manual.
+            "evidence": {key: value.source for key, value in self.record.fields.items()}
+            if self.record
+            else {},
             "file_values": dict(self.manual),
         }
 
@@ -294,7 +299,8 @@ class CheckResult:
             "registrations": sum(1 for f in accepted if f.kind == Kind.REGISTRATION.value),
             "proposals": sum(1 for f in accepted if f.kind == Kind.PROPOSAL.value),
             "errors": sum(1 for f in self.files for p in f.problems if p.severity == ERROR),
-            "warnings": sum(1 for f in self.files for p in f.problems if p.severity != ERROR),
+            "warnings": sum(1 for f in self.files for p in f.problems if p.severity == WARNING),
+            "notices": sum(1 for f in self.files for p in f.problems if p.severity == INFO),
         }
 
     def as_dict(self) -> dict:

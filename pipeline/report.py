@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.model import DISPLAY_VI, ERROR, CheckResult, FileReport
 from pipeline.workbook import save_atomically, style_like, top_wrap
 
-SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
 
 
