@@ -185,7 +185,8 @@ def test_workbook_rerun_keeps_edits_adds_rows_and_marks_changed_sources(workspac
     assert edited["Tên mô hình"] == "Sổ vàng khởi nghiệp (đã sửa tay)"
     assert edited["Tình trạng tệp nguồn"].startswith("Tệp đã thay đổi")
     new = next(row for row in rows.values() if row["Tên mô hình"] == "Mô hình mới")
-    assert new[RESULT] == "Tốt" and new["Tình trạng tệp nguồn"] == "Không đổi"
+    assert new[RESULT] is None and new["Tự đánh giá"] == "Tốt"  # a proposal, not yet a result
+    assert new["Tình trạng tệp nguồn"] == "Không đổi"
     assert len(rows) == 2
 
 

@@ -167,7 +167,7 @@ def test_a_disk_io_error_with_a_few_kb_free_is_a_full_disk(tmp_path: Path, monke
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(register, "record_drafts", failing)
     monkeypatch.setattr(files.shutil, "disk_usage", lambda path: usage(10**12, 10**12 - free, free))
-    result = CliRunner().invoke(main, ["build", "-w", str(root)])
+    result = CliRunner().invoke(main, ["build", "-w", str(root), "--as-proposed"])
     monkeypatch.setattr(files.shutil, "disk_usage", shutil.disk_usage)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: {cause}." in result.output
