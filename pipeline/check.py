@@ -22,7 +22,7 @@ from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import Typed, apply_corrections, corrections_digest, read_corrections
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
-from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, Record
+from pipeline.model import ERROR, INFO, WARNING, Analysis, DvkError, Kind, Problem, ReadError, Record
 from pipeline.platform import files, process
 from pipeline.reader import read_document
 from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
@@ -70,6 +70,10 @@ class FileReport:
             # Where each value comes from: "file" (read from the document) or "manual" (typed in the
             # correction workbook; "file_values" then holds what the document itself gave).
             "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
+            # How each value was found: label, table_row, title, sentence, letterhead, inferred or manual.
+            "evidence": {key: value.source for key, value in self.record.fields.items()}
+            if self.record
+            else {},
             "file_values": dict(self.manual),
         }
 
@@ -94,7 +98,8 @@ class CheckResult:
             "registrations": sum(1 for f in accepted if f.kind == Kind.REGISTRATION.value),
             "proposals": sum(1 for f in accepted if f.kind == Kind.PROPOSAL.value),
             "errors": sum(1 for f in self.files for p in f.problems if p.severity == ERROR),
-            "warnings": sum(1 for f in self.files for p in f.problems if p.severity != ERROR),
+            "warnings": sum(1 for f in self.files for p in f.problems if p.severity == WARNING),
+            "notices": sum(1 for f in self.files for p in f.problems if p.severity == INFO),
         }
 
     def as_dict(self) -> dict:

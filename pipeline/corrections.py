@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 from pipeline import lazy
 from pipeline.appraise import header_columns, open_workbook, save_atomically, style_like, titled_sheet
 from pipeline.config import Config
-from pipeline.extract import INFERRED, infer_type, normalise_value
-from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
+from pipeline.extract import normalise_value
+from pipeline.model import LABELS_VI, SOURCE_MANUAL, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
+from pipeline.prose import typed_person_type
 from pipeline.validate import proposal_id, validate_record
 
 if TYPE_CHECKING:
@@ -184,10 +185,14 @@ def corrected_analysis(analysis: Analysis, typed: Typed, config: Config) -> Anal
     where = f"nhập tay: {WORKBOOK_NAME}, hàng {typed.row}"
     for key, value in typed.values.items():
         own = fields.get(key)
-        fields[key] = normalise_value(key, FieldValue(value, where), config)
+        fields[key] = normalise_value(key, FieldValue(value, where, SOURCE_MANUAL), config)
         manual.append((key, own.value if own else ""))
-    if "model_type" not in typed.values and fields.get("model_type", FieldValue("", "")).where == INFERRED:
-        fields["model_type"] = infer_type(fields, config)  # a typed person makes the model individual
+    if "model_type" not in typed.values and "person_name" in typed.values:
+        individual = typed_person_type(
+            fields.get("model_type"), config
+        )  # a typed person: an individual model
+        if individual:
+            fields["model_type"] = individual
     record = dataclasses.replace(record, fields=fields)
     # A doubt about a label is settled once someone has typed on the row.
     problems = [problem for problem in analysis.problems if problem.code != "AMBIGUOUS_LABEL"]

@@ -11,6 +11,7 @@ from enum import Enum
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # worth knowing, nothing to fix (a unit not yet in the list): never counted as a warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,7 @@ class Problem:
     """One finding: a stable code, a severity, a Vietnamese message and where it is."""
 
     code: str
-    severity: str  # ERROR | WARNING
+    severity: str  # ERROR | WARNING | INFO
     message: str
     where: str = ""  # e.g. "bảng 1, hàng 3" or "đoạn 12"; empty when it concerns the whole file
 

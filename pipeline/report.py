@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
 KIND_VI = {"registration": "Phiếu đăng ký", "proposal": "Đề nghị công nhận", None: ""}
-SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
 
 
