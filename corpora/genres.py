@@ -2,7 +2,7 @@
 
 Run: python -m corpora.genres OUTDIR [--per-genre 60] [--part dev|blind] [--seed N] [--libreoffice-share 0.15]
 
-Eight genres, each from its own phrase tables (drawn from the sources in benchmarks/GENRES.md, never from the
+Nine genres, each from its own phrase tables (drawn from the sources in benchmarks/GENRES.md, never from the
 recognizer's vocabulary; only the VALUES of levels, types, fields, ratings and units are read from
 `pipeline/defaults/dvk.toml`, because a file must say something the configuration knows):
 
@@ -12,6 +12,7 @@ recognizer's vocabulary; only the VALUES of levels, types, fields, ratings and u
 - `cong_van`: a letter "V/v đề nghị công nhận mô hình …" with the facts in its sentences (proposal);
 - `bao_cao_chi_bo`: a Party cell's narrative report on its model (proposal);
 - `ke_hoach`: "KẾ HOẠCH xây dựng mô hình …", a plan: a REGISTRATION, never a proposal;
+- `dang_ky_ca_nhan`: a person's registration ("BẢN ĐĂNG KÝ … điển hình"), the person's particulars first;
 - `danh_sach_dang_ky`: a horizontal list table of registrations, 1-15 rows, collective and individual rows;
 - `danh_sach_de_nghi`: a list table of proposals with results and self-ratings.
 
@@ -57,11 +58,12 @@ GENRES = (
     "cong_van",
     "bao_cao_chi_bo",
     "ke_hoach",
+    "dang_ky_ca_nhan",
     "danh_sach_dang_ky",
     "danh_sach_de_nghi",
 )
 LIST_GENRES = ("danh_sach_dang_ky", "danh_sach_de_nghi")
-REGISTRATION_GENRES = ("ke_hoach", "danh_sach_dang_ky")
+REGISTRATION_GENRES = ("ke_hoach", "dang_ky_ca_nhan", "danh_sach_dang_ky")
 SEEDS = {"dev": 2020, "blind": 9173}
 HELD_OUT = 4  # every 4th variant of a phrase table (index % 4 == 3) is written only in the blind part
 
@@ -1317,6 +1319,76 @@ def write_ke_hoach(ctx: Ctx) -> Doc:
     return Doc(page, "registration", [record])
 
 
+# ---- A person's registration
+DK_TITLES = [
+    ("BẢN ĐĂNG KÝ", "Xây dựng điển hình “Dân vận khéo” năm {y}"),
+    ("ĐĂNG KÝ", "Điển hình cá nhân “Dân vận khéo” {level} năm {y}"),
+    ("PHIẾU ĐĂNG KÝ", "Thực hiện mô hình “Dân vận khéo” năm {y}"),
+    ("BẢN ĐĂNG KÝ THI ĐUA", "Xây dựng điển hình “Dân vận khéo” {level} năm {y}"),
+    ("BẢN CAM KẾT VÀ ĐĂNG KÝ", "Xây dựng mô hình “Dân vận khéo” năm {y}"),
+]
+DK_PERSON = [
+    ["Tôi tên: {p}          Sinh năm: {yb}", "Chức vụ: {pos}", "Đơn vị công tác: {u}"],
+    ["Họ và tên: {p}", "Ngày sinh: {d:02d}/{mo:02d}/{yb}", "Chức vụ: {pos}", "Nơi công tác: {u}"],
+    ["Tôi là {p}, sinh năm {yb}, hiện là {pos}, {ur}."],
+    ["Họ tên người đăng ký: {p}; năm sinh: {yb}", "Chức vụ, đơn vị công tác: {pos}, {ur}"],
+    ["Tên tôi là: {p}", "Sinh ngày {d} tháng {mo} năm {yb}", "Chức danh: {pos}", "Cơ quan: {u}"],
+]
+DK_PLEDGE = [
+    (
+        "Tôi đăng ký xây dựng điển hình “Dân vận khéo” {level} năm {y} với mô hình {qname}, thuộc lĩnh vực "
+        "{field}.",
+        True,
+    ),
+    (
+        "Sau khi nghiên cứu {g}, tôi đăng ký thực hiện mô hình {qname} (lĩnh vực {field}), đề nghị công "
+        "nhận {level}.",
+        False,
+    ),
+    ("Bản thân đăng ký mô hình cá nhân {qname} thuộc lĩnh vực {field}, {level}.", True),
+    (
+        "Năm {y}, tôi đăng ký xây dựng mô hình “Dân vận khéo” {qname} trên lĩnh vực {field}, cấp công nhận:"
+        " {level}.",
+        False,
+    ),
+]
+
+
+def write_dang_ky_ca_nhan(ctx: Ctx) -> Doc:
+    page, model = Page(ctx.rng, ctx.chance(0.5)), make_model(ctx, individual=True)
+    prof = profile(ctx.rng, ctx.vocab.units, model.unit) if ctx.chance(0.3) else None
+    level, head, y = level_words(ctx, model.level), signer_name(ctx), ctx.vocab.year
+    letterhead(ctx, page, prof, "", prof.place if prof else ctx.vocab.units.place)
+    first, second = ctx.pick(DK_TITLES)
+    title_block(ctx, page, first, fill(second, ctx, model, model.person, level))
+    page.para(f"Kính gửi: {superior(ctx)}.", align="center")
+    d, mo, yb = model.born
+    facts = {"p": model.person, "d": d, "mo": mo, "yb": yb, "pos": model.position, "u": model.unit}
+    facts["ur"] = running(ctx, model.unit)
+    for line in ctx.pick(DK_PERSON):
+        page.para(line.format(**facts), align="both")
+    pledge, said_type = ctx.pick(DK_PLEDGE)
+    page.para(fill(pledge, ctx, model, model.person, level, g=guidance(ctx)), align="both", indent=True)
+    page.para(ctx.pick(["Nội dung, cách thức thực hiện:", "Cách làm:", "Nội dung thực hiện:"]), align="both")
+    bullets(ctx, page, model.content)
+    record = base_truth(ctx, model, None, kind="registration", typed=said_type)
+    if ctx.chance(0.6):
+        period = f"Từ tháng {model.start}/{y} đến tháng 12/{y}"
+        page.para(f"Thời gian thực hiện: {period}.", align="both")
+        record.truth["period"] = period
+    page.para("Tôi xin hứa thực hiện tốt mô hình đã đăng ký./.", align="both", indent=True)
+    table = page.table(1, 2, grid=False, widths=[8.0, 8.5])
+    page.cell(table.cell(0, 0), ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", "", "", head], align="center", bold=True)
+    page.cell(
+        table.cell(0, 1),
+        ["NGƯỜI ĐĂNG KÝ", "(Ký, ghi rõ họ tên)", "", model.person],
+        align="center",
+        bold=True,
+    )
+    record.unscored.append("signer")  # the person and the head who confirms both sign
+    return Doc(page, "registration", [record])
+
+
 # ---- List tables: one row per model
 LIST_TITLES = {
     "registration": [
@@ -1599,6 +1671,7 @@ WRITERS = {
     "cong_van": write_cong_van,
     "bao_cao_chi_bo": write_bao_cao_chi_bo,
     "ke_hoach": write_ke_hoach,
+    "dang_ky_ca_nhan": write_dang_ky_ca_nhan,
     "danh_sach_dang_ky": write_danh_sach_dang_ky,
     "danh_sach_de_nghi": write_danh_sach_de_nghi,
 }
