@@ -234,6 +234,12 @@ def _decode(text: str, encoding: str) -> tuple[str, int]:
     return nfc(decoded), strays
 
 
+def _is_word(word: str) -> bool:
+    """A Vietnamese syllable in one of the cases words are written in: "bộ", "Bộ", "BỘ" ("bÌ", the
+    TCVN3 bytes of "bè" read as they are, is none)."""
+    return word in (word.lower(), word.upper(), word.capitalize()) and is_syllable(word)
+
+
 @functools.lru_cache(maxsize=8192)
 def _word_reading(word: str, encoding: str) -> str:
     """How one word reads (see classify_run). Spelling decides between the two readings; when both are
@@ -245,7 +251,7 @@ def _word_reading(word: str, encoding: str) -> str:
         return "unicode"
     if decoded == nfc(word):
         return "plain"
-    good_before, good_after = is_syllable(word), is_syllable(decoded)
+    good_before, good_after = _is_word(word), _is_word(decoded)
     # A lone letter ("Ê", a list mark "a") is no syllable to spell: it says nothing.
     if good_before != good_after and len(word) > 1 and len(decoded) > 1:
         return "legacy" if good_after else "unicode"

@@ -185,25 +185,45 @@ def _onset_fits(initial: str, rhyme: str) -> bool:
     return True
 
 
+_MARKED_VOWELS = "ăâêôơư"
+
+
+def _tone_fits(rhyme: str, position: int) -> bool:
+    """Whether a tone at `position` of `rhyme` sits on its main vowel: the (last) vowel with a mark of
+    its own ("người", "thuế"); else, before a final consonant, the last vowel ("hoàng"); else the middle
+    of three ("ngoài") or the first of two ("mùa"), where oa, oe, uy take it on either ("hòa", "hoà")."""
+    vowels = rhyme[: len(rhyme) - len(rhyme.lstrip("aăâeêioôơuưy"))]
+    marked = [index for index, vowel in enumerate(vowels) if vowel in _MARKED_VOWELS]
+    if marked:
+        return position == marked[-1]
+    if len(vowels) < len(rhyme) or len(vowels) == 1:
+        return position == len(vowels) - 1
+    if len(vowels) == 3:
+        return position == 1
+    return position == 0 or vowels in ("oa", "oe", "uy")
+
+
 def is_syllable(word: str) -> bool:
     """True when `word` (one word, any case) is a well-formed Vietnamese syllable: Vietnamese letters, an
-    initial and a rhyme that exist and fit together (`_onset_fits`), one tone mark at most, on a vowel,
-    and a final p, t, c or ch only with sắc or nặng ("cấp", "bật"; "cêp", "cầp" are no syllables)."""
+    initial and a rhyme that exist and fit together (`_onset_fits`), one tone mark at most, on the main
+    vowel (`_tone_fits`), and a final p, t, c or ch only with sắc or nặng ("cấp", "bật"; "cêp", "cầp"
+    are no syllables)."""
     letters = [split_tone(ch) for ch in nfc(word).lower()]
     if any(letter not in _LETTERS or (tone and letter not in _VOWELS) for letter, tone in letters):
         return False
     bare = "".join(letter for letter, _ in letters)
-    tones = [tone for _, tone in letters if tone]
-    if len(tones) > 1:
+    toned = [index for index, (_, tone) in enumerate(letters) if tone]
+    if len(toned) > 1:
         return False
-    if bare.endswith(_STOP_FINALS) and (tones or [""])[0] not in (ACUTE, DOT):
+    tone = letters[toned[0]][1] if toned else ""
+    if bare.endswith(_STOP_FINALS) and tone not in (ACUTE, DOT):
         return False
-    return any(
-        bare.startswith(initial)
-        and bare[len(initial) :] in _RHYMES
-        and _onset_fits(initial, bare[len(initial) :])
-        for initial in _INITIALS
-    )
+    for initial in _INITIALS:
+        rhyme = bare[len(initial) :]
+        if bare.startswith(initial) and rhyme in _RHYMES and _onset_fits(initial, rhyme):
+            if not toned or _tone_fits(rhyme, toned[0] - len(initial)):
+                return True
+    return False
 
 
 _SYLLABLES_FILE = Path(__file__).parent / "defaults" / "syllables.txt"
