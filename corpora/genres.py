@@ -1646,8 +1646,6 @@ def merge_unit_cells(table, grid: list[tuple[str, str]], first: int, models: lis
 
 def list_record(ctx: Ctx, model: Model, columns: list[str], kind: str, table: int, row: int) -> Record:
     record = base_truth(ctx, model, None, kind=kind, typed="type" in columns)
-    if model.individual and "type" not in columns and "position" not in columns:
-        record.inferred.append("model_type")
     if "period" in columns:
         record.truth["period"] = f"Từ tháng {model.start}/{ctx.vocab.year} đến tháng 12/{ctx.vocab.year}"
     if kind == "proposal" and "results" not in columns:
