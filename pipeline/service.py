@@ -13,13 +13,14 @@ terminal, take turns instead of interleaving their writes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from pipeline import lazy
 from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
+from pipeline.group_commit import GroupCommit
 from pipeline.model import DvkError, Model
 from pipeline.platform import files, process
 
@@ -569,26 +571,50 @@ def workbook_path(workspace: Workspace) -> Path:
     return workspace.year_dir / WORKBOOK_NAME
 
 
-_rows: dict[Path, tuple[tuple[int, int] | None, list[dict[str, str]]]] = {}
+_rows: dict[Path, tuple[tuple[int, int, str] | None, list[dict[str, str]]]] = {}
+_rows_reading = threading.Lock()  # one reader of a changed workbook at a time; the others wait for it
 
 
 def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
     """The appraisal workbook's rows ({column title: text}) as they are on disk now: an edit saved in
-    Excel shows at the next read. Read again only when the file changed."""
+    Excel shows at the next read. Read again only when the file changed, and by one request: the others
+    arriving meanwhile take what it read (twenty tabs after a save read the workbook once, not twenty
+    times at once)."""
     from pipeline.appraise import read_rows
 
     path = workbook_path(workspace)
-    stamp = file_stamp(path)
-    if stamp is None:
-        return []
+    with _rows_reading:
+        stamp = file_stamp(path)
+        if stamp is None:
+            return []
+        with _checks_guard:
+            known = _rows.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        rows = read_rows(path)
+        with _checks_guard:
+            _rows[path] = (stamp, rows)
+    return rows
+
+
+def remember_saved_results(path: Path, read: tuple | None, changes: Sequence[tuple[str, str, str]]) -> None:
+    """After dvk itself wrote results into the version of the workbook the page last read, the page's
+    rows are that version's with the results put in: no need to read the whole workbook again."""
+    from pipeline.appraise import ID, NOTE, RESULT, tidy
+
+    latest = {proposal_id: (result, note) for proposal_id, result, note in changes}
+    stamp = file_stamp(path)  # a person saving in the instant since the replace is read at their next change
     with _checks_guard:
         known = _rows.get(path)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    rows = read_rows(path)
-    with _checks_guard:
+        if known is None or known[0] != read:
+            return
+        rows = [
+            {**row, RESULT: tidy(latest[row_id][0]), NOTE: latest[row_id][1]}
+            if (row_id := row.get(ID)) in latest
+            else row
+            for row in known[1]
+        ]
         _rows[path] = (stamp, rows)
-    return rows
 
 
 def appraisal_choices(workspace: Workspace) -> list[str]:
@@ -599,8 +625,8 @@ def appraisal_choices(workspace: Workspace) -> list[str]:
 
 
 def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
-    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells)."""
-    from pipeline.appraise import set_result
+    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells).
+    Saves arriving together are written together (`GroupCommit`); this returns once its own is on disk."""
     from pipeline.vntext import nfc
 
     result, note = nfc(result).strip(), nfc(note).strip()
@@ -611,8 +637,31 @@ def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str
     path = workbook_path(workspace)
     if not path.exists():
         raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
+    with _checks_guard:
+        group = _appraisal_saves.get(path)
+        if group is None:
+            group = _appraisal_saves[path] = GroupCommit(functools.partial(write_appraisals, workspace, path))
+    group.save((proposal_id, result, note))
+
+
+_appraisal_saves: dict[Path, GroupCommit[tuple[str, str, str]]] = {}
+
+
+def write_appraisals(
+    workspace: Workspace, path: Path, changes: Sequence[tuple[str, str, str]]
+) -> list[DvkError | None]:
+    """One write of a group of saves; an id without a row fails its own save only."""
+    from pipeline.appraise import set_results
+
     with workspace_lock(workspace, wait=30):
-        set_result(path, proposal_id, result, note)
+        written = set_results(path, list(changes))
+        remember_saved_results(path, written.read, changes)
+    return [
+        DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+        if proposal_id in written.missing
+        else None
+        for proposal_id, _, _ in changes
+    ]
 
 
 # ---------------------------------------------------------------------------- overview
@@ -633,23 +682,28 @@ _overviews: dict[Path, tuple[tuple, Overview]] = {}
 
 def overview(workspace: Workspace) -> Overview:
     """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step.
-    Computed again only when the check result, the workbook or the register changed."""
-    result = current_check(workspace)
-    path = register.register_path(workspace)
-    key = (
-        id(result),
-        file_stamp(workbook_path(workspace)),
-        file_stamp(path),
-        file_stamp(path.with_name(path.name + "-wal")),
-    )
-    with _checks_guard:
-        known = _overviews.get(workspace.root)
-    if known is not None and known[0] == key and known[1].result is result:
-        return known[1]
-    summary = compute_overview(workspace)
-    with _checks_guard:
-        _overviews[workspace.root] = (key, summary)
+    Computed again only when the check result, the workbook or the register changed, and by one request
+    at a time: the others arriving meanwhile take what it computed."""
+    with _overview_computing:
+        result = current_check(workspace)
+        path = register.register_path(workspace)
+        key = (
+            id(result),
+            file_stamp(workbook_path(workspace)),
+            file_stamp(path),
+            file_stamp(path.with_name(path.name + "-wal")),
+        )
+        with _checks_guard:
+            known = _overviews.get(workspace.root)
+        if known is not None and known[0] == key and known[1].result is result:
+            return known[1]
+        summary = compute_overview(workspace)
+        with _checks_guard:
+            _overviews[workspace.root] = (key, summary)
     return summary
+
+
+_overview_computing = threading.Lock()
 
 
 def compute_overview(workspace: Workspace) -> Overview:
