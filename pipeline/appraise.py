@@ -456,7 +456,7 @@ def set_results(path: Path, changes: list[tuple[str, str, str]]) -> ResultsWritt
 def put_results(sheet: Sheet, latest: dict[str, tuple[str, str]], missing: set[str]) -> bool | None:
     if ID not in sheet.columns or RESULT not in sheet.columns or NOTE not in sheet.columns:
         return None
-    rows = {cell_text(sheet, row, ID): row for row in sheet.rows if row > 1}
+    rows = row_index(sheet, latest)
     missing.update(proposal_id for proposal_id in latest if proposal_id not in rows)
     for proposal_id, (result, note) in latest.items():
         row = rows.get(proposal_id)
@@ -468,6 +468,22 @@ def put_results(sheet: Sheet, latest: dict[str, tuple[str, str]], missing: set[s
         ):
             return None
     return len(missing) < len(latest)
+
+
+def row_index(sheet: Sheet, wanted: Iterable[str]) -> dict[str, int]:
+    """Proposal id -> row. Reading every id cell was most of a save's time; a save rarely moves rows, so
+    the last index is used again when each wanted id is still on its row there (checked cell by cell:
+    whatever moved the rows, nothing is written on a wrong one)."""
+    known = _last_index
+    if all(key in known and cell_text(sheet, known[key], ID) == key for key in wanted):
+        return known
+    rows = {cell_text(sheet, row, ID): row for row in sheet.rows if row > 1}
+    _last_index.clear()
+    _last_index.update(rows)
+    return rows
+
+
+_last_index: dict[str, int] = {}  # the index of the last sheet written into
 
 
 def cell_text(sheet: Sheet, row: int, title: str) -> str:

@@ -571,7 +571,7 @@ def workbook_path(workspace: Workspace) -> Path:
     return workspace.year_dir / WORKBOOK_NAME
 
 
-_rows: dict[Path, tuple[tuple[int, int, str] | None, list[dict[str, str]]]] = {}
+_rows: dict[Path, tuple[tuple[int, int] | None, list[dict[str, str]]]] = {}
 _rows_reading = threading.Lock()  # one reader of a changed workbook at a time; the others wait for it
 
 
@@ -606,7 +606,7 @@ def remember_saved_results(path: Path, read: tuple | None, changes: Sequence[tup
     stamp = file_stamp(path)  # a person saving in the instant since the replace is read at their next change
     with _checks_guard:
         known = _rows.get(path)
-        if known is None or known[0] != read:
+        if known is None or read is None or known[0] != read[:2]:  # `read` carries the hash as well
             return
         rows = [
             {**row, RESULT: tidy(latest[row_id][0]), NOTE: latest[row_id][1]}
