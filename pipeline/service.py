@@ -653,7 +653,9 @@ def write_appraisals(
     """One write of a group of saves; an id without a row fails its own save only."""
     from pipeline.appraise import set_results
 
-    with workspace_lock(workspace, wait=30):
+    # The page's rows wait for the write (a tenth of a second) instead of reading the workbook the
+    # instant it is replaced, only to be told the same by `remember_saved_results`.
+    with workspace_lock(workspace, wait=30), _rows_reading:
         written = set_results(path, list(changes))
         remember_saved_results(path, written.read, changes)
     return [
