@@ -8,25 +8,30 @@ people may reorder them.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
-from pipeline.discover import sha256_file
-from pipeline.model import DvkError, Model
-from pipeline.platform import files
+from pipeline.model import DvkError, Model, WorkbookUpdate
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
+from pipeline.workbook import (
+    header_columns,
+    open_workbook,
+    redo_if_moved,
+    save_atomically,
+    style_like,
+    titled_sheet,
+    top_wrap,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 # openpyxl is imported when a workbook is first opened or written: a rerun with nothing to write
@@ -62,13 +67,7 @@ UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
 REJECTED = "Tệp nguồn bị loại khi kiểm tra lại: xem bao-cao-kiem-tra.xlsx"
-T = TypeVar("T")
 VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the drop-down too
-
-
-@functools.cache
-def top_wrap() -> Any:
-    return styles.Alignment(wrap_text=True, vertical="top")
 
 
 @functools.cache
@@ -91,30 +90,6 @@ class Proposal:
     sha256: str
 
 
-@dataclass(frozen=True)
-class WorkbookUpdate:
-    path: Path
-    added: int
-    changed: int
-    missing: int
-
-
-WRITE_ATTEMPTS = 3
-
-
-class WorkbookMoved(Exception):
-    """The workbook on disk changed after dvk read it: that write is dropped and the update redone."""
-
-
-def file_stamp(path: Path) -> tuple[int, int, str] | None:
-    """Size, time and content hash of the file (None when there is none): what version dvk read."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, sha256_file(path)
-
-
 def update_workbook(
     path: Path, proposals: list[Proposal], config: Config, rejected: frozenset[str] = frozenset()
 ) -> WorkbookUpdate:
@@ -128,31 +103,6 @@ def update_workbook(
         "Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check.",
     )
     return update
-
-
-def redo_if_moved(
-    path: Path, write: Callable[[Callable[[], None]], T], book: str, then: str
-) -> tuple[T, tuple[int, int, str] | None]:
-    """`write(before_replace)` a workbook people edit, never replacing a version dvk has not read: just
-    before the new file takes the old one's place, `before_replace` compares the file on disk with the
-    version read; if a person saved meanwhile, the write is dropped and done again on their version.
-    Returns what `write` returned and the stamp of the version it was made from. `book` names the
-    workbook, `then` says what to do when saves keep landing (the message says nothing was written)."""
-    for _ in range(WRITE_ATTEMPTS):
-        seen = file_stamp(path)
-
-        def unchanged_since_read(seen: tuple | None = seen) -> None:
-            if file_stamp(path) != seen:
-                raise WorkbookMoved
-
-        try:
-            return write(unchanged_since_read), seen
-        except WorkbookMoved:
-            continue
-    raise DvkError(
-        f"{book} {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
-        f"chỉnh sửa của người dùng. {then}"
-    )
 
 
 def update_once(
@@ -174,7 +124,7 @@ def update_once(
             )
     else:
         workbook, sheet = new_workbook(config)
-    columns = header_columns(sheet, path)
+    columns = header_columns(sheet, path, COLUMNS)
     rows = {
         str(sheet.cell(row, columns[ID]).value): row
         for row in range(2, sheet.max_row + 1)
@@ -285,20 +235,6 @@ def new_workbook(config: Config) -> tuple[Workbook, Worksheet]:
     return workbook, sheet
 
 
-def titled_sheet(name: str, columns: tuple[tuple[str, int], ...], freeze: str) -> tuple[Workbook, Worksheet]:
-    """A new workbook whose one sheet has a bold header row of `columns` (title, width) and frozen panes."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = name
-    for index, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(1, index, title)
-        cell.font = styles.Font(bold=True)
-        cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
-    sheet.freeze_panes = freeze
-    return workbook, sheet
-
-
 def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) -> None:
     """The result column offers the configured ratings plus "Không công nhận" (a list on its own sheet,
     so labels with commas work)."""
@@ -326,19 +262,6 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     )
     validation.add(f"{column}2:{column}{VALIDATION_ROWS}")
     sheet.add_data_validation(validation)
-
-
-def header_columns(
-    sheet: Worksheet, path: Path, columns: tuple[tuple[str, int], ...] = COLUMNS, book: str = "Sổ thẩm định"
-) -> dict[str, int]:
-    """Column title -> column number, found by the header text (people may reorder columns)."""
-    headers = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    missing = [title for title, _ in columns if title not in headers]
-    if missing:
-        raise DvkError(
-            f'{book} {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
-        )
-    return headers
 
 
 def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, row: int) -> None:
@@ -498,7 +421,7 @@ def set_results_openpyxl(
     if SHEET not in workbook.sheetnames:
         raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
     sheet = workbook[SHEET]
-    columns = header_columns(sheet, path)
+    columns = header_columns(sheet, path, COLUMNS)
     if NOTE not in columns:
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
     rows = {str(sheet.cell(row, columns[ID]).value or "").strip(): row for row in range(2, sheet.max_row + 1)}
@@ -512,27 +435,6 @@ def set_results_openpyxl(
     if len(missing) < len(latest):
         save_atomically(workbook, path, before_replace)
     return missing
-
-
-def open_workbook(path: Path, read_only: bool = False) -> Workbook:
-    try:
-        return openpyxl.load_workbook(path, read_only=read_only)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise DvkError(
-            f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
-        ) from exc
-
-
-def style_like(cell: Cell, sample: Cell) -> Cell:
-    """Give `cell` the styles of `sample`. Assigning a font or alignment makes openpyxl hash the style
-    object for every cell, which took most of the time of writing a province-scale sheet; copying the
-    sample's style indices (as openpyxl's own copy_worksheet does) costs nothing."""
-    cell._style = copy.copy(sample._style)
-    return cell
-
-
-def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
-    files.write_atomically(path, workbook.save, ".xlsx", before_replace)
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import appraise
+from pipeline import appraise, workbook
 from pipeline.appraise import (
     CHANGED,
     MISSING,
@@ -377,7 +377,7 @@ def test_a_workbook_saved_by_a_person_meanwhile_is_read_again(tmp_path, config, 
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1], config)
     stamps = iter([("a",), ("b",), ("b",), ("b",)])  # the file changed once, between read and replace
-    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(stamps))
+    monkeypatch.setattr(workbook, "file_stamp", lambda path: next(stamps))
     assert update_workbook(path, [P1, P2], config).added == 1
     assert next(stamps, None) is None  # read, changed: read again, unchanged: written
 
@@ -387,7 +387,7 @@ def test_a_workbook_saved_again_and_again_is_left_alone(tmp_path, config, monkey
     update_workbook(path, [P1], config)
     before = path.read_bytes()
     count = iter(range(100))
-    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(count))
+    monkeypatch.setattr(workbook, "file_stamp", lambda path: next(count))
     with pytest.raises(DvkError) as refused:
         update_workbook(path, [P1, P2], config)
     assert str(refused.value) == (
@@ -448,8 +448,8 @@ class FailingBook:
 def test_a_failed_write_says_why_and_leaves_no_temporary_file(tmp_path):
     path = tmp_path / "tham-dinh.xlsx"
     with pytest.raises(DvkError) as refused:
-        appraise.save_atomically(FailingBook(PermissionError(13, "Permission denied")), path)
+        workbook.save_atomically(FailingBook(PermissionError(13, "Permission denied")), path)
     assert str(refused.value).startswith(f"Không ghi được {path}")
     with pytest.raises(KeyboardInterrupt):
-        appraise.save_atomically(FailingBook(KeyboardInterrupt()), path)
+        workbook.save_atomically(FailingBook(KeyboardInterrupt()), path)
     assert list(tmp_path.iterdir()) == []
