@@ -273,3 +273,48 @@ def test_a_workbook_open_in_libreoffice_or_excel_is_not_replaced(checked, lock) 
         "còn, xóa tệp khóa đó."
     )
     assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------- under load
+
+
+def test_the_page_rows_follow_a_save_without_reading_the_workbook_again(checked, monkeypatch) -> None:
+    from pipeline.web import pages
+
+    path = service.workbook_path(checked)
+    first = sorted(sheet_rows(path, appraise.SHEET, ID))[0]
+    pages.appraisal_rows(checked)
+    monkeypatch.setattr(pages, "read_rows", lambda path: pytest.fail("the whole workbook was read again"))
+    service.set_appraisal(checked, first, "Khá", "Hạ một bậc")
+    row = next(row for row in pages.appraisal_rows(checked) if row[ID] == first)
+    assert row[RESULT] == "Khá" and row[appraise.NOTE] == "Hạ một bậc"
+    assert sheet_rows(path, appraise.SHEET, ID)[first][RESULT] == "Khá"
+
+
+def test_saves_from_many_tabs_at_once_are_all_written_and_a_wrong_id_fails_alone(checked) -> None:
+    import threading
+
+    path = service.workbook_path(checked)
+    ids = sorted(sheet_rows(path, appraise.SHEET, ID))
+    saves = [(proposal_id, result) for proposal_id in ids for result in ("Tốt", "Khá")] + [
+        ("MH-KHÔNG-CÓ", "Tốt")
+    ]
+    errors: dict[str, str] = {}
+
+    def save(proposal_id: str, result: str) -> None:
+        try:
+            service.set_appraisal(checked, proposal_id, result, f"ghi chú {result}")
+        except DvkError as exc:
+            errors[proposal_id] = str(exc)
+
+    threads = [threading.Thread(target=save, args=save_args) for save_args in saves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == {"MH-KHÔNG-CÓ": f"Sổ thẩm định {path.name} không có mã MH-KHÔNG-CÓ."}
+    rows = sheet_rows(path, appraise.SHEET, ID)
+    assert all(rows[proposal_id][RESULT] in ("Tốt", "Khá") for proposal_id in ids)
+    assert all(rows[i][appraise.NOTE] == f"ghi chú {rows[i][RESULT]}" for i in ids), (
+        "result and note together"
+    )
