@@ -8,9 +8,10 @@ every file the benchmark asks `pipeline.check.analyse_file` what a user would se
 gives (a list table gives several when the reader splits it; before that lands, the file's one record is
 scored against the file's FIRST record and the output says so) and compares it with the manifest's truth:
 
-- a value is right when it equals the truth after whitespace and house-style normalisation (a unit or a
-  position also when it equals one of the other complete names the document gives it, ignoring case and
-  punctuation; results when the value begins the truth, or the truth's first line begins the value);
+- a value is right when it equals the truth after whitespace and house-style normalisation, a final full
+  stop aside (a unit or a position also when it equals one of the other complete names the document gives
+  it, ignoring case and punctuation; results, bullet marks aside, when the value begins with the truth's
+  first line, or is the truth shortened with "…");
 - a wrong value counts against precision and recall, a missing one against recall, a value where the truth
   has none against precision and as "filled by a default" (nothing in the file says it);
 - a record is accepted without correction when it exists, no ERROR is reported for it or its file, and none
@@ -67,6 +68,7 @@ SHORT = {
     "cong_van": "CV",
     "bao_cao_chi_bo": "CB",
     "ke_hoach": "KH",
+    "dang_ky_ca_nhan": "ĐKCN",
     "danh_sach_dang_ky": "DSĐK",
     "danh_sach_de_nghi": "DSĐN",
 }
@@ -82,23 +84,27 @@ def loose(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", normalised(text).casefold()).split())
 
 
-def unbulleted(text: str) -> str:
-    return "\n".join(re.sub(r"^\s*[-+•*]\s*", "", line) for line in text.split("\n"))
+def unbulleted(text: str) -> list[str]:
+    """The lines of a long value, normalised, without their bullet marks ("- ", "+ ")."""
+    lines = (re.sub(r"^\s*[-+•*]\s*", "", line) for line in house_style(text).split("\n"))
+    return [" ".join(line.split()) for line in lines if line.strip()]
 
 
 def same(key: str, expected: str, found: str, alternatives: list[str]) -> bool:
-    expected, found = normalised(expected), normalised(found)
-    if not expected or not found:
+    if key == "results":  # a bullet mark is the writer's layout, not part of a result
+        truth, got = " ".join(unbulleted(expected)), " ".join(unbulleted(found))
+        if not truth or not got:
+            return False
+        cut = got.rstrip("…").rstrip()  # a long value the reader shortened with "…"
+        shortened = got.endswith("…") and len(cut) > 40 and truth.startswith(cut)
+        return shortened or got.startswith(unbulleted(expected)[0])
+    expected, found = normalised(expected).rstrip(".;,"), normalised(found).rstrip(".;,")
+    if not expected or not found:  # a sentence's full stop is not part of a short value
         return False
     if expected == found:
         return True
     if key in ("unit", "person_position"):
         return loose(found) in {loose(expected), *(loose(a) for a in alternatives)}
-    if key == "results":  # a bullet mark ("- ", "+ ") is the writer's layout, not part of a result
-        expected, found = unbulleted(expected), unbulleted(found)
-        cut = found.rstrip("…").rstrip()
-        first = expected.split("\n")[0]
-        return expected.startswith(cut) or found.startswith(first)
     return False
 
 
@@ -235,6 +241,15 @@ def genre_summary(results: list[RecordResult], files: list[tuple[dict, list[Reco
             for k, c in counts.items()
         },
         "rejections": Counter(e.split(":")[0] for r in results for e in r.errors).most_common(8),
+        "by_writer": {
+            writer: share(
+                sum(
+                    all(r.accepted for r in rs) and bool(rs) for e, rs in valid_files if e["writer"] == writer
+                ),
+                sum(e["writer"] == writer for e, _ in valid_files),
+            )
+            for writer in sorted({e["writer"] for e, _ in files})
+        },
     }
 
 
@@ -298,6 +313,7 @@ def print_report(title: str, report: dict, split: bool, out=sys.stdout) -> None:
     ]
     w("\nprecision targets (100% model name and unit, 99.5% other required fields) missed: ")
     w(f"{targets or 'none'}\n")
+    w(f"accepted without correction by writer: {report['all']['by_writer']}\n")
     w(f"rejection codes (all genres): {report['all']['rejections']}\n")
 
 
