@@ -26,20 +26,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import lazy
-from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
+from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DvkError, Model
-from pipeline.platform import process
+from pipeline.model import DISPLAY_VI, CheckResult, DvkError, FileStatus, Model
+from pipeline.platform import files, process
 
 if TYPE_CHECKING:
-    from pipeline.archive import ArchiveEntry, RefusedEntry
+    from pipeline.archive.entries import ArchiveEntry, RefusedEntry
+    from pipeline.archive.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
-    from pipeline.signature_policy import Acceptance
 
 # Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
 build = lazy.module("pipeline.build")
-register = lazy.module("pipeline.register")
-archive = lazy.module("pipeline.archive")
+register = lazy.module("pipeline.archive.register")
+archive_entries = lazy.module("pipeline.archive.entries")
+filing = lazy.module("pipeline.archive.filing")
+verify = lazy.module("pipeline.archive.verify")
+register_export = lazy.module("pipeline.archive.register_export")
+signatures = lazy.module("pipeline.archive.signatures")
 
 LOCK_NAME = "workspace.lock"
 LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
@@ -64,11 +68,18 @@ def workspace_lock(workspace: Workspace, wait: float = LOCK_WAIT_SECONDS) -> Ite
         yield
         return
     workspace.cache_dir.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(workspace.cache_dir / LOCK_NAME, timeout=wait, isolation_level=None)
+    path = workspace.cache_dir / LOCK_NAME
+    connection = None
     try:
+        connection = sqlite3.connect(path, timeout=wait, isolation_level=None)
         connection.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as exc:
-        connection.close()
+        if connection is not None:
+            connection.close()
+        # A full disk fails the lock too: that is said as such, not as another run holding it.
+        full = files.database_write_error(exc, path, workspace.root)
+        if full is not None:
+            raise full from exc
         raise Busy(
             "Thư mục làm việc đang được một thao tác khác ghi (một thẻ trình duyệt khác hoặc một lệnh dvk); "
             "chưa thay đổi gì, xin thử lại sau ít phút."
@@ -549,7 +560,7 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> 
         changed = corrections.save_values(corrections_path(workspace), rel, report.kind or "", typed)
         result = check(workspace)
     after = next(item for item in result.files if item.path == rel)
-    state = {"accepted": "chấp nhận", "rejected": "vẫn bị loại", "skipped": "bỏ qua"}[after.status]
+    state = ("vẫn " if after.status == FileStatus.REJECTED else "") + DISPLAY_VI[after.status]
     lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
@@ -647,7 +658,7 @@ def overview(workspace: Workspace) -> Overview:
 
 def compute_overview(workspace: Workspace) -> Overview:
     from pipeline.appraise import ID, RESULT
-    from pipeline.check import ACCEPTED, accepted_proposals
+    from pipeline.check import accepted_proposals
 
     result = current_check(workspace)
     rows = appraisal_rows(workspace)
@@ -662,7 +673,7 @@ def compute_overview(workspace: Workspace) -> Overview:
     listed = {row.get(ID) for row in rows}
     proposals = accepted_proposals(result, workspace.config)
     unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
-    accepted = sum(1 for report in result.files if report.status == ACCEPTED)
+    accepted = sum(1 for report in result.files if report.status == FileStatus.ACCEPTED)
     step = next_step(workspace, accepted, unlisted, awaiting, problem)
     return Overview(result.totals, stats, problem, awaiting, step, result)
 
@@ -736,8 +747,8 @@ def archive_uploads(
     (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
     was refused, why (the files before it stay filed). The two reasons are `dvk archive
     --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
+    from pipeline.archive.signature_policy import Acceptance
     from pipeline.names import safe_name
-    from pipeline.signature_policy import Acceptance
 
     acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
@@ -755,7 +766,7 @@ def archive_uploads(
             paths.append(path)
         try:
             return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
-        except archive.ArchiveRefused as exc:
+        except archive_entries.ArchiveRefused as exc:
             return exc.done, str(exc)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -773,20 +784,20 @@ def archive_signed(
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
     (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
     with workspace_lock(workspace):
-        return archive.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
 
 
 def verify_archive(workspace: Workspace) -> list:
     """`dvk archive verify`: every problem found in the archive and the register (empty: intact)."""
     with workspace_lock(workspace):
-        return archive.verify_archive(workspace)
+        return verify.verify_archive(workspace)
 
 
 def outgoing_register(workspace: Workspace) -> list[dict]:
     """The outgoing register's entries (empty when nothing was ever filed; reading creates nothing)."""
     if not register.register_path(workspace).exists():
         return []
-    entries = archive.outgoing_register(workspace)
+    entries = register_export.outgoing_register(workspace)
     for entry in entries:  # the filed original inside its BagIt package, for the page's link
         kept = sorted((workspace.root / entry["path"] / "data").glob("*.pdf"))
         entry["file"] = kept[0].relative_to(workspace.root).as_posix() if kept else ""
@@ -796,7 +807,7 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
 def quarantined(workspace: Workspace) -> list[dict]:
     """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
     one's event log. Newest first."""
-    from pipeline.eventlog import read_events
+    from pipeline.archive.eventlog import read_events
 
     folder = workspace.outputs / "archive" / "quarantine"
     kept = []
@@ -818,11 +829,11 @@ def quarantined(workspace: Workspace) -> list[dict]:
 
 def register_workbook(workspace: Workspace, path: Path) -> Path:
     """The outgoing register as an Excel workbook at `path` (NĐ 30 Phụ lục IV, ten columns)."""
-    return archive.write_register_xlsx(workspace, path)
+    return register_export.write_register_xlsx(workspace, path)
 
 
 def signature_label(signature: str) -> str:
-    return archive.SIGNATURE_LABELS.get(signature, signature)
+    return signatures.SIGNATURE_LABELS.get(signature, signature)
 
 
 # ---------------------------------------------------------------------------- small helpers for the faces
