@@ -616,7 +616,9 @@ def test_a_broken_template_is_a_note_not_a_lost_archive(workspace, signed, tmp_p
     (workspace.templates / "quyet-dinh.docx").write_bytes(b"not a docx")
     [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     assert any(note.startswith("Chưa tạo được bản chính thức có số 01-QĐ/TU") for note in entry.notes)
-    assert verify_archive(workspace) == []
+    # The archive holds; verify names the copies still to make (a rerun makes them once the template is
+    # fixed).
+    assert [problem.code for problem in verify_archive(workspace)] == ["final-copy-missing"] * 2
 
 
 # ---------------------------------------------------------------------------- crash and concurrency

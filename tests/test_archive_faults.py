@@ -17,11 +17,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.archive import archive_files, archive_root, verify_archive
+from pipeline.archive.bags import archive_root
+from pipeline.archive.eventlog import EVENTS_NAME
+from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
+from pipeline.archive.register import open_register
+from pipeline.archive.register_export import outgoing_register
+from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import archive_command
 from pipeline.config import Workspace
-from pipeline.eventlog import EVENTS_NAME
-from pipeline.register import open_register
+from pipeline.model import DvkError
 from tests import test_archive as archive_tests
 from tests.pdfsign import draft_pdf, sign_pdf
 from tests.test_archive import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, REPO, issued_rows, put
@@ -33,10 +37,6 @@ pki, campaign, signed, workspace = (
     archive_tests.signed,
     archive_tests.workspace,
 )
-
-# The archive's crash hook (pipeline.archive): seconds to pause right after the register commit,
-# before the numbered copies are made, so a test can kill the run there.
-PAUSE_AFTER_COMMIT_ENV = "DVK_TEST_PAUSE_AFTER_COMMIT"
 
 
 def drafted(workspace: Workspace, campaign, kind: str, level: str | None = CITY_LEVEL) -> Path:
@@ -106,6 +106,27 @@ def test_decisions_are_filed_before_their_lists_whatever_the_order(
         (2, "QĐ/TU", campaign.commune, "trusted"),
     ]
     assert verify_archive(workspace) == []
+
+
+def test_a_list_filed_again_differently_needs_replace_and_keeps_the_old_file(
+    workspace, campaign, pki, tmp_path
+) -> None:
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed_draft(workspace, campaign, pki, "decision"))])
+    first = signed_draft(workspace, campaign, pki, "list")
+    [attached] = archive_files(workspace, [put(tmp_path, "ds.pdf", first)])
+    second = put(tmp_path, "ds-ky-lai.pdf", sign_pdf(first, pki.signer, field_name="ChuKy2"))
+    with pytest.raises(DvkError) as refused:
+        archive_files(workspace, [second])
+    assert str(refused.value) == (
+        "Danh sách kèm theo 01-QĐ/TU đã có bản lưu trữ khác (ds.pdf). Nếu ds-ky-lai.pdf là bản đúng, "
+        'chạy lại với --replace "LÝ DO"; bản cũ được giữ trong archive/superseded/.'
+    )
+    [replaced] = archive_files(workspace, [second], replace_reason="Ký lại")
+    assert (replaced.outcome, replaced.kind, replaced.path) == ("replaced", "list", attached.path)
+    [old] = (archive_root(workspace) / "superseded").glob("*/*")
+    assert (old / "data" / "01-qd-tu-danh-sach.pdf").read_bytes() == first, "the old file is kept"
+    assert verify_archive(workspace) == []
+    assert outgoing_register(workspace)[0]["replaced"] == ["danh sách: Ký lại"]
 
 
 def test_the_certificate_file_gets_a_true_status(workspace, campaign, pki, tmp_path) -> None:

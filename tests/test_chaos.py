@@ -33,7 +33,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.appraise import ID, RESULT, SHEET
-from pipeline.archive.filing import archive_files
+from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
 from pipeline.archive.register import open_register
 from pipeline.archive.verify import verify_archive
 from pipeline.check import WORKBOOK_NAME, run_check
@@ -297,7 +297,6 @@ def test_killed_runs_keep_every_promise(busy_workspace: Path) -> None:
 
 ARCHIVE_ROUNDS = 24
 ARCHIVE_BUDGET_SECONDS = 150
-PAUSE_AFTER_COMMIT_ENV = "DVK_TEST_PAUSE_AFTER_COMMIT"  # pipeline.archive's crash hook
 
 
 @pytest.fixture()
