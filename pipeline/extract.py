@@ -824,11 +824,11 @@ def capped(value: FieldValue) -> FieldValue:
     province-scale run must hold ten thousand records in memory (issue 6). The file keeps the full text."""
     if len(value.value) <= LONG_FIELD_CHARS:
         return value
-    return FieldValue(value.value[: LONG_FIELD_CHARS - 1].rstrip() + "…", value.where)
+    return FieldValue(value.value[: LONG_FIELD_CHARS - 1].rstrip() + "…", value.where, value.source)
 
 
 def replace(value: FieldValue, text: str) -> FieldValue:
-    return FieldValue(text, value.where)
+    return FieldValue(text, value.where, value.source)
 
 
 def strip_quotes(text: str) -> str:

@@ -67,6 +67,11 @@ class Block:
     tag: str = ""
     alias: str = ""
     prompt: str = ""
+    # Cells only: the grid column the cell starts at (1-based; merged cells before it counted by their
+    # width), how many grid columns it spans, and whether it continues a vertically merged cell above.
+    grid: int = 0
+    span: int = 1
+    merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,10 @@ class Record:
     path: str  # relative to inputs/, with forward slashes
     sha256: str
     fields: dict[str, FieldValue] = field(default_factory=dict)
+    # A row of a list table (a file holding several records): the row's stable key in its file (a hash of
+    # what the row says, so it survives rows added around it and the file saved again) and its place.
+    key: str = ""
+    where: str = ""
 
     def get(self, key: str) -> str:
         value = self.fields.get(key)
@@ -193,3 +202,13 @@ class Analysis:
     # Fields the secretariat typed in the correction workbook: (field, the file's own value or ""). Never
     # cached: corrections are applied to the cached analysis on every run.
     manual: tuple[tuple[str, str], ...] = ()
+    # A list table of several registrations or proposals: one analysis per row (each with its record,
+    # problems, id and manual values); `record` is then None and `problems` holds the file's own findings.
+    rows: tuple[Analysis, ...] = ()
+
+    @property
+    def analyses(self) -> tuple[Analysis, ...]:
+        """The analysis of each record the file holds (itself when it holds one, none when unusable)."""
+        if self.rows:
+            return self.rows
+        return (self,) if self.record is not None else ()
