@@ -40,6 +40,23 @@ def proposal_id(record: Record) -> str:
     return f"MH-{record.get('year') or '0000'}-{hashlib.sha256(basis.encode()).hexdigest()[:10].upper()}"
 
 
+def record_id(record: Record) -> str:
+    """A record's id: a proposal's stable id; for a registration the same hash under "DK-" (ids of
+    registrations are shown only for the rows of a list, where each record needs one)."""
+    identifier = proposal_id(record)
+    return identifier if record.kind is Kind.PROPOSAL else "DK-" + identifier.removeprefix("MH-")
+
+
+def record_ref(record: Record) -> str:
+    """Where a record is, as one key: its file, and for a row of a list "file#row key"."""
+    return f"{record.path}#{record.key}" if record.key else record.path
+
+
+def record_place(record: Record) -> str:
+    """Its file, and for a row of a list the row: "Chi bộ/danh sách.docx (bảng 2, hàng 4)"."""
+    return f"{record.path} ({record.where})" if record.where else record.path
+
+
 def is_individual(record: Record, config: Config) -> bool:
     label = term_label(config.types, "individual")  # "" when the configuration has no individual type
     return bool(label) and record.get("model_type") == label
@@ -192,7 +209,7 @@ def check_registered(records: list[Record]) -> dict[str, list[Problem]]:
     if not registered:
         return {}
     return {
-        record.path: [
+        record_ref(record): [
             Problem(
                 "NOT_REGISTERED",
                 WARNING,
@@ -216,8 +233,8 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
     found: dict[str, list[Problem]] = defaultdict(list)
     for group in by_model.values():
         for record in group if len(group) > 1 else ():
-            others = ", ".join(other.path for other in group if other is not record)
-            found[record.path].append(
+            others = ", ".join(record_place(other) for other in group if other is not record)
+            found[record_ref(record)].append(
                 Problem(
                     "DUPLICATE_PROPOSAL",
                     ERROR,
@@ -230,13 +247,14 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
 def validate_all(
     records: list[Record], config: Config, per_record: dict[str, tuple[Problem, ...]] | None = None
 ) -> dict[str, list[Problem]]:
-    """Problems per record path, from every rule. `per_record` holds the per-record rules' findings
-    already computed (the check computes them with the reading, in the pool, and caches them)."""
+    """Problems per record (`record_ref`: its file, or "file#row" for a row of a list), from every rule.
+    `per_record` holds the per-record rules' findings already computed (the check computes them with the
+    reading, in the pool, and caches them)."""
     known = per_record or {}
-    problems: dict[str, list[Problem]] = {
-        record.path: list(known[record.path]) if record.path in known else validate_record(record, config)
-        for record in records
-    }
+    problems: dict[str, list[Problem]] = {}
+    for record in records:
+        ref = record_ref(record)
+        problems[ref] = list(known[ref]) if ref in known else validate_record(record, config)
     for cross_rule in (check_registered, check_duplicates):
         for path, found in cross_rule(records).items():
             problems[path].extend(found)
