@@ -293,12 +293,13 @@ def read_rows(
     keys: dict[str, int] = {}
     for cells in data:
         texts = row_texts(cells, carried)
-        own = [text for grid, text in texts.items() if text and not columns.get(grid, Column()).stt]
-        if not own or skipped(cells, texts, header_texts):
+        if skipped(cells, texts, header_texts):
             continue
         heading = group_heading(cells, texts, columns, config)
         if heading is not None:
             group = heading
+            continue
+        if not any(text for grid, text in texts.items() if not columns.get(grid, Column()).stt):
             continue
         values = row_values(cells, texts, columns, walk, config)
         if not values:
@@ -344,8 +345,11 @@ def group_heading(
 ) -> dict[str, FieldValue] | None:
     """A row with one text across it ("I. CẤP THÀNH PHỐ", "B | Mô hình cá nhân"): a heading over the rows
     below, not a model. It gives them its level or type when it names one."""
+    filled = [text for text in texts.values() if text]
     stt = [text for grid, text in texts.items() if text and columns.get(grid, Column()).stt]
     own = [text for grid, text in texts.items() if text and not columns.get(grid, Column()).stt]
+    if len(set(filled)) == 1 and not is_stt(filled[0]):  # one text across the row, wherever it sits
+        own, stt = filled, []
     if len(set(own)) != 1 or any(is_stt(text) for text in stt):
         return None
     spans = any(cell.span > 1 and cell.text for cell in cells)

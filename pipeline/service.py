@@ -567,7 +567,8 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str], key
     if after is None:
         return [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel} không còn hàng này."]
     state = {"accepted": "chấp nhận", "rejected": "vẫn bị loại", "skipped": "bỏ qua"}[after.status]
-    lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. {after.place}: {state}."]
+    what = f"Tệp {rel}" if not key else f"{rel}, {after.where}"
+    lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. {what}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
 
