@@ -315,7 +315,8 @@ def update_correction_workbook(
     if not facts and not path.exists():
         return 0
     workbook, sheet = open_sheet(path)
-    columns, changed = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK))
+    needed = any(fact.key for fact in facts)
+    columns, changed = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK), needed)
     rows = sheet_rows(sheet, columns)
     wanted = {fact.ref for fact in facts}
     changed |= not path.exists()
@@ -336,10 +337,11 @@ def update_correction_workbook(
     return added
 
 
-def row_columns(sheet: Any, columns: dict[str, int]) -> tuple[dict[str, int], bool]:
-    """The columns, with those of list rows added at the end of a workbook written without them."""
+def row_columns(sheet: Any, columns: dict[str, int], needed: bool) -> tuple[dict[str, int], bool]:
+    """The columns, with those of list rows added at the end of a workbook written without them when a row
+    of a list is to be written (a workbook of forms only is left as it was)."""
     added = False
-    for title, width in ROW_COLUMNS:
+    for title, width in ROW_COLUMNS if needed else ():
         if title not in columns:
             column = max(columns.values(), default=0) + 1
             style_like(sheet.cell(1, column), sheet.cell(1, columns[FILE])).value = title
@@ -354,14 +356,15 @@ def sheet_rows(sheet: Any, columns: dict[str, int]) -> dict[str, int]:
     rows = {}
     for row in range(2, sheet.max_row + 1):
         rel = text(sheet.cell(row, columns[FILE]).value)
+        key = text(sheet.cell(row, columns[ROW_KEY]).value) if ROW_KEY in columns else ""
         if rel:
-            rows[ref_of(rel, text(sheet.cell(row, columns[ROW_KEY]).value))] = row
+            rows[ref_of(rel, key)] = row
     return rows
 
 
 def human_cells(sheet: Any, row: int, columns: dict[str, int]) -> bool:
     """Whether anything outside the system columns is filled on the row (typed values, notes people added)."""
-    system = {columns[title] for title in SYSTEM}
+    system = {columns[title] for title in SYSTEM if title in columns}
     return any(
         text(cell.value)
         for cell in sheet[row]
@@ -382,7 +385,9 @@ def write_system_cells(
     sample = sheet.cell(row, 1)
     sample.alignment = top_wrap()
     typed = any(text(cell(LABELS_VI[key]).value) for key in EDITABLE)
-    values = {FILE: fact.rel, STATUS: fact.status, NEEDS: fact.needs, PLACE: fact.where, ROW_KEY: fact.key}
+    values = {FILE: fact.rel, STATUS: fact.status, NEEDS: fact.needs}
+    if PLACE in columns:
+        values.update({PLACE: fact.where, ROW_KEY: fact.key})
     if fact.kind:
         values[KIND] = fact.kind
     if fact.status == WAITING and not fact.key:  # a row of a list is all in its own row: nothing to hint at
@@ -412,7 +417,7 @@ def open_sheet(path: Path) -> tuple[Any, Any]:
         if SHEET not in workbook.sheetnames:
             raise DvkError(f'Sổ bổ sung thông tin {path} không có trang "{SHEET}"; không ghi đè.')
         return workbook, workbook[SHEET]
-    workbook, sheet = titled_sheet(SHEET, COLUMNS + ROW_COLUMNS, "B2")
+    workbook, sheet = titled_sheet(SHEET, COLUMNS, "B2")
     for index, (title, _) in enumerate(COLUMNS, start=1):
         if title in SYSTEM:
             sheet.cell(1, index).fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
@@ -486,7 +491,7 @@ def save_values(
         raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook, sheet = open_sheet(path)
-    columns, _ = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK))
+    columns, _ = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK), bool(key))
     row = sheet_rows(sheet, columns).get(ref_of(rel, key))
     if row is None:
         row = sheet.max_row + 1

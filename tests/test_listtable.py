@@ -396,3 +396,22 @@ def test_a_list_saved_by_libreoffice_reads_the_same_rows_with_the_same_keys(root
     shutil.copy(made, root / "inputs" / LIST)
     entry = by_path(check(root))[LIST]
     assert [record["status"] for record in entry["records"]] == ["accepted", "accepted"]
+
+
+# ---------------------------------------------------------------------------- the sample
+
+
+def test_the_committed_list_sample_reads_one_registration_per_row():
+    from tools.list_samples import LIST_SAMPLE, ROWS
+
+    path = Path(__file__).parents[1] / "inputs" / LIST_SAMPLE
+    document = read_document(path)
+    reading = read_list(document, config())
+    assert classify(document) is Kind.REGISTRATION
+    got = [
+        (row.fields["model_name"].value, row.fields["unit"].value, row.fields["level"].value)
+        for row in reading.rows
+    ]
+    levels = {"tp": "Cấp thành phố", "xa": "Cấp xã, phường"}
+    assert got == [(name, unit, levels[level]) for name, unit, _, level, _ in ROWS]
+    assert reading.facts["year"].value == "2020"
