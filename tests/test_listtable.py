@@ -415,3 +415,21 @@ def test_the_committed_list_sample_reads_one_registration_per_row():
     levels = {"tp": "Cấp thành phố", "xa": "Cấp xã, phường"}
     assert got == [(name, unit, levels[level]) for name, unit, _, level, _ in ROWS]
     assert reading.facts["year"].value == "2020"
+
+
+def test_explain_shows_each_row_and_where_its_values_came_from(root):
+    registration_list(root / "inputs" / LIST, ROWS[:2])
+    outcome = CliRunner().invoke(main, ["check", "-w", str(root), "--explain", LIST, "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    rows = json.loads(outcome.stdout)["records"]
+    assert [row["where"] for row in rows] == ["bảng 2, hàng 2", "bảng 2, hàng 3"]
+    assert rows[0]["fields"]["model_name"] == {
+        "value": "Tòa án với nhân dân",
+        "where": "bảng 2, hàng 2, cột 2",
+        "how": "table_row",
+        "origin": "file",
+    }
+    assert rows[0]["fields"]["level"]["how"] == "title"
+    text = CliRunner().invoke(main, ["check", "-w", str(root), "--explain", LIST]).output
+    assert "Danh sách 2 mô hình, đọc theo từng hàng của bảng:" in text
+    assert "    Tên mô hình: «Tòa án với nhân dân» (bảng 2, hàng 2, cột 2; ô của hàng)" in text
