@@ -362,6 +362,7 @@ def test_a_single_row_list_reads_as_one_record(root):
         ("DANH SÁCH ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2020", Kind.REGISTRATION),
         ("DANH SÁCH MÔ HÌNH “DÂN VẬN KHÉO” ĐỀ NGHỊ CÔNG NHẬN NĂM 2020", Kind.PROPOSAL),
         ("DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN MÔ HÌNH “DÂN VẬN KHÉO” ĐÃ ĐĂNG KÝ NĂM 2020", Kind.PROPOSAL),
+        ("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020 (kèm theo Báo cáo số 12-BC/ĐU)", Kind.REGISTRATION),
     ],
 )
 def test_a_lists_title_says_registrations_or_proposals(tmp_path, title, kind):
