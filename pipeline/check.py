@@ -518,6 +518,8 @@ def record_report(
     record = analysis.record
     assert record is not None
     problems = problems + rule_problems.get(record_ref(record), [])
+    if record.where:  # a row of a list: a finding about the whole record is about its row
+        problems = [p if p.where else dataclasses.replace(p, where=record.where) for p in problems]
     status = REJECTED if any(p.severity == ERROR for p in problems) else ACCEPTED
     return FileReport(
         entry.rel,

@@ -166,7 +166,7 @@ def test_a_row_missing_a_field_is_rejected_alone_and_the_file_stays_accepted(roo
             "code": "MISSING_FIELD",
             "severity": "error",
             "message": 'Thiếu mục bắt buộc "Lĩnh vực".',
-            "where": "",
+            "where": "bảng 2, hàng 3",
         }
     ]
     assert entry["status"] == "accepted"
