@@ -18,8 +18,8 @@ from docx.shared import Cm
 from tools import docgen
 from tools.docgen import append_block, clear_cell, header_for, make_paragraph, make_run, text_paragraph
 
-LIST_SAMPLE = "Phường Hiệp Thành/Danh sách đăng ký mô hình DVK 2020.docx"
-UNIT = "Phường Hiệp Thành"
+LIST_SAMPLE = "Phường Ngã Bảy/Danh sách đăng ký mô hình DVK 2020.docx"
+UNIT = "Phường Ngã Bảy"
 HEADER_TOP = ("STT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực", "Cấp đăng ký", "", "Thời gian thực hiện")
 HEADER_SUB = ("Thành phố", "Xã, phường")
 # (model, implementing unit, field, level "tp" or "xa", period); a unit repeated is merged down
@@ -46,7 +46,7 @@ def write_registration_list(path: Path) -> Path:
     append_block(body, text_paragraph("DANH SÁCH", bold=True, size=14, align="center"))
     subject = "Đăng ký mô hình “Dân vận khéo” năm 2020"
     append_block(body, text_paragraph(subject, bold=True, size=14, align="center"))
-    cover = "(Kèm theo Công văn số 45-CV/ĐU ngày 10/3/2020 của Đảng ủy phường Hiệp Thành)"
+    cover = "(Kèm theo Công văn số 45-CV/ĐU ngày 10/3/2020 của Đảng ủy phường Ngã Bảy)"
     append_block(body, text_paragraph(cover, italic=True, size=13, align="center"))
     append_block(body, make_paragraph([]))
     add_list_table(doc)
