@@ -12,10 +12,9 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_models, update_workbook
+from pipeline.appraise import Proposal, Recognition, recognised_models, update_workbook
 from pipeline.cache import CheckCache, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
@@ -23,7 +22,20 @@ from pipeline.corrections import Typed, apply_corrections, corrections_digest, r
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
 from pipeline.listtable import ListReading, list_fields, read_list
-from pipeline.model import ERROR, WARNING, Analysis, DvkError, Kind, Problem, ReadError, Record
+from pipeline.model import (
+    ERROR,
+    WARNING,
+    Analysis,
+    CheckResult,
+    DvkError,
+    FileReport,
+    FileStatus,
+    Kind,
+    Problem,
+    ReadError,
+    Record,
+    WorkbookUpdate,
+)
 from pipeline.platform import files, process
 from pipeline.reader import read_document
 from pipeline.validate import (
@@ -36,125 +48,8 @@ from pipeline.validate import (
 )
 from pipeline.vntext import fold
 
-ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 WORKBOOK_NAME = "tham-dinh.xlsx"
 REPORT_NAME = "bao-cao-kiem-tra.xlsx"
-
-
-@dataclass
-class FileReport:
-    path: str
-    sha256: str
-    status: str
-    kind: str | None = None
-    id: str | None = None
-    record: Record | None = None  # shared with the cache's analysis: fields are not copied per report
-    problems: list[Problem] = field(default_factory=list)
-    reason: str = ""  # why skipped
-    manual: dict[str, str] = field(default_factory=dict)  # typed fields -> the file's own value ("" if none)
-    # A list table of several models: one report per row (same path and hash, with the row's key and place).
-    # The file is accepted when at least one of its records is.
-    records: list[FileReport] = field(default_factory=list)
-    key: str = ""  # a row's stable key in its file ("" for a file that is one record)
-    where: str = ""  # a row's place: "bảng 2, hàng 4"
-
-    @property
-    def ref(self) -> str:
-        """The record's key across the campaign: its file, or "file#row key" for a row of a list."""
-        return f"{self.path}#{self.key}" if self.key else self.path
-
-    @property
-    def place(self) -> str:
-        return f"{self.path} ({self.where})" if self.where else self.path
-
-    def field(self, key: str) -> str:
-        return self.record.get(key) if self.record else ""
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return {key: value.value for key, value in self.record.fields.items()} if self.record else {}
-
-    @property
-    def sources(self) -> dict[str, str]:
-        return {key: value.where for key, value in self.record.fields.items()} if self.record else {}
-
-    def as_dict(self) -> dict:
-        found = {
-            "path": self.path,
-            "sha256": self.sha256,
-            "status": self.status,
-            "kind": self.kind,
-            "id": self.id,
-            "fields": self.fields,
-            "sources": self.sources,
-            "reason": self.reason,
-            "problems": [problem.as_dict() for problem in self.problems],
-            # Where each value comes from: "file" (read from the document) or "manual" (typed in the
-            # correction workbook; "file_values" then holds what the document itself gave).
-            "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
-            "file_values": dict(self.manual),
-        }
-        if self.records:
-            found["records"] = [record.record_dict() for record in self.records]
-        return found
-
-    def record_dict(self) -> dict:
-        """A row of a list, as the file's `records` give it."""
-        return {
-            "id": self.id,
-            "key": self.key,
-            "where": self.where,
-            "status": self.status,
-            "kind": self.kind,
-            "fields": self.fields,
-            "sources": self.sources,
-            "how": {key: value.source for key, value in self.record.fields.items()} if self.record else {},
-            "problems": [problem.as_dict() for problem in self.problems],
-            "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
-            "file_values": dict(self.manual),
-        }
-
-
-@dataclass
-class CheckResult:
-    files: list[FileReport]
-    records: list[Record]
-    workbook: WorkbookUpdate | None = None
-    report_path: Path | None = None
-
-    def record_reports(self) -> Iterator[FileReport]:
-        """One report per registration or proposal: a file's own, or each row of a list."""
-        for report in self.files:
-            if report.records:
-                yield from report.records
-            elif report.record is not None:
-                yield report
-
-    @property
-    def totals(self) -> dict[str, int]:
-        """Files (found = accepted + rejected + skipped) and, beside them, the records inside the files:
-        a list of twelve registrations counts twelve registrations."""
-        count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
-        records = list(self.record_reports())
-        accepted = [r for r in records if r.status == ACCEPTED]
-        problems = [p for f in self.files for p in (*f.problems, *(p for r in f.records for p in r.problems))]
-        return {
-            "found": len(self.files),
-            "accepted": count(ACCEPTED),
-            "rejected": count(REJECTED),
-            "skipped": count(SKIPPED),
-            "duplicates": sum(1 for f in self.files if f.status == SKIPPED and f.reason.startswith("trùng")),
-            "registrations": sum(1 for r in accepted if r.kind == Kind.REGISTRATION.value),
-            "proposals": sum(1 for r in accepted if r.kind == Kind.PROPOSAL.value),
-            "errors": sum(1 for p in problems if p.severity == ERROR),
-            "warnings": sum(1 for p in problems if p.severity != ERROR),
-            "records": len(records),
-            "records_accepted": len(accepted),
-            "records_rejected": len(records) - len(accepted),
-        }
-
-    def as_dict(self) -> dict:
-        return {"files": [f.as_dict() for f in self.files], "totals": self.totals}
 
 
 PER_FILE_SECONDS = 30
@@ -456,7 +351,7 @@ def write_check_outputs(
     rejected = frozenset(
         f.id
         for f in result.record_reports()
-        if f.status == REJECTED and f.id and f.kind == Kind.PROPOSAL.value
+        if f.status == FileStatus.REJECTED and f.id and f.kind == Kind.PROPOSAL.value
     ) - {p.id for p in proposals}
     workbook_digest, report_digest = (
         digest_of([*proposals, *sorted(rejected)]),
@@ -503,12 +398,12 @@ def file_report(
     entry: Found, analysis: Analysis | None, rule_problems: dict[str, list[Problem]]
 ) -> FileReport:
     if analysis is None:
-        return FileReport(entry.rel, entry.sha256, SKIPPED, reason=entry.skip_reason or "")
+        return FileReport(entry.rel, entry.sha256, FileStatus.SKIPPED, reason=entry.skip_reason or "")
     if analysis.rows:
         return list_report(entry, analysis, rule_problems)
     record = analysis.record
     if record is None:
-        return FileReport(entry.rel, entry.sha256, REJECTED, problems=list(analysis.problems))
+        return FileReport(entry.rel, entry.sha256, FileStatus.REJECTED, problems=list(analysis.problems))
     return record_report(entry, analysis, list(analysis.problems), rule_problems)
 
 
@@ -520,7 +415,7 @@ def record_report(
     problems = problems + rule_problems.get(record_ref(record), [])
     if record.where:  # a row of a list: a finding about the whole record is about its row
         problems = [p if p.where else dataclasses.replace(p, where=record.where) for p in problems]
-    status = REJECTED if any(p.severity == ERROR for p in problems) else ACCEPTED
+    status = FileStatus.REJECTED if any(p.severity == ERROR for p in problems) else FileStatus.ACCEPTED
     return FileReport(
         entry.rel,
         entry.sha256,
@@ -541,7 +436,7 @@ def list_report(entry: Found, analysis: Analysis, rule_problems: dict[str, list[
     of its rows were rejected."""
     rows = [record_report(entry, row, list(row.problems), rule_problems) for row in analysis.rows]
     problems = list(analysis.problems)
-    rejected = [row for row in rows if row.status == REJECTED]
+    rejected = [row for row in rows if row.status == FileStatus.REJECTED]
     if rejected:
         places = "; ".join(row.where for row in rejected[:10]) + ("; …" if len(rejected) > 10 else "")
         problems.append(
@@ -552,7 +447,7 @@ def list_report(entry: Found, analysis: Analysis, rule_problems: dict[str, list[
                 "hàng.",
             )
         )
-    status = ACCEPTED if len(rejected) < len(rows) else REJECTED
+    status = FileStatus.ACCEPTED if len(rejected) < len(rows) else FileStatus.REJECTED
     kind = rows[0].kind
     return FileReport(entry.rel, entry.sha256, status, kind=kind, problems=problems, records=rows)
 
@@ -561,7 +456,11 @@ def accepted_proposals(result: CheckResult, config: Config) -> list[Proposal]:
     """One per accepted proposal record (each row of a list its own)."""
     proposals = []
     for report in result.record_reports():
-        if report.status != ACCEPTED or report.kind != Kind.PROPOSAL.value or report.record is None:
+        if (
+            report.status != FileStatus.ACCEPTED
+            or report.kind != Kind.PROPOSAL.value
+            or report.record is None
+        ):
             continue
         record = report.record
         proposals.append(
@@ -601,7 +500,7 @@ def recognise(
     rejected = {
         report.id: [p.message for p in report.problems if p.severity == ERROR]
         for report in result.record_reports()
-        if report.status == REJECTED and report.id
+        if report.status == FileStatus.REJECTED and report.id
     }
     person = {
         report.id: (report.field("person_name"), report.field("person_position"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.config import Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import apply_corrections, read_corrections
-from pipeline.extract import Candidate, Step, classify, closest_lines, extract
+from pipeline.extract import SOURCE_NAMES, Candidate, Step, classify, closest_lines, extract
 from pipeline.listtable import read_list
 from pipeline.model import LABELS_VI, Analysis, Problem, ReadError, Record
 from pipeline.reader import read_document
@@ -29,12 +29,12 @@ class Explanation:
     path: str
     kind: str | None = None
     steps: list[Step] = field(default_factory=list)
-    values: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (value, where)
+    values: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # field -> (value, where, source)
     manual: dict[str, str] = field(default_factory=dict)  # typed field -> the file's own value
     missing: list[tuple[str, list[Candidate]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # A list table of several rows: each row's record as `dvk check --json` gives it (id, key, where,
-    # fields, sources, how, problems, …); the label walk is then not what was used.
+    # fields, sources, evidence, problems, …); the label walk is then not what was used.
     rows: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -57,8 +57,13 @@ class Explanation:
                 for step in self.steps
             ],
             "fields": {
-                key: {"value": value, "where": where, "origin": "manual" if key in self.manual else "file"}
-                for key, (value, where) in self.values.items()
+                key: {
+                    "value": value,
+                    "where": where,
+                    "source": source,
+                    "origin": "manual" if key in self.manual else "file",
+                }
+                for key, (value, where, source) in self.values.items()
             },
             "missing": [
                 {
@@ -113,7 +118,9 @@ def explain_file(workspace: Workspace, name: str) -> Explanation:
     assert record is not None
     explanation.kind = kind.value
     explanation.steps = extraction.steps
-    explanation.values = {key: (value.value, value.where) for key, value in record.fields.items()}
+    explanation.values = {
+        key: (value.value, value.where, value.source) for key, value in record.fields.items()
+    }
     explanation.manual = dict(analysis.manual)
     explanation.problems.extend([*analysis.problems, *validate_record(record, config)])
     explanation.missing = [
@@ -143,7 +150,7 @@ def list_rows(listing, kind, rel: str, sha256: str, workspace: Workspace) -> lis
                 "key": record.key,
                 "where": record.where,
                 "fields": {
-                    key: {"value": value.value, "where": value.where, "how": value.source}
+                    key: {"value": value.value, "where": value.where, "source": value.source}
                     | {"origin": "manual" if key in manual else "file"}
                     for key, value in record.fields.items()
                 },
@@ -159,22 +166,10 @@ def list_lines(explanation: Explanation) -> list[str]:
         lines += ["", f"  {row['where']} (mã {row['id']}, mã hàng {row['key']}):"]
         for key, value in row["fields"].items():
             origin = " [nhập tay]" if value["origin"] == "manual" else ""
-            how = HOW_VI.get(value["how"], value["how"])
+            how = SOURCE_NAMES.get(value["source"], value["source"])
             lines.append(f"    {LABELS_VI[key]}: «{value['value'][:80]}» ({value['where']}; {how}){origin}")
         lines += [f"    [{p['severity']}] {p['code']}: {p['message']}" for p in row["problems"]]
     return lines
-
-
-HOW_VI = {
-    "label": "nhãn",
-    "table_row": "ô của hàng",
-    "title": "tiêu đề",
-    "sentence": "câu văn",
-    "letterhead": "tiêu đề cơ quan",
-    "signature": "khối chữ ký",
-    "inferred": "suy ra",
-    "manual": "nhập tay",
-}
 
 
 def explain_lines(explanation: Explanation) -> list[str]:
@@ -189,10 +184,9 @@ def explain_lines(explanation: Explanation) -> list[str]:
     for step in explanation.steps:
         names = ", ".join(f"{LABELS_VI[key]} {score:.2f}" for key, score in step.fields) or "không"
         lines.append(f"  {step.where}: «{step.text[:70]}» → {names}: {step.outcome}")
-    lines += ["", "Giá trị đã lấy:"]
-    for key, (value, where) in explanation.values.items():
-        origin = " [nhập tay]" if key in explanation.manual else ""
-        lines.append(f"  {LABELS_VI[key]}: «{value[:80]}» ({where}){origin}")
+    lines += ["", "Giá trị đã lấy (mục: giá trị (nơi; lấy từ)):"]
+    for key, (value, where, source) in explanation.values.items():
+        lines.append(f"  {LABELS_VI[key]}: «{value[:80]}» ({where}; {SOURCE_NAMES[source]})")
     if explanation.missing:
         lines += ["", "Mục bắt buộc còn thiếu, và những dòng gần giống nhất:"]
         for key, candidates in explanation.missing:

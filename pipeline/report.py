@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pipeline.appraise import save_atomically, style_like, top_wrap
-from pipeline.model import ERROR
+from pipeline.model import DISPLAY_VI, ERROR, CheckResult, FileReport
+from pipeline.workbook import save_atomically, style_like, top_wrap
 
-if TYPE_CHECKING:
-    from pipeline.check import CheckResult, FileReport
-
-STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
-KIND_VI = {"registration": "Phiếu đăng ký", "proposal": "Đề nghị công nhận", None: ""}
-SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
 
 
@@ -48,7 +43,7 @@ def problem_lines(report: FileReport, indent: str) -> list[str]:
 
 def file_line(report: FileReport, indent: str = "") -> str:
     """A file's line; a row of a list is indented and named by its place ("bảng 2, hàng 4")."""
-    state = f"{STATUS_MARK[report.status]} {STATUS_VI[report.status]}"
+    state = f"{STATUS_MARK[report.status]} {DISPLAY_VI[report.status]}"
     who = report.field("person_name") or report.field("unit")
     name = clip(report.field("model_name"), 40)
     if report.records:
@@ -130,8 +125,8 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
     for report in (one for f in result.files for one in (f, *f.records)):
         head = [
             report.place,
-            STATUS_VI[report.status],
-            KIND_VI[report.kind],
+            DISPLAY_VI[report.status],
+            DISPLAY_VI[report.kind],
             report.id or "",
             report.field("model_name"),
         ]

@@ -26,20 +26,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import lazy
-from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
+from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import DISPLAY_VI, CheckResult, DvkError, FileStatus, Model
 from pipeline.platform import files, process
 
 if TYPE_CHECKING:
-    from pipeline.archive import ArchiveEntry, RefusedEntry
+    from pipeline.archive.entries import ArchiveEntry, RefusedEntry
+    from pipeline.archive.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
-    from pipeline.signature_policy import Acceptance
 
 # Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
 build = lazy.module("pipeline.build")
-register = lazy.module("pipeline.register")
-archive = lazy.module("pipeline.archive")
+register = lazy.module("pipeline.archive.register")
+archive_entries = lazy.module("pipeline.archive.entries")
+filing = lazy.module("pipeline.archive.filing")
+verify = lazy.module("pipeline.archive.verify")
+register_export = lazy.module("pipeline.archive.register_export")
+signatures = lazy.module("pipeline.archive.signatures")
 
 LOCK_NAME = "workspace.lock"
 LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
@@ -573,7 +577,7 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str], key
     after = record_report(result, rel, key)
     if after is None:
         return [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel} không còn hàng này."]
-    state = {"accepted": "chấp nhận", "rejected": "vẫn bị loại", "skipped": "bỏ qua"}[after.status]
+    state = ("vẫn " if after.status == FileStatus.REJECTED else "") + DISPLAY_VI[after.status]
     what = f"Tệp {rel}" if not key else f"{rel}, {after.where}"
     lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. {what}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
@@ -680,7 +684,7 @@ def overview(workspace: Workspace) -> Overview:
 
 def compute_overview(workspace: Workspace) -> Overview:
     from pipeline.appraise import ID, RESULT
-    from pipeline.check import ACCEPTED, accepted_proposals
+    from pipeline.check import accepted_proposals
 
     result = current_check(workspace)
     rows = appraisal_rows(workspace)
@@ -695,7 +699,7 @@ def compute_overview(workspace: Workspace) -> Overview:
     listed = {row.get(ID) for row in rows}
     proposals = accepted_proposals(result, workspace.config)
     unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
-    accepted = sum(1 for report in result.files if report.status == ACCEPTED)
+    accepted = sum(1 for report in result.files if report.status == FileStatus.ACCEPTED)
     step = next_step(workspace, accepted, unlisted, awaiting, problem)
     return Overview(result.totals, stats, problem, awaiting, step, result)
 
@@ -769,8 +773,8 @@ def archive_uploads(
     (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
     was refused, why (the files before it stay filed). The two reasons are `dvk archive
     --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
+    from pipeline.archive.signature_policy import Acceptance
     from pipeline.names import safe_name
-    from pipeline.signature_policy import Acceptance
 
     acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
@@ -788,7 +792,7 @@ def archive_uploads(
             paths.append(path)
         try:
             return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
-        except archive.ArchiveRefused as exc:
+        except archive_entries.ArchiveRefused as exc:
             return exc.done, str(exc)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -806,20 +810,20 @@ def archive_signed(
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
     (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
     with workspace_lock(workspace):
-        return archive.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
 
 
 def verify_archive(workspace: Workspace) -> list:
     """`dvk archive verify`: every problem found in the archive and the register (empty: intact)."""
     with workspace_lock(workspace):
-        return archive.verify_archive(workspace)
+        return verify.verify_archive(workspace)
 
 
 def outgoing_register(workspace: Workspace) -> list[dict]:
     """The outgoing register's entries (empty when nothing was ever filed; reading creates nothing)."""
     if not register.register_path(workspace).exists():
         return []
-    entries = archive.outgoing_register(workspace)
+    entries = register_export.outgoing_register(workspace)
     for entry in entries:  # the filed original inside its BagIt package, for the page's link
         kept = sorted((workspace.root / entry["path"] / "data").glob("*.pdf"))
         entry["file"] = kept[0].relative_to(workspace.root).as_posix() if kept else ""
@@ -829,7 +833,7 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
 def quarantined(workspace: Workspace) -> list[dict]:
     """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
     one's event log. Newest first."""
-    from pipeline.eventlog import read_events
+    from pipeline.archive.eventlog import read_events
 
     folder = workspace.outputs / "archive" / "quarantine"
     kept = []
@@ -851,11 +855,11 @@ def quarantined(workspace: Workspace) -> list[dict]:
 
 def register_workbook(workspace: Workspace, path: Path) -> Path:
     """The outgoing register as an Excel workbook at `path` (NĐ 30 Phụ lục IV, ten columns)."""
-    return archive.write_register_xlsx(workspace, path)
+    return register_export.write_register_xlsx(workspace, path)
 
 
 def signature_label(signature: str) -> str:
-    return archive.SIGNATURE_LABELS.get(signature, signature)
+    return signatures.SIGNATURE_LABELS.get(signature, signature)
 
 
 # ---------------------------------------------------------------------------- small helpers for the faces

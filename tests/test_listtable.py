@@ -110,7 +110,7 @@ def test_a_list_of_several_rows_gives_one_record_per_row(root):
         "model_type": "Tập thể",
     }
     assert first["sources"]["model_name"] == "bảng 2, hàng 2, cột 2"
-    assert first["how"] == {
+    assert first["evidence"] == {
         "level": "title",
         "year": "title",
         "unit": "table_row",
@@ -427,10 +427,10 @@ def test_explain_shows_each_row_and_where_its_values_came_from(root):
     assert rows[0]["fields"]["model_name"] == {
         "value": "Tòa án với nhân dân",
         "where": "bảng 2, hàng 2, cột 2",
-        "how": "table_row",
+        "source": "table_row",
         "origin": "file",
     }
-    assert rows[0]["fields"]["level"]["how"] == "title"
+    assert rows[0]["fields"]["level"]["source"] == "title"
     text = CliRunner().invoke(main, ["check", "-w", str(root), "--explain", LIST]).output
     assert "Danh sách 2 mô hình, đọc theo từng hàng của bảng:" in text
-    assert "    Tên mô hình: «Tòa án với nhân dân» (bảng 2, hàng 2, cột 2; ô của hàng)" in text
+    assert "    Tên mô hình: «Tòa án với nhân dân» (bảng 2, hàng 2, cột 2; hàng của bảng)" in text

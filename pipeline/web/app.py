@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline import service
 from pipeline.config import Workspace
-from pipeline.model import DvkError
+from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
@@ -37,15 +37,8 @@ from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
 HERE = Path(__file__).parent
 PAGE_SIZE = 50  # rows per page: a 10,000-file campaign is 200 pages, never a 10,000-row table
 MAX_FILES_PER_POST = 20
-STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
-KIND_VI = {
-    "proposal": "Báo cáo đề nghị",
-    "registration": "Phiếu đăng ký",
-    "decision": "Quyết định",
-    "list": "Danh sách",
-    "certificates": "Giấy chứng nhận",
-    "report": "Báo cáo kết quả",
-}
+STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
+KIND_VI = DISPLAY_VI
 NAV = (
     ("/", "Tổng quan"),
     ("/ho-so", "Hồ sơ"),
