@@ -9,10 +9,10 @@ repeated at the top of a new page, a row of column numbers "(1) (2) (3)", a grou
 PHỐ", which gives its level or type to the rows under it). A cell merged down over several rows ("Đơn vị"
 written once for a group) gives its value to each of them.
 
-Facts stated once for the whole list (the level and year in the title, the unit in the letterhead) apply to
-every row that does not say otherwise. Each row's values record the cell they came from
-(`SOURCE_TABLE_ROW`), and each row has a key that hashes what the row itself says (not its position, not
-the STT number, not the file), so it survives rows added around it and the file saved again.
+Facts stated once for the whole list (the level and year in the title, the unit in the letterhead: the prose
+reader's `document_facts`) apply to every row that does not say otherwise. Each row's values record the cell
+they came from (`SOURCE_TABLE_ROW`), and each row has a key that hashes what the row itself says (not its
+position, not the STT number, not the file), so it survives rows added around it and the file saved again.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from pipeline.config import Config, Term
+from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
     VOCABULARY_FIELDS,
@@ -30,20 +30,18 @@ from pipeline.extract import (
     clean_value,
     exact_term,
     is_stt,
-    match_term,
     normalise_value,
 )
 from pipeline.labels import LabelMatch, recognizer_for
 from pipeline.model import (
     SOURCE_INFERRED,
-    SOURCE_LETTERHEAD,
     SOURCE_TABLE_ROW,
-    SOURCE_TITLE,
     Block,
     DocText,
     FieldValue,
     Kind,
 )
+from pipeline.prose import document_facts, level_in, type_in
 from pipeline.vntext import fold
 
 HEADER_SEARCH_ROWS = 3  # a list's header is in its first rows (a caption row may come first)
@@ -66,52 +64,15 @@ def list_kind(title: str) -> Kind | None:
     return None
 
 
-def document_facts(blocks: tuple[Block, ...], before: int, config: Config) -> dict[str, FieldValue]:
-    """The level and year of the list's title and the unit of its letterhead, read from the blocks before
-    the list (`before` is the index of its first cell)."""
-    facts: dict[str, FieldValue] = {}
-    opening = [block for block in blocks[:before] if block.text.strip()]
-    for block in opening:
-        folded = fold(block.text)
-        if len(folded.split()) > 40 or not ("danh sach" in folded or "mo hinh" in folded):
-            continue
-        level = title_level(folded, config.levels)
-        if level and "level" not in facts:
-            facts["level"] = FieldValue(level.label, block.where, SOURCE_TITLE)
-        year = re.search(r"\bnam ((?:19|20)\d{2})\b", folded)
-        if year and "year" not in facts:
-            facts["year"] = FieldValue(year.group(1), block.where, SOURCE_TITLE)
-    unit = letterhead_unit(opening[:12], config)
-    if unit:
-        facts["unit"] = unit
-    return facts
+# What a list states once for all its rows (the prose reader's facts of the title and the letterhead): the
+# other facts it finds (a name in quotes, a rating in a sentence) belong to one model, not to every row.
+LIST_FACTS = ("level", "year", "unit", "model_type")
 
 
-def title_level(folded: str, levels: tuple[Term, ...]) -> Term | None:
-    """A level the text names as "cấp …" (a bare "thành phố" there is the place, not the level; "cấp ủy
-    thành phố" is no level)."""
-    best: tuple[int, Term] | None = None
-    for at in (found.start() for found in re.finditer(r"\bcap ", folded)):
-        for term in levels:
-            for spelling in (term.label, *term.synonyms):
-                key = fold(spelling)
-                if key.startswith("cap ") and re.match(re.escape(key) + r"\b", folded[at:]):
-                    if best is None or len(key) > best[0]:
-                        best = (len(key), term)
-        if best:
-            return best[1]
-    return None
-
-
-def letterhead_unit(blocks: list[Block], config: Config) -> FieldValue | None:
-    """A configured unit written as a line of the letterhead ("CHI BỘ TÒA ÁN"), in its configured spelling."""
-    units = {fold(unit): unit for unit in config.all_units()}
-    for block in blocks:
-        for line in block.text.split("\n"):
-            unit = units.get(fold(line))
-            if unit:
-                return FieldValue(unit, block.where, SOURCE_LETTERHEAD)
-    return None
+def list_facts(doc: DocText, config: Config) -> dict[str, FieldValue]:
+    """The level and year of the list's title, its type when the title names one, the letterhead's unit."""
+    facts = document_facts(doc, config).fields
+    return {key: value for key, value in facts.items() if key in LIST_FACTS}
 
 
 # ---------------------------------------------------------------------------- the table
@@ -170,11 +131,7 @@ def read_list(doc: DocText, config: Config) -> ListReading | None:
         header_texts = {tuple(fold(c.text) for c in rows[key]) for key in sorted(rows) if key < first_data}
         listed = read_rows(data, columns, header_texts, config)
         if listed:
-            start = next(
-                i for i, block in enumerate(doc.blocks) if block.kind == "cell" and block.table == number
-            )
-            facts = document_facts(doc.blocks, start, config)
-            return ListReading(listed, facts, number, first_data - min(rows))
+            return ListReading(listed, list_facts(doc, config), number, first_data - min(rows))
     return None
 
 
@@ -358,12 +315,13 @@ def group_heading(
     where = next(cell.where for cell in cells if cell.text == own[0] or own[0] in cell.text)
     folded = fold(ENUMERATION.sub("", own[0]))
     found: dict[str, FieldValue] = {}
-    level = title_level(folded, config.levels)
+    level = level_in(folded, config.levels)
     if level:
-        found["level"] = FieldValue(level.label, where, SOURCE_TABLE_ROW)
-    kind = match_term(folded, config.types) if "tap the" in folded or "ca nhan" in folded else None
-    if kind:
-        found["model_type"] = FieldValue(kind.label, where, SOURCE_TABLE_ROW)
+        found["level"] = FieldValue(level, where, SOURCE_TABLE_ROW)
+    kind = exact_term(folded, config.types)
+    kind_label = kind.label if kind else type_in(folded, config.types)
+    if kind_label:
+        found["model_type"] = FieldValue(kind_label, where, SOURCE_TABLE_ROW)
     return found
 
 

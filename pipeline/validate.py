@@ -285,8 +285,10 @@ def known_from_registrations(records: list[Record], problems: dict[str, list[Pro
     registered = {
         name_key(record.get("unit"))
         for record in records
-        if record.kind is Kind.REGISTRATION and not any(p.severity == ERROR for p in problems[record.path])
+        if record.kind is Kind.REGISTRATION
+        and not any(p.severity == ERROR for p in problems[record_ref(record)])
     }
     for record in records:
+        ref = record_ref(record)
         if record.kind is Kind.PROPOSAL and name_key(record.get("unit")) in registered:
-            problems[record.path] = [p for p in problems[record.path] if p.code != "UNKNOWN_UNIT"]
+            problems[ref] = [p for p in problems[ref] if p.code != "UNKNOWN_UNIT"]

@@ -352,7 +352,7 @@ def test_a_single_row_list_reads_as_one_record(root):
     assert entry["fields"]["unit"] == "Chi bộ Tòa án"
     assert set(entry) == {
         "path", "sha256", "status", "kind", "id", "fields", "sources", "reason", "problems", "origins",
-        "file_values",
+        "evidence", "file_values",
     }  # fmt: skip
 
 
