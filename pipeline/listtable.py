@@ -32,7 +32,7 @@ from pipeline.extract import (
     is_stt,
     normalise_value,
 )
-from pipeline.labels import LabelMatch, recognizer_for
+from pipeline.labels import LabelMatch, Recognizer, recognizer_for
 from pipeline.model import (
     SOURCE_INFERRED,
     SOURCE_TABLE_ROW,
@@ -135,7 +135,9 @@ def read_list(doc: DocText, config: Config) -> ListReading | None:
     return None
 
 
-def header_of(rows: dict[int, Row], recognizer, config: Config) -> tuple[dict[int, Column], int] | None:
+def header_of(
+    rows: dict[int, Row], recognizer: Recognizer, config: Config
+) -> tuple[dict[int, Column], int] | None:
     """The columns a list's header names, and the number of its first data row."""
     numbers = sorted(rows)
     for index, number in enumerate(numbers[:HEADER_SEARCH_ROWS]):
@@ -151,13 +153,13 @@ def header_of(rows: dict[int, Row], recognizer, config: Config) -> tuple[dict[in
     return None
 
 
-def cell_label(text: str, recognizer) -> LabelMatch | None:
+def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
     first = " ".join(text.split())
     found = bare_label(first, recognizer)
     return found if found.fields and found.role != "ambiguous" else None
 
 
-def header_columns(cells: Row, recognizer, config: Config) -> dict[int, Column] | None:
+def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
     """A header row: it names the model's name and at least one other field, and most of its cells are
     field labels (an STT cell and a "Ghi chú" may stand beside them)."""
     columns: dict[int, Column] = {}
@@ -192,7 +194,7 @@ def spread(columns: dict[int, Column], cells: Row) -> dict[int, Column]:
 
 
 def sub_header(
-    cells: Row, columns: dict[int, Column], recognizer, config: Config
+    cells: Row, columns: dict[int, Column], recognizer: Recognizer, config: Config
 ) -> dict[int, Column] | None:
     """A second header row under merged header cells: labels ("Họ và tên | Chức vụ" under "Cá nhân") or
     options of the field above ("Thành phố | Xã, phường" under "Cấp công nhận"); None when it is data."""
