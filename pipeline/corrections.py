@@ -48,6 +48,7 @@ from pipeline.validate import record_id, validate_record
 from pipeline.workbook import (
     header_columns,
     open_workbook,
+    redo_if_moved,
     save_atomically,
     style_like,
     titled_sheet,
@@ -330,9 +331,26 @@ def update_correction_workbook(
     stamps: dict[str, str],
 ) -> int:
     """Write the system cells of every row (adding rows for new files); returns the rows added.
-    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash."""
+    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash. A person's save
+    landing meanwhile is kept: the update is redone on their version (`redo_if_moved`)."""
     if not facts and not path.exists():
         return 0
+    added, _ = redo_if_moved(
+        path,
+        lambda before_replace: update_correction_once(path, facts, hints, stamps, before_replace),
+        BOOK,
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check.",
+    )
+    return added
+
+
+def update_correction_once(
+    path: Path,
+    facts: list[RowFacts],
+    hints: Callable[[str, tuple[str, ...]], str],
+    stamps: dict[str, str],
+    before_replace: Callable[[], None],
+) -> int:
     workbook, sheet = open_sheet(path)
     needed = any(fact.key for fact in facts)
     columns, changed = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK), needed)
@@ -352,7 +370,7 @@ def update_correction_workbook(
             row, next_row, added = next_row, next_row + 1, added + 1
         changed |= write_system_cells(sheet, columns, row, fact, hints, stamps)
     if changed or added:  # a workbook that already says all this is left as it is (its bytes, its date)
-        save_atomically(workbook, path)
+        save_atomically(workbook, path, before_replace)
     return added
 
 
@@ -499,11 +517,31 @@ def save_values(
     """Type `values` (field -> text) on the row of `rel` (and for a row of a list, of its `key`), as a
     clerk would in Excel: the row is added if the record has none yet, an empty text clears a cell, other
     cells and rows are kept. Returns the cells changed. The caller holds the workspace lock and runs a
-    check afterwards (which fills the system cells)."""
-    unknown = [key for key in values if key not in EDITABLE]
+    check afterwards (which fills the system cells). A person's save landing meanwhile is kept: the values
+    are typed again on their version."""
+    unknown = [name for name in values if name not in EDITABLE]
     if unknown:
         raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    row = (rel, key, where)
+    changed, _ = redo_if_moved(
+        path,
+        lambda before_replace: save_values_once(path, row, kind, values, before_replace),
+        BOOK,
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi lưu lại.",
+    )
+    return changed
+
+
+def save_values_once(
+    path: Path,
+    row_of: tuple[str, str, str],
+    kind: str,
+    values: dict[str, str],
+    before_replace: Callable[[], None],
+) -> int:
+    """`save_values` on the workbook as it is now; `row_of` is (file, row key, row place)."""
+    rel, key, where = row_of
     workbook, sheet = open_sheet(path)
     columns, _ = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK), bool(key))
     row = sheet_rows(sheet, columns).get(ref_of(rel, key))
@@ -515,12 +553,12 @@ def save_values(
             sheet.cell(row, columns[ROW_KEY], key)
             sheet.cell(row, columns[PLACE], where)
     changed = 0
-    for key, value in values.items():
-        cell = sheet.cell(row, columns[LABELS_VI[key]])
+    for name, value in values.items():
+        cell = sheet.cell(row, columns[LABELS_VI[name]])
         typed = unicodedata.normalize("NFC", value).strip() or None
         if text(cell.value) != (typed or ""):
             cell.value = typed
             changed += 1
     if changed:
-        save_atomically(workbook, path)
+        save_atomically(workbook, path, before_replace)
     return changed

@@ -8,6 +8,7 @@ redirected (303) to a page that shows what happened (`Notices`), so a reload nev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import sqlite3
 import tempfile
@@ -17,6 +18,7 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import anyio
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +33,7 @@ from pipeline import service
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
+from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
 
@@ -75,7 +78,7 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
     app.state.guard = Guard(password_hash)
     app.state.notices = Notices()
@@ -89,6 +92,18 @@ def create_app(
     )
     app.state.templates.globals.update(signature_label=service.signature_label)
     return Protect(app, app.state.guard, hosts)
+
+
+WORKER_THREADS = 6  # a 2-core machine: more threads only take turns at the GIL, each with its own memory
+
+
+@contextlib.asynccontextmanager
+async def fewer_threads(app: Starlette):
+    """Pages run their work in worker threads (40 by default). Twenty tabs at once then made forty
+    threads share two cores: each page waited for the others' turns, and each thread's memory arena
+    kept what it had used (the server grew past 500 MB). A few threads serve as many requests sooner."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -207,7 +222,7 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
 
 async def overview_page(request: Request) -> Response:
     workspace = request.app.state.workspace
-    summary = await run_in_threadpool(service.overview, workspace)
+    summary = await run_in_threadpool(views.overview, workspace)
     return page(request, "tong-quan.html", summary=summary, config=workspace.config)
 
 
@@ -217,15 +232,15 @@ async def overview_page(request: Request) -> Response:
 async def files_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     params = request.query_params
-    query = service.FileQuery(
+    query = views.FileQuery(
         status=params.get("trang-thai", ""),
         level=params.get("cap", ""),
         unit=params.get("don-vi", ""),
         code=params.get("ma-loi", ""),
         text=params.get("q", ""),
     )
-    result = await run_in_threadpool(service.current_check, workspace)
-    found = await run_in_threadpool(service.find_files, result, query)  # builds the index once per check
+    result = await run_in_threadpool(views.current_check, workspace)
+    found = await run_in_threadpool(views.find_files, result, query)  # builds the index once per check
     shown, number, pages = page_of(found, page_number(request))
     kept = {key: value for key, value in params.items() if key not in ("trang", "tb") and value}
     return page(
@@ -235,7 +250,7 @@ async def files_page(request: Request) -> Response:
         files=shown,
         found=len(found),
         query=query,
-        choices=service.file_choices(result),
+        choices=views.file_choices(result),
         folders=service.input_folders(workspace),
         page_number=number,
         pages=pages,
@@ -253,7 +268,7 @@ async def upload_inputs(request: Request) -> Response:
         return back(request, "/ho-so", "error", "Chưa chọn tệp nào để tải lên.")
     try:
         added = await run_in_threadpool(
-            service.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
+            views.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
         )
     except DvkError as exc:
         return back(request, "/ho-so", "error", str(exc))
@@ -276,7 +291,7 @@ async def upload_inputs(request: Request) -> Response:
 async def run_check(request: Request) -> Response:
     await posted(request)
     try:
-        result = await run_in_threadpool(service.check, request.app.state.workspace)
+        result = await run_in_threadpool(views.check, request.app.state.workspace)
     except DvkError as exc:
         return back(request, "/ho-so", "error", str(exc))
     totals = result.totals
@@ -294,12 +309,12 @@ async def file_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     try:
         detail = await run_in_threadpool(
-            service.file_detail, workspace, rel, request.query_params.get("hang", "")
+            views.file_detail, workspace, rel, request.query_params.get("hang", "")
         )
     except DvkError as exc:
         raise HTTPException(404, str(exc)) from exc
     # The form reads the correction workbook and the file's closest lines: off the event loop too.
-    correction = await run_in_threadpool(service.correction_form, workspace, detail)
+    correction = await run_in_threadpool(views.correction_form, workspace, detail)
     return page(
         request,
         "tep.html",
@@ -318,7 +333,7 @@ async def save_correction(request: Request) -> Response:
     values = {key[len("gia-tri-") :]: str(value) for key, value in form.items() if key.startswith("gia-tri-")}
     workspace = request.app.state.workspace
     try:
-        outcome = await run_in_threadpool(service.save_corrections, workspace, rel, values, row)
+        outcome = await run_in_threadpool(views.save_corrections, workspace, rel, values, row)
     except DvkError as exc:
         return back(request, url, "error", str(exc))
     return back(request, url, "ok", *outcome)
@@ -330,13 +345,13 @@ async def save_correction(request: Request) -> Response:
 async def appraisal_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     try:
-        rows = await run_in_threadpool(service.appraisal_rows, workspace)
+        rows = await run_in_threadpool(views.appraisal_rows, workspace)
         problem = ""
     except DvkError as exc:
         rows, problem = [], str(exc)
     wanted = request.query_params.get("loc", "")
     text = request.query_params.get("q", "")
-    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, text, wanted == "chua")
+    chosen = await run_in_threadpool(views.find_appraisal_rows, rows, text, wanted == "chua")
     shown, number, pages = page_of(chosen, page_number(request))
     kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
     return page(
