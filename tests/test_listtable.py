@@ -434,3 +434,31 @@ def test_explain_shows_each_row_and_where_its_values_came_from(root):
     text = CliRunner().invoke(main, ["check", "-w", str(root), "--explain", LIST]).output
     assert "Danh sách 2 mô hình, đọc theo từng hàng của bảng:" in text
     assert "    Tên mô hình: «Tòa án với nhân dân» (bảng 2, hàng 2, cột 2; hàng của bảng)" in text
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def test_the_page_shows_a_lists_rows_and_takes_a_correction_for_one_row(root):
+    from tests.webtools import client, notice, token
+
+    rows = [ROWS[0], ["2", "Hòa giải viên giỏi ở khu phố", "", "Chi bộ Tòa án", ""]]
+    registration_list(root / "inputs" / LIST, rows)
+    key = by_path(check(root))[LIST]["records"][1]["key"]
+    web = client(load_workspace(root))
+    page = web.get("/ho-so/tep", params={"p": LIST}).text
+    assert "Mô hình trong danh sách" in page and "bảng 2, hàng 3" in page and f"hang={key}" in page
+    assert "Danh sách 2 mô hình (1 chấp nhận)" in web.get("/ho-so").text
+    url = f"/ho-so/tep?p={LIST}&hang={key}"
+    row_page = web.get(url).text
+    assert f"{LIST} — bảng 2, hàng 3" in row_page and 'name="gia-tri-field"' in row_page
+    answer = web.post(
+        "/ho-so/bo-sung",
+        data={"csrf": token(web, url), "p": LIST, "hang": key, "gia-tri-field": "Quốc phòng - an ninh"},
+    )
+    assert f"{LIST}, bảng 2, hàng 3: chấp nhận" in notice(web, answer)
+    records = by_path(check(root))[LIST]["records"]
+    assert [(r["status"], r["fields"].get("field")) for r in records] == [
+        ("accepted", "Xây dựng hệ thống chính trị"),
+        ("accepted", "Quốc phòng - an ninh"),
+    ]
