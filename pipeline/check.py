@@ -68,8 +68,9 @@ def analyse_file(
     try:
         doc = read_document(path, cache_dir)
         kind = classify(doc)
-        extraction = extract(doc, config) if kind else None
         listing = read_list(doc, config) if kind else None
+        several = listing is not None and len(listing.rows) > 1  # a list: its rows are the records
+        extraction = extract(doc, config) if kind and not several else None
     except ReadError as exc:
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
     except (OSError, MemoryError, RecursionError) as exc:
@@ -86,14 +87,12 @@ def analyse_file(
                 ),
             ),
         )
+    if kind is not None and listing is not None and several:
+        return list_analysis(listing, kind, rel, sha256, doc.notes, config)
     if kind is None or extraction is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
-    if listing is not None and len(listing.rows) > 1:
-        return list_analysis(listing, kind, rel, sha256, doc.notes, config)
     fields = extraction.fields
-    if (
-        listing is not None
-    ):  # a list of one row is one record, as a form is: the row fills what the walk missed
+    if listing is not None:  # a list of one row is one record, as a form is: it fills what the walk missed
         fields = {**list_fields(listing, listing.rows[0], config), **fields}
     record = Record(kind, rel, sha256, fields)
     identifier = proposal_id(record) if kind is Kind.PROPOSAL else ""

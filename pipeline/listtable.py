@@ -31,6 +31,7 @@ from pipeline.extract import (
     exact_term,
     is_stt,
     normalise_value,
+    short_fold,
 )
 from pipeline.labels import LabelMatch, Recognizer, recognizer_for
 from pipeline.model import (
@@ -169,7 +170,7 @@ def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[i
         if not cell.text or cell.merged:
             continue
         texts += 1
-        if fold(cell.text) in HEADER_CELLS:
+        if short_fold(cell.text) in HEADER_CELLS:  # header texts recur in every file: fold each once
             columns[grid_of(cell)] = Column(stt=True)
             continue
         match = cell_label(cell.text, recognizer)
