@@ -513,7 +513,12 @@ class Walk:
             # A value several fields share, or one found beside a person's name ("Nguyễn Văn An, Trưởng
             # ấp"), gives way to a label naming only that field.
             beside_name = key == "person_position" and key not in match.keys
-            shared = match.role == "several" or beside_name or is_aim(key, entry.label.text)
+            shared = (
+                match.role == "several"
+                or beside_name
+                or is_aim(key, entry.label.text)
+                or (entry.long and is_section_heading(entry.label.text))
+            )
             if key not in filled or (filled[key][1] and not shared):
                 filled[key] = (FieldValue(text, value.where), shared)
                 taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
@@ -542,6 +547,13 @@ def vocabulary_owner(key: str, text: str, config: Config) -> str:
         other for other, section in VOCABULARY_FIELDS.items() if exact_term(text, getattr(config, section))
     ]
     return owners[0] if len(owners) == 1 else key
+
+
+def is_section_heading(label: str) -> bool:
+    """"II. KẾT QUẢ THỰC HIỆN MÔ HÌNH": a section whose opening lines a later, narrower label of the same
+    field ("Kết quả cụ thể:") replaces."""
+    text = label.strip()
+    return bool(ROMAN_HEADING.match(text)) and not text.rstrip().endswith((":", "："))
 
 
 def is_aim(key: str, label: str) -> bool:
@@ -874,7 +886,7 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     texts capped, quotes around a model's name removed, vocabulary spellings given their configured label,
     a year reduced to its four digits."""
     if key in LONG_FIELDS:
-        return capped(value)
+        return capped(replace(value, BULLETS.sub("", value.value)))
     if key == "model_name":
         return replace(value, strip_quotes(value.value))
     if key in VOCABULARY_FIELDS:
@@ -887,6 +899,7 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     return value
 
 
+BULLETS = re.compile(r"(?m)^[ \t]*[-+•*–—][ \t]+")  # a point's mark is layout, not part of the text
 CHECKED_MARK = re.compile(r"[☒☑✓✔■⊠]|\[[xX]\]|\([xX]\)")
 ANY_BOX = re.compile(r"[☐☒☑✓✔■□⊠]|\[[ xX]?\]|\([ xX]\)")
 

@@ -230,22 +230,23 @@ def level_in(text: str, levels: tuple[Term, ...]) -> str:
 
 
 def rating_in(text: str, ratings: tuple[Term, ...]) -> str:
-    """A self-rating ("tự đánh giá mô hình đạt loại Tốt", "đề nghị xếp loại: Khá")."""
+    """A self-rating ("tự đánh giá mô hình đạt loại Tốt", "tự đánh giá, xếp loại mô hình: khá")."""
     loose = _loose(text)
     cue = RATING_CUE.search(loose)
     if not cue:
         return ""
     tail = loose[cue.end() : cue.end() + 80]
-    spot = RATING_SPOT.search(tail)
-    if not spot:
-        return ""
-    return _term_in(tail[spot.end() :], ratings, lambda spelling: True, at_start=True)
+    for spot in RATING_SPOT.finditer(tail):
+        found = _term_in(tail[spot.end() :], ratings, lambda spelling: True, at_start=True)
+        if found:
+            return found
+    return ""
 
 
 RATING_CUE = re.compile(
     r"\b(?:tu danh gia|tu xep loai|tu cham|de nghi xep loai|de nghi cong nhan|xep loai)\b"
 )
-RATING_SPOT = re.compile(r"\b(?:dat loai|xep loai|loai|muc|dat)\b\s*[:\"“]?\s*")
+RATING_SPOT = re.compile(r"(?:\b(?:dat loai|xep loai|loai|muc|dat)\b|:)\s*[:\"“]?\s*")
 
 
 def field_in(text: str, fields: tuple[Term, ...]) -> str:
@@ -324,6 +325,9 @@ def document_facts(doc: DocText, config: Config) -> Facts:
         facts.offer("level", level_in(part.text, config.levels), part.where, SOURCE_SENTENCE)
         facts.offer("year", year_in(part.text), part.where, SOURCE_SENTENCE)
     read_sentences(doc, config, facts)
+    results = results_after_intro(doc)
+    if results:
+        facts.offer("results", results.value, results.where, SOURCE_SENTENCE)
     unit = unit_from_letterhead(doc, config)
     if unit:
         facts.offer("unit", unit.value, unit.where, SOURCE_LETTERHEAD)
@@ -332,25 +336,49 @@ def document_facts(doc: DocText, config: Config) -> Facts:
 
 PARENTHESES = re.compile(r"\([^()]*\)")
 LABEL_LINE = re.compile(r"^[^:.;]{1,60}:")
-SENTENCE_FIELDS = ("model_name", "field", "model_type", "proposed_rating", "level")
+SENTENCE_FIELDS = ("model_name", "unit", "field", "model_type", "proposed_rating", "level")
 
 
 def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
     """Facts written in sentences of the body; the first sentence that states one wins."""
-    for whole in sentences(doc):
-        # Parentheses hold a form's instructions ("Họ và tên (mô hình cá nhân)"), not the unit's statements.
-        part = Part(PARENTHESES.sub(" ", whole.text), whole.where)
+    for part in sentences(doc):
         loose = _loose(part.text)
         if _past(loose) or LABEL_LINE.match(loose) or all(key in facts.fields for key in SENTENCE_FIELDS):
             continue  # a "Nhãn: giá trị" line is the label walk's to read (or to doubt), not a sentence
+        # Parentheses hold a form's instructions ("Họ và tên (mô hình cá nhân)"): no type or level there.
+        plain = PARENTHESES.sub(" ", part.text)
         if "mo hinh" in loose or "dien hinh" in loose:
             if re.search(r"\b(?:xay dung|thuc hien|dang ky|de nghi|trien khai|duy tri)\b", loose):
                 facts.offer("model_name", quoted_name(part.text), part.where, SOURCE_SENTENCE)
-            facts.offer("model_type", type_in(part.text, config.types), part.where, SOURCE_SENTENCE)
+            facts.offer("model_type", type_in(plain, config.types), part.where, SOURCE_SENTENCE)
         if re.search(r"\b(?:dang ky|de nghi)\b", loose):
-            facts.offer("level", level_in(part.text, config.levels), part.where, SOURCE_SENTENCE)
+            facts.offer("level", level_in(plain, config.levels), part.where, SOURCE_SENTENCE)
+        facts.offer("unit", implementer_in(part.text), part.where, SOURCE_SENTENCE)
         facts.offer("field", field_in(part.text, config.fields), part.where, SOURCE_SENTENCE)
         facts.offer("proposed_rating", rating_in(part.text, config.ratings), part.where, SOURCE_SENTENCE)
+
+
+RESULTS_INTRO = re.compile(r"\b(?:ket qua|dat duoc|thanh tich)\b[^.:]{0,60}:\s*$")
+BULLET = re.compile(r"^\s*(?:[-+•–*]|\d+[.)]|[a-dđ][.)])\s*\S")
+MAX_RESULT_LINES = 12
+
+
+def results_after_intro(doc: DocText) -> FieldValue | None:
+    """Results written as a sentence that announces them ("…, kết quả đạt được như sau:", "Kết quả:") and the
+    points under it, up to the first line that is not a point."""
+    paragraphs = [block for block in doc.blocks if block.kind == "para" and block.text.strip()]
+    for index, block in enumerate(paragraphs):
+        if not RESULTS_INTRO.search(_loose(block.text.strip())) or len(block.text) > 400:
+            continue
+        points = []
+        for following in paragraphs[index + 1 : index + 1 + MAX_RESULT_LINES]:
+            if not BULLET.match(following.text) or following.text.rstrip().endswith((":", "：")):
+                break  # a numbered label line ("1. Cách thức thực hiện:") is no point of the results
+            points.append(following)
+        if points:
+            text = "\n".join(_plain(point.text).strip() for point in points)
+            return FieldValue(text, points[0].where, SOURCE_SENTENCE)
+    return None
 
 
 def kind_of_title(doc: DocText) -> Kind | None:
@@ -379,25 +407,86 @@ GOVERNING_BODY = re.compile(r"^(?:ubnd|uy ban nhan dan|dang uy|dang bo|hdnd)\s+(
 
 def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
     """The body that writes the document: the last line of the letterhead, spelled as the configuration or
-    the document's own body text spells it. A line the file never writes in ordinary case, and the
-    configuration does not know, is given in capitalised words only when nothing better is found."""
-    lines = letterhead(doc)
+    the document's own text spells it ("CHI BỘ KHU VỰC 3" → "Chi bộ khu vực 3 (phường Ngã Bảy)" in the body).
+    A name the file never writes in ordinary case, and the configuration does not know, gives no value:
+    guessing the capitals of a name would print it wrongly in a decision."""
+    lines = [Part(expand_abbreviations(part.text), part.where) for part in letterhead(doc)]
     if not lines:
         return None
-    last = lines[-1]
-    if len(lines) >= 2 and len(last.text.split()) <= 2:  # "PHÒNG" over "TƯ PHÁP" split by Word: join them
-        last = Part(f"{lines[-2].text} {last.text}", last.where)
+    last, parent = lines[-1], (lines[-2].text if len(lines) >= 2 else "")
     name = " ".join(last.text.split())
-    spelled = known_spelling(name, doc, config)
+    candidates = [name]
+    if parent and len(name.split()) <= 3:  # "THÀNH ỦY NGÃ BẢY" over "VĂN PHÒNG": the Văn phòng Thành ủy
+        candidates.append(f"{name} {PLACE_TAIL.sub('', parent)}")
+        candidates.append(f"{parent} {name}")  # "PHÒNG" over "TƯ PHÁP", a name Word broke in two
+    bare = GOVERNING_BODY.sub("", _loose(name))
+    if bare != _loose(name):  # "ỦY BAN NHÂN DÂN PHƯỜNG X", "ĐẢNG ỦY PHƯỜNG X": the ward X
+        candidates.append(name[len(name) - len(bare) :])
+    spelled = known_spelling(candidates, doc, config)
+    if spelled and parent and not has_place(spelled):
+        spelled = with_place(spelled, parent, config)
     return FieldValue(spelled, last.where, SOURCE_LETTERHEAD) if spelled else None
 
 
-def known_spelling(name: str, doc: DocText, config: Config) -> str:
-    """`name` (capitals) as the configured unit list or the document's own text writes it."""
-    candidates = [name]
-    bare = GOVERNING_BODY.sub("", _loose(name))
-    if bare != _loose(name):  # "UBND PHƯỜNG X", "ĐẢNG ỦY PHƯỜNG X": the ward X
-        candidates.append(name[len(name) - len(bare) :])
+# Abbreviations of letterheads, and the governing organs that write for their organisation.
+ABBREVIATIONS = {
+    "UBND": "ỦY BAN NHÂN DÂN",
+    "HĐND": "HỘI ĐỒNG NHÂN DÂN",
+    "LHPN": "LIÊN HIỆP PHỤ NỮ",
+    "MTTQ": "MẶT TRẬN TỔ QUỐC",
+    "CCB": "CỰU CHIẾN BINH",
+    "TP": "THÀNH PHỐ",
+    "TP.": "THÀNH PHỐ",
+}
+GOVERNING_ORGAN = re.compile(r"^(?:BCH|BAN CHẤP HÀNH|BTV|BAN THƯỜNG VỤ)\s+(?=\S)", re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    words = [ABBREVIATIONS.get(word.upper(), word) for word in " ".join(text.split()).split()]
+    return GOVERNING_ORGAN.sub("", " ".join(words))
+
+
+PLACE_TAIL = re.compile(r"\s+(?:NGÃ BẢY|THÀNH PHỐ.*|TỈNH.*)$", re.IGNORECASE)
+WARD_AFTER = re.compile(r"^\s*(?:,|\()\s*(phường|xã|thị trấn)\s+")
+
+
+def ward_after(text: str) -> str:
+    """ ", phường Ngã Bảy …" or " (phường Ngã Bảy)" right after a name: "phường Ngã Bảy"."""
+    found = WARD_AFTER.match(text)
+    if not found:
+        return ""
+    words = []
+    for word in text[found.end() :].split():
+        word = word.strip(",;.)")
+        if not word or not (word[0].isupper() or word.isdigit()):
+            break
+        words.append(word)
+        if not text[found.end() :].split()[len(words) - 1].isalnum():
+            break  # a comma or a parenthesis ends the ward's name
+    return f"{found.group(1)} {' '.join(words)}" if words else ""
+
+
+GRASSROOTS = re.compile(r"^(?:chi bo|chi hoi|to |ban cong tac|ban dieu hanh|doan thanh nien khu|khu vuc|ap )")
+
+
+def has_place(name: str) -> bool:
+    return bool(re.search(r"\b(?:phuong|xa|thi tran|thanh pho|huyen|tinh)\b", _loose(name)))
+
+
+def with_place(name: str, parent: str, config: Config) -> str:
+    """A grassroots unit under a ward's or commune's body ("ĐẢNG BỘ PHƯỜNG NGÃ BẢY" over "CHI BỘ KHU VỰC 3")
+    is named with its ward, as a city-wide list needs: "Chi bộ khu vực 3, phường Ngã Bảy"."""
+    if not GRASSROOTS.match(_loose(name)):
+        return name
+    ward = GOVERNING_BODY.sub("", _loose(expand_abbreviations(parent)))
+    for unit in config.all_units():
+        if _loose(unit) == ward and re.match(r"(?:phuong|xa|thi tran) ", ward):
+            return f"{name}, {unit[:1].lower()}{unit[1:]}"
+    return name
+
+
+def known_spelling(candidates: list[str], doc: DocText, config: Config) -> str:
+    """The first candidate (capitals) as the configured unit list or the document's own text writes it."""
     for candidate in candidates:
         wanted = name_key(candidate)
         for unit in config.all_units():
@@ -411,7 +500,8 @@ def known_spelling(name: str, doc: DocText, config: Config) -> str:
 
 
 def spelled_in_body(name: str, doc: DocText) -> str:
-    """The same words in ordinary case somewhere in the document ("Chi bộ Tòa án đã …")."""
+    """The same words in ordinary case somewhere in the document ("Chi bộ Tòa án đã …"), with the ward that
+    follows them ("Chi bộ khu vực 2, phường Ngã Bảy", "Chi bộ khu vực 3 (phường Ngã Bảy)")."""
     words = name.split()
     pattern = re.compile(
         r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words) + r"(?!\w)", re.IGNORECASE
@@ -420,9 +510,27 @@ def spelled_in_body(name: str, doc: DocText) -> str:
         text = _plain(block.text)
         for found in pattern.finditer(text):
             spelled = found.group(0)
-            if not spelled.isupper() and spelled[:1].isupper():
-                return house_style(" ".join(spelled.split()))
+            if spelled.isupper() or not spelled[:1].isupper():
+                continue
+            spelled = house_style(" ".join(spelled.split()))
+            ward = ward_after(text[found.end() : found.end() + 60])
+            return f"{spelled}, {ward}" if ward and not has_place(spelled) else spelled
     return ""
+
+
+def implementer_in(text: str) -> str:
+    """ "mô hình “…” (Chi bộ khu vực 4, phường Ngã Bảy thực hiện)": the unit that carries the model out,
+    when another body (a ward's committee, an office) sends the proposal."""
+    found = IMPLEMENTER.search(_plain(text))
+    if not found:
+        return ""
+    name = " ".join((found.group(1) or found.group(2) or "").split()).strip(" ,;:")
+    return house_style(name) if name[:1].isupper() and len(name.split()) >= 2 else ""
+
+
+IMPLEMENTER = re.compile(
+    r"[”\"]\s*\((?:(?:đơn vị thực hiện|do)\s*:?\s*([^()]{3,80})|([^():]{3,80}?)\s+thực hiện)\)"
+)
 
 
 COLLECTIVE_WORDS = re.compile(r"\b(?:mo hinh|dien hinh|cho) tap the\b|\bmau (?:so )?0?1\b")
