@@ -99,6 +99,7 @@ TRAILING_ITEMS = (
 MAX_UNKNOWN_WITH_COLON = 2
 MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) is a sentence, not a label
 PARENTHESES = re.compile(r"\([^()]*\)")
+SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ0-9)”\"])[.!?]\s+(?=[A-ZÀ-ỸĐ])")
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
 MAX_BARE_LABEL_CHARS = 160  # nine words and a parenthesis: a longer line without a colon is a sentence
@@ -296,6 +297,7 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
     the whole short line names a field and every word is known ("Tên mô hình", "II. KẾT QUẢ THỰC HIỆN")."""
     label, inline, colon = split_label(text)
     if colon:
+        label = SENTENCE_END.split(label)[-1]  # "Mô hình thuộc lĩnh vực kinh tế. Kết quả:": the label is last
         if len(PARENTHESES.sub("", label)) > MAX_LABEL_CHARS:
             return NO_MATCH, "", True
         found = recognizer.recognise(label)

@@ -190,7 +190,10 @@ def sentences(doc: DocText) -> list[Part]:
     return found
 
 
-PAST = re.compile(r"\b(?:da duoc|duoc cong nhan|da dat|nam truoc|tung duoc|truoc day)\b")
+PAST = re.compile(
+    r"\b(?:da duoc (?:cong nhan|cong nhan|khen|tang)|duoc cong nhan|tung duoc|da dat (?:mo hinh|danh hieu)|"
+    r"nam truoc|truoc day)\b"
+)
 
 
 def _past(loose: str) -> bool:
@@ -268,6 +271,8 @@ def type_in(text: str, types: tuple[Term, ...]) -> str:
     """ "là mô hình tập thể", "điển hình cá nhân": the type, when only one is named."""
     loose = _loose(text)
     named = [key for key, pattern in TYPE_WORDS.items() if pattern.search(loose)]
+    if re.search(r"\btap the\b", loose) and re.search(r"\bca nhan\b", loose):
+        return ""  # "mô hình tập thể hay cá nhân …": both words, no statement of either
     if len(named) != 1:
         return ""
     return next((term.label for term in types if term.key == named[0]), "")
@@ -359,6 +364,10 @@ def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
 
 
 RESULTS_INTRO = re.compile(r"\b(?:ket qua|dat duoc|thanh tich)\b[^.:]{0,60}:\s*$")
+# A line after the points: the self-rating, the request, the closing formula, an attachment note.
+AFTER_POINTS = re.compile(
+    r"^\s*(?:\(|kinh |tran trong|tren day|noi nhan)|\b(?:tu danh gia|xep loai|de nghi)\b"
+)
 BULLET = re.compile(r"^\s*(?:[-+•–*]|\d+[.)]|[a-dđ][.)])\s*\S")
 MAX_RESULT_LINES = 12
 
@@ -372,8 +381,11 @@ def results_after_intro(doc: DocText) -> FieldValue | None:
             continue
         points = []
         for following in paragraphs[index + 1 : index + 1 + MAX_RESULT_LINES]:
-            if not BULLET.match(following.text) or following.text.rstrip().endswith((":", "：")):
-                break  # a numbered label line ("1. Cách thức thực hiện:") is no point of the results
+            text = following.text.strip()
+            if text.endswith((":", "：")) or HEADING.match(_loose(text)) and not BULLET.match(text):
+                break  # a label line ("1. Cách thức thực hiện:") or a new section is no point of the results
+            if AFTER_POINTS.search(_loose(text)) or (not BULLET.match(text) and len(text) > 400):
+                break
             points.append(following)
         if points:
             text = "\n".join(_plain(point.text).strip() for point in points)
