@@ -203,7 +203,11 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
         if signer:
             raw["signer"] = signer
     fields = {key: normalise_value(key, value, config) for key, value in raw.items()}
-    problems = walk.problems + merge_facts(fields, document_facts(doc, config), walk.steps)
+    facts = document_facts(doc, config)
+    for key in walk.section_only & set(facts.fields) & set(fields):
+        if fields[key].source == SOURCE_LABEL and fields[key].where != facts.fields[key].where:
+            del fields[key]  # merge_facts puts the statement in its place
+    problems = walk.problems + merge_facts(fields, facts, walk.steps)
     complete_from_evidence(fields, doc, config)
     result = Extraction(fields, problems, walk.steps)
     if explain:
@@ -359,6 +363,9 @@ class Walk:
         self.labelled = False  # a label line was seen
         self.steps: list[Step] = []
         self.problems: list[Problem] = []
+        # Narrative fields whose value is only the opening of a section ("II. THÀNH TÍCH ĐẠT ĐƯỢC"): the
+        # document's own statement of them ("… đạt được những kết quả sau:") is more precise.
+        self.section_only: set[str] = set()
 
     def read_controls(self, blocks: tuple[Block, ...]) -> None:
         """Content controls whose tag, alias or placeholder names a field: their text is that field's value.
@@ -515,15 +522,15 @@ class Walk:
             # A value several fields share, or one found beside a person's name ("Nguyễn Văn An, Trưởng
             # ấp"), gives way to a label naming only that field.
             beside_name = key == "person_position" and key not in match.keys
-            shared = (
-                match.role == "several"
-                or beside_name
-                or is_aim(key, entry.label.text)
-                or (entry.long and is_section_heading(entry.label.text))
-            )
+            under_heading = entry.long and is_section_heading(entry.label.text)
+            shared = match.role == "several" or beside_name or is_aim(key, entry.label.text) or under_heading
             if key not in filled or (filled[key][1] and not shared):
                 filled[key] = (FieldValue(text, value.where), shared)
                 taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
+                if under_heading:
+                    self.section_only.add(key)
+                else:
+                    self.section_only.discard(key)  # a narrower label gave the value itself
         if not taken:
             return f"mục đã có giá trị từ trước; bỏ qua «{shorten(value.value)}» ({value.where})"
         return "lấy " + "; ".join(taken) + f" ({value.where})"
