@@ -26,18 +26,32 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import lazy
-from pipeline.appraise import header_columns, open_workbook, save_atomically, style_like, titled_sheet
 from pipeline.config import Config
 from pipeline.extract import normalise_value
-from pipeline.model import LABELS_VI, SOURCE_MANUAL, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
+from pipeline.model import (
+    LABELS_VI,
+    SOURCE_MANUAL,
+    WARNING,
+    Analysis,
+    DvkError,
+    FieldValue,
+    FileReport,
+    Kind,
+    Problem,
+)
 from pipeline.prose import typed_person_type
 from pipeline.validate import proposal_id, validate_record
-
-if TYPE_CHECKING:
-    from pipeline.check import FileReport
+from pipeline.workbook import (
+    header_columns,
+    open_workbook,
+    save_atomically,
+    style_like,
+    titled_sheet,
+    top_wrap,
+)
 
 styles = lazy.module("openpyxl.styles")
 
@@ -362,11 +376,6 @@ def open_sheet(path: Path) -> tuple[Any, Any]:
         if title in SYSTEM:
             sheet.cell(1, index).fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
     return workbook, sheet
-
-
-@functools.cache
-def top_wrap() -> Any:
-    return styles.Alignment(wrap_text=True, vertical="top")
 
 
 @functools.cache
