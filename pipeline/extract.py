@@ -252,8 +252,19 @@ def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer, config: Config) 
             previous_cell_text = block.text
             if block.row == 1 and fold(rows[key][0].text) in HEADER_CELLS:
                 continue
-        lines.extend(cell_lines(block))
+        lines.extend(piece for line in cell_lines(block) for piece in labelled_parts(line, recognizer))
     return lines
+
+
+def labelled_parts(line: Line, recognizer: Recognizer) -> list[Line]:
+    """ "Họ và tên: Bùi Hữu Sơn; chức vụ: Công an viên; đơn vị công tác: …": one line per label, when every
+    part after a semicolon starts with a label of its own."""
+    if line.text.count(":") < 2 or ";" not in line.text:
+        return [line]
+    parts = [part.strip() for part in line.text.split(";") if part.strip()]
+    if all(line_label(part, recognizer)[0].fields for part in parts):
+        return [Line(part.rstrip("."), line.where, line.cell) for part in parts]
+    return [line]
 
 
 def names_a_field(block: Block, recognizer: Recognizer) -> bool:
@@ -582,10 +593,14 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
     return [("unit", text)]
 
 
+BIRTH_PART = re.compile(r"\s*[,;(]\s*(?:sinh năm|năm sinh|sinh ngày|ngày sinh)\b[^,;)]*\)?", re.IGNORECASE)
+
+
 def person_values(text: str) -> list[tuple[str, str]]:
     """A person's name, and the position written after it ("Nguyễn Văn An – Trưởng ấp", "Nguyễn Văn An
     (Trưởng ấp)")."""
     text = re.sub(r"\s*\((.+)\)\s*$", r", \1", text.strip())
+    text = BIRTH_PART.sub("", text)  # "Bùi Hữu Sơn, sinh năm 1981": a birth year is neither name nor position
     first, rest = split_first(text)
     if rest and looks_like_person(first):
         return [("person_name", first), ("person_position", rest)]

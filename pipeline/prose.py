@@ -341,7 +341,7 @@ def document_facts(doc: DocText, config: Config) -> Facts:
 
 PARENTHESES = re.compile(r"\([^()]*\)")
 LABEL_LINE = re.compile(r"^[^:.;]{1,60}:")
-SENTENCE_FIELDS = ("model_name", "unit", "field", "model_type", "proposed_rating", "level")
+SENTENCE_FIELDS = ("model_name", "unit", "field", "model_type", "proposed_rating", "level", "person_name")
 
 
 def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
@@ -358,7 +358,11 @@ def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
             facts.offer("model_type", type_in(plain, config.types), part.where, SOURCE_SENTENCE)
         if re.search(r"\b(?:dang ky|de nghi)\b", loose):
             facts.offer("level", level_in(plain, config.levels), part.where, SOURCE_SENTENCE)
-        facts.offer("unit", implementer_in(part.text), part.where, SOURCE_SENTENCE)
+        person = person_in(part.text)
+        if person:
+            facts.offer("person_name", person[0], part.where, SOURCE_SENTENCE)
+            facts.offer("person_position", person[1], part.where, SOURCE_SENTENCE)
+        facts.offer("unit", workplace_in(part.text) or implementer_in(part.text), part.where, SOURCE_SENTENCE)
         facts.offer("field", field_in(part.text, config.fields), part.where, SOURCE_SENTENCE)
         facts.offer("proposed_rating", rating_in(part.text, config.ratings), part.where, SOURCE_SENTENCE)
 
@@ -528,6 +532,73 @@ def spelled_in_body(name: str, doc: DocText) -> str:
             ward = ward_after(text[found.end() : found.end() + 60])
             return f"{spelled}, {ward}" if ward and not has_place(spelled) else spelled
     return ""
+
+
+# A person named in a sentence: who writes ("Tôi tên là …") or whom the request is for ("công nhận bà …").
+PERSON_CUE = re.compile(r"\b(?:toi ten la|toi la|(?:cong nhan|cho|doi voi) (?:ong|ba|dong chi|anh|chi))\s+")
+BIRTH = re.compile(r"^\s*[,(]?\s*(?:sinh nam|nam sinh|sinh ngay|ngay sinh)\b[^,;)]*\)?")
+POSITION_CUE = re.compile(r"\bchuc vu\s*(?:hien nay)?\s*:?\s*")
+WORKPLACE_CUE = re.compile(r"\b(?:cong tac tai|don vi cong tac|noi cong tac)\s*:?\s*")
+MAX_NAME_WORDS = 5
+
+
+def person_in(text: str) -> tuple[str, str] | None:
+    """(name, position) of the person a sentence names: "Tôi tên là Đỗ Thị Hạnh, sinh năm 1990, …, chức vụ
+    Chuyên viên"; "công nhận bà Lê Thị Tuyết (sinh năm 1968), Chuyên viên, Phòng … là điển hình …"."""
+    text = _plain(text)
+    loose = _loose(text)
+    cue = PERSON_CUE.search(loose)
+    if not cue:
+        return None
+    words = []
+    for word in text[cue.end() :].split():
+        bare = word.strip(",;.()")
+        if not bare[:1].isupper() or not bare.isalpha() or bare.isupper() and len(bare) > 1:
+            break
+        words.append(bare)
+        if bare != word or len(words) == MAX_NAME_WORDS:
+            break
+    if not 2 <= len(words) <= MAX_NAME_WORDS:
+        return None
+    after = text[cue.end() :].split(words[-1], 1)[1]
+    return " ".join(words), position_after(after)
+
+
+def position_after(text: str) -> str:
+    """The position written after a person's name: "chức vụ X", or the first part after the birth year when
+    it is no unit ("(sinh năm 1968), Chuyên viên, Phòng …")."""
+    loose = _loose(text)
+    cue = POSITION_CUE.search(loose)
+    if cue:
+        return re.split(r"[,;.]", text[cue.end() :])[0].strip()
+    birth = BIRTH.match(loose)
+    rest = text[birth.end() :] if birth else text
+    part = re.split(r"[,;(]", rest.lstrip(" ,;"))[0].strip() if rest.lstrip().startswith(",") else ""
+    if (
+        part
+        and len(part.split()) <= 6
+        and part[:1].isupper()
+        and not UNIT_OPENINGS.match(house_style(part).lower())
+    ):
+        return part
+    return ""
+
+
+# How a unit's name begins, with its marks ("Trưởng khu vực" is a position, "Trường …" a school).
+UNIT_OPENINGS = re.compile(
+    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|công an|trường"
+    r"|văn phòng|mặt trận|tổ(?! trưởng| phó)|ấp|khu|trạm|bệnh viện|cơ quan|thành ủy|thành đoàn)\b"
+)
+
+
+def workplace_in(text: str) -> str:
+    """ "… hiện công tác tại Phòng Lao động - Thương binh và Xã hội, chức vụ …": the person's unit."""
+    text = _plain(text)
+    cue = WORKPLACE_CUE.search(_loose(text))
+    if not cue:
+        return ""
+    name = re.split(r"[,;]|\.\s|\.$|\s+(?:chức vụ|từ năm|với)\b", text[cue.end() :])[0].strip()
+    return name if name[:1].isupper() and 2 <= len(name.split()) <= 12 else ""
 
 
 def implementer_in(text: str) -> str:
