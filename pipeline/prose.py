@@ -99,11 +99,12 @@ def letterhead(doc: DocText) -> list[Part]:
             lines = [part for b in first_table if b.col == 1 and b.row == 1 for part in lines_in(b)]
     if not lines:
         for block in head:
-            if block.kind != "para" or not block.text.strip():
+            left = block.text.split("\t")[0]  # "ĐẢNG BỘ XÃ …<tab><tab>ĐẢNG CỘNG SẢN …" typed on one line
+            if block.kind != "para" or not left.strip():
                 continue
-            if starts_genre(block.text) or not _is_capitals(block.text):
+            if starts_genre(left) or not _is_capitals(left):
                 break
-            lines.extend(lines_in(block))
+            lines.append(Part(_plain(left).strip(), block.where))
     return [part for part in lines if _is_body_line(part.text)]
 
 
@@ -429,16 +430,19 @@ def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
     lines = [Part(expand_abbreviations(part.text), part.where) for part in letterhead(doc)]
     if not lines:
         return None
+    if len(lines) >= 2 and PLACE_ONLY.match(_loose(lines[-1].text)):  # "ỦY BAN MTTQ VIỆT NAM" / "THÀNH PHỐ …"
+        lines = [*lines[:-2], Part(f"{lines[-2].text} {lines[-1].text}", lines[-2].where)]
     last, parent = lines[-1], (lines[-2].text if len(lines) >= 2 else "")
     name = " ".join(last.text.split())
-    candidates = [name]
+    city = re.escape(config.issuer.get("place", ""))
+    candidates = [name, re.sub(rf"(THÀNH PHỐ)\s+{city}$", r"\1", name, flags=re.IGNORECASE)]
     if parent and len(name.split()) <= 3:  # "THÀNH ỦY NGÃ BẢY" over "VĂN PHÒNG": the Văn phòng Thành ủy
         candidates.append(f"{name} {PLACE_TAIL.sub('', parent)}")
         candidates.append(f"{parent} {name}")  # "PHÒNG" over "TƯ PHÁP", a name Word broke in two
     bare = GOVERNING_BODY.sub("", _loose(name))
     if bare != _loose(name):  # "ỦY BAN NHÂN DÂN PHƯỜNG X", "ĐẢNG ỦY PHƯỜNG X": the ward X
         candidates.append(name[len(name) - len(bare) :])
-    spelled = known_spelling(candidates, doc, config)
+    spelled = known_spelling(candidates, doc, config) or proper_case(candidates[1])
     if spelled and parent and not has_place(spelled):
         spelled = with_place(spelled, parent, config)
     return FieldValue(spelled, last.where, SOURCE_LETTERHEAD) if spelled else None
@@ -447,6 +451,7 @@ def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
 # Abbreviations of letterheads, and the governing organs that write for their organisation.
 ABBREVIATIONS = {
     "UBND": "ỦY BAN NHÂN DÂN",
+    "UBMTTQ": "ỦY BAN MẶT TRẬN TỔ QUỐC",
     "HĐND": "HỘI ĐỒNG NHÂN DÂN",
     "LHPN": "LIÊN HIỆP PHỤ NỮ",
     "MTTQ": "MẶT TRẬN TỔ QUỐC",
@@ -459,9 +464,14 @@ GOVERNING_ORGAN = re.compile(r"^(?:BCH|BAN CHẤP HÀNH|BTV|BAN THƯỜNG VỤ)\
 
 def expand_abbreviations(text: str) -> str:
     words = [ABBREVIATIONS.get(word.upper(), word) for word in " ".join(text.split()).split()]
-    return GOVERNING_ORGAN.sub("", " ".join(words))
+    name = GOVERNING_ORGAN.sub("", " ".join(words))
+    return YOUTH_UNION.sub(r"\1 THANH NIÊN ", name)  # "BCH ĐOÀN PHƯỜNG X": the Đoàn Thanh niên of ward X
 
 
+YOUTH_UNION = re.compile(r"^(ĐOÀN)\s+(?=(?:PHƯỜNG|XÃ|THỊ TRẤN|THÀNH PHỐ|KHỐI|CƠ SỞ)\b)", re.IGNORECASE)
+
+
+PLACE_ONLY = re.compile(r"^(?:thanh pho|huyen|tinh|phuong|xa|thi tran)\b")
 PLACE_TAIL = re.compile(r"\s+(?:NGÃ BẢY|THÀNH PHỐ.*|TỈNH.*)$", re.IGNORECASE)
 WARD_AFTER = re.compile(r"^\s*(?:,|\()\s*(phường|xã|thị trấn)\s+")
 
@@ -494,11 +504,55 @@ def with_place(name: str, parent: str, config: Config) -> str:
     is named with its ward, as a city-wide list needs: "Chi bộ khu vực 3, phường Ngã Bảy"."""
     if not GRASSROOTS.match(_loose(name)):
         return name
-    ward = GOVERNING_BODY.sub("", _loose(expand_abbreviations(parent)))
+    parent = _loose(expand_abbreviations(parent))
     for unit in config.all_units():
-        if _loose(unit) == ward and re.match(r"(?:phuong|xa|thi tran) ", ward):
+        ward = _loose(unit)
+        if re.match(r"(?:phuong|xa|thi tran) ", ward) and parent.endswith(" " + ward):
             return f"{name}, {unit[:1].lower()}{unit[1:]}"
     return name
+
+
+# How the kinds of bodies that write letterheads are capitalised (NĐ 30/2020 Phụ lục II: the first letter of
+# each word naming the kind of body and its field): "HỘI CỰU CHIẾN BINH" is the "Hội Cựu chiến binh".
+BODY_NAMES = (
+    "Chi bộ", "Đảng bộ", "Đảng ủy", "Chi hội", "Chi đoàn", "Hội Cựu chiến binh", "Hội Liên hiệp Phụ nữ",
+    "Hội Nông dân", "Hội Chữ thập đỏ", "Hội Người cao tuổi", "Hội Khuyến học", "Đoàn Thanh niên",
+    "Ban công tác Mặt trận", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Trạm Y tế", "Trung tâm Y tế", "Công an",
+    "Ủy ban nhân dân", "Liên đoàn Lao động", "Ban Chỉ huy Quân sự", "Phòng Tư pháp", "Phòng Nội vụ",
+    "Phòng Tài chính - Kế hoạch", "Phòng Y tế", "Phòng Kinh tế", "Phòng Văn hóa và Thông tin",
+    "Phòng Giáo dục và Đào tạo", "Phòng Quản lý đô thị", "Phòng Tài nguyên và Môi trường",
+    "Phòng Lao động - Thương binh và Xã hội", "Văn phòng", "Thành đoàn",
+)  # fmt: skip
+PLACE_WORDS = ("thị trấn", "thành phố", "khu vực", "khu phố", "phường", "huyện", "tỉnh", "khóm", "ấp", "xã")
+
+
+def proper_case(name: str) -> str:
+    """A letterhead's capitals as the name is written in a sentence: the kind of body as NĐ 30 capitalises
+    it, then its place ("CHI BỘ KHU VỰC 3" → "Chi bộ khu vực 3", "HỘI NÔNG DÂN XÃ ĐẠI THÀNH" → "Hội Nông
+    dân xã Đại Thành"). A name whose words are not all known gives "": no guessed capitals."""
+    words = name.split()
+    body = next(
+        (known for known in sorted(BODY_NAMES, key=len, reverse=True) if _starts_with(words, known.split())),
+        "",
+    )
+    if not body:
+        return ""
+    place = " ".join(words[len(body.split()) :])
+    if not place:
+        return body
+    generic = next((g for g in PLACE_WORDS if _starts_with(place.split(), g.split())), "")
+    if not generic:
+        return ""
+    proper = place.split()[len(generic.split()) :]
+    if not proper and generic != "thành phố":
+        return ""
+    return " ".join([body, generic, *(word[:1].upper() + word[1:].lower() for word in proper)])
+
+
+def _starts_with(words: list[str], prefix: list[str]) -> bool:
+    return len(words) >= len(prefix) and all(
+        house_style(a).lower() == house_style(b).lower() for a, b in zip(words, prefix, strict=False)
+    )
 
 
 def known_spelling(candidates: list[str], doc: DocText, config: Config) -> str:
