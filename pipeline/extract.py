@@ -99,7 +99,9 @@ TRAILING_ITEMS = (
 MAX_UNKNOWN_WITH_COLON = 2
 MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) is a sentence, not a label
 PARENTHESES = re.compile(r"\([^()]*\)")
-SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ0-9)”\"])[.!?]\s+(?=[A-ZÀ-ỸĐ])")
+# A sentence's end: after a lower-case letter, a figure, a closing mark, or a word in capitals ("XDHTCT. Kết
+# quả:"), not after a short abbreviation ("TP. Ngã Bảy").
+SENTENCE_END = re.compile(r"(?:(?<=[a-zà-ỹđ0-9)”\"])|(?<=[A-ZÀ-ỸĐ]{3}))[.!?]\s+(?=[A-ZÀ-ỸĐ])")
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
 MAX_BARE_LABEL_CHARS = 160  # nine words and a parenthesis: a longer line without a colon is a sentence
@@ -207,7 +209,7 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
     for key in walk.section_only & set(facts.fields) & set(fields):
         if fields[key].source == SOURCE_LABEL and fields[key].where != facts.fields[key].where:
             del fields[key]  # merge_facts puts the statement in its place
-    problems = walk.problems + merge_facts(fields, facts, walk.steps)
+    problems = walk.problems + merge_facts(fields, facts, walk.steps, config)
     complete_from_evidence(fields, doc, config)
     result = Extraction(fields, problems, walk.steps)
     if explain:
@@ -817,7 +819,7 @@ def clean_value(text: str) -> str:
     text = house_style(text).strip()
     if "  " in text or "\t" in text:  # most values have none: skip a regex pass over long texts
         text = BLANKS.sub(" ", text)
-    return "" if not text.strip(".…_") else text  # a form's empty "……" line is no value
+    return "" if not text.strip(".…_-–—=*") else text  # a form's empty "……" line, a rule "-----": no value
 
 
 SIGNATURE_TAIL = 15  # the signature block sits in the last lines of a document
@@ -867,11 +869,14 @@ SOURCE_NAMES = {
 }
 
 
-def merge_facts(fields: dict[str, FieldValue], facts: Facts, steps: list[Step]) -> list[Problem]:
+def merge_facts(
+    fields: dict[str, FieldValue], facts: Facts, steps: list[Step], config: Config
+) -> list[Problem]:
     """The document's facts fill what the labels left empty; where both give a value and they differ, the
     label's value stays and a warning names both (a clerk decides, nothing is picked silently)."""
     problems = []
     for key, fact in facts.fields.items():
+        fact = normalise_value(key, fact, config)
         taken = fields.get(key)
         if taken is None:
             fields[key] = fact
@@ -920,7 +925,7 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     if key == "year":
         found = YEAR.search(value.value)
         return replace(value, found.group(0)) if found else value
-    return value
+    return replace(value, value.value.rstrip(" .;")) if value.value.endswith((".", ";")) else value
 
 
 BULLETS = re.compile(r"(?m)^[ \t]*[-+•*–—][ \t]+")  # a point's mark is layout, not part of the text
@@ -986,8 +991,9 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
 def year_of_date_line(doc: DocText) -> FieldValue | None:
     """The year of the document's place-and-date line ("Ngã Bảy, ngày 10 tháng 12 năm 2020"), near its top."""
     for block in doc.blocks[:10]:
-        found = DATE_LINE.search(fold(block.text))
-        if found:
+        folded = fold(block.text)
+        found = DATE_LINE.search(folded)
+        if found and "sinh" not in folded:  # "Sinh ngày 6 tháng 10 năm 1980" is a birth date
             return FieldValue(found.group(1), block.where, SOURCE_INFERRED)
     return None
 
