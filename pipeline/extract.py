@@ -259,14 +259,17 @@ def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer, config: Config) 
 
 
 def labelled_parts(line: Line, recognizer: Recognizer) -> list[Line]:
-    """ "Họ và tên: Bùi Hữu Sơn; chức vụ: Công an viên; đơn vị công tác: …": one line per label, when every
-    part after a semicolon starts with a label of its own."""
-    if line.text.count(":") < 2 or ";" not in line.text:
+    """ "Họ và tên: Bùi Hữu Sơn; chức vụ: Công an viên; đơn vị công tác: …": one line per item, when every
+    part after a semicolon (or a wide gap) starts with a label of its own."""
+    if ":" not in line.text or not INLINE_BREAK.search(line.text):
         return [line]
-    parts = [part.strip() for part in line.text.split(";") if part.strip()]
-    if all(line_label(part, recognizer)[0].fields for part in parts):
+    parts = [part.strip() for part in INLINE_BREAK.split(line.text) if part.strip()]
+    if len(parts) > 1 and all(line_label(part, recognizer)[0].fields for part in parts[1:]):
         return [Line(part.rstrip("."), line.where, line.cell) for part in parts]
     return [line]
+
+
+INLINE_BREAK = re.compile(r";\s*|\t+|\s{3,}")  # "Tôi tên: …<spaces>Sinh năm: …": two items on one line
 
 
 def names_a_field(block: Block, recognizer: Recognizer) -> bool:
@@ -505,13 +508,13 @@ class Walk:
     def resolve(self) -> dict[str, FieldValue]:
         """Fields from the entries, in document order: a field is filled once, except that a label naming
         only it replaces a value it shared with other fields (a heading's own sub-items win)."""
-        filled: dict[str, tuple[FieldValue, bool]] = {}
+        filled: dict[str, tuple[FieldValue, int]] = {}
         for entry in self.entries:
             outcome = self.resolve_entry(entry, filled)
             self.steps.append(Step(entry.label.where, entry.label.text, entry.match.fields, outcome))
         return {key: value for key, (value, _) in filled.items()}
 
-    def resolve_entry(self, entry: Entry, filled: dict[str, tuple[FieldValue, bool]]) -> str:
+    def resolve_entry(self, entry: Entry, filled: dict[str, tuple[FieldValue, int]]) -> str:
         match = entry.match
         if match.role == "ambiguous":
             names = " hoặc ".join(f"«{LABELS_VI[key]}»" for key in match.keys)
@@ -536,9 +539,12 @@ class Walk:
             # ấp"), gives way to a label naming only that field.
             beside_name = key == "person_position" and key not in match.keys
             under_heading = entry.long and is_section_heading(entry.label.text)
-            shared = match.role == "several" or beside_name or is_aim(key, entry.label.text) or under_heading
-            if key not in filled or (filled[key][1] and not shared):
-                filled[key] = (FieldValue(text, value.where), shared)
+            shared = match.role == "several" or beside_name or under_heading
+            # How firmly the label names this field: an aim (0) gives way to a section or a shared label (1),
+            # which gives way to a label naming only this field (2).
+            rank = 0 if is_aim(key, entry.label.text) else 1 if shared else 2
+            if key not in filled or rank > filled[key][1]:
+                filled[key] = (FieldValue(text, value.where), rank)
                 taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
                 if under_heading:
                     self.section_only.add(key)
@@ -572,7 +578,7 @@ def vocabulary_owner(key: str, text: str, config: Config) -> str:
 
 
 def is_section_heading(label: str) -> bool:
-    """"II. KẾT QUẢ THỰC HIỆN MÔ HÌNH": a section whose opening lines a later, narrower label of the same
+    """ "II. KẾT QUẢ THỰC HIỆN MÔ HÌNH": a section whose opening lines a later, narrower label of the same
     field ("Kết quả cụ thể:") replaces."""
     text = label.strip()
     return bool(ROMAN_HEADING.match(text)) and not text.rstrip().endswith((":", "："))
@@ -595,7 +601,9 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
     return [("unit", text)]
 
 
-BIRTH_PART = re.compile(r"\s*[,;(]\s*(?:sinh năm|năm sinh|sinh ngày|ngày sinh)\b[^,;)]*\)?", re.IGNORECASE)
+BIRTH_PART = re.compile(
+    r"(?:\s*[,;(]|\s{2,})\s*(?:sinh năm|năm sinh|sinh ngày|ngày sinh)\b[^,;)]*\)?", re.IGNORECASE
+)
 
 
 def person_values(text: str) -> list[tuple[str, str]]:

@@ -62,6 +62,7 @@ HEADS: dict[str, tuple[str, ...]] = {
     "person_name": (
         "ten toi la",
         "toi ten la",
+        "toi ten",
         "ca nhan de nghi",
         "ho va ten",
         "ho ten",

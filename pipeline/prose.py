@@ -406,6 +406,8 @@ def kind_of_title(doc: DocText) -> Kind | None:
     loose = " ".join(re.sub(r"[^\w\s]", " ", _loose(" ".join(part.text for part in title))).split())
     if loose.startswith("phieu dang ky") or (loose.startswith("ke hoach") and BUILDING_A_MODEL.search(loose)):
         return Kind.REGISTRATION
+    if SUBJECT_LINE.match(loose) and re.search(r"\bde nghi\b.*\bcong nhan\b", loose):
+        return Kind.PROPOSAL  # a công văn "V/v đề nghị (xét) công nhận mô hình …"
     return None
 
 
@@ -589,7 +591,10 @@ def spelled_in_body(name: str, doc: DocText) -> str:
 
 
 # A person named in a sentence: who writes ("Tôi tên là …") or whom the request is for ("công nhận bà …").
-PERSON_CUE = re.compile(r"\b(?:toi ten la|toi la|(?:cong nhan|cho|doi voi) (?:ong|ba|dong chi|anh|chi))\s+")
+PERSON_CUE = re.compile(
+    r"\b(?:toi ten la|toi ten|ten toi la|toi la|ban than la"
+    r"|(?:cong nhan|cho|doi voi) (?:ong|ba|dong chi|anh|chi))\s*:?\s+"
+)
 BIRTH = re.compile(r"^\s*[,(]?\s*(?:sinh nam|nam sinh|sinh ngay|ngay sinh)\b[^,;)]*\)?")
 POSITION_CUE = re.compile(r"\bchuc vu\s*(?:hien nay)?\s*:?\s*")
 WORKPLACE_CUE = re.compile(r"\b(?:cong tac tai|don vi cong tac|noi cong tac)\s*:?\s*")
