@@ -512,7 +512,8 @@ class Walk:
         for entry in self.entries:
             outcome = self.resolve_entry(entry, filled)
             self.steps.append(Step(entry.label.where, entry.label.text, entry.match.fields, outcome))
-        return {key: value for key, (value, _) in filled.items()}
+        # An aim alone is no result: "Mục tiêu" says what a unit hopes for, not what it achieved.
+        return {key: value for key, (value, rank) in filled.items() if rank > 0}
 
     def resolve_entry(self, entry: Entry, filled: dict[str, tuple[FieldValue, int]]) -> str:
         match = entry.match
@@ -601,9 +602,7 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
     return [("unit", text)]
 
 
-BIRTH_PART = re.compile(
-    r"(?:\s*[,;(]|\s{2,})\s*(?:sinh năm|năm sinh|sinh ngày|ngày sinh)\b[^,;)]*\)?", re.IGNORECASE
-)
+BIRTH_PART = re.compile(r"\s*[,;(]?\s*(?:sinh năm|năm sinh|sinh ngày|ngày sinh)\b[^,;)]*\)?", re.IGNORECASE)
 
 
 def person_values(text: str) -> list[tuple[str, str]]:

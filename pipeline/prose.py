@@ -341,7 +341,7 @@ def document_facts(doc: DocText, config: Config) -> Facts:
 
 
 PARENTHESES = re.compile(r"\([^()]*\)")
-LABEL_LINE = re.compile(r"^[^:.;]{1,60}:")
+LABEL_LINE = re.compile(r"^\W*(?:\w+\W+){0,5}?\w+\s*:")  # a short label before a colon, not a sentence
 SENTENCE_FIELDS = ("model_name", "unit", "field", "model_type", "proposed_rating", "level", "person_name")
 
 
@@ -596,7 +596,7 @@ PERSON_CUE = re.compile(
     r"|(?:cong nhan|cho|doi voi) (?:ong|ba|dong chi|anh|chi))\s*:?\s+"
 )
 BIRTH = re.compile(r"^\s*[,(]?\s*(?:sinh nam|nam sinh|sinh ngay|ngay sinh)\b[^,;)]*\)?")
-POSITION_CUE = re.compile(r"\bchuc vu\s*(?:hien nay)?\s*:?\s*")
+POSITION_CUE = re.compile(r"\b(?:chuc vu\s*(?:hien nay)?|hien la)\s*:?\s*")
 WORKPLACE_CUE = re.compile(r"\b(?:cong tac tai|don vi cong tac|noi cong tac)\s*:?\s*")
 MAX_NAME_WORDS = 5
 
@@ -650,12 +650,22 @@ UNIT_OPENINGS = re.compile(
 )
 
 
+def unit_after_position(text: str) -> str:
+    """"Tôi là …, sinh năm 1994, hiện là Chuyên viên, Ban Dân vận Thành ủy.": the unit after the position."""
+    cue = re.search(r"\bhien la\s+", _loose(text))
+    if not cue:
+        return ""
+    parts = [part.strip() for part in re.split(r"[,;]|\.\s|\.$", text[cue.end() :])]
+    unit = parts[1] if len(parts) > 1 else ""
+    return unit if UNIT_OPENINGS.match(house_style(unit).lower()) and len(unit.split()) <= 12 else ""
+
+
 def workplace_in(text: str) -> str:
     """ "… hiện công tác tại Phòng Lao động - Thương binh và Xã hội, chức vụ …": the person's unit."""
     text = _plain(text)
     cue = WORKPLACE_CUE.search(_loose(text))
     if not cue:
-        return ""
+        return unit_after_position(text)
     name = re.split(r"[,;]|\.\s|\.$|\s+(?:chức vụ|từ năm|với)\b", text[cue.end() :])[0].strip()
     return name if name[:1].isupper() and 2 <= len(name.split()) <= 12 else ""
 
