@@ -47,6 +47,7 @@ from pipeline.validate import proposal_id, validate_record
 from pipeline.workbook import (
     header_columns,
     open_workbook,
+    redo_if_moved,
     save_atomically,
     style_like,
     titled_sheet,
@@ -291,9 +292,26 @@ def update_correction_workbook(
     stamps: dict[str, str],
 ) -> int:
     """Write the system cells of every row (adding rows for new files); returns the rows added.
-    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash."""
+    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash. A person's save
+    landing meanwhile is kept: the update is redone on their version (`redo_if_moved`)."""
     if not facts and not path.exists():
         return 0
+    added, _ = redo_if_moved(
+        path,
+        lambda before_replace: update_correction_once(path, facts, hints, stamps, before_replace),
+        BOOK,
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check.",
+    )
+    return added
+
+
+def update_correction_once(
+    path: Path,
+    facts: list[RowFacts],
+    hints: Callable[[str, tuple[str, ...]], str],
+    stamps: dict[str, str],
+    before_replace: Callable[[], None],
+) -> int:
     workbook, sheet = open_sheet(path)
     columns = header_columns(sheet, path, COLUMNS, BOOK)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
@@ -314,7 +332,7 @@ def update_correction_workbook(
             row, next_row, added = next_row, next_row + 1, added + 1
         changed |= write_system_cells(sheet, columns, row, fact, hints, stamps)
     if changed or added:  # a workbook that already says all this is left as it is (its bytes, its date)
-        save_atomically(workbook, path)
+        save_atomically(workbook, path, before_replace)
     return added
 
 
@@ -432,11 +450,23 @@ def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
     """Type `values` (field -> text) on `rel`'s row, as a clerk would in Excel: the row is added if the
     file has none yet, an empty text clears a cell, other cells and rows are kept. Returns the cells
     changed. The caller holds the workspace lock and runs a check afterwards (which fills the system
-    cells)."""
+    cells). A person's save landing meanwhile is kept: the values are typed again on their version."""
     unknown = [key for key in values if key not in EDITABLE]
     if unknown:
         raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    changed, _ = redo_if_moved(
+        path,
+        lambda before_replace: save_values_once(path, rel, kind, values, before_replace),
+        BOOK,
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi lưu lại.",
+    )
+    return changed
+
+
+def save_values_once(
+    path: Path, rel: str, kind: str, values: dict[str, str], before_replace: Callable[[], None]
+) -> int:
     workbook, sheet = open_sheet(path)
     columns = header_columns(sheet, path, COLUMNS, BOOK)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
@@ -453,5 +483,5 @@ def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
             cell.value = typed
             changed += 1
     if changed:
-        save_atomically(workbook, path)
+        save_atomically(workbook, path, before_replace)
     return changed

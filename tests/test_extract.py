@@ -236,7 +236,7 @@ def test_tcvn3_capitals_font_and_soft_hyphen_u(tmp_path):
 
 
 def test_macro_enabled_file_is_read_with_a_warning(tmp_path):
-    from tests import hostile
+    from corpora import hostile
 
     doc = read_document(hostile.docm(tmp_path))
     assert "MACRO_ENABLED" in [note.code for note in doc.notes]

@@ -5,6 +5,7 @@ in parallel, a restart over a closed keep-alive connection. Each test failed bef
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import sqlite3
@@ -13,10 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
+from pipeline import appraise, corrections, service
+from pipeline.appraise import ID, RESULT
 from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
-from pipeline.model import DvkError
+from pipeline.model import LABELS_VI, DvkError
+from pipeline.platform import files
 from pipeline.web.server import require_free_port
 from tests.docxbuild import proposal_paragraphs, write_docx
 
@@ -171,3 +176,145 @@ def test_a_disk_io_error_with_a_few_kb_free_is_a_full_disk(tmp_path: Path, monke
     monkeypatch.setattr(files.shutil, "disk_usage", shutil.disk_usage)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: {cause}." in result.output
+
+
+# ---------------------------------------------------------------------------- fault 6: lost updates
+
+
+def save_as_a_person(path: Path, sheet_name: str, key_column: str, key: str, column: str, value: str) -> None:
+    """What a person does in Excel or LibreOffice: type a cell on a row, save (a new file renamed over)."""
+    book = load_workbook(path)
+    sheet = book[sheet_name]
+    header = [cell.value for cell in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, header.index(key_column) + 1).value == key:
+            sheet.cell(row, header.index(column) + 1).value = value
+    book.save(path.with_name("~person-save.tmp"))
+    os.replace(path.with_name("~person-save.tmp"), path)
+
+
+def land_before_replace(monkeypatch, path: Path, save) -> list[int]:
+    """Run `save()` (a person's save of `path`) once, after dvk read that workbook and before its new
+    version replaces the old one (as the new version starts being written)."""
+    real, landed = files.write_atomically, []
+
+    def write_atomically(target, *args, **kwargs):
+        if not landed and Path(target) == path:
+            landed.append(1)
+            save()
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(files, "write_atomically", write_atomically)
+    return landed
+
+
+def sheet_rows(path: Path, sheet_name: str, key_column: str) -> dict[str, dict]:
+    sheet = load_workbook(path)[sheet_name]
+    header = [cell.value for cell in sheet[1]]
+    return {
+        values[header.index(key_column)]: dict(zip(header, values, strict=False))
+        for values in sheet.iter_rows(min_row=2, values_only=True)
+        if values[header.index(key_column)]
+    }
+
+
+@pytest.fixture()
+def checked(tmp_path: Path):
+    root = init_workspace(tmp_path / "ws")
+    write_docx(root / "inputs" / "Sổ vàng.docx", *proposal_paragraphs())
+    write_docx(root / "inputs" / "Tổ tự quản.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    write_docx(
+        root / "inputs" / "Thiếu cấp.docx", *proposal_paragraphs(model_name="Mô hình thiếu cấp", level="")
+    )
+    workspace = load_workspace(root)
+    service.check(workspace)
+    return workspace
+
+
+def test_a_person_saving_while_the_page_saves_an_appraisal_keeps_both(checked, monkeypatch) -> None:
+    path = service.workbook_path(checked)
+    first, second = sorted(sheet_rows(path, appraise.SHEET, ID))
+    landed = land_before_replace(
+        monkeypatch, path, lambda: save_as_a_person(path, appraise.SHEET, ID, second, RESULT, "Khá")
+    )
+    service.set_appraisal(checked, first, "Tốt", "Đủ điều kiện")
+    rows = sheet_rows(path, appraise.SHEET, ID)
+    assert landed and rows[second][RESULT] == "Khá", "the person's save was overwritten before the fix"
+    assert rows[first][RESULT] == "Tốt" and rows[first][appraise.NOTE] == "Đủ điều kiện"
+
+
+def test_a_person_saving_while_the_check_rewrites_the_corrections_keeps_both(checked, monkeypatch) -> None:
+    path = service.corrections_path(checked)
+    [rel] = sheet_rows(path, corrections.SHEET, corrections.FILE)
+    level = LABELS_VI["level"]
+    write_docx(checked.inputs / "Thiếu nữa.docx", *proposal_paragraphs(model_name="Mô hình mới", level=""))
+    landed = land_before_replace(
+        monkeypatch,
+        path,
+        lambda: save_as_a_person(path, corrections.SHEET, corrections.FILE, rel, level, "Cấp xã"),
+    )
+    service.check(checked)
+    rows = sheet_rows(path, corrections.SHEET, corrections.FILE)
+    assert landed and rows[rel][level] == "Cấp xã", "the person's save was overwritten before the fix"
+    assert "Thiếu nữa.docx" in rows, "dvk's new row is there too"
+
+
+@pytest.mark.parametrize("lock", [".~lock.tham-dinh.xlsx#", "~$tham-dinh.xlsx"])
+def test_a_workbook_open_in_libreoffice_or_excel_is_not_replaced(checked, lock) -> None:
+    path = service.workbook_path(checked)
+    first = sorted(sheet_rows(path, appraise.SHEET, ID))[0]
+    before = path.read_bytes()
+    (path.parent / lock).write_text("person,host,/home/person;08.12.2026 02:00;", "utf-8")
+    with pytest.raises(DvkError) as refused:
+        service.set_appraisal(checked, first, "Tốt", "")
+    assert str(refused.value) == (
+        f"Không ghi được {path}: tệp đang mở trong Excel, LibreOffice hoặc chương trình khác (có tệp khóa "
+        f"{lock}). Lưu, đóng tệp đó rồi chạy lại; tệp cũ vẫn giữ nguyên. Nếu không ai mở mà tệp khóa vẫn "
+        "còn, xóa tệp khóa đó."
+    )
+    assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------- under load
+
+
+def test_the_page_rows_follow_a_save_without_reading_the_workbook_again(checked, monkeypatch) -> None:
+    from pipeline.web import pages
+
+    path = service.workbook_path(checked)
+    first = sorted(sheet_rows(path, appraise.SHEET, ID))[0]
+    pages.appraisal_rows(checked)
+    monkeypatch.setattr(pages, "read_rows", lambda path: pytest.fail("the whole workbook was read again"))
+    service.set_appraisal(checked, first, "Khá", "Hạ một bậc")
+    row = next(row for row in pages.appraisal_rows(checked) if row[ID] == first)
+    assert row[RESULT] == "Khá" and row[appraise.NOTE] == "Hạ một bậc"
+    assert sheet_rows(path, appraise.SHEET, ID)[first][RESULT] == "Khá"
+
+
+def test_saves_from_many_tabs_at_once_are_all_written_and_a_wrong_id_fails_alone(checked) -> None:
+    import threading
+
+    path = service.workbook_path(checked)
+    ids = sorted(sheet_rows(path, appraise.SHEET, ID))
+    saves = [(proposal_id, result) for proposal_id in ids for result in ("Tốt", "Khá")] + [
+        ("MH-KHÔNG-CÓ", "Tốt")
+    ]
+    errors: dict[str, str] = {}
+
+    def save(proposal_id: str, result: str) -> None:
+        try:
+            service.set_appraisal(checked, proposal_id, result, f"ghi chú {result}")
+        except DvkError as exc:
+            errors[proposal_id] = str(exc)
+
+    threads = [threading.Thread(target=save, args=save_args) for save_args in saves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == {"MH-KHÔNG-CÓ": f"Sổ thẩm định {path.name} không có mã MH-KHÔNG-CÓ."}
+    rows = sheet_rows(path, appraise.SHEET, ID)
+    assert all(rows[proposal_id][RESULT] in ("Tốt", "Khá") for proposal_id in ids)
+    assert all(rows[i][appraise.NOTE] == f"ghi chú {rows[i][RESULT]}" for i in ids), (
+        "result and note together"
+    )

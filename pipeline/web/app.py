@@ -8,6 +8,7 @@ redirected (303) to a page that shows what happened (`Notices`), so a reload nev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import sqlite3
 import tempfile
@@ -17,6 +18,7 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import anyio
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -76,7 +78,7 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
     app.state.guard = Guard(password_hash)
     app.state.notices = Notices()
@@ -90,6 +92,18 @@ def create_app(
     )
     app.state.templates.globals.update(signature_label=service.signature_label)
     return Protect(app, app.state.guard, hosts)
+
+
+WORKER_THREADS = 6  # a 2-core machine: more threads only take turns at the GIL, each with its own memory
+
+
+@contextlib.asynccontextmanager
+async def fewer_threads(app: Starlette):
+    """Pages run their work in worker threads (40 by default). Twenty tabs at once then made forty
+    threads share two cores: each page waited for the others' turns, and each thread's memory arena
+    kept what it had used (the server grew past 500 MB). A few threads serve as many requests sooner."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 # ---------------------------------------------------------------------------- helpers
