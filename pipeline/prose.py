@@ -651,7 +651,7 @@ UNIT_OPENINGS = re.compile(
 
 
 def unit_after_position(text: str) -> str:
-    """"Tôi là …, sinh năm 1994, hiện là Chuyên viên, Ban Dân vận Thành ủy.": the unit after the position."""
+    """ "Tôi là …, sinh năm 1994, hiện là Chuyên viên, Ban Dân vận Thành ủy.": the unit after the position."""
     cue = re.search(r"\bhien la\s+", _loose(text))
     if not cue:
         return ""
