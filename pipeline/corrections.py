@@ -47,6 +47,7 @@ from pipeline.validate import proposal_id, validate_record
 from pipeline.workbook import (
     header_columns,
     open_workbook,
+    put,
     redo_if_moved,
     save_atomically,
     style_like,
@@ -373,7 +374,7 @@ def write_system_cells(
     changed = reviewed and STAMP in values
     for title, value in values.items():
         changed |= text(cell(title).value) != text(value)
-        style_like(cell(title), sample).value = value
+        put(style_like(cell(title), sample), value)
     for key in EDITABLE:
         target = cell(LABELS_VI[key])
         if key in fact.missing and not text(target.value):
@@ -473,14 +474,14 @@ def save_values_once(
     row = rows.get(rel)
     if row is None:
         row = sheet.max_row + 1
-        sheet.cell(row, columns[FILE], rel)
-        sheet.cell(row, columns[KIND], KIND_NAMES.get(kind, ""))
+        put(sheet.cell(row, columns[FILE]), rel)
+        put(sheet.cell(row, columns[KIND]), KIND_NAMES.get(kind, ""))
     changed = 0
     for key, value in values.items():
         cell = sheet.cell(row, columns[LABELS_VI[key]])
         typed = unicodedata.normalize("NFC", value).strip() or None
         if text(cell.value) != (typed or ""):
-            cell.value = typed
+            put(cell, typed)
             changed += 1
     if changed:
         save_atomically(workbook, path, before_replace)
