@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from benchmarks.genres import evaluate_file, match_records, same, score_record
 from corpora.genres import generate
 from pipeline.config import DEFAULT_CONFIG, load_config
 from pipeline.model import Analysis, FieldValue, Kind, Record
+from tools.genre_scoring import evaluate_file, match_records, same, score_record
 
 
 def test_a_unit_is_right_under_any_complete_name_the_document_gives_it():

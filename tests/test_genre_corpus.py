@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -90,6 +91,8 @@ def test_list_tables_give_a_record_per_row_and_other_genres_one(corpora):
     for _, manifest in corpora.values():
         for entry in manifest["files"]:
             rows = [record["row"] for record in entry["records"]]
+            names = [record["truth"]["model_name"] for record in entry["records"]]
+            assert len(set(names)) == len(names) and not any(re.search(r" \d{3}$", name) for name in names)
             if entry["genre"] in LIST_GENRES:
                 assert entry["list_table"] and 1 <= len(rows) <= 15
                 assert rows == list(range(rows[0], rows[0] + len(rows))) and rows[0] >= 2
