@@ -568,7 +568,14 @@ def who_for(ctx: Ctx, unit: str, prof: Profile | None) -> str:
 
 
 def title_block(ctx: Ctx, page: Page, first: str, second: str) -> None:
-    """The document type in capitals, its subject below (one or two lines), a short rule."""
+    """The document type in capitals, its subject below (one or two lines), a short rule; now and then
+    framed in a text box."""
+    if ctx.chance(0.06):
+        lines = [(first, {"bold": True, "size": 15})] + [
+            (line, {"bold": True}) for line in second.split("\n")
+        ]
+        page.textbox([*lines, ("-----", {})])
+        return
     page.para("")
     page.para(first, align="center", bold=True, size=15)
     para_lines(ctx, page, second)

@@ -509,7 +509,7 @@ async def upload_signed(request: Request) -> Response:
     log = request.app.state.archived
     lines = []
     for entry in entries:
-        if entry.outcome == "refused":
+        if entry.outcome in ("refused", "skipped"):
             log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
             lines.append(entry.reason)
         else:
