@@ -48,6 +48,7 @@ from pipeline.validate import record_id, validate_record
 from pipeline.workbook import (
     header_columns,
     open_workbook,
+    put,
     redo_if_moved,
     save_atomically,
     style_like,
@@ -438,7 +439,7 @@ def write_system_cells(
     changed = reviewed and STAMP in values
     for title, value in values.items():
         changed |= text(cell(title).value) != text(value)
-        style_like(cell(title), sample).value = value
+        put(style_like(cell(title), sample), value)
     for key in EDITABLE:
         target = cell(LABELS_VI[key])
         if key in fact.missing and not text(target.value):
@@ -547,17 +548,17 @@ def save_values_once(
     row = sheet_rows(sheet, columns).get(ref_of(rel, key))
     if row is None:
         row = sheet.max_row + 1
-        sheet.cell(row, columns[FILE], rel)
-        sheet.cell(row, columns[KIND], KIND_NAMES.get(kind, ""))
+        put(sheet.cell(row, columns[FILE]), rel)
+        put(sheet.cell(row, columns[KIND]), KIND_NAMES.get(kind, ""))
         if key:
-            sheet.cell(row, columns[ROW_KEY], key)
-            sheet.cell(row, columns[PLACE], where)
+            put(sheet.cell(row, columns[ROW_KEY]), key)
+            put(sheet.cell(row, columns[PLACE]), where)
     changed = 0
     for name, value in values.items():
         cell = sheet.cell(row, columns[LABELS_VI[name]])
         typed = unicodedata.normalize("NFC", value).strip() or None
         if text(cell.value) != (typed or ""):
-            cell.value = typed
+            put(cell, typed)
             changed += 1
     if changed:
         save_atomically(workbook, path, before_replace)
