@@ -13,22 +13,24 @@ terminal, take turns instead of interleaving their writes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sqlite3
 import threading
-import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import lazy
 from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DISPLAY_VI, CheckResult, DvkError, FileStatus
+from pipeline.group_commit import GroupCommit
+from pipeline.model import CheckResult, DvkError, FileReport
 from pipeline.platform import files, process
 
 if TYPE_CHECKING:
@@ -173,10 +175,14 @@ def build_locked(
 ) -> BuildResult:
     recognition, registered = recognised(workspace, progress, as_proposed)
     models, notes = recognition.models, recognition.notes
-    if recognition.adopted:
-        from pipeline.appraise import set_results
+    if recognition.adopted:  # the results taken are written down: the workbook shows what was decided
+        from pipeline.appraise import ID, NOTE, read_rows
 
-        set_results(workbook_path(workspace), recognition.adopted)
+        path = workbook_path(workspace)
+        notes = {row[ID]: row.get(NOTE, "") for row in read_rows(path)}
+        write_appraisals(
+            workspace, path, [(key, value, notes.get(key, "")) for key, value in recognition.adopted.items()]
+        )
         notes = [*notes, f"Đã ghi {len(recognition.adopted)} kết quả đó vào sổ {WORKBOOK_NAME}."]
     if number is not None and issued is not None:
         decisions = sum(1 for issuer, _, _ in build.decision_groups(workspace.config, models) if issuer.main)
@@ -200,61 +206,7 @@ def campaign_stats(workspace: Workspace) -> dict:
 def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult:
     """`dvk check`: check every input file, write the appraisal workbook and the problem report."""
     with workspace_lock(workspace):
-        result = run_check(workspace, progress=progress)
-    remember_check(workspace, result)
-    return result
-
-
-_checks: dict[Path, tuple[tuple, CheckResult, float]] = {}  # root -> (signature, result, when compared)
-_checks_guard = threading.Lock()
-FRESH_SECONDS = 2.0  # a page within this long of the last look trusts it (a clerk clicking through pages)
-
-
-def current_check(workspace: Workspace) -> CheckResult:
-    """The check result for what is on disk now, for reading (a page): the last one while nothing under
-    inputs/ (nor the configuration) changed, else a fresh check that writes no workbook or report.
-    Looking costs one stat per file (and nothing within FRESH_SECONDS of the last look); the check
-    itself reuses its cache for unchanged files."""
-    with _checks_guard:
-        known = _checks.get(workspace.root)
-    if known is not None and time.monotonic() - known[2] < FRESH_SECONDS:
-        return known[1]
-    signature = inputs_signature(workspace)
-    if known is not None and known[0] == signature:
-        with _checks_guard:
-            _checks[workspace.root] = (signature, known[1], time.monotonic())
-        return known[1]
-    result = run_check(workspace, write_outputs=False)
-    with _checks_guard:
-        _checks[workspace.root] = (signature, result, time.monotonic())
-    return result
-
-
-def remember_check(workspace: Workspace, result: CheckResult) -> None:
-    signature = inputs_signature(workspace)
-    with _checks_guard:
-        _checks[workspace.root] = (signature, result, time.monotonic())
-
-
-def inputs_signature(workspace: Workspace) -> tuple:
-    """What a check result depends on: every input file's name, size and time, and the configuration."""
-    from pipeline.discover import walk_files
-
-    files = []
-    if workspace.inputs.is_dir():
-        for rel, item in walk_files(workspace.inputs):
-            with contextlib.suppress(OSError):
-                stat = item.stat(follow_symlinks=False)
-                files.append((rel, stat.st_size, stat.st_mtime_ns))
-    return (tuple(files), file_stamp(workspace.root / "dvk.toml"), file_stamp(corrections_path(workspace)))
-
-
-def file_stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns)
+        return run_check(workspace, progress=progress)
 
 
 def corrections_path(workspace: Workspace) -> Path:
@@ -263,108 +215,7 @@ def corrections_path(workspace: Workspace) -> Path:
     return workspace.year_dir / CORRECTIONS_NAME
 
 
-def prepare_pages(workspace: Workspace) -> None:
-    """Read what the first screens show (the overview, the file list's index) before a server gives its
-    address, so the first page a clerk opens does not pay for it."""
-    overview(workspace)
-    file_index(current_check(workspace))
-
-
 # ---------------------------------------------------------------------------- finding files
-
-
-@dataclass(frozen=True)
-class FileQuery:
-    """What the Hồ sơ page filters on; empty means any."""
-
-    status: str = ""  # accepted | rejected | skipped
-    level: str = ""
-    unit: str = ""
-    code: str = ""  # a problem code
-    text: str = ""  # searched with or without diacritics, in the path, model name and unit
-
-
-def find_files(result: CheckResult, query: FileQuery) -> list:
-    """The check's file reports that match `query`, in the check's order (by path)."""
-    from pipeline.vntext import fold
-
-    index = file_index(result)
-    text, unit = fold(query.text).strip(), fold(query.unit).strip()
-    found = []
-    for report, row in zip(result.files, index.rows, strict=True):
-        if query.status and report.status != query.status:
-            continue
-        if query.level and row.level != query.level:
-            continue
-        if query.code and query.code not in row.codes:
-            continue
-        if unit and unit not in row.unit:
-            continue
-        if text and text not in row.text:
-            continue
-        found.append(report)
-    return found
-
-
-def file_choices(result: CheckResult) -> dict[str, list]:
-    """The values the filters offer: levels and problem codes present (with counts), and units."""
-    return file_index(result).choices
-
-
-@dataclass(frozen=True, slots=True)
-class IndexRow:
-    level: str
-    codes: frozenset[str]
-    unit: str  # folded: compared without diacritics or case
-    text: str  # folded path, model name and unit
-
-
-@dataclass
-class FileIndex:
-    """What the file list filters on, computed once per check result (a page of a 10,000-file campaign
-    is then a scan over plain strings, not 10,000 foldings)."""
-
-    result: CheckResult
-    rows: list[IndexRow]
-    choices: dict[str, list]
-
-
-_indexes: dict[int, FileIndex] = {}
-
-
-def file_index(result: CheckResult) -> FileIndex:
-    with _checks_guard:
-        known = _indexes.get(id(result))
-    if known is not None and known.result is result:
-        return known
-    index = build_file_index(result)
-    with _checks_guard:
-        if len(_indexes) >= 2:  # a result per workspace is enough; each holds a campaign in memory
-            _indexes.clear()
-        _indexes[id(result)] = index
-    return index
-
-
-def build_file_index(result: CheckResult) -> FileIndex:
-    from collections import Counter
-
-    from pipeline.vntext import fold, sort_key
-
-    rows = []
-    for report in result.files:
-        unit = report.field("unit") or report.path.split("/")[0]
-        text = fold(" ".join((report.path, report.field("model_name"), report.field("unit"))))
-        codes = frozenset(problem.code for problem in report.problems)
-        rows.append(IndexRow(report.field("level"), codes, fold(unit), text))
-    levels = Counter(row.level for row in rows if row.level)
-    codes = Counter(problem.code for report in result.files for problem in report.problems)
-    units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
-    choices = {
-        "levels": sorted(levels.items()),
-        "codes": sorted(codes.items()),
-        "units": sorted((unit for unit in units if unit), key=sort_key),
-    }
-    return FileIndex(result, rows, choices)
 
 
 # ---------------------------------------------------------------------------- adding input files
@@ -408,11 +259,10 @@ def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> Inpu
         target = workspace.inputs / unit_folder
         saved = [save_input(target, upload) for upload in uploads]
         try:
-            result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+            result = run_check(workspace, write_outputs=any(item.path for item in saved))
         except DvkError as exc:  # e.g. the workbook open in Excel: the files stay saved and are still checked
             result = run_check(workspace, write_outputs=False)
             problem = f"Đã lưu và kiểm tra tệp, nhưng chưa cập nhật được sổ: {exc}"
-    remember_check(workspace, result)
     return InputsAdded(saved, result, problem)
 
 
@@ -464,100 +314,7 @@ def input_folders(workspace: Workspace) -> list[str]:
 # ---------------------------------------------------------------------------- one file
 
 
-@dataclass
-class FileDetail:
-    report: object  # check.FileReport
-    fields: list[dict]  # {key, label, value, where, manual}
-    blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
-    read_error: str = ""
-
-
-def file_detail(workspace: Workspace, rel: str) -> FileDetail:
-    """One input file: its check report, the extracted fields with where each came from, and its text.
-    `rel` must be a file the check knows (never a path from outside inputs/)."""
-    from pipeline.validate import LABELS_VI
-
-    result = current_check(workspace)
-    report = next((item for item in result.files if item.path == rel), None)
-    if report is None:
-        raise DvkError(f"Không có tệp {rel} trong inputs/.")
-    sources = report.sources
-    fields = [
-        {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
-        for key, value in report.fields.items()
-    ]
-    blocks, error = [], ""
-    if report.record is not None:  # read again only what the check read within its time and memory limits
-        blocks, error = file_text(workspace, rel, sources)
-    elif report.status == "rejected":
-        error = "Không hiển thị nội dung: tệp không đọc được (xem phần Vấn đề)."
-    return FileDetail(report, fields, blocks, error)
-
-
-def file_text(workspace: Workspace, rel: str, sources: dict[str, str]) -> tuple[list[dict], str]:
-    from pipeline.model import ReadError
-    from pipeline.reader import read_document
-    from pipeline.validate import LABELS_VI
-
-    by_place: dict[str, list[str]] = {}
-    for key, where in sources.items():
-        by_place.setdefault(where, []).append(LABELS_VI.get(key, key))
-    try:
-        document = read_document(workspace.inputs / rel, workspace.cache_dir)
-    except ReadError as exc:
-        return [], exc.message
-    except (OSError, ValueError) as exc:
-        return [], f"Không đọc được tệp: {exc}"
-    blocks = [
-        {"where": block.where, "text": block.text, "fields": by_place.get(block.where, [])}
-        for block in document.blocks
-        if block.text.strip()
-    ]
-    return blocks, ""
-
-
 # ---------------------------------------------------------------------------- corrections
-
-
-def correction_form(workspace: Workspace, detail: FileDetail) -> dict:
-    """The fields a clerk may type for this file: those the check misses or doubts (required fields not
-    found, values outside the vocabulary) and those already typed (to see and change them), with the
-    vocabulary to choose from and the file's closest lines as a hint."""
-    from pipeline import corrections
-    from pipeline.model import LABELS_VI
-
-    report = detail.report
-    config = workspace.config
-    if report.record is None:
-        return {"fields": [], "workbook": corrections_relpath(workspace)}
-    missing = corrections.missing_fields(report, config) if report.status == "rejected" else ()
-    typed = corrections.read_corrections(corrections_path(workspace)).get(report.path)
-    values = typed.values if typed else {}
-    hints = corrections.file_hints(workspace.inputs / report.path, missing, config, workspace.cache_dir)
-    hint_of = dict(line.split(": ", 1) for line in hints.splitlines() if ": " in line)
-    sections = {"level": "levels", "model_type": "types", "field": "fields", "proposed_rating": "ratings"}
-    fields = []
-    for key in (key for key in corrections.EDITABLE if key in missing or key in values):
-        read = report.field(key)
-        if key not in missing:
-            why = "đã nhập tay, đang được dùng"
-        else:
-            why = f"tệp ghi “{read}”, không thuộc danh mục" if read else "không tìm thấy trong tệp"
-        fields.append(
-            {
-                "key": key,
-                "label": LABELS_VI[key],
-                "value": values.get(key, ""),
-                "why": why,
-                "choices": [term.label for term in getattr(config, sections[key])] if key in sections else [],
-                "hint": hint_of.get(LABELS_VI[key], ""),
-            }
-        )
-    return {"fields": fields, "workbook": corrections_relpath(workspace)}
-
-
-def corrections_relpath(workspace: Workspace) -> str:
-    return corrections_path(workspace).relative_to(workspace.root).as_posix()
 
 
 def explain(workspace: Workspace, name: str):
@@ -568,24 +325,36 @@ def explain(workspace: Workspace, name: str):
     return explain_file(workspace, name)
 
 
-def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> list[str]:
-    """Type the values a clerk gave for one file into the correction workbook (as in Excel), then check
-    again; returns what happened (Vietnamese)."""
+@dataclass
+class CorrectionsSaved:
+    changed: int  # values written (or cleared) in the correction workbook
+    report: FileReport  # the file as the check after the save sees it
+    result: CheckResult  # that check
+
+
+def save_corrections(workspace: Workspace, report: FileReport, values: dict[str, str]) -> CorrectionsSaved:
+    """Type the values a clerk gave for one checked file into the correction workbook (as in Excel), then
+    check again."""
     from pipeline import corrections
 
-    report = next((item for item in current_check(workspace).files if item.path == rel), None)
-    if report is None or report.record is None:
-        raise DvkError(f"Không có tệp {rel} đọc được trong inputs/.")
     # Every field the form showed: an emptied one clears what was typed before, as in Excel.
-    typed = {key: value for key, value in values.items() if key in corrections.EDITABLE}
+    typed = {name: value for name, value in values.items() if name in corrections.EDITABLE}
     with workspace_lock(workspace, wait=30):
-        changed = corrections.save_values(corrections_path(workspace), rel, report.kind or "", typed)
+        path = corrections_path(workspace)
+        changed = corrections.save_values(
+            path, report.path, report.kind or "", typed, report.key, report.where
+        )
         result = check(workspace)
-    after = next(item for item in result.files if item.path == rel)
-    state = ("vẫn " if after.status == FileStatus.REJECTED else "") + DISPLAY_VI[after.status]
-    lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
-    lines += [problem.message for problem in after.problems if problem.severity == "error"]
-    return lines
+    after = record_of(result, report.path, report.key)
+    return CorrectionsSaved(changed, after, result)
+
+
+def record_of(result: CheckResult, rel: str, key: str = "") -> FileReport | None:
+    """The report of a file, or with `key` of one row of a list in it (None when there is none)."""
+    report = next((item for item in result.files if item.path == rel), None)
+    if report is None or not key:
+        return report
+    return next((row for row in report.records if row.key == key), None)
 
 
 # ---------------------------------------------------------------------------- appraisal
@@ -593,28 +362,6 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> 
 
 def workbook_path(workspace: Workspace) -> Path:
     return workspace.year_dir / WORKBOOK_NAME
-
-
-_rows: dict[Path, tuple[tuple[int, int] | None, list[dict[str, str]]]] = {}
-
-
-def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
-    """The appraisal workbook's rows ({column title: text}) as they are on disk now: an edit saved in
-    Excel shows at the next read. Read again only when the file changed."""
-    from pipeline.appraise import read_rows
-
-    path = workbook_path(workspace)
-    stamp = file_stamp(path)
-    if stamp is None:
-        return []
-    with _checks_guard:
-        known = _rows.get(path)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    rows = read_rows(path)
-    with _checks_guard:
-        _rows[path] = (stamp, rows)
-    return rows
 
 
 def appraisal_choices(workspace: Workspace) -> list[str]:
@@ -625,8 +372,8 @@ def appraisal_choices(workspace: Workspace) -> list[str]:
 
 
 def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
-    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells)."""
-    from pipeline.appraise import set_results
+    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells).
+    Saves arriving together are written together (`GroupCommit`); this returns once its own is on disk."""
     from pipeline.vntext import nfc
 
     result, note = nfc(result).strip(), nfc(note).strip()
@@ -637,8 +384,37 @@ def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str
     path = workbook_path(workspace)
     if not path.exists():
         raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
-    with workspace_lock(workspace, wait=30):
-        set_results(path, {proposal_id: result}, {proposal_id: note})
+    with _appraisal_saves_guard:
+        group = _appraisal_saves.get(path)
+        if group is None:
+            group = _appraisal_saves[path] = GroupCommit(functools.partial(write_appraisals, workspace, path))
+    group.save((proposal_id, result, note))
+
+
+_appraisal_saves: dict[Path, GroupCommit[tuple[str, str, str]]] = {}
+_appraisal_saves_guard = threading.Lock()
+# Who wants to know about results dvk writes (the page's copy of the rows): each is entered for the
+# write, and told the version written into and the changes; see web/pages.py.
+RESULTS_WATCHERS: list[Callable[[Path], contextlib.AbstractContextManager[Callable]]] = []
+
+
+def write_appraisals(
+    workspace: Workspace, path: Path, changes: Sequence[tuple[str, str, str]]
+) -> list[DvkError | None]:
+    """One write of a group of saves; an id without a row fails its own save only."""
+    from pipeline.appraise import set_results
+
+    with workspace_lock(workspace, wait=30), contextlib.ExitStack() as watching:
+        told = [watching.enter_context(watch(path)) for watch in RESULTS_WATCHERS]
+        written = set_results(path, list(changes))
+        for tell in told:
+            tell(written.read, changes)
+    return [
+        DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+        if proposal_id in written.missing
+        else None
+        for proposal_id, _, _ in changes
+    ]
 
 
 @dataclass
@@ -653,15 +429,16 @@ def agree_as_proposed(workspace: Workspace, ids: list[str]) -> Agreed:
     """The committee agrees with these proposals: each row's result becomes its proposed rating ("Tự đánh
     giá"), all in one write. A row whose proposal is not a configured rating, or whose file is gone or
     rejected, is left for a per-row choice."""
-    from pipeline.appraise import ID, PROPOSED, STATUS, is_gone, set_results
+    from pipeline.appraise import ID, NOTE, PROPOSED, STATUS, is_gone, read_rows
 
     path = workbook_path(workspace)
     if not path.exists():
         raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
     by_fold = {choice.casefold(): choice for choice in appraisal_choices(workspace)[:-1]}
     with workspace_lock(workspace, wait=30):
-        rows = {row.get(ID, ""): row for row in appraisal_rows(workspace)}
-        results, skipped = {}, []
+        rows = {row.get(ID, ""): row for row in read_rows(path)}
+        results: dict[str, tuple[str, str]] = {}
+        skipped = []
         for proposal_id in dict.fromkeys(ids):
             row = rows.get(proposal_id)
             rating = by_fold.get((row or {}).get(PROPOSED, "").casefold())
@@ -673,93 +450,46 @@ def agree_as_proposed(workspace: Workspace, ids: list[str]) -> Agreed:
                 proposed = row.get(PROPOSED) or "(trống)"
                 skipped.append(f"{proposal_id}: mức đề nghị “{proposed}” không thuộc danh mục xếp loại.")
             else:
-                results[proposal_id] = rating
+                results[proposal_id] = (rating, row.get(NOTE, ""))  # the note stays as it is
         if results:
-            set_results(path, results)
+            write_appraisals(workspace, path, [(key, *value) for key, value in results.items()])
     return Agreed(list(results), skipped)
 
 
 # ---------------------------------------------------------------------------- overview
 
 
-@dataclass
-class Overview:
-    totals: dict[str, int]
-    stats: dict | None  # as `dvk stats` gives them, or None when the appraisal does not allow it yet
-    stats_problem: str
-    awaiting: int  # workbook rows without a result
-    next_step: tuple[str, str]  # what to do next, and the page where it is done
-    result: CheckResult | None = None  # the check it was computed from
+# ---------------------------------------------------------------------------- documents and archive
 
 
-_overviews: dict[Path, tuple[tuple, Overview]] = {}
+class Step(StrEnum):
+    """What the clerk should do next (each face words it and says where it is done)."""
+
+    ADD_FILES = "add-files"
+    CHECK = "check"
+    APPRAISE = "appraise"
+    RESOLVE = "resolve"
+    BUILD = "build"
+    SIGN = "sign"
+    DONE = "done"
 
 
-def overview(workspace: Workspace) -> Overview:
-    """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step.
-    Computed again only when the check result, the workbook or the register changed."""
-    result = current_check(workspace)
-    path = register.register_path(workspace)
-    key = (
-        id(result),
-        file_stamp(workbook_path(workspace)),
-        file_stamp(path),
-        file_stamp(path.with_name(path.name + "-wal")),
-    )
-    with _checks_guard:
-        known = _overviews.get(workspace.root)
-    if known is not None and known[0] == key and known[1].result is result:
-        return known[1]
-    summary = compute_overview(workspace)
-    with _checks_guard:
-        _overviews[workspace.root] = (key, summary)
-    return summary
-
-
-def compute_overview(workspace: Workspace) -> Overview:
-    from pipeline.appraise import ID, RESULT, AppraisalPending, is_pending
-    from pipeline.check import accepted_proposals
-
-    result = current_check(workspace)
-    rows = appraisal_rows(workspace)
-    awaiting = sum(1 for row in rows if is_pending(row))
-    stats, problem = None, ""
-    try:
-        results = {row[ID]: row.get(RESULT, "") for row in rows} if rows else None
-        models = recognise(workspace, result, results).models
-        stats = build.campaign_stats(workspace.config, models, registered_count(workspace.config, result))
-    except AppraisalPending as exc:
-        problem = f"Còn {len(exc.pending)} đề nghị chưa có kết quả thẩm định; số liệu có khi thẩm định xong."
-    except DvkError as exc:
-        problem = str(exc)
-    listed = {row.get(ID) for row in rows}
-    proposals = accepted_proposals(result, workspace.config)
-    unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
-    accepted = sum(1 for report in result.files if report.status == FileStatus.ACCEPTED)
-    step = next_step(workspace, accepted, unlisted, awaiting, problem)
-    return Overview(result.totals, stats, problem, awaiting, step, result)
-
-
-def next_step(
-    workspace: Workspace, accepted: int, unlisted: int, awaiting: int, problem: str
-) -> tuple[str, str]:
+def next_step(workspace: Workspace, accepted: int, unlisted: int, awaiting: int, problem: str) -> Step:
+    """The next step of the campaign: files, check, appraisal, what blocks it, drafts, signing, done."""
     if accepted == 0:
-        return ("Thêm tệp Word của các đơn vị (kéo thả vào trang Hồ sơ) rồi xem kết quả kiểm tra.", "/ho-so")
+        return Step.ADD_FILES
     if unlisted or not workbook_path(workspace).exists():
-        return ("Bấm “Kiểm tra” trên trang Hồ sơ để đưa các đề nghị mới vào sổ thẩm định.", "/ho-so")
+        return Step.CHECK
     if awaiting:
-        return (f"Thẩm định {awaiting} đề nghị chưa có kết quả.", "/tham-dinh")
+        return Step.APPRAISE
     if problem:
-        return ("Giải quyết các điểm còn vướng trong sổ thẩm định (xem bên dưới).", "/tham-dinh")
+        return Step.RESOLVE
     drafts = latest_documents(workspace)
     if not drafts:
-        return ("Lập dự thảo quyết định, danh sách, giấy chứng nhận và báo cáo.", "/van-ban")
+        return Step.BUILD
     if any(item["kind"] == "decision" and not item["issued"] for item in drafts):
-        return ("Trình ký, rồi tải lên bản quyết định đã ký để cấp số và lưu trữ.", "/luu-tru")
-    return ("Các quyết định đã được lưu trữ; xem sổ đăng ký văn bản đi.", "/luu-tru")
-
-
-# ---------------------------------------------------------------------------- documents and archive
+        return Step.SIGN
+    return Step.DONE
 
 
 def latest_documents(workspace: Workspace) -> list[dict]:
@@ -899,70 +629,6 @@ def signature_label(signature: str) -> str:
 
 
 # ---------------------------------------------------------------------------- small helpers for the faces
-
-
-@dataclass(frozen=True)
-class AppraisalQuery:
-    """What the Thẩm định page filters, sorts and groups on; empty means any."""
-
-    text: str = ""  # id, model or unit, with or without diacritics
-    state: str = ""  # "" any | "pending" | "decided"
-    level: str = ""
-    unit: str = ""
-    proposed: str = ""
-    group: str = "level"  # the first sort key, and the groups the table shows: level | unit | proposed
-
-
-GROUPS = {"level": "Cấp", "unit": "Đơn vị / cá nhân thực hiện", "proposed": "Tự đánh giá"}
-
-
-def find_appraisal_rows(
-    rows: list[dict[str, str]], query: AppraisalQuery, workspace: Workspace
-) -> list[dict[str, str]]:
-    """The workbook rows matching `query`, sorted by its group (then level, unit, proposed rating, id):
-    levels and ratings in their configured order, units in Vietnamese order."""
-    from pipeline.appraise import ID, RESULT, is_pending
-    from pipeline.vntext import fold, sort_key
-
-    wanted = fold(query.text).strip()
-    exact = {GROUPS["level"]: query.level, GROUPS["unit"]: query.unit, GROUPS["proposed"]: query.proposed}
-    found = [
-        row
-        for row in rows
-        if (query.state != "pending" or is_pending(row))
-        and (query.state != "decided" or row.get(RESULT))
-        and all(not value or row.get(title, "") == value for title, value in exact.items())
-        and (not wanted or wanted in fold(" ".join((row.get(ID, ""), *row.values()))))
-    ]
-    config = workspace.config
-    levels = {term.label: index for index, term in enumerate(config.levels)}
-    ratings = {label: index for index, label in enumerate(appraisal_choices(workspace))}
-    keys = {
-        "level": lambda row: (
-            levels.get(row.get(GROUPS["level"], ""), len(levels)),
-            row.get(GROUPS["level"], ""),
-        ),
-        "unit": lambda row: sort_key(row.get(GROUPS["unit"], "")),
-        "proposed": lambda row: (
-            ratings.get(row.get(GROUPS["proposed"], ""), len(ratings)),
-            row.get(GROUPS["proposed"], ""),
-        ),
-    }
-    first = query.group if query.group in keys else "level"
-    order = [first, *(name for name in keys if name != first)]
-    return sorted(found, key=lambda row: (*(keys[name](row) for name in order), row.get(ID, "")))
-
-
-def appraisal_groups(rows: list[dict[str, str]], group: str) -> dict[str, tuple[int, int]]:
-    """Group value -> (rows, rows pending) for the group headings of the table."""
-    from pipeline.appraise import is_pending
-
-    title = GROUPS.get(group, GROUPS["level"])
-    counts: dict[str, tuple[int, int]] = {}
-    for row in rows:
-        total, pending = counts.get(row.get(title, ""), (0, 0))
-        counts[row.get(title, "")] = (total + 1, pending + is_pending(row))
-    return counts
 
 
 def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:

@@ -260,7 +260,7 @@ def test_workbook_without_its_sheet_or_columns_is_refused(tmp_path, config):
 def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2], config)
-    appraise.set_results(path, {"MH-2": "Không công nhận"}, {"MH-2": "Trùng nội dung"})
+    appraise.set_result(path, "MH-2", "Không công nhận", "Trùng nội dung")
     assert read_results(path) == {"MH-1": "", "MH-2": "Không công nhận"}
     shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
     assert (shown["MH-2"][RESULT], shown["MH-2"]["Ghi chú thẩm định"]) == (
@@ -269,33 +269,31 @@ def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
     )
     assert shown["MH-1"]["Tên mô hình"] == "Sổ vàng" and list(shown) == ["MH-1", "MH-2"]
     with pytest.raises(DvkError, match="không có mã MH-9"):
-        appraise.set_results(path, {"MH-1": "Tốt", "MH-9": "Tốt"})
-    assert read_results(path)["MH-1"] == ""  # nothing written when one id is unknown
+        appraise.set_result(path, "MH-9", "Tốt", "")
 
 
-def test_many_results_are_written_at_once_keeping_the_notes(tmp_path, config):
+def test_a_row_is_pending_until_it_has_a_result_and_its_file_is_there(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2, P3], config)
-    appraise.set_results(path, {"MH-1": "Khá"}, {"MH-1": "Hạ loại"})
-    appraise.set_results(path, {"MH-1": "Tốt", "MH-3": "Khá"})
+    update_workbook(path, [P1, P3], config)  # MH-2's file is gone: nothing to decide until it is back
+    written = appraise.set_results(path, [("MH-1", "Khá", "Hạ loại"), ("MH-3", "Tốt", "")])
+    assert written.missing == frozenset()
     shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
-    assert [(shown[k].get(RESULT, ""), shown[k].get("Ghi chú thẩm định", "")) for k in shown] == [
-        ("Tốt", "Hạ loại"),
-        ("", ""),
-        ("Khá", ""),
-    ]
-    assert [appraise.is_pending(row) for row in shown.values()] == [False, True, False]
+    assert [appraise.is_pending(row) for row in shown.values()] == [False, False, False]
+    appraise.set_results(path, [("MH-3", "", "")])
+    shown = {row["Mã đề nghị"]: row for row in appraise.read_rows(path)}
+    assert [appraise.is_pending(row) for row in shown.values()] == [False, False, True]
+    assert appraise.is_gone(shown["MH-2"]) and not appraise.is_gone(shown["MH-1"])
 
 
 def test_a_result_set_in_a_sheet_written_otherwise_goes_through_openpyxl(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1], config)
-    appraise.set_results_openpyxl(path, {"MH-1": "Khá"}, {"MH-1": "Hạ loại"})
+    assert not appraise.set_results_openpyxl(path, {"MH-1": ("Khá", "Hạ loại")})
     assert rows(path)["MH-1"][RESULT] == "Khá" and rows(path)["MH-1"]["Ghi chú thẩm định"] == "Hạ loại"
-    appraise.set_results_openpyxl(path, {"MH-1": ""}, {"MH-1": ""})
+    assert not appraise.set_results_openpyxl(path, {"MH-1": ("", "")})
     assert rows(path)["MH-1"][RESULT] is None and rows(path)["MH-1"]["Ghi chú thẩm định"] is None
-    with pytest.raises(DvkError, match="không có mã MH-9"):
-        appraise.set_results_openpyxl(path, {"MH-9": "Tốt"}, {})
+    assert appraise.set_results_openpyxl(path, {"MH-9": ("Tốt", "")}) == {"MH-9"}
     assert [row["Mã đề nghị"] for row in appraise.openpyxl_rows(path)] == ["MH-1"]
 
 
@@ -334,7 +332,7 @@ def test_a_result_set_from_the_page_changes_nothing_else(tmp_path, config, monke
     update_workbook(path, [P1, P2], config)
     before = entries(path)
     monkeypatch.setattr(appraise, "set_results_openpyxl", lambda *args: pytest.fail("openpyxl path taken"))
-    appraise.set_results(path, {"MH-2": "Khá"}, {"MH-2": "Ghi chú"})
+    appraise.set_result(path, "MH-2", "Khá", "Ghi chú")
     after = entries(path)
     assert {name for name in before if before[name] != after[name]} == {"xl/worksheets/sheet1.xml"}
     assert cell_style(path, "H3") == cell_style(path, "I3") == cell_style(path, "A3")
@@ -392,7 +390,7 @@ def test_the_openpyxl_path_refreshes_sources_statuses_and_colours(tmp_path, conf
 def test_results_are_read_from_the_workbook_when_not_given(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2], config)
-    appraise.set_results(path, {"MH-1": "Tốt", "MH-2": "Không công nhận"})
+    appraise.set_results(path, [("MH-1", "Tốt", ""), ("MH-2", "Không công nhận", "")])
     recognition = recognised_models([P1, P2], {}, path, config, {})
     assert [(m.id, m.rating) for m in recognition.models] == [("MH-1", "Tốt")]
 
@@ -440,7 +438,7 @@ def test_a_workbook_saved_by_a_person_meanwhile_is_read_again(tmp_path, config, 
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1], config)
     stamps = iter([("a",), ("b",), ("b",), ("b",)])  # the file changed once, between read and replace
-    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(stamps))
+    monkeypatch.setattr(workbook, "file_stamp", lambda path: next(stamps))
     assert update_workbook(path, [P1, P2], config).added == 1
     assert next(stamps, None) is None  # read, changed: read again, unchanged: written
 
@@ -450,7 +448,7 @@ def test_a_workbook_saved_again_and_again_is_left_alone(tmp_path, config, monkey
     update_workbook(path, [P1], config)
     before = path.read_bytes()
     count = iter(range(100))
-    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(count))
+    monkeypatch.setattr(workbook, "file_stamp", lambda path: next(count))
     with pytest.raises(DvkError) as refused:
         update_workbook(path, [P1, P2], config)
     assert str(refused.value) == (

@@ -10,6 +10,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from pipeline import service
+from pipeline.appraise import read_rows
 from pipeline.config import Workspace, load_workspace
 from pipeline.web.app import create_app
 
@@ -25,7 +26,7 @@ def sample_workspace(folder: Path, decided: bool = True) -> Workspace:
     workspace = load_workspace(root)
     service.check(workspace)
     if decided:
-        ids = [row["Mã đề nghị"] for row in service.appraisal_rows(workspace)]
+        ids = [row["Mã đề nghị"] for row in read_rows(service.workbook_path(workspace))]
         assert service.agree_as_proposed(workspace, ids).skipped == []
     return workspace
 

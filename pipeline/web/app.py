@@ -8,6 +8,7 @@ redirected (303) to a page that shows what happened (`Notices`), so a reload nev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import sqlite3
 import tempfile
@@ -17,7 +18,9 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import anyio
 import jinja2
+import markupsafe
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -32,7 +35,8 @@ from pipeline.appraise import ID, AppraisalPending, is_pending
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
-from pipeline.vntext import sort_key
+from pipeline.vntext import neutralise, sort_key
+from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
 
@@ -78,14 +82,17 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
     app.state.guard = Guard(password_hash)
     app.state.notices = Notices()
     app.state.builds = BuildJobs()
     app.state.archived = deque(maxlen=30)  # what the uploads of this session filed or refused, newest first
     app.state.templates = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=shown,  # every value a page prints, as dvk shows text everywhere
     )
     app.state.templates.globals.update(
         nav=NAV, status_vi=STATUS_VI, kind_vi=KIND_VI, download_url=download_url
@@ -94,7 +101,27 @@ def create_app(
     return Protect(app, app.state.guard, hosts)
 
 
+WORKER_THREADS = 6  # a 2-core machine: more threads only take turns at the GIL, each with its own memory
+
+
+@contextlib.asynccontextmanager
+async def fewer_threads(app: Starlette):
+    """Pages run their work in worker threads (40 by default). Twenty tabs at once then made forty
+    threads share two cores: each page waited for the others' turns, and each thread's memory arena
+    kept what it had used (the server grew past 500 MB). A few threads serve as many requests sooner."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 # ---------------------------------------------------------------------------- helpers
+
+
+def shown(value: object) -> object:
+    """A value printed on a page: text neutralised (`vntext.neutralise`), so a name holding U+202E does
+    not show reversed; markup the templates build (Markup) is theirs and left as it is."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return neutralise(value)
+    return value
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -210,7 +237,7 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
 
 async def overview_page(request: Request) -> Response:
     workspace = request.app.state.workspace
-    summary = await run_in_threadpool(service.overview, workspace)
+    summary = await run_in_threadpool(views.overview, workspace)
     return page(request, "tong-quan.html", summary=summary, config=workspace.config)
 
 
@@ -220,15 +247,15 @@ async def overview_page(request: Request) -> Response:
 async def files_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     params = request.query_params
-    query = service.FileQuery(
+    query = views.FileQuery(
         status=params.get("trang-thai", ""),
         level=params.get("cap", ""),
         unit=params.get("don-vi", ""),
         code=params.get("ma-loi", ""),
         text=params.get("q", ""),
     )
-    result = await run_in_threadpool(service.current_check, workspace)
-    found = await run_in_threadpool(service.find_files, result, query)  # builds the index once per check
+    result = await run_in_threadpool(views.current_check, workspace)
+    found = await run_in_threadpool(views.find_files, result, query)  # builds the index once per check
     shown, number, pages = page_of(found, page_number(request))
     kept = {key: value for key, value in params.items() if key not in ("trang", "tb") and value}
     return page(
@@ -238,7 +265,7 @@ async def files_page(request: Request) -> Response:
         files=shown,
         found=len(found),
         query=query,
-        choices=service.file_choices(result),
+        choices=views.file_choices(result),
         folders=service.input_folders(workspace),
         page_number=number,
         pages=pages,
@@ -256,7 +283,7 @@ async def upload_inputs(request: Request) -> Response:
         return back(request, "/ho-so", "error", "Chưa chọn tệp nào để tải lên.")
     try:
         added = await run_in_threadpool(
-            service.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
+            views.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
         )
     except DvkError as exc:
         return back(request, "/ho-so", "error", str(exc))
@@ -279,7 +306,7 @@ async def upload_inputs(request: Request) -> Response:
 async def run_check(request: Request) -> Response:
     await posted(request)
     try:
-        result = await run_in_threadpool(service.check, request.app.state.workspace)
+        result = await run_in_threadpool(views.check, request.app.state.workspace)
     except DvkError as exc:
         return back(request, "/ho-so", "error", str(exc))
     totals = result.totals
@@ -296,21 +323,32 @@ async def file_page(request: Request) -> Response:
     rel = request.query_params.get("p", "")
     workspace = request.app.state.workspace
     try:
-        detail = await run_in_threadpool(service.file_detail, workspace, rel)
+        detail = await run_in_threadpool(
+            views.file_detail, workspace, rel, request.query_params.get("hang", "")
+        )
     except DvkError as exc:
         raise HTTPException(404, str(exc)) from exc
     # The form reads the correction workbook and the file's closest lines: off the event loop too.
-    correction = await run_in_threadpool(service.correction_form, workspace, detail)
-    return page(request, "tep.html", detail=detail, report=detail.report, correction=correction)
+    correction = await run_in_threadpool(views.correction_form, workspace, detail)
+    return page(
+        request,
+        "tep.html",
+        detail=detail,
+        report=detail.report,
+        correction=correction,
+        file_link=lambda rel: "/ho-so/tep?" + urlencode({"p": rel}),
+        row_link=lambda rel, key: "/ho-so/tep?" + urlencode({"p": rel, "hang": key}),
+    )
 
 
 async def save_correction(request: Request) -> Response:
     form = await posted(request)
-    rel = str(form.get("p", ""))
-    url = "/ho-so/tep?" + urlencode({"p": rel})
+    rel, row = str(form.get("p", "")), str(form.get("hang", ""))
+    url = "/ho-so/tep?" + urlencode({"p": rel, **({"hang": row} if row else {})})
     values = {key[len("gia-tri-") :]: str(value) for key, value in form.items() if key.startswith("gia-tri-")}
+    workspace = request.app.state.workspace
     try:
-        outcome = await run_in_threadpool(service.save_corrections, request.app.state.workspace, rel, values)
+        outcome = await run_in_threadpool(views.save_corrections, workspace, rel, values, row)
     except DvkError as exc:
         return back(request, url, "error", str(exc))
     return back(request, url, "ok", *outcome)
@@ -324,26 +362,26 @@ APPRAISAL_STATES = {"chua": "pending", "xong": "decided"}
 APPRAISAL_GROUPS = {"cap": "level", "don-vi": "unit", "de-nghi": "proposed"}
 
 
-def appraisal_query(params) -> service.AppraisalQuery:
+def appraisal_query(params) -> views.AppraisalQuery:
     """The page's filter, from a query string or a posted form (the same names)."""
     values = {name: str(params.get(key, "")).strip() for key, name in APPRAISAL_PARAMS.items()}
     values["state"] = APPRAISAL_STATES.get(values["state"], "")
     group = APPRAISAL_GROUPS.get(str(params.get("nhom", "")), "level")
-    return service.AppraisalQuery(**values, group=group)
+    return views.AppraisalQuery(**values, group=group)
 
 
 async def appraisal_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     try:
-        rows = await run_in_threadpool(service.appraisal_rows, workspace)
+        rows = await run_in_threadpool(views.appraisal_rows, workspace)
         problem = ""
     except DvkError as exc:
         rows, problem = [], str(exc)
     query = appraisal_query(request.query_params)
-    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, query, workspace)
+    chosen = await run_in_threadpool(views.find_appraisal_rows, rows, query, workspace)
     shown, number, pages = page_of(chosen, page_number(request))
     kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
-    units = sorted({row.get(service.GROUPS["unit"], "") for row in rows} - {""}, key=sort_key)
+    units = sorted({row.get(views.GROUPS["unit"], "") for row in rows} - {""}, key=sort_key)
     return page(
         request,
         "tham-dinh.html",
@@ -352,8 +390,8 @@ async def appraisal_page(request: Request) -> Response:
         pending=sum(1 for row in rows if is_pending(row)),
         found=len(chosen),
         found_pending=[row[ID] for row in chosen if is_pending(row)],
-        groups=service.appraisal_groups(chosen, query.group),
-        group_title=service.GROUPS[query.group],
+        groups=views.appraisal_groups(chosen, query.group),
+        group_title=views.GROUPS[query.group],
         problem=problem,
         choices=service.appraisal_choices(workspace),
         levels=[term.label for term in workspace.config.levels],
@@ -374,8 +412,8 @@ async def agree_as_proposed(request: Request) -> Response:
     back_to = back_to if back_to.startswith("/tham-dinh") else "/tham-dinh"
     workspace = request.app.state.workspace
     if form.get("cach") == "loc":
-        rows = await run_in_threadpool(service.appraisal_rows, workspace)
-        chosen = await run_in_threadpool(service.find_appraisal_rows, rows, appraisal_query(form), workspace)
+        rows = await run_in_threadpool(views.appraisal_rows, workspace)
+        chosen = await run_in_threadpool(views.find_appraisal_rows, rows, appraisal_query(form), workspace)
         ids = [row[ID] for row in chosen if is_pending(row)]
     else:
         ids = [str(value) for value in form.getlist("ma")]
@@ -433,7 +471,7 @@ async def start_build(request: Request) -> Response:
     except DvkError as exc:
         return back(request, "/van-ban", "error", str(exc))
     workspace = request.app.state.workspace
-    summary = await run_in_threadpool(service.overview, workspace)
+    summary = await run_in_threadpool(views.overview, workspace)
     if summary.awaiting:  # the build would refuse: say so now, with the way to decide them
         return back(request, "/van-ban", "error", pending_words(summary.awaiting))
     pdf = form.get("pdf") == "1"
@@ -539,12 +577,12 @@ async def upload_signed(request: Request) -> Response:
     log = request.app.state.archived
     lines = []
     for entry in entries:
-        if entry.outcome == "refused":
+        if entry.outcome in ("refused", "skipped"):
             log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
             lines.append(entry.reason)
         else:
             log.appendleft({"ok": True, "entry": entry})
-            lines.append(f"Đã lưu trữ {entry.printed}: {service.signature_label(entry.signature)}.")
+            lines.append(f"Đã lưu trữ {entry.label}: {service.signature_label(entry.signature)}.")
     if refused:
         log.appendleft(
             {"ok": False, "names": ", ".join(upload.name for upload in uploads), "reason": refused}
