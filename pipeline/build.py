@@ -173,6 +173,22 @@ def build_documents(
     return documents
 
 
+def numbered_certificates(
+    context: dict, level: str | None, numbering: dict, number: int, issued: date
+) -> dict:
+    """The certificates of one decision (its level, its issuer), citing its number and date; an empty
+    list when the draft's certificates do not say which decision they cite (built by an older dvk)."""
+    issuer = {key: value for key, value in numbering.items() if key not in ("number", "issued")}
+    chosen = []
+    for item in context.get("certificates", []):
+        cited = item.get("numbering") or {}
+        if item.get("level") != level or {k: v for k, v in cited.items() if k in issuer} != issuer:
+            continue
+        strings = numbering_strings({**cited, "number": number, "issued": issued.isoformat()})
+        chosen.append({**item, "decision_ref": strings["certificate_ref"], "date_line": strings["date_line"]})
+    return {**context, "certificates": chosen}
+
+
 def with_number(context: dict, number: int, issued: date) -> dict:
     """The same context with the number- and date-dependent strings recomputed (a numbered copy)."""
     if "numbering" not in context:
@@ -471,7 +487,7 @@ def numbering_strings(numbering: dict) -> dict[str, str]:
         cited = f"số{shown}/QĐ-{symbol} {when}"
     else:  # HD 36: "Số 123-QĐ/TU" (no colon); citation "số 123-QĐ/TU, ngày 23/12/2020"
         number_line = f"Số{shown}-{numbering['type']}/{symbol}"
-        day = f"{BLANK}/{month.month if month else BLANK}/{year}"
+        day = format_date_short(month, blank_day=True) if month else f"{BLANK}/{BLANK}/{year}"
         cited = f"số{shown}-QĐ/{symbol}, ngày{f' {format_date_short(issued)}' if issued else day}"
     # The citing body's name is kept on one line: "Ủy ban nhân / dân thành phố" gives a draft away.
     authority = numbering["authority"].replace(" ", NO_BREAK)
@@ -707,6 +723,9 @@ def certificate(config: Config, model: Model, issuer: Issuer, numbering: dict) -
         "signer_title": issuer.title,
         "title_bold": state,
         "signer_name": issuer.signer,
+        # What the numbered copy needs to cite its decision once issued (the template ignores them).
+        "level": model.level,
+        "numbering": numbering,
     }
 
 

@@ -26,6 +26,21 @@ service = lazy.module("pipeline.service")
 VERIFY = "verify"
 FILES = "files"
 
+# What a refusal asks the clerk to give, in this face's words (see pipeline.archive.entries.Refused).
+CLI_WORDS = {
+    "number": "--number SỐ",
+    "date": "--date NGÀY",
+    "code": "--code MÃ",
+    "replace": '--replace "LÝ DO"',
+    "accept_untrusted": '--accept-untrusted "LÝ DO"',
+    "accept_unsigned": '--accept-unsigned "LÝ DO"',
+    "trust_root": (
+        "chép chứng thư gốc của tổ chức đó (tệp .pem, .crt hoặc .cer) vào thư mục trust-roots/ của thư mục "
+        "làm việc rồi chạy lại"
+    ),
+    "build": "dvk build",
+}
+
 
 class DateParam(click.ParamType):
     """A document date: 23/12/2020 (as printed) or 2020-12-23."""
@@ -113,9 +128,10 @@ def files_command(
         entries = service.archive_signed(
             workspace, list(pdfs), number, issued, replace_reason, code, acceptance
         )
-    except archive_entries.ArchiveRefused as exc:
-        _print_entries(exc.done, as_json)
-        raise
+    except archive_entries.Refused as exc:
+        if isinstance(exc, archive_entries.ArchiveRefused):
+            _print_entries(exc.done, as_json)
+        fail(exc.worded(CLI_WORDS))
     _print_entries(entries, as_json)
     refused = [entry for entry in entries if entry.outcome == "refused"]
     if refused:
@@ -124,11 +140,19 @@ def files_command(
 
 def _print_entries(entries: list, as_json: bool) -> None:
     if as_json:
-        print_json({"entries": [entry.as_dict() for entry in entries]})
+        refused = archive_entries.RefusedEntry
+        print_json(
+            {
+                "entries": [
+                    entry.as_dict(CLI_WORDS) if isinstance(entry, refused) else entry.as_dict()
+                    for entry in entries
+                ]
+            }
+        )
         return
     for entry in entries:
         if entry.outcome in ("refused", "skipped"):
-            click.echo(entry.reason, err=True)
+            click.echo(entry.worded(CLI_WORDS), err=True)
             if entry.quarantine:
                 click.echo(f"  Tệp được giữ tại: {entry.quarantine}", err=True)
             continue

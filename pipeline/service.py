@@ -501,6 +501,7 @@ def latest_documents(workspace: Workspace) -> list[dict]:
     try:
         drafts = register.latest_batch(connection)
         issued = register.issued_by_code(connection, workspace.config)
+        numbered = register.numbered_copies(connection)
     finally:
         connection.close()
     documents = []
@@ -520,6 +521,17 @@ def latest_documents(workspace: Workspace) -> list[dict]:
                 "issued": issued.get(draft.code, ""),
                 "code": draft.code,
                 "created": draft.created,
+                "numbered": [  # the numbered copies, as the register holds them (a restart loses nothing)
+                    {
+                        "path": copy["path"],
+                        "pdf": copy.get("pdf", "")
+                        if (workspace.root / copy.get("pdf", "-")).is_file()
+                        else "",
+                        "printed": register.format_number(workspace.config, copy["number"], copy["symbol"]),
+                    }
+                    for copy in numbered.get(draft.code, [])
+                    if (workspace.root / copy["path"]).is_file()
+                ],
             }
         )
     return documents
@@ -534,11 +546,12 @@ def archive_uploads(
     code: str | None = None,
     accept_untrusted: str | None = None,
     accept_unsigned: str | None = None,
-) -> tuple[list[ArchiveEntry | RefusedEntry], str]:
+) -> tuple[list[ArchiveEntry | RefusedEntry], DvkError | None]:
     """File signed PDFs handed over by a browser: each is kept under .dvk-cache only while it is filed
-    (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
-    was refused, why (the files before it stay filed). The two reasons are `dvk archive
-    --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
+    (the archive keeps its own copy of the original bytes). Returns the entries filed and, when the run
+    stopped, the refusal (the files before it stay filed; a `Refused` is worded by the face). The two
+    reasons file what the signature policy refuses by default (an untrusted signer, no signature)."""
+    from pipeline.archive.entries import Refused
     from pipeline.archive.signature_policy import Acceptance
     from pipeline.names import safe_name
 
@@ -550,18 +563,36 @@ def archive_uploads(
         for upload in uploads:
             name = safe_name(upload.name)
             if not upload.data.startswith(b"%PDF-"):
-                return [], f"Tệp {name} không phải PDF."
+                return [], DvkError(f"Tệp {name} không phải PDF.")
             if len(upload.data) > MAX_UPLOAD_BYTES:
-                return [], f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+                return [], DvkError(f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
             path = staging / name
             path.write_bytes(upload.data)
             paths.append(path)
         try:
-            return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
-        except archive_entries.ArchiveRefused as exc:
-            return exc.done, str(exc)
+            return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), None
+        except Refused as exc:
+            return getattr(exc, "done", []), exc
+        except DvkError as exc:
+            return [], exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def trust_roots(workspace: Workspace) -> list:
+    """The CA certificates in trust-roots/ (file, subject, valid until)."""
+    from pipeline.archive.trust import TRUST_ROOTS, list_roots
+
+    return list_roots(workspace.root / TRUST_ROOTS)
+
+
+def add_trust_root(workspace: Workspace, upload: Upload) -> tuple[list, bool]:
+    """Check a certificate handed over and keep it in trust-roots/ (TrustRootRefused when it is not a CA
+    certificate); returns its roots and whether it was new."""
+    from pipeline.archive.trust import TRUST_ROOTS, add_root
+
+    with workspace_lock(workspace, wait=30):
+        return add_root(workspace.root / TRUST_ROOTS, upload.name, upload.data)
 
 
 def archive_signed(
@@ -612,7 +643,7 @@ def quarantined(workspace: Workspace) -> list[dict]:
                 {
                     "file": pdfs[0].relative_to(workspace.root).as_posix(),
                     "time": str(last.get("time", "")),
-                    "reason": str(last.get("reason", "")),
+                    "reason": str((last.get("detail") or {}).get("reason") or last.get("reason", "")),
                     "times": len(refusals),
                 }
             )

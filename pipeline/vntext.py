@@ -420,9 +420,11 @@ def format_date(d: datetime.date | None, blank_day: bool = False) -> str:
     return f"ngày{day}tháng {_month(d.month)} năm {d.year}"
 
 
-def format_date_short(d: datetime.date) -> str:
-    """Party citations (HD 36): d/m/yyyy without padding, "5/2/2021"."""
-    return f"{d.day}/{d.month}/{d.year}"
+def format_date_short(d: datetime.date, blank_day: bool = False) -> str:
+    """A date in figures, padded as NĐ 30/2020 pads dates (day two digits, month only for January and
+    February): "08/12/2020", "05/02/2021", "23/3/2021"; a draft (blank_day) leaves the day blank."""
+    day = BLANK if blank_day else f"{d.day:02d}"
+    return f"{day}/{_month(d.month)}/{d.year}"
 
 
 _NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")

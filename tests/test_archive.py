@@ -37,7 +37,7 @@ from pipeline.archive.register_export import REGISTER_COLUMNS, outgoing_register
 from pipeline.archive.signature_policy import Acceptance
 from pipeline.archive.signatures import parse_pdf_date
 from pipeline.archive.verify import verify_archive
-from pipeline.cli_archive import archive_command, register_command
+from pipeline.cli_archive import CLI_WORDS, archive_command, register_command
 from pipeline.config import Workspace, init_workspace, load_workspace
 from pipeline.model import DvkError, Model
 from tests.pdfsign import (
@@ -191,8 +191,9 @@ def test_a_signer_outside_the_trust_roots_is_refused_with_the_way_to_trust_it(
     pdf = put(tmp_path, "la.pdf", sign_pdf(campaign.pdfs["draft"], pki.stranger))
     [refused] = archive_files(workspace, [pdf])
     assert (refused.outcome, refused.signature, refused.signer) == ("refused", "untrusted", "Người Lạ")
-    assert "do CA không tin cậy cấp" in refused.reason and "vào thư mục trust-roots/" in refused.reason
-    assert '--accept-untrusted "LÝ DO"' in refused.reason
+    said = refused.worded(CLI_WORDS)  # the library names what to give; the CLI words it with its flags
+    assert "do CA không tin cậy cấp" in said and "vào thư mục trust-roots/" in said
+    assert '--accept-untrusted "LÝ DO"' in said and "{" not in said
     assert refused.quarantine is None and issued_rows(workspace) == []
     # Trusting the stranger's root (the way the message gives) files it as trusted.
     (workspace.root / "trust-roots" / "ca-la.pem").write_bytes(pki.stranger.ca.pem())
@@ -253,11 +254,13 @@ def test_a_scan_needs_a_reason_number_and_date_then_is_accepted(workspace, campa
     scan = put(tmp_path, "ban-quet.pdf", scan_pdf())
     [refused] = archive_files(workspace, [scan])
     assert (refused.outcome, refused.signature) == ("refused", "scan")
-    assert "--accept-unsigned" in refused.reason and "--number SỐ --date NGÀY" in refused.reason
+    said = refused.worded(CLI_WORDS)
+    assert "(--accept-unsigned" in said and "(--number SỐ, --date NGÀY)" in said
     paper = Acceptance(unsigned="Bản giấy ký tay, đã đối chiếu")
     with pytest.raises(DvkError) as caught:
         archive_files(workspace, [scan], acceptance=paper)
-    assert "bản quét" in str(caught.value) and "--number SỐ --date NGÀY" in str(caught.value)
+    assert "bản quét" in str(caught.value) and "(--number SỐ, --date NGÀY;" in caught.value.worded(CLI_WORDS)
+    assert "(số văn bản, ngày văn bản;" in str(caught.value)  # no face's words in the library's own text
     # Two decision drafts have no number yet, so the scan must name its draft.
     with pytest.raises(DvkError, match="nhiều dự thảo chưa cấp số"):
         archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23), acceptance=paper)
@@ -300,8 +303,9 @@ def test_the_numbered_libreoffice_copy_gives_number_and_date(workspace, signed, 
         pytest.skip("LibreOffice (soffice) is not installed: no Vietnamese text PDF to read")
     [entry] = archive_files(workspace, [put(tmp_path, "qd-123.pdf", signed["numbered"])])
     assert (entry.number, entry.date, entry.signature) == (123, date(2020, 12, 23), "trusted")
-    with pytest.raises(DvkError, match=r"Số trên văn bản qd-123b.pdf \(123\) khác số ghi ở --number \(124\)"):
+    with pytest.raises(DvkError, match=r"Số trên văn bản qd-123b.pdf \(123\) khác số đã ghi") as caught:
         archive_files(workspace, [put(tmp_path, "qd-123b.pdf", signed["numbered"] + b"\n")], number=124)
+    assert caught.value.worded(CLI_WORDS).endswith("khác số đã ghi (--number SỐ: 124).")
 
 
 def test_number_and_date_are_read_from_the_page(workspace) -> None:
@@ -354,8 +358,9 @@ def test_the_same_file_twice_is_a_no_op_that_says_so(workspace, signed, tmp_path
 def test_a_different_file_for_an_archived_number_needs_replace(workspace, signed, pki, tmp_path) -> None:
     [first] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
-    with pytest.raises(DvkError, match="đã có bản lưu trữ khác.*--replace"):
+    with pytest.raises(DvkError, match="đã có bản lưu trữ khác.*ghi lý do thay bản") as caught:
         archive_files(workspace, [second])
+    assert 'ghi lý do thay bản (--replace "LÝ DO") rồi lưu trữ lại' in caught.value.worded(CLI_WORDS)
     [entry] = archive_files(workspace, [second], replace_reason="Bản ký lại do lỗi chính tả")
     assert (entry.outcome, entry.number, entry.path) == ("replaced", 1, first.path)
     [old_bag] = (archive_root(workspace) / "superseded" / str(first.date.year)).iterdir()
@@ -602,14 +607,18 @@ def test_issuing_makes_numbered_copies_and_leaves_the_drafts(workspace, signed, 
     final = render.read_back(draft.with_name(f"{draft.stem}-so-1.docx"))
     assert final.tables[0][1][0] == "Số 01-QĐ/TU"
     final_list = render.read_back(listing.with_name(f"{listing.stem}-so-1.docx"))
-    day = f"{entry.date.day}/{entry.date.month}/{entry.date.year}"
+    day = entry.date.strftime("%d/") + (
+        f"{entry.date.month:02d}" if entry.date.month < 3 else str(entry.date.month)
+    )
+    day += f"/{entry.date.year}"  # NĐ 30: "08/12/2026", "05/02/2021"
     cited = [p.replace("\xa0", " ").strip() for p in final_list.paragraphs]  # the name kept on one line
     assert f"(Kèm theo Quyết định số 01-QĐ/TU, ngày {day} của Ban Thường vụ Thành ủy)" in cited
-    assert sum(note.startswith("Đã tạo bản có số") for note in entry.notes) == 2
+    assert sum(note.startswith("Đã tạo bản có số") for note in entry.notes) == 3  # with the certificates
     conn = open_register(workspace)
     copies = json.loads(conn.execute("SELECT final_copies FROM issued").fetchone()[0])
     conn.close()
-    assert [copy["code"] for copy in copies] == [campaign.city, campaign.city_list]
+    assert [copy["code"] for copy in copies][:2] == [campaign.city, campaign.city_list]
+    assert [copy["kind"] for copy in copies] == ["decision", "list", "certificates"]
 
 
 def test_a_broken_template_is_a_note_not_a_lost_archive(workspace, signed, tmp_path) -> None:

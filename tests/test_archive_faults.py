@@ -24,7 +24,7 @@ from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
 from pipeline.archive.register import open_register
 from pipeline.archive.register_export import outgoing_register
 from pipeline.archive.verify import verify_archive
-from pipeline.cli_archive import archive_command
+from pipeline.cli_archive import CLI_WORDS, archive_command
 from pipeline.config import Workspace
 from pipeline.model import DvkError
 from tests import test_archive as archive_tests
@@ -118,9 +118,9 @@ def test_a_list_filed_again_differently_needs_replace_and_keeps_the_old_file(
     second = put(tmp_path, "ds-ky-lai.pdf", sign_pdf(first, pki.signer, field_name="ChuKy2"))
     with pytest.raises(DvkError) as refused:
         archive_files(workspace, [second])
-    assert str(refused.value) == (
+    assert refused.value.worded(CLI_WORDS) == (
         "Danh sách kèm theo 01-QĐ/TU đã có bản lưu trữ khác (ds.pdf). Nếu ds-ky-lai.pdf là bản đúng, "
-        'chạy lại với --replace "LÝ DO"; bản cũ được giữ trong archive/superseded/.'
+        'ghi lý do thay bản (--replace "LÝ DO") rồi lưu trữ lại; bản cũ được giữ trong archive/superseded/.'
     )
     [replaced] = archive_files(workspace, [second], replace_reason="Ký lại")
     assert (replaced.outcome, replaced.kind, replaced.path) == ("replaced", "list", attached.path)
@@ -252,7 +252,8 @@ def test_a_kill_after_the_commit_does_not_lose_the_numbered_copies(
     assert rerun.returncode == 0, err
     assert out.startswith("Không thay đổi 01-QĐ/TU")
     assert all(copy.is_file() for copy in copies)
-    assert [c["code"] for c in final_copies(workspace)[campaign.city]] == [campaign.city, campaign.city_list]
+    made = [c["code"] for c in final_copies(workspace)[campaign.city]]
+    assert made[:2] == [campaign.city, campaign.city_list] and made[2].startswith("DVK-2020-GCN-")
     assert verify_archive(workspace) == []
     assert not list(decision.parent.glob(".tmp-*")) and not list(listing.parent.glob(".tmp-*"))
 

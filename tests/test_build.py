@@ -345,7 +345,13 @@ def test_with_number_recomputes_the_strings_and_keeps_the_code(workspace, tmp_pa
     assert numbered["doc_code"] == decision.code
     assert decision.context["number_line"] == "Số      -QĐ/TU"  # the draft context is not changed
     assert build.with_number(listing.context, 7, date(2021, 2, 5))["decision_ref"] == (
-        "(Kèm theo Quyết định số 07-QĐ/TU, ngày 5/2/2021 của Ban\xa0Thường\xa0vụ\xa0Thành\xa0ủy)"
+        "(Kèm theo Quyết định số 07-QĐ/TU, ngày 05/02/2021 của Ban\xa0Thường\xa0vụ\xa0Thành\xa0ủy)"
+    )
+    assert build.with_number(listing.context, 7, date(2020, 12, 8))["decision_ref"] == (
+        "(Kèm theo Quyết định số 07-QĐ/TU, ngày 08/12/2020 của Ban\xa0Thường\xa0vụ\xa0Thành\xa0ủy)"
+    )  # NĐ 30: the day in two figures; the month padded for January and February only
+    assert build.with_number(listing.context, 12, date(2021, 3, 9))["decision_ref"] == (
+        "(Kèm theo Quyết định số 12-QĐ/TU, ngày 09/3/2021 của Ban\xa0Thường\xa0vụ\xa0Thành\xa0ủy)"
     )
     out = render.render_document(
         build.template_path(workspace, decision.template), numbered, tmp_path / "n.docx"

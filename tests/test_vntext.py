@@ -266,9 +266,24 @@ def test_format_date_draft_leaves_the_day_blank_for_the_clerk():
     assert format_date(None) == "ngày    tháng    năm    "
 
 
-def test_format_date_short_is_unpadded():
-    assert format_date_short(D(2020, 12, 23)) == "23/12/2020"
-    assert format_date_short(D(2021, 2, 5)) == "5/2/2021"
+@pytest.mark.parametrize(
+    "day, written",
+    [
+        (D(2020, 12, 23), "23/12/2020"),
+        (D(2020, 12, 8), "08/12/2020"),  # the day always in two figures
+        (D(2021, 2, 5), "05/02/2021"),  # the month padded for February…
+        (D(2021, 1, 31), "31/01/2021"),  # …and January
+        (D(2021, 3, 9), "09/3/2021"),  # …only
+        (D(2020, 10, 1), "01/10/2020"),
+    ],
+)
+def test_format_date_short_pads_as_nd30(day, written):
+    assert format_date_short(day) == written
+
+
+def test_format_date_short_of_a_draft_leaves_the_day_blank():
+    assert format_date_short(D(2020, 12, 1), blank_day=True) == "    /12/2020"
+    assert format_date_short(D(2021, 2, 1), blank_day=True) == "    /02/2021"
 
 
 @pytest.mark.parametrize(

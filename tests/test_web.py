@@ -28,7 +28,7 @@ from pipeline.vntext import sort_key
 from pipeline.web import pages, protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.pdfsign import change_byte_in_signed_range, draft_pdf, issue_signer, make_ca, sign_pdf
+from tests.pdfsign import change_byte_in_signed_range, draft_pdf, issue_signer, make_ca, scan_pdf, sign_pdf
 from tests.webtools import LOCAL, client, copy_workspace, notice, sample_workspace, token, wait_for_build
 
 COURT = "Chi bộ Tòa án/BÁO CÁO mô hình DVK 2020.docx"
@@ -41,6 +41,7 @@ POSTS = (
     "/tham-dinh/dong-y",
     "/van-ban/lap",
     "/luu-tru/tai-len",
+    "/luu-tru/chung-thu-goc",
     "/luu-tru/kiem-tra",
     "/dang-xuat",
 )
@@ -598,7 +599,17 @@ def test_an_untrusted_signature_is_filed_only_with_a_reason(workspace, web) -> N
     stranger = issue_signer(make_ca("CA lạ"), "Người Lạ")
     signed = sign_pdf(draft_pdf(workspace.root / decision["path"]), stranger)
     refused = upload(web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
-    assert "trust-roots" in notice(web, refused) and not service.outgoing_register(workspace)
+    said = notice(web, refused)
+    assert said.strip() == (
+        "Từ chối lưu trữ qd.pdf: chữ ký số của Người Lạ nguyên vẹn nhưng chứng thư do CA lạ cấp không thuộc "
+        "các chứng thư gốc tin cậy. Nếu đây là tổ chức chứng thực hợp lệ, tải chứng thư gốc của tổ chức đó "
+        "(tệp .pem, .crt hoặc .cer) lên ở mục “Chứng thư gốc tin cậy” rồi tải tệp lên lại; hoặc nhận lưu trữ "
+        "có ghi lý do (ô “Lý do vẫn lưu chữ ký chưa tin cậy”, rồi tải tệp lên lại)."
+    )
+    assert said.count("Từ chối") == 1 and "--" not in said and not service.outgoing_register(workspace)
+    page = web.get("/luu-tru").text
+    assert "Từ chối" not in page, "a refusal is said once, in the notice of its own attempt"
+    assert "Lý do vẫn lưu chữ ký chưa tin cậy" in page  # the field the refusal names is on the page
     reason = "Đã gọi điện xác nhận với người ký"
     filed = upload(
         web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len", **{"nhan-khong-tin-cay": reason}
@@ -610,8 +621,133 @@ def test_an_untrusted_signature_is_filed_only_with_a_reason(workspace, web) -> N
 
 def test_a_file_that_is_not_a_pdf_is_refused_by_the_archive(web) -> None:
     answer = upload(web, [("qd.pdf", b"PK not a pdf", "application/pdf")], url="/luu-tru/tai-len")
-    assert "không phải PDF" in notice(web, answer)
-    assert "Từ chối" in web.get("/luu-tru").text
+    assert notice(web, answer).strip() == "Chưa lưu trữ: Tệp qd.pdf không phải PDF."
+    assert "không phải PDF" not in web.get("/luu-tru").text, "shown once, for that attempt only"
+
+
+def test_a_scan_refused_names_the_pages_fields_not_the_flags(workspace, web) -> None:
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    wait_for_build(web, build.headers["location"])
+    answer = upload(web, [("quét.pdf", scan_pdf(), "application/pdf")], url="/luu-tru/tai-len")
+    said = notice(web, answer).strip()
+    assert said == (
+        "Từ chối lưu trữ quét.pdf: tệp là bản quét, không có chữ ký số. Chỉ lưu trữ khi văn thư xác nhận và "
+        "ghi lý do, ví dụ “Bản giấy ký tay, đã đối chiếu bản gốc” (ô “Lý do vẫn lưu bản quét, bản không ký "
+        "số”, rồi tải tệp lên lại). Bản quét cần thêm số và ngày văn bản (ô “Số văn bản”, ô “Ngày văn bản”)."
+    )
+    reason = {"nhan-khong-ky": "Bản giấy ký tay, đã đối chiếu"}
+    again = upload(web, [("quét.pdf", scan_pdf(), "application/pdf")], url="/luu-tru/tai-len", **reason)
+    assert notice(web, again).strip() == (
+        "Chưa lưu trữ: Tệp quét.pdf là bản quét (không có lớp chữ) nên không đọc được mã văn bản. Hãy ghi rõ "
+        "số và ngày văn bản (ô “Số văn bản”, ô “Ngày văn bản”; thêm mã dự thảo, ô “Mã dự thảo”, nếu có nhiều "
+        "dự thảo chưa cấp số)."
+    )
+    assert "--" not in said and "dvk " not in said
+
+
+def trust_root_upload(web, name: str, data: bytes):
+    return web.post(
+        "/luu-tru/chung-thu-goc",
+        data={"csrf": token(web, "/luu-tru")},
+        files=[("tep-goc", (name, data, "application/x-x509-ca-cert"))],
+    )
+
+
+def test_a_trust_root_uploaded_is_checked_kept_and_then_trusts_its_signers(workspace, web) -> None:
+    ca = make_ca("CA Chính phủ thử")
+    added = trust_root_upload(web, "ca-chinh-phu.cer", ca.der())
+    assert notice(web, added).strip() == (
+        "Đã thêm chứng thư gốc tin cậy: CA Chính phủ thử (tệp ca-chinh-phu.cer). Tải lại bản đã ký để kiểm "
+        "tra lại."
+    )
+    assert (workspace.root / "trust-roots" / "ca-chinh-phu.cer").read_bytes() == ca.der()
+    page = web.get("/luu-tru").text
+    assert "CA Chính phủ thử" in page and "tệp ca-chinh-phu.cer" in page
+    again = trust_root_upload(web, "ban-sao.pem", ca.pem())
+    assert "đã có trong danh sách tin cậy" in notice(web, again)
+    assert sorted(path.name for path in (workspace.root / "trust-roots").iterdir()) == ["ca-chinh-phu.cer"]
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    wait_for_build(web, build.headers["location"])
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    signed = sign_pdf(draft_pdf(workspace.root / decision["path"]), issue_signer(ca, "Nguyễn Văn A"))
+    filed = upload(web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
+    assert "Đã lưu trữ 01-QĐ/TU ngày" in notice(web, filed)
+    [entry] = service.outgoing_register(workspace)
+    assert entry["signature"] == "trusted"
+
+
+UNREADABLE_ROOT = "không đọc được như chứng thư X.509 (dạng PEM hoặc DER); không lưu."
+
+
+def no_trust_roots(workspace) -> bool:
+    folder = workspace.root / "trust-roots"
+    return not folder.is_dir() or not list(folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    "name, data, why",
+    [
+        ("ca.txt", b"-----BEGIN CERTIFICATE-----",
+         "Tệp ca.txt không phải chứng thư gốc (cần tệp .pem, .crt, .cer hoặc .der)."),
+        ("hong.pem", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+         f"Tệp hong.pem {UNREADABLE_ROOT}"),
+        ("rac.cer", b"\x00" * 300, f"Tệp rac.cer {UNREADABLE_ROOT}"),
+        ("lon.pem", b"A" * (1024 * 1024 + 1),
+         "Tệp lon.pem lớn quá mức của một chứng thư (hơn 1 MB); không lưu."),
+    ],
+)  # fmt: skip
+def test_a_bad_trust_root_is_refused_and_nothing_is_kept(workspace, web, name, data, why) -> None:
+    answer = trust_root_upload(web, name, data)
+    assert notice(web, answer).strip() == why
+    assert not (workspace.root / "trust-roots").is_dir() or not list(
+        (workspace.root / "trust-roots").iterdir()
+    )
+
+
+def test_a_signers_certificate_or_a_private_key_is_not_a_trust_root(workspace, web) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    signer = issue_signer(make_ca("CA thử"), "Nguyễn Văn A")
+    leaf = signer.cert.public_bytes(serialization.Encoding.PEM)
+    answer = trust_root_upload(web, "nguoi-ky.pem", leaf)
+    assert notice(web, answer).strip() == (
+        "Chứng thư trong nguoi-ky.pem (Nguyễn Văn A) là chứng thư của người ký, không phải chứng thư gốc "
+        "của tổ chức chứng thực: tải lên chứng thư gốc (CA) của tổ chức đã cấp nó."
+    )
+    key = signer.key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    secret = trust_root_upload(web, "ca-va-khoa.pem", signer.ca.pem() + key)
+    assert notice(web, secret).strip().startswith("Tệp ca-va-khoa.pem chứa khóa bí mật: không lưu.")
+    assert not (workspace.root / "trust-roots").is_dir() or not list(
+        (workspace.root / "trust-roots").iterdir()
+    )
+
+
+def test_numbered_copies_are_linked_from_the_register_after_a_restart(workspace, web) -> None:
+    build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
+    wait_for_build(web, build.headers["location"])
+    ca = make_ca("CA thử nghiệm web")
+    (workspace.root / "trust-roots").mkdir(exist_ok=True)
+    (workspace.root / "trust-roots" / "ca.pem").write_bytes(ca.pem())
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    signed = sign_pdf(draft_pdf(workspace.root / decision["path"]), issue_signer(ca, "Nguyễn Văn A"))
+    upload(web, [("QĐ đã ký.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
+    restarted = client(workspace)  # a new server: nothing kept in memory
+    documents = restarted.get("/van-ban").text
+    links = re.findall(r'Bản số 01-QĐ/TU: <a href="(/tai-ve/[^"]+-so-1\.docx)"', documents)
+    assert len(links) == 3, "the decision, its list and its certificates, numbered"
+    assert any("giay-chung-nhan" in link for link in links)
+    listing = next(link for link in links if "danh-sach" in link)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(restarted.get(listing).content)).paragraphs)
+    assert re.search(r"\(Kèm theo Quyết định số 01-QĐ/TU, ngày \d{2}/\d{1,2}/\d{4} của Ban", text)
+    certificates = next(link for link in links if "giay-chung-nhan" in link)
+    shown = docx.Document(io.BytesIO(restarted.get(certificates).content))
+    cited = [p.text for p in shown.paragraphs if "Theo Quyết định" in p.text]
+    assert cited and all("số 01-QĐ/TU, ngày" in line for line in cited)
+    assert len(cited) == 8, "the certificates of the decision's 8 city-level models, not the commune's"
+    register = restarted.get("/luu-tru").text
+    assert register.count("-so-1.docx") == 3
 
 
 def test_the_register_export_is_not_found_while_empty(web) -> None:

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import replace
 
 from pipeline.archive.bags import ARCHIVE_DIR, SUPERSEDED, clear_orphan, stage_bag, supersede
-from pipeline.archive.entries import ArchiveEntry, RefusedEntry
+from pipeline.archive.entries import ArchiveEntry, Refused, RefusedEntry
 from pipeline.archive.eventlog import append_events, event
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
@@ -32,7 +32,6 @@ from pipeline.archive.register import (
     replace_attached,
 )
 from pipeline.config import Config
-from pipeline.model import DvkError
 
 # Where a document filed under its decision's number keeps its own bag: beside the decision's.
 ATTACHED_FOLDERS = {"list": "danh-sach"}
@@ -83,10 +82,10 @@ def file_attachment(workspace, conn, facts, data, draft, reason, events, staging
     printed = format_number(config, decision.number, decision.symbol)
     existing = find_attached(conn, code=draft.code)
     if existing is not None and not reason:
-        raise DvkError(
+        raise Refused(
             f"{ATTACHED_NAMES[draft.kind].capitalize()} kèm theo {printed} đã có bản lưu trữ khác "
-            f'({existing.file_name}). Nếu {facts.name} là bản đúng, chạy lại với --replace "LÝ DO"; '
-            f"bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/."
+            f"({existing.file_name}). Nếu {facts.name} là bản đúng, ghi lý do thay bản ({{replace}}) rồi lưu "
+            f"trữ lại; bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/."
         )
     if existing is not None:
         events.append(event("replaced", "ok", reason=reason, previous=existing.sha256))

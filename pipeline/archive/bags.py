@@ -135,7 +135,7 @@ def supersede(
     old = workspace.root / existing.archive_path
     if not old.is_dir():
         raise DvkError(
-            f"Không tìm thấy gói lưu trữ cũ {existing.archive_path}; chạy dvk archive verify để kiểm tra."
+            f"Không tìm thấy gói lưu trữ cũ {existing.archive_path}; kiểm tra toàn vẹn kho lưu trữ."
         )
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
     year = year if year is not None else existing.date.year

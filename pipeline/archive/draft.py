@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from pipeline.archive.entries import ArchiveOptions
+from pipeline.archive.entries import ArchiveOptions, Refused
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
     Draft,
@@ -22,11 +22,12 @@ from pipeline.model import DvkError
 def identify_draft(
     workspace: Workspace, conn: sqlite3.Connection, facts: PdfFacts, options: ArchiveOptions
 ) -> tuple[Draft, list[str]]:
-    """The draft a PDF belongs to: the code on its pages, else --code/--number, else a clear refusal."""
+    """The draft a PDF belongs to: the code on its pages, else the code or number given, else a clear
+    refusal."""
     if facts.codes:
         return _draft_from_codes(conn, facts, options), []
     if options.number is None or options.issued is None:
-        raise DvkError(_missing_code_message(facts))
+        raise Refused(_missing_code_message(facts))
     if options.code:
         return numbered_draft(conn, _known_draft(conn, options.code)), []
     symbol = document_symbol(workspace.config, "decision")
@@ -42,7 +43,7 @@ def _draft_from_codes(conn, facts: PdfFacts, options: ArchiveOptions) -> Draft:
     if not known:
         raise DvkError(
             f"Tệp {facts.name} mang mã {', '.join(facts.codes)} nhưng sổ đăng ký không có dự thảo nào với mã "
-            "này. Tệp có được lập bằng dvk build trong thư mục làm việc này không?"
+            "này. Tệp có được lập bằng dvk trong thư mục làm việc này không?"
         )
     numbered = {draft.code: draft for draft in (numbered_draft(conn, d) for d in known)}
     if len(numbered) > 1:
@@ -52,7 +53,9 @@ def _draft_from_codes(conn, facts: PdfFacts, options: ArchiveOptions) -> Draft:
         )
     draft = next(iter(numbered.values()))
     if options.code and options.code not in {draft.code, *facts.codes}:
-        raise DvkError(f"Tệp {facts.name} mang mã {draft.code}, khác mã ghi ở --code ({options.code}).")
+        raise Refused(
+            f"Tệp {facts.name} mang mã {draft.code}, khác mã dự thảo đã ghi ({{code}}: {options.code})."
+        )
     return draft
 
 
@@ -71,13 +74,14 @@ def _only_unissued_draft(conn, facts: PdfFacts) -> tuple[Draft, list[str]]:
             f"Tệp {facts.name} không mang mã văn bản; đã gán cho dự thảo duy nhất chưa có số: {draft.code}."
         ]
     if not candidates:
-        raise DvkError(
+        raise Refused(
             f"Tệp {facts.name} không mang mã văn bản và sổ đăng ký không có dự thảo nào chưa cấp số. "
-            "Hãy lập dự thảo bằng dvk build trước, hoặc ghi rõ --code MÃ."
+            "Hãy lập dự thảo trước ({build}), hoặc ghi rõ mã dự thảo ({code})."
         )
     listed = "; ".join(f"{draft.code} ({draft.subject})" for draft in candidates)
-    raise DvkError(
-        f"Tệp {facts.name} không mang mã văn bản và có nhiều dự thảo chưa cấp số: {listed}. Ghi rõ --code MÃ."
+    raise Refused(
+        f"Tệp {facts.name} không mang mã văn bản và có nhiều dự thảo chưa cấp số: {listed}. "
+        "Ghi rõ mã dự thảo ({code})."
     )
 
 
@@ -88,6 +92,6 @@ def _missing_code_message(facts: PdfFacts) -> str:
         else "không có mã văn bản (DVK-…) ở chân trang"
     )
     return (
-        f'Tệp {facts.name} {what}. Hãy ghi rõ số và ngày văn bản: dvk archive "{facts.name}" --number SỐ '
-        "--date NGÀY (thêm --code MÃ nếu có nhiều dự thảo chưa cấp số)."
+        f"Tệp {facts.name} {what}. Hãy ghi rõ số và ngày văn bản ({{number}}, {{date}}; thêm mã dự thảo, "
+        "{code}, nếu có nhiều dự thảo chưa cấp số)."
     )

@@ -75,13 +75,16 @@ class RefusedEntry:
     signature: str
     signer: str
     sha256: str
-    reason: str  # Vietnamese: why, and what the clerk can do
+    reason: str  # Vietnamese: why, and what the clerk can do ({number}… to be worded: see Refused)
     code: str | None = None  # the draft code printed on the page, if any
     quarantine: str | None = None  # where a tampered file is kept, relative to the workspace root
     notes: tuple[str, ...] = ()
     outcome: str = "refused"  # refused | skipped
 
-    def as_dict(self) -> dict:
+    def worded(self, words: dict[str, str]) -> str:
+        return worded(self.reason, words)
+
+    def as_dict(self, words: dict[str, str] | None = None) -> dict:
         return {
             "file": self.file,
             "code": self.code,
@@ -91,16 +94,49 @@ class RefusedEntry:
             "sha256": self.sha256,
             "path": self.quarantine,
             "outcome": self.outcome,
-            "reason": self.reason,
+            "reason": worded(self.reason, words or NEUTRAL_WORDS),
             "notes": list(self.notes),
         }
 
 
-class ArchiveRefused(DvkError):
+# What a clerk can give the archive, named in a refusal's remedy as {number}, {date}, … Each face fills
+# them with its own words (the CLI its flags, the page its fields); the library never names either.
+NEUTRAL_WORDS = {
+    "number": "số văn bản",
+    "date": "ngày văn bản",
+    "code": "mã dự thảo",
+    "replace": "lý do thay bản đã lưu",
+    "accept_untrusted": "lý do nhận lưu trữ chữ ký chưa tin cậy",
+    "accept_unsigned": "lý do nhận lưu trữ bản không ký số",
+    "trust_root": "thêm chứng thư gốc của tổ chức đó vào danh sách chứng thư gốc tin cậy",
+    "build": "lập dự thảo",
+}
+
+
+def worded(template: str, words: dict[str, str]) -> str:
+    """`template` with each {name} of `words` replaced (plain replacement: a file name may hold braces)."""
+    for name, word in words.items():
+        template = template.replace("{" + name + "}", word)
+    return template
+
+
+class Refused(DvkError):
+    """An archive refusal whose remedy names what the clerk can give ({number}, {date}, {code},
+    {replace}, {accept_untrusted}, {accept_unsigned}, {trust_root}, {build}); `worded` fills them in."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__(worded(template, NEUTRAL_WORDS))
+        self.template = template
+
+    def worded(self, words: dict[str, str]) -> str:
+        return worded(self.template, words)
+
+
+class ArchiveRefused(Refused):
     """A file could not be filed; `done` holds the outcomes of the files before it in the same run."""
 
-    def __init__(self, message: str, done: list[ArchiveEntry | RefusedEntry]) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, done: list[ArchiveEntry | RefusedEntry]) -> None:
+        super().__init__(template)
         self.done = done
 
 

@@ -42,11 +42,14 @@ from pipeline.archive.bags import (
 from pipeline.archive.content import judge_content
 from pipeline.archive.draft import identify_draft
 from pipeline.archive.entries import (
+    NEUTRAL_WORDS,
     ArchiveEntry,
     ArchiveOptions,
     ArchiveRefused,
+    Refused,
     RefusedEntry,
     entry_from_issued,
+    worded,
 )
 from pipeline.archive.eventlog import append_events, event
 from pipeline.archive.final import ensure_final_copies
@@ -92,7 +95,7 @@ def archive_files(
     A file the signature policy refuses gets a RefusedEntry and the run goes on; any other problem
     (an unknown draft, a number already used) stops the run with ArchiveRefused."""
     if len(pdfs) > 1 and (number is not None or code is not None):
-        raise DvkError("--number và --code chỉ dùng khi lưu trữ một tệp mỗi lần.")
+        raise Refused("Số văn bản ({number}) và mã dự thảo ({code}) chỉ dùng khi lưu trữ một tệp mỗi lần.")
     options = ArchiveOptions(
         number, issued, (replace_reason or "").strip() or None, code, acceptance or Acceptance()
     )
@@ -111,7 +114,8 @@ def archive_files(
                     raise
                 filed = ", ".join(entry.printed for entry in done if isinstance(entry, ArchiveEntry))
                 before = f" (Các tệp trước đã được lưu trữ: {filed}.)" if filed else ""
-                raise ArchiveRefused(f"{exc}{before}", done) from exc
+                template = exc.template if isinstance(exc, Refused) else str(exc)
+                raise ArchiveRefused(f"{template}{before}", done) from exc
     finally:
         conn.close()
     return done
@@ -214,7 +218,7 @@ def refuse(
     workspace: Workspace, facts: PdfFacts, data: bytes, events: list[dict], refusal: Refusal
 ) -> RefusedEntry:
     """No number, nothing in the register; a tampered file is kept in quarantine with its events."""
-    events.append(event("refused", refusal.status, reason=refusal.message))
+    events.append(event("refused", refusal.status, reason=worded(refusal.message, NEUTRAL_WORDS)))
     kept = quarantine(workspace, facts, data, events) if refusal.quarantine else None
     code = facts.codes[0] if facts.codes else None
     return RefusedEntry(
@@ -254,7 +258,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
     draft, notes = identify_draft(workspace, conn, facts, options)
     plan = plan_issue(workspace, conn, facts, draft, options)
     if plan.existing is not None and not options.replace_reason:
-        raise DvkError(_already_archived_message(config, plan.existing, facts.name))
+        raise Refused(_already_archived_message(config, plan.existing, facts.name))
     issued = _new_issued(workspace, conn, facts, plan)
     if plan.existing is not None:
         events.append(event("replaced", "ok", reason=options.replace_reason, previous=plan.existing.sha256))
@@ -279,7 +283,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
 def _already_archived_message(config: Config, existing: Issued, name: str) -> str:
     return (
         f"Văn bản {format_number(config, existing.number, existing.symbol)} đã có bản lưu trữ khác "
-        f'({existing.file_name}). Nếu {name} là bản đúng, chạy lại với --replace "LÝ DO"; '
+        f"({existing.file_name}). Nếu {name} là bản đúng, ghi lý do thay bản ({{replace}}) rồi lưu trữ lại; "
         f"bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/."
     )
 

@@ -1,9 +1,11 @@
-"""Final numbered copies of a decision and its lists, rendered from their drafts, and their check.
+"""Final numbered copies of a decision, its lists and its certificates, rendered from their drafts, each
+with a PDF/A beside it when LibreOffice is installed, and their check.
 
 The copies are made after the register commit, so a run killed in between leaves a numbered row
 without them; they are therefore made whenever a numbered row lacks one (after every filing, an
 "unchanged" one too), and `dvk archive verify` reports a copy missing or changed since it was made
-(the register keeps its SHA-256).
+(the register keeps its SHA-256). The register keeps where they are (`final_copies`): every page
+finds them after a restart.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pipeline.archive.register import (
     Draft,
     Issued,
     attached_drafts,
+    batch_certificates,
     file_sha256,
     find_attached,
     find_draft,
@@ -27,16 +30,17 @@ from pipeline.archive.register import (
     relative_path,
     set_final_copies,
 )
-from pipeline.build import template_path, with_number
+from pipeline.build import convert_to_pdf, numbered_certificates, template_path, with_number
 from pipeline.config import Workspace
 from pipeline.model import ERROR, DvkError, Problem
 from pipeline.platform import files
-from pipeline.render import render_document
+from pipeline.render import render_document, render_pages
 
 
 def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: ArchiveEntry) -> list[str]:
-    """Make whichever numbered copies of the decision and its lists are missing, next to the drafts
-    (drafts untouched), and record them with their SHA-256; return notes.
+    """Make whichever numbered copies of the decision, its lists and its certificates are missing, next
+    to the drafts (drafts untouched), each with a PDF/A when LibreOffice is there, and record them with
+    their SHA-256; return notes.
 
     Run after every filing, "unchanged" ones too: a run killed between the register commit and the
     copies leaves a numbered row without them, and the next run makes them. A copy on disk is never
@@ -53,24 +57,70 @@ def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: A
     recorded = {copy["path"]: copy for copy in issued.final_copies}
     copies, notes = [], []
     try:
-        for each in [draft, *attached_drafts(conn, draft)]:
+        for each, context in numbered_contexts(conn, draft, issued):
             out = numbered_copy_path(workspace, each, issued.number)
             files.remove_stale_temporaries(out.parent)  # left by a run killed while rendering
             rel = relative_path(workspace, out)
             if not out.exists():
-                context = with_number(each.context, issued.number, issued.date)
-                render_document(template_path(workspace, each.template), context, out)
+                render_copy(workspace, each, context, out)
                 notes.append(f"Đã tạo bản có số: {rel}")
                 recorded.pop(rel, None)
             copies.append(
-                recorded.pop(rel, None) or {"code": each.code, "path": rel, "sha256": file_sha256(out)}
+                recorded.pop(rel, None)
+                or {"code": each.code, "kind": each.kind, "path": rel, "sha256": file_sha256(out), "pdf": ""}
             )
     except (DvkError, OSError, ValueError, KeyError) as exc:  # see the docstring: report, keep the archive
         notes.append(f"Chưa tạo được bản chính thức có số {printed} từ dự thảo {draft.code}: {exc}")
+    copies = [dict(copy) for copy in copies]
+    notes += add_pdfs(workspace, copies)
     copies += recorded.values()  # copies of another kind (or of a moved draft) stay on record
     if copies != list(issued.final_copies):
         set_final_copies(conn, issued.id, copies)
     return notes
+
+
+def numbered_contexts(conn: sqlite3.Connection, draft: Draft, issued: Issued) -> list[tuple[Draft, dict]]:
+    """Each draft that gets a numbered copy, with the context that prints the number and date: the
+    decision, its lists, and the certificates of its models (citing it), when the batch has them."""
+    found = [
+        (each, with_number(each.context, issued.number, issued.date))
+        for each in [draft, *attached_drafts(conn, draft)]
+    ]
+    certificates = batch_certificates(conn, draft)
+    if certificates is not None:
+        context = numbered_certificates(
+            certificates.context, draft.level, draft.context["numbering"], issued.number, issued.date
+        )
+        if context["certificates"]:
+            found.append((certificates, context))
+    return found
+
+
+def render_copy(workspace: Workspace, draft: Draft, context: dict, out: Path) -> None:
+    template = template_path(workspace, draft.template)
+    if draft.kind == "certificates":  # a certificate per page, rendered by chunks like the draft
+        render_pages(template, context, "certificates", out)
+    else:
+        render_document(template, context, out)
+
+
+def add_pdfs(workspace: Workspace, copies: list[dict]) -> list[str]:
+    """A PDF/A beside each numbered copy that lacks one (the copy sent out and kept); a note when it
+    cannot be made. The copies' records get its path."""
+    from pipeline.soffice import soffice_path
+
+    wanted = [copy for copy in copies if not (copy.get("pdf") and (workspace.root / copy["pdf"]).is_file())]
+    if not wanted:
+        return []
+    if soffice_path() is None:
+        return ["Chưa có bản PDF của các bản có số: máy chưa cài LibreOffice."]
+    try:
+        pdfs = convert_to_pdf([workspace.root / copy["path"] for copy in wanted])
+    except DvkError as exc:
+        return [f"Chưa tạo được bản PDF của bản có số: {exc}"]
+    for copy, pdf in zip(wanted, pdfs, strict=True):
+        copy["pdf"] = relative_path(workspace, pdf)
+    return [f"Đã tạo bản PDF có số: {copy['pdf']}" for copy in wanted]
 
 
 def numbered_copy_path(workspace: Workspace, draft: Draft, number: int) -> Path:

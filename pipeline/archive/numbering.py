@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
-from pipeline.archive.entries import ArchiveOptions
+from pipeline.archive.entries import ArchiveOptions, Refused
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
     Draft,
@@ -41,8 +41,8 @@ def plan_issue(
     config = workspace.config
     body = issuing_body(config, draft)
     symbol = document_symbol(config, draft.kind, body.symbol)
-    number = _agreed(options.number, number_on_page(facts.text, config, symbol), "Số", "--number", facts.name)
-    issued = _agreed(options.issued, date_on_page(facts.text, body.place), "Ngày", "--date", facts.name)
+    number = _agreed(options.number, number_on_page(facts.text, config, symbol), "Số", "{number}", facts.name)
+    issued = _agreed(options.issued, date_on_page(facts.text, body.place), "Ngày", "{date}", facts.name)
     existing = find_issued(conn, code=draft.code)
     if existing is not None:
         printed = format_number(config, existing.number, existing.symbol)
@@ -56,11 +56,11 @@ def plan_issue(
         return Plan(draft, None, number, symbol, numbering_scope(config, issued, body.name), issued)
     signed = sorted(check.signed_at for check in facts.signatures if check.signed_at)
     if not signed:
-        raise DvkError(
-            f"Không xác định được ngày của văn bản trong tệp {facts.name}. "
-            "Hãy ghi rõ --date NGÀY (ví dụ --date 23/12/2020)."
+        raise Refused(
+            f"Không xác định được ngày của văn bản trong tệp {facts.name}: tệp không ghi ngày và chữ ký số "
+            "không có thời điểm ký. Hãy ghi rõ ngày văn bản, ngày người ký ký ({date}, ví dụ 23/12/2020)."
         )
-    issued = signed[0].date()
+    issued = signed_day(signed[0])
     note = f"Ngày văn bản lấy theo thời điểm ký số: {format_day(issued)}."
     return Plan(draft, None, number, symbol, numbering_scope(config, issued, body.name), issued, (note,))
 
@@ -85,11 +85,20 @@ def issuing_body(config: Config, draft: Draft) -> Body:
     )
 
 
+VIETNAM = timezone(timedelta(hours=7))  # the leader signs in Vietnam: the day is Vietnam's day
+
+
+def signed_day(moment: datetime) -> date:
+    """The day the leader signed, from the signer's claimed time: a time with a zone ("…Z", "+00'00'") is
+    read in Vietnam's time, so a signature made at 01:00 on 23/12 in Hà Nội is dated 23/12, not 22/12."""
+    return moment.astimezone(VIETNAM).date() if moment.tzinfo is not None else moment.date()
+
+
 def _agreed(option, on_page, what: str, flag: str, name: str):
     if option is not None and on_page is not None and option != on_page:
         shown = [format_day(v) if isinstance(v, date) else v for v in (on_page, option)]
-        raise DvkError(
-            f"{what} trên văn bản {name} ({shown[0]}) khác {what.lower()} ghi ở {flag} ({shown[1]})."
+        raise Refused(
+            f"{what} trên văn bản {name} ({shown[0]}) khác {what.lower()} đã ghi ({flag}: {shown[1]})."
         )
     return option if option is not None else on_page
 

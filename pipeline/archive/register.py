@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Config, Workspace
 from pipeline.model import DvkError
+from pipeline.vntext import format_date_short
 
 if TYPE_CHECKING:
     from pipeline.build import BuiltDocument
@@ -331,7 +332,7 @@ def numbered_draft(conn: sqlite3.Connection, draft: Draft) -> Draft:
         what = ATTACHED_NAMES.get(draft.kind, draft.kind)
         raise DvkError(
             f"Mã {draft.code} là của {what} kèm theo nhưng sổ đăng ký không có quyết định cùng đợt lập. "
-            "Hãy lưu trữ tệp quyết định, hoặc ghi rõ --code của quyết định."
+            "Hãy lưu trữ tệp quyết định, hoặc ghi rõ mã dự thảo của quyết định."
         )
     return _draft(row)
 
@@ -343,6 +344,27 @@ def attached_drafts(conn: sqlite3.Connection, decision: Draft) -> list[Draft]:
         (decision.batch, decision.level),
     ).fetchall()
     return [draft for draft in map(_draft, rows) if same_issuer(draft, decision)]
+
+
+def batch_certificates(conn: sqlite3.Connection, decision: Draft) -> Draft | None:
+    """The certificates built with `decision` (same batch): some of them cite it."""
+    row = conn.execute(
+        "SELECT * FROM drafts WHERE batch = ? AND kind = 'certificates' ORDER BY code LIMIT 1",
+        (decision.batch,),
+    ).fetchone()
+    return _draft(row) if row else None
+
+
+def numbered_copies(conn: sqlite3.Connection) -> dict[str, list[dict]]:
+    """Draft code -> the numbered copies made from it (path, PDF, and the decision's number), read from
+    the register: a certificates draft has one per decision that cites it."""
+    found: dict[str, list[dict]] = {}
+    for row in conn.execute("SELECT number, symbol, final_copies FROM issued ORDER BY number").fetchall():
+        for copy in json.loads(row["final_copies"] or "[]"):
+            found.setdefault(copy.get("code", ""), []).append(
+                {**copy, "number": row["number"], "symbol": row["symbol"]}
+            )
+    return found
 
 
 def same_issuer(first: Draft, second: Draft) -> bool:
@@ -399,7 +421,7 @@ def numbering_scope(config: Config, issued: date, body: str | None = None) -> st
         if issued < config.term_start:
             raise DvkError(
                 f"Ngày văn bản {format_day(issued)} trước ngày đầu nhiệm kỳ {format_day(config.term_start)} "
-                "(issuer.term_start trong dvk.toml). Kiểm tra lại --date hoặc cấu hình nhiệm kỳ."
+                "(issuer.term_start trong dvk.toml). Kiểm tra lại ngày văn bản hoặc cấu hình nhiệm kỳ."
             )
         return f"{prefix}term:{config.term_start.isoformat()}"
     return f"{prefix}year:{issued.year}"
@@ -420,7 +442,8 @@ def printed_number(config: Config, number: int, symbol: str) -> str:
 
 
 def format_day(value: date) -> str:
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    """As every document writes a date in figures (NĐ 30 padding): "08/12/2020", "05/02/2021"."""
+    return format_date_short(value)
 
 
 def next_number(conn: sqlite3.Connection, symbol: str, scope: str) -> int:

@@ -66,6 +66,7 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
             recipients=[line for line in record.recipients if not line.startswith("Lưu")],
             kept_by="; ".join(kept) or config.issuer["office"],
             replaced=replaced.get(record.id, []),
+            copies=list(record.final_copies),  # the numbered .docx and PDF made when it was filed
         )
         rows.append(entry)
     return rows

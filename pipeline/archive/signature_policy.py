@@ -8,8 +8,11 @@ A văn thư never issues a document whose signature does not hold, and never giv
   analysis: form filling, further signatures, validation data within the signature's DocMDP level)
   do not reach this status; `pipeline.archive` files them as trusted or untrusted with a note.
 - `untrusted` (intact, but the certificate does not chain to `trust-roots/`): refused with the way to
-  add the root, or filed when the clerk gives a reason (`--accept-untrusted LÝ_DO`, kept in the log).
-- `unsigned` (a text PDF) and `scan`: filed only with `--accept-unsigned LÝ_DO`.
+  add the root, or filed when the clerk gives a reason (kept in the log).
+- `unsigned` (a text PDF) and `scan`: filed only with the clerk's reason.
+
+The messages name what the clerk can give as {accept_untrusted}, {trust_root}…: each face words them
+(`pipeline.archive.entries.Refused`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TRUST_ROOTS = "trust-roots"
-ACCEPT_UNTRUSTED = "--accept-untrusted"
-ACCEPT_UNSIGNED = "--accept-unsigned"
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,15 @@ def _untrusted(name: str, signer: str, issuer: str) -> str:
     by = f" do {issuer} cấp" if issuer else ""
     return (
         f"Từ chối lưu trữ {name}: chữ ký số{who} nguyên vẹn nhưng chứng thư{by} không thuộc các chứng thư "
-        f"gốc tin cậy. Nếu đây là tổ chức chứng thực hợp lệ, chép chứng thư gốc của tổ chức đó (tệp .pem, "
-        f".crt hoặc .cer) vào thư mục {TRUST_ROOTS}/ của thư mục làm việc rồi chạy lại; hoặc nhận lưu trữ "
-        f'có ghi lý do: {ACCEPT_UNTRUSTED} "LÝ DO".'
+        "gốc tin cậy. Nếu đây là tổ chức chứng thực hợp lệ, {trust_root}; hoặc nhận lưu trữ có ghi lý do "
+        "({accept_untrusted})."
     )
 
 
 def _unsigned(name: str, status: str) -> str:
     what = "là bản quét, không có chữ ký số" if status == "scan" else "không có chữ ký số"
-    scan = " (bản quét cần thêm --number SỐ --date NGÀY)" if status == "scan" else ""
+    scan = " Bản quét cần thêm số và ngày văn bản ({number}, {date})." if status == "scan" else ""
     return (
         f"Từ chối lưu trữ {name}: tệp {what}. Chỉ lưu trữ khi văn thư xác nhận và ghi lý do, ví dụ "
-        f'{ACCEPT_UNSIGNED} "Bản giấy ký tay, đã đối chiếu bản gốc"{scan}.'
+        "“Bản giấy ký tay, đã đối chiếu bản gốc” ({accept_unsigned})." + scan
     )

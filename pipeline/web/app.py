@@ -14,7 +14,6 @@ import sqlite3
 import tempfile
 import threading
 import uuid
-from collections import deque
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -74,6 +73,7 @@ def create_app(
         Route("/van-ban/tien-do", build_progress),
         Route("/luu-tru", archive_page),
         Route("/luu-tru/tai-len", upload_signed, methods=["POST"]),
+        Route("/luu-tru/chung-thu-goc", upload_trust_root, methods=["POST"]),
         Route("/luu-tru/kiem-tra", verify_archive, methods=["POST"]),
         Route("/luu-tru/so-dang-ky.xlsx", register_export),
         Route("/tai-ve/{path:path}", download),
@@ -87,7 +87,6 @@ def create_app(
     app.state.guard = Guard(password_hash)
     app.state.notices = Notices()
     app.state.builds = BuildJobs()
-    app.state.archived = deque(maxlen=30)  # what the uploads of this session filed or refused, newest first
     app.state.templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -543,16 +542,39 @@ class BuildJobs:
 # ---------------------------------------------------------------------------- Lưu trữ
 
 
+# What an archive refusal asks the clerk to give, in this page's words: its own fields (the labels of
+# luu-tru.html), never the CLI's flags (see pipeline.archive.entries.Refused).
+PAGE_WORDS = {
+    "number": "ô “Số văn bản”",
+    "date": "ô “Ngày văn bản”",
+    "code": "ô “Mã dự thảo”",
+    "replace": "ô “Lý do thay bản đã lưu”",
+    "accept_untrusted": "ô “Lý do vẫn lưu chữ ký chưa tin cậy”, rồi tải tệp lên lại",
+    "accept_unsigned": "ô “Lý do vẫn lưu bản quét, bản không ký số”, rồi tải tệp lên lại",
+    "trust_root": (
+        "tải chứng thư gốc của tổ chức đó (tệp .pem, .crt hoặc .cer) lên ở mục “Chứng thư gốc tin cậy” rồi "
+        "tải tệp lên lại"
+    ),
+    "build": "nút “Lập văn bản” trên trang Văn bản",
+}
+
+
+def page_words(exc: DvkError) -> str:
+    """A refusal in the page's words: a typed archive refusal names this page's fields."""
+    worded = getattr(exc, "worded", None)
+    return worded(PAGE_WORDS) if callable(worded) else str(exc)
+
+
 async def archive_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     entries = await run_in_threadpool(service.outgoing_register, workspace)
     kept = await run_in_threadpool(service.quarantined, workspace)
-    return page(
-        request, "luu-tru.html", entries=entries, kept=kept, archived=list(request.app.state.archived)
-    )
+    roots = await run_in_threadpool(service.trust_roots, workspace)
+    return page(request, "luu-tru.html", entries=entries, kept=kept, roots=roots)
 
 
 async def upload_signed(request: Request) -> Response:
+    """File the signed PDFs; what happened to each is said once, in the notice of this attempt only."""
     form = await posted(request, max_files=MAX_FILES_PER_POST)
     uploads = await uploads_of(form, "tep")
     if not uploads:
@@ -561,39 +583,55 @@ async def upload_signed(request: Request) -> Response:
         number, issued = service.number_and_date(
             str(form.get("so", "")), str(form.get("ngay", "")), both=False
         )
-        options = {
-            "number": number,
-            "issued": issued,
-            "replace_reason": str(form.get("ly-do", "")) or None,
-            "code": str(form.get("ma", "")).strip() or None,
-            "accept_untrusted": str(form.get("nhan-khong-tin-cay", "")),
-            "accept_unsigned": str(form.get("nhan-khong-ky", "")),
-        }
-        entries, refused = await run_in_threadpool(
-            lambda: service.archive_uploads(request.app.state.workspace, uploads, **options)
-        )
     except DvkError as exc:
-        entries, refused = [], str(exc)
-    log = request.app.state.archived
-    lines = []
-    for entry in entries:
-        if entry.outcome in ("refused", "skipped"):
-            log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
-            lines.append(entry.reason)
-        else:
-            log.appendleft({"ok": True, "entry": entry})
-            lines.append(f"Đã lưu trữ {entry.label}: {service.signature_label(entry.signature)}.")
-    if refused:
-        log.appendleft(
-            {"ok": False, "names": ", ".join(upload.name for upload in uploads), "reason": refused}
-        )
-    failed = bool(refused) or any(entry.outcome == "refused" for entry in entries)
+        return back(request, "/luu-tru", "error", str(exc))
+    options = {
+        "number": number,
+        "issued": issued,
+        "replace_reason": str(form.get("ly-do", "")) or None,
+        "code": str(form.get("ma", "")).strip() or None,
+        "accept_untrusted": str(form.get("nhan-khong-tin-cay", "")),
+        "accept_unsigned": str(form.get("nhan-khong-ky", "")),
+    }
+    entries, refusal = await run_in_threadpool(
+        lambda: service.archive_uploads(request.app.state.workspace, uploads, **options)
+    )
+    lines = [archived_line(entry) for entry in entries]
+    if refusal is not None:
+        lines.append(f"Chưa lưu trữ: {page_words(refusal)}")
+    failed = refusal is not None or any(entry.outcome == "refused" for entry in entries)
+    return back(request, "/luu-tru", "error" if failed else "ok", *lines)
+
+
+def archived_line(entry) -> str:
+    if entry.outcome in ("refused", "skipped"):
+        return entry.worded(PAGE_WORDS)  # "Từ chối lưu trữ …: why, and what to do on this page"
+    what = {"replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}.get(entry.outcome, "Đã lưu trữ")
+    signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
+    notes = "".join(f" Lưu ý: {note}" for note in entry.notes)
+    return (
+        f"{what} {entry.label} ngày {entry.date:%d/%m/%Y}: {service.signature_label(entry.signature)}"
+        f"{signer}.{notes}"
+    )
+
+
+async def upload_trust_root(request: Request) -> Response:
+    form = await posted(request, max_files=1)
+    uploads = await uploads_of(form, "tep-goc")
+    if not uploads:
+        return back(request, "/luu-tru", "error", "Chưa chọn tệp chứng thư gốc nào.")
+    try:
+        roots, new = await run_in_threadpool(service.add_trust_root, request.app.state.workspace, uploads[0])
+    except DvkError as exc:
+        return back(request, "/luu-tru", "error", page_words(exc))
+    names = "; ".join(root.subject for root in roots)
+    if not new:
+        return back(request, "/luu-tru", "ok", f"Chứng thư gốc {names} đã có trong danh sách tin cậy.")
     return back(
         request,
         "/luu-tru",
-        "error" if failed else "ok",
-        *lines,
-        *([f"Từ chối: {refused}"] if refused else []),
+        "ok",
+        f"Đã thêm chứng thư gốc tin cậy: {names} (tệp {roots[0].file}). Tải lại bản đã ký để kiểm tra lại.",
     )
 
 
