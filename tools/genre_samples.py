@@ -82,11 +82,11 @@ def write(path: Path, head: Header, title: list[str], body: list[str], signer: s
 
 
 TO_TRINH = Genre(
-    "Phường Hiệp Thành/Tờ trình đề nghị công nhận mô hình năm 2020.docx",
+    "Phường Lái Hiếu/Tờ trình đề nghị công nhận mô hình năm 2020.docx",
     "proposal",
     {
         "model_name": "Tuyến hẻm sáng - xanh - sạch - đẹp",
-        "unit": "Phường Hiệp Thành",
+        "unit": "Phường Lái Hiếu",
         "level": "Cấp xã, phường",
         "model_type": "Tập thể",
         "field": "Văn hóa - xã hội",
@@ -100,10 +100,10 @@ TO_TRINH = Genre(
 def write_to_trinh(path: Path) -> Path:
     head = header(
         "ỦY BAN NHÂN DÂN",
-        "PHƯỜNG HIỆP THÀNH",
+        "PHƯỜNG LÁI HIẾU",
         "Số: 86/TTr-UBND",
         STATE,
-        "Hiệp Thành, ngày 20 tháng 11 năm 2020",
+        "Lái Hiếu, ngày 20 tháng 11 năm 2020",
         ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
     )
     title = ["TỜ TRÌNH", "Về việc đề nghị công nhận mô hình “Dân vận khéo” cấp xã, phường năm 2020"]
@@ -111,13 +111,13 @@ def write_to_trinh(path: Path) -> Path:
         "Kính gửi: Ban Thường vụ Thành ủy Ngã Bảy.",
         "Căn cứ Kế hoạch số 15-KH/TU ngày 10/3/2019 của Ban Thường vụ Thành ủy về thực hiện phong trào thi "
         "đua “Dân vận khéo” giai đoạn 2019 - 2020;",
-        "Năm 2020, Ủy ban nhân dân phường Hiệp Thành triển khai thực hiện mô hình “Tuyến hẻm sáng - xanh - "
+        "Năm 2020, Ủy ban nhân dân phường Lái Hiếu triển khai thực hiện mô hình “Tuyến hẻm sáng - xanh - "
         "sạch - đẹp” thuộc lĩnh vực văn hóa - xã hội, là mô hình tập thể do các hộ dân khu vực 2 cùng làm; "
         "qua một năm thực hiện đã đạt được những kết quả sau:",
         "- Vận động 215 hộ dân hiến 1.200 m² đất, làm mới 3,5 km đường hẻm.",
         "- Lắp đặt 96 bóng đèn chiếu sáng, trồng 640 cây xanh dọc các tuyến hẻm.",
         "Ủy ban nhân dân phường tự đánh giá mô hình đạt loại Tốt.",
-        "Ủy ban nhân dân phường Hiệp Thành kính trình Ban Thường vụ Thành ủy xem xét, công nhận mô hình "
+        "Ủy ban nhân dân phường Lái Hiếu kính trình Ban Thường vụ Thành ủy xem xét, công nhận mô hình "
         "“Tuyến hẻm sáng - xanh - sạch - đẹp” là mô hình “Dân vận khéo” cấp xã, phường năm 2020./.",
     ]
     return write(path, head, title, body, "Trần Văn Tư")
