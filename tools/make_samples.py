@@ -26,6 +26,7 @@ from tools import docgen
 from tools.docgen import ROOT, header_for, make_values
 from tools.foreign_samples import foreign_manifest, write_foreign_samples
 from tools.genre_samples import genre_manifest, write_genre_samples
+from tools.list_samples import LIST_SAMPLE, ROWS, write_list_samples
 
 INPUTS = ROOT / "inputs"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -357,6 +358,7 @@ def write_samples(folder: Path = INPUTS, fixtures: Path = FIXTURES) -> list[Path
     written += _write_faulty(folder)
     written += write_foreign_samples(folder)
     written += write_genre_samples(folder)
+    written += write_list_samples(folder)
     return written
 
 
@@ -478,6 +480,12 @@ def manifest() -> list[dict]:
         },
         *foreign_manifest(),
         *genre_manifest(),
+        {
+            "path": LIST_SAMPLE,
+            "kind": "registration",
+            "layout": "list",
+            "expect": f"list: {len(ROWS)} registrations, one per row",
+        },
     ]
     return entries
 

@@ -161,7 +161,7 @@ def archive_one(
     events.append(event("signature checked", facts.status, signer=facts.signer, notes=list(facts.notes)))
     filed_before = find_issued(conn, sha256=facts.sha256) or find_attached(conn, sha256=facts.sha256)
     if filed_before is None:  # a file filed before is "unchanged", not judged again
-        refusal = judge_signature(facts, options.acceptance) or judge_content(conn, facts)
+        refusal = judge_signature(facts, options.acceptance) or judge_content(conn, facts, options.code)
         if refusal is not None:
             return refuse(workspace, facts, data, events, refusal)
         facts = _accepted_by_reason(facts, options.acceptance, events)

@@ -20,6 +20,7 @@ from pipeline.archive.register import (
 )
 from pipeline.config import Workspace
 from pipeline.platform import files
+from pipeline.workbook import text_cells
 
 REGISTER_COLUMNS = (
     "Số, ký hiệu văn bản",
@@ -100,7 +101,7 @@ def write_register_xlsx(workspace: Workspace, path: Path) -> Path:
     sheet.append(list(REGISTER_COLUMNS))
     sheet.append([f"({index})" for index in range(1, len(REGISTER_COLUMNS) + 1)])
     for entry in outgoing_register(workspace):
-        sheet.append(register_row(entry))
+        sheet.append(text_cells(sheet, register_row(entry)))  # a signer names itself: text, not formula
     _style_register(sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     return files.write_atomically(path, book.save, ".xlsx")
