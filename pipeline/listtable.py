@@ -375,11 +375,29 @@ def row_key(texts: dict[int, str], columns: dict[int, Column], seen: dict[str, i
 def list_fields(reading: ListReading, row: ListRow, config: Config) -> dict[str, FieldValue]:
     """A row's fields: its own values over the document's facts, and its type from the evidence."""
     fields = {**reading.facts, **row.fields}
+    if "unit" in row.fields and "unit" in reading.facts:
+        fields["unit"] = named_place(row.fields["unit"], reading.facts["unit"])
     if "model_type" not in fields:
         inferred = row_type(fields, row, config)
         if inferred:
             fields["model_type"] = inferred
     return fields
+
+
+BARE_PLACE = re.compile(r"\s(phường|xã|thị trấn)$", re.IGNORECASE)
+
+
+def named_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Ủy ban nhân dân phường" in the list of Phường Ngã Bảy is "Ủy ban nhân dân phường Ngã Bảy": a
+    row names its ward or commune by its kind alone when the letterhead names it."""
+    bare = BARE_PLACE.search(unit.value)
+    if bare is None:
+        return unit
+    kind = bare.group(1)
+    if not fold(letterhead.value).startswith(fold(kind) + " "):
+        return unit
+    name = letterhead.value[len(kind) :].strip()
+    return FieldValue(f"{unit.value} {name}", f"{unit.where}; {letterhead.where}", unit.source)
 
 
 def row_type(fields: dict[str, FieldValue], row: ListRow, config: Config) -> FieldValue | None:

@@ -15,7 +15,7 @@ from pipeline.config import init_workspace, load_workspace
 from pipeline.corrections import FILE, PLACE, ROW_KEY, SHEET, STATUS
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS
 from pipeline.extract import classify
-from pipeline.listtable import read_list
+from pipeline.listtable import list_fields, read_list
 from pipeline.model import Kind
 from pipeline.reader import read_document
 from tests.docxbuild import p, tbl, tc, write_docx
@@ -334,8 +334,6 @@ def test_a_row_saying_otherwise_wins_over_the_title(tmp_path):
         tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH CẤP THÀNH PHỐ NĂM 2020"), tbl([header, *rows])
     )
     reading = read_list(read_document(path), config())
-    from pipeline.listtable import list_fields
-
     made = [list_fields(reading, row, config())["level"] for row in reading.rows]
     assert [(value.value, value.source) for value in made] == [
         ("Cấp xã, phường", "table_row"),
@@ -416,6 +414,14 @@ def test_the_committed_list_sample_reads_one_registration_per_row():
     levels = {"tp": "Cấp thành phố", "xa": "Cấp xã, phường"}
     assert got == [(name, unit, levels[level]) for name, unit, _, level, _ in ROWS]
     assert reading.facts["year"].value == "2020"
+    made = [list_fields(reading, row, config())["unit"].value for row in reading.rows]
+    assert made == [
+        "Chi bộ Khu vực 1",
+        "Chi bộ Khu vực 1",
+        "Hội Liên hiệp Phụ nữ phường Ngã Bảy",  # the letterhead names the ward the row calls "phường"
+        "Ủy ban nhân dân phường Ngã Bảy",
+        "Ủy ban nhân dân phường Ngã Bảy",
+    ]
 
 
 def test_explain_shows_each_row_and_where_its_values_came_from(root):
