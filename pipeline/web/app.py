@@ -525,7 +525,7 @@ async def upload_signed(request: Request) -> Response:
             lines.append(entry.reason)
         else:
             log.appendleft({"ok": True, "entry": entry})
-            lines.append(f"Đã lưu trữ {entry.printed}: {service.signature_label(entry.signature)}.")
+            lines.append(f"Đã lưu trữ {entry.label}: {service.signature_label(entry.signature)}.")
     if refused:
         log.appendleft(
             {"ok": False, "names": ", ".join(upload.name for upload in uploads), "reason": refused}
