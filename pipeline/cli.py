@@ -13,7 +13,7 @@ import click
 from pipeline import __version__, lazy
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
-from pipeline.config import Workspace, init_workspace
+from pipeline.config import Workspace
 from pipeline.model import ERROR
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
@@ -36,8 +36,7 @@ def main() -> None:
 @guard
 def init_command(folder: Path) -> None:
     """Tạo thư mục làm việc mới: dvk.toml, inputs/, outputs/, templates_docx/."""
-    root = init_workspace(folder)
-    launcher.write_launcher(root, has_web="serve" in main.commands)
+    root = service.create_workspace(folder).root
     click.echo(f"Đã tạo thư mục làm việc {root} (nháy đúp {launcher.LAUNCHER_NAME} để chạy trên Windows).")
     click.echo(
         f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "

@@ -312,6 +312,7 @@ class _Pool:
         except OSError:  # the worker is gone: collect() sees its end and hands its tasks on
             if not worker.queue:
                 self.replace(worker)
+
     def collect(self) -> Iterator[tuple[int, str, Any]]:
         busy = {worker.conn: worker for worker in self.workers if worker.queue}
         for conn in multiprocessing.connection.wait(list(busy), timeout=TICK):
