@@ -203,6 +203,12 @@ def remember_check(workspace: Workspace, result: CheckResult) -> None:
         _checks[workspace.root] = (signature, result, time.monotonic())
 
 
+def forget_check(workspace: Workspace) -> None:
+    """The configuration changed: the next page checks again, even within FRESH_SECONDS."""
+    with _checks_guard:
+        _checks.pop(workspace.root, None)
+
+
 def inputs_signature(workspace: Workspace) -> tuple:
     """What a check result depends on: every input file's name, size and time, and the configuration."""
     from pipeline.discover import walk_files
@@ -853,6 +859,7 @@ def save_settings(workspace: Workspace, changes: dict[str, str]) -> Workspace:
 
     with workspace_lock(workspace):
         settings.save_settings(workspace.root, changes, workspace.config)
+        forget_check(workspace)
         return load_workspace(workspace.root)
 
 
@@ -863,6 +870,7 @@ def add_units(workspace: Workspace, units: list[tuple[str, str]]) -> Workspace:
 
     with workspace_lock(workspace):
         settings.add_units(workspace.root, units, workspace.config)
+        forget_check(workspace)
         return load_workspace(workspace.root)
 
 

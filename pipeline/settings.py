@@ -179,6 +179,8 @@ def _set(document: tomlkit.TOMLDocument, key: str, value: object) -> None:
     assert found is not None
     table, index, name = found["table"], found["index"], found["key"]
     if index is None:
+        if value == [] and table not in document:
+            return
         if table not in document:
             document.add(table, tomlkit.table())
         _assign(document[table], name, value)
