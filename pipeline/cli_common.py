@@ -82,7 +82,9 @@ def guard(func: Callable) -> Callable:
                 raise
             fail(str(files.write_error(Path(exc.filename or "tệp kết quả"), exc)), ExitCode.FAILED)
         except sqlite3.OperationalError as exc:  # the register or the workspace lock on a full disk
-            error = files.database_write_error(exc, "sổ đăng ký văn bản hoặc khóa thư mục làm việc")
+            workspace = kwargs.get("workspace")
+            folder = workspace.root if workspace is not None else Path.cwd()
+            error = files.database_write_error(exc, "sổ đăng ký văn bản hoặc khóa thư mục làm việc", folder)
             if error is None:
                 raise
             fail(str(error), ExitCode.FAILED)

@@ -29,7 +29,7 @@ from pipeline import intake, lazy
 from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.model import DvkError, Model
-from pipeline.platform import process
+from pipeline.platform import files, process
 
 if TYPE_CHECKING:
     from pipeline.archive import ArchiveEntry, RefusedEntry
@@ -64,11 +64,18 @@ def workspace_lock(workspace: Workspace, wait: float = LOCK_WAIT_SECONDS) -> Ite
         yield
         return
     workspace.cache_dir.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(workspace.cache_dir / LOCK_NAME, timeout=wait, isolation_level=None)
+    path = workspace.cache_dir / LOCK_NAME
+    connection = None
     try:
+        connection = sqlite3.connect(path, timeout=wait, isolation_level=None)
         connection.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as exc:
-        connection.close()
+        if connection is not None:
+            connection.close()
+        # A full disk fails the lock too: that is said as such, not as another run holding it.
+        full = files.database_write_error(exc, path, workspace.root)
+        if full is not None:
+            raise full from exc
         raise Busy(
             "Thư mục làm việc đang được một thao tác khác ghi (một thẻ trình duyệt khác hoặc một lệnh dvk); "
             "chưa thay đổi gì, xin thử lại sau ít phút."

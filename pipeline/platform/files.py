@@ -52,13 +52,27 @@ DATABASE_CAUSES = {  # SQLite's own words for a failed write, and the errno that
 }
 
 
-def database_write_error(exc: Exception, what: str) -> WriteError | None:
+def database_write_error(exc: Exception, what: str, folder: Path | None = None) -> WriteError | None:
     """The message for SQLite failing to write `what` (the register, the workspace lock), or None when
-    the failure is not about writing."""
+    the failure is not about writing. SQLite says "disk I/O error" when a write finds only a few KB
+    left: on a disk (the one holding `folder`) that is nearly full, that is named as a full disk."""
     code = next((code for words, code in DATABASE_CAUSES.items() if words in str(exc).lower()), None)
     if code is None:
         return None
+    if code == errno.EIO and folder is not None and nearly_full(folder):
+        code = errno.ENOSPC
     return write_error(what, OSError(code, os.strerror(code)))
+
+
+LOW_SPACE_BYTES = 16 * 1024 * 1024  # less free than this, and a failed write is the space's fault
+
+
+def nearly_full(folder: Path) -> bool:
+    """Whether the disk holding `folder` has almost no space left (False when that cannot be told)."""
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
 
 
 def write_error(path: Path | str, exc: OSError, held_open: bool = False) -> WriteError:

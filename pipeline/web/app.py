@@ -7,7 +7,9 @@ redirected (303) to a page that shows what happened (`Notices`), so a reload nev
 
 from __future__ import annotations
 
+import asyncio
 import math
+import sqlite3
 import tempfile
 import threading
 import uuid
@@ -28,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from pipeline import service, settings
 from pipeline.config import Workspace
 from pipeline.model import DvkError
+from pipeline.platform import files
 from pipeline.web import campaign
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
@@ -207,7 +210,13 @@ async def dvk_error(request: Request, exc: DvkError) -> Response:
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
-    """A bug: a plain Vietnamese page (no traceback shown); uvicorn logs the traceback in the terminal."""
+    """A bug: a plain Vietnamese page (no traceback shown); uvicorn logs the traceback in the terminal.
+    SQLite failing to write (a full disk under the register) is not a bug: it is said as the CLI says it."""
+    if isinstance(exc, sqlite3.OperationalError):
+        root = request.app.state.workspace.root
+        full = files.database_write_error(exc, "sổ đăng ký văn bản hoặc khóa thư mục làm việc", root)
+        if full is not None:
+            return await dvk_error(request, full)
     message = (
         f"Lỗi không lường trước ({type(exc).__name__}). Thao tác có thể chưa hoàn tất; xin xem cửa sổ "
         "dòng lệnh đang chạy dvk serve và báo lại cho nhóm phát triển."
@@ -548,14 +557,23 @@ async def download(request: Request) -> Response:
 async def login_page(request: Request) -> Response:
     guard: Guard = request.app.state.guard
     if request.method == "GET":
-        return page(request, "dang-nhap.html", failed=False)
+        return page(request, "dang-nhap.html", failed=False, busy=False)
     form = await posted(request)
-    session = await run_in_threadpool(guard.login, str(form.get("mat-khau", "")))
+    client = request.client.host if request.client else ""
+    wait = guard.admit(client)
+    if wait is None:
+        return page(request, "dang-nhap.html", status_code=429, failed=True, busy=True)
+    await pause(wait)  # on the event loop: waiting logins hold no worker thread
+    session = await run_in_threadpool(guard.login, str(form.get("mat-khau", "")), client)
     if session is None:
-        return page(request, "dang-nhap.html", status_code=403, failed=True)
+        return page(request, "dang-nhap.html", status_code=403, failed=True, busy=False)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict", path="/")
     return response
+
+
+async def pause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 async def logout(request: Request) -> Response:

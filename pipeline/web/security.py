@@ -16,6 +16,7 @@ import os
 import secrets
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.model import ConfigError
@@ -72,6 +73,19 @@ def configured_password_hash(raw_config: dict) -> str | None:
 
 # ---------------------------------------------------------------------------- sessions and CSRF
 
+FAILURE_DELAY = 0.5  # seconds an address waits per failure (at most ten), before its next attempt
+GLOBAL_INTERVAL = 0.5  # seconds between any two attempts from addresses that have failed
+MAX_LOGIN_WAIT = 15.0  # an attempt that would wait longer is refused at once (no request piles up)
+clock = time.monotonic
+
+
+@dataclass
+class Attempts:
+    """The login failures of one client address, and when it may next try."""
+
+    failures: int = 0
+    next_at: float = 0.0
+
 
 class Guard:
     """Server-side sessions (when a password is set) and CSRF tokens, for one running server."""
@@ -80,7 +94,8 @@ class Guard:
         self.password_hash = password_hash
         self.secret = secrets.token_bytes(32)  # tokens die with the server: nothing to leak on disk
         self.sessions: dict[str, float] = {}
-        self.failures = 0
+        self.attempts: dict[str, Attempts] = {}  # client address -> its login attempts
+        self.global_next_at = 0.0  # when an address that has failed may next try (any such address)
         self.lock = threading.Lock()
 
     @property
@@ -95,20 +110,46 @@ class Guard:
             return False
         return hmac.compare_digest(self.csrf_token(cookie), token)
 
-    def login(self, password: str) -> str | None:
-        """A new session id, or None. Each failure slows the next attempt (no guessing at full speed)."""
+    def admit(self, client: str) -> float | None:
+        """Book a login attempt from address `client`: the seconds it must wait before its password is
+        checked, or None when that wait would be too long (refused without checking).
+
+        The attempt is counted as a failure here, under the lock, before anything waits: parallel
+        requests each see the ones booked before them (counting after the check let 40 parallel guesses
+        all start at once). Each address waits longer after each of its failures; addresses that have
+        failed also share one global pace, so many addresses guess no faster together, while an address
+        without failures (the clerk at their own computer) is never held up by someone else's."""
         with self.lock:
-            delay = min(self.failures, 10) * 0.5
-        time.sleep(delay)
+            now = clock()
+            attempt = self.attempts.setdefault(client, Attempts())
+            start = max(now, attempt.next_at)
+            if attempt.failures:
+                start = max(start, self.global_next_at)
+            if start - now > MAX_LOGIN_WAIT:
+                return None
+            attempt.failures += 1
+            attempt.next_at = start + min(attempt.failures, 10) * FAILURE_DELAY
+            self.global_next_at = max(self.global_next_at, start + GLOBAL_INTERVAL)
+            self.forget_old(now)
+            return start - now
+
+    def login(self, password: str, client: str) -> str | None:
+        """A new session id when the password is right (the attempt booked by `admit` is then forgiven
+        for `client`), or None."""
         if not self.password_hash or not check_password(password, self.password_hash):
-            with self.lock:
-                self.failures += 1
             return None
         session = secrets.token_urlsafe(32)
         with self.lock:
-            self.failures = 0
+            self.attempts.pop(client, None)
             self.sessions[session] = time.time() + SESSION_SECONDS
         return session
+
+    def forget_old(self, now: float) -> None:
+        """Addresses quiet for an hour start afresh (and the table stays small)."""
+        if len(self.attempts) > 1000:
+            for client, attempt in list(self.attempts.items()):
+                if attempt.next_at < now - 3600:
+                    del self.attempts[client]
 
     def session_ok(self, session: str | None) -> bool:
         if not self.needs_login:

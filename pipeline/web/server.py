@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import webbrowser
 
 from pipeline.config import Workspace, is_workspace
 from pipeline.model import ConfigError, DvkError
+from pipeline.platform.network import probe_listen
 from pipeline.web.security import configured_password_hash
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
@@ -64,12 +64,10 @@ def prepare(workspace: Workspace, progress=None) -> str:
 
 def require_free_port(host: str, port: int) -> None:
     """A clear message instead of uvicorn's log line when the port is taken (often: dvk serve is running)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise DvkError(
-                f"Không mở được cổng {port} trên {host} ({exc.strerror or exc}). Có thể dvk serve đang chạy: "
-                f"mở http://127.0.0.1:{port}/ trên trình duyệt, hoặc chọn cổng khác với --port."
-            ) from exc
+    try:
+        probe_listen(host, port)
+    except OSError as exc:
+        raise DvkError(
+            f"Không mở được cổng {port} trên {host} ({exc.strerror or exc}). Có thể dvk serve đang chạy: "
+            f"mở http://127.0.0.1:{port}/ trên trình duyệt, hoặc chọn cổng khác với --port."
+        ) from exc
