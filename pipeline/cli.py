@@ -98,7 +98,7 @@ def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, a
             "Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
             ExitCode.USAGE,
         )
-    warn_samples(workspace)
+    warn_samples(workspace, as_json)
     emit_build(
         service.build_campaign(
             workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)
@@ -118,16 +118,17 @@ def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
-    warn_samples(workspace)
+    warn_samples(workspace, as_json)
     emit_build(service.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
 
 
-def warn_samples(workspace: Workspace) -> None:
-    """Before a build: the settings that still hold the shipped sample's values, which it would print."""
+def warn_samples(workspace: Workspace, as_json: bool) -> None:
+    """Before a build: the settings that still hold the shipped sample's values, which it would print
+    (a person reads this; a script asking for --json gets its JSON alone)."""
     from pipeline.settings import sample_values
 
     found = sample_values(workspace.config)
-    if found:
+    if found and not as_json:
         values = ", ".join(f"{item.label} “{item.value}”" for item in found)
         click.echo(
             f"Lưu ý: dvk.toml vẫn giữ giá trị mẫu: {values}. Văn bản lập lúc này in đúng các giá trị đó; "

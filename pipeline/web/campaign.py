@@ -169,7 +169,12 @@ def settings_form(config, typed: dict[str, str] | None = None) -> list[dict]:
         return {"key": key, "label": label, "kind": kind, "value": value, "hint": hint, "choices": choices}
 
     sections = [
-        {"title": title, "note": "", "fields": [field(key, *SCALAR_LABELS[key]) for key in keys]}
+        {
+            "title": title,
+            "note": "",
+            "fields": [field(key, *SCALAR_LABELS[key]) for key in keys],
+            "folded": False,
+        }
         for title, keys in SECTIONS
     ]
     sections.append(
@@ -177,6 +182,7 @@ def settings_form(config, typed: dict[str, str] | None = None) -> list[dict]:
             "title": "Đơn vị theo cấp",
             "note": "Mỗi dòng một đơn vị. Trang Đơn vị thêm các đơn vị đã gửi hồ sơ mà không phải gõ lại.",
             "fields": [field(f"units.{level.key}", level.label) for level in config.levels],
+            "folded": False,
         }
     )
     sections.append(vocabulary("Cấp công nhận", "levels", config.levels, field, spare=False))
@@ -184,6 +190,7 @@ def settings_form(config, typed: dict[str, str] | None = None) -> list[dict]:
     sections.append(
         {
             "title": "Nhãn bổ sung",
+            "folded": True,
             "note": "Những cách khác mà mẫu của đơn vị ghi nhãn một mục (mỗi dòng một cách), ví dụ "
             "“Tên sáng kiến” cho Tên mô hình.",
             "fields": [field(f"labels.{key}", LABELS_VI.get(key, key)) for key in FIELDS],
@@ -203,7 +210,7 @@ def vocabulary(title: str, name: str, terms, field, spare: bool) -> dict:
         fields.append(field(f"{name}[{extra}].label", "Thêm một loại mới (để trống nếu không thêm)"))
         fields.append(field(f"{name}[{extra}].synonyms", "Cách viết khác của loại mới"))
         note += " Xóa tên một loại để bỏ loại đó."
-    return {"title": title, "note": note, "fields": fields}
+    return {"title": title, "note": note, "fields": fields, "folded": not spare}
 
 
 # ---------------------------------------------------------------------------- Đơn vị
@@ -232,7 +239,12 @@ async def add_units(request: Request) -> Response:
     from pipeline.web.app import posted
 
     form = await posted(request, max_fields=5000)
-    chosen = [str(form.get("mot"))] if form.get("mot") else [str(value) for value in form.getlist("chon")]
+    if form.get("mot"):  # the row's own button
+        chosen = [str(form.get("mot"))]
+    elif form.get("tat-ca"):  # every unit not yet in the list
+        chosen = [key[len("ten-") :] for key in form if key.startswith("ten-")]
+    else:
+        chosen = [str(value) for value in form.getlist("chon")]
     units = [(str(form.get(f"cap-{i}", "")), str(form.get(f"ten-{i}", ""))) for i in chosen]
     units = [(level, name) for level, name in units if name.strip()]
     back_to = "/don-vi?loc=moi" if form.get("loc") == "moi" else "/don-vi"
