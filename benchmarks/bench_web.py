@@ -28,6 +28,7 @@ from benchmarks.bench import ensure_corpus, make_workspace
 from pipeline import service
 from pipeline.config import load_workspace
 from pipeline.web import app as web_app
+from pipeline.web import pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -94,7 +95,7 @@ def run(n: int, jobs: int, reuse: Path | None = None) -> list[tuple[str, float, 
         else:
             workspace = load_workspace(reuse)
         startup, result = timed(service.check, workspace)  # what `dvk serve` does before its first page
-        warm, _ = timed(service.prepare_pages, workspace)
+        warm, _ = timed(pages.prepare_pages, workspace)
         rows += [
             ("dvk serve start-up check (warm cache)", startup, ""),
             ("dvk serve start-up: first screens prepared (workbook, stats, index)", warm, ""),

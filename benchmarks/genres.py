@@ -67,6 +67,7 @@ SHORT = {
     "cong_van": "CV",
     "bao_cao_chi_bo": "CB",
     "ke_hoach": "KH",
+    "dang_ky_ca_nhan": "ĐKCN",
     "danh_sach_dang_ky": "DSĐK",
     "danh_sach_de_nghi": "DSĐN",
 }

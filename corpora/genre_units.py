@@ -216,6 +216,8 @@ def _local_profile(rng: random.Random, units: Units, unit: str) -> Profile | Non
     body = next(b for b in LOCAL_HEADS if unit.startswith(b))
     parent, own, symbol, on_behalf, title = LOCAL_HEADS[body]
     alternatives = [f"{SHORT_NAMES[body]} {lower_first(commune)}"] if body in SHORT_NAMES else []
+    if own.startswith("BCH"):  # the executive committee writes for the association
+        alternatives += [f"Ban Chấp hành {unit}", f"BCH {unit}"]
     return Profile(
         unit,
         parent.format(P=units.place.upper()),

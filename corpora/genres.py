@@ -2,7 +2,7 @@
 
 Run: python -m corpora.genres OUTDIR [--per-genre 60] [--part dev|blind] [--seed N] [--libreoffice-share 0.15]
 
-Eight genres, each from its own phrase tables (drawn from the sources in benchmarks/GENRES.md, never from the
+Nine genres, each from its own phrase tables (drawn from the sources in benchmarks/GENRES.md, never from the
 recognizer's vocabulary; only the VALUES of levels, types, fields, ratings and units are read from
 `pipeline/defaults/dvk.toml`, because a file must say something the configuration knows):
 
@@ -12,6 +12,7 @@ recognizer's vocabulary; only the VALUES of levels, types, fields, ratings and u
 - `cong_van`: a letter "V/v đề nghị công nhận mô hình …" with the facts in its sentences (proposal);
 - `bao_cao_chi_bo`: a Party cell's narrative report on its model (proposal);
 - `ke_hoach`: "KẾ HOẠCH xây dựng mô hình …", a plan: a REGISTRATION, never a proposal;
+- `dang_ky_ca_nhan`: a person's registration ("BẢN ĐĂNG KÝ … điển hình"), the person's particulars first;
 - `danh_sach_dang_ky`: a horizontal list table of registrations, 1-15 rows, collective and individual rows;
 - `danh_sach_de_nghi`: a list table of proposals with results and self-ratings.
 
@@ -57,11 +58,12 @@ GENRES = (
     "cong_van",
     "bao_cao_chi_bo",
     "ke_hoach",
+    "dang_ky_ca_nhan",
     "danh_sach_dang_ky",
     "danh_sach_de_nghi",
 )
 LIST_GENRES = ("danh_sach_dang_ky", "danh_sach_de_nghi")
-REGISTRATION_GENRES = ("ke_hoach", "danh_sach_dang_ky")
+REGISTRATION_GENRES = ("ke_hoach", "dang_ky_ca_nhan", "danh_sach_dang_ky")
 SEEDS = {"dev": 2020, "blind": 9173}
 HELD_OUT = 4  # every 4th variant of a phrase table (index % 4 == 3) is written only in the blind part
 
@@ -368,6 +370,9 @@ def letterhead(ctx: Ctx, page: Page, prof: Profile | None, number: str, date_pla
     )
     if not party and ctx.chance(0.2):
         nation = ["CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc"]
+    if prof and ctx.chance(0.2):  # typed with tabs instead of a table
+        letterhead_tabs(ctx, page, prof, nation, number, date_place)
+        return
     table = page.table(1, 2, grid=False, widths=[7.0, 9.5])
     if prof:
         page.cell(table.cell(0, 0), [prof.parent], align="center")
@@ -381,6 +386,18 @@ def letterhead(ctx: Ctx, page: Page, prof: Profile | None, number: str, date_pla
         _more(page, right, line, True)
     _more(page, right, "----------------", False)
     _more(page, right, date_line(ctx, date_place), False, italic=True)
+
+
+def letterhead_tabs(ctx: Ctx, page: Page, prof: Profile, nation: list[str], number: str, place: str) -> None:
+    """The same heading typed as paragraphs, the two columns kept apart by tabs."""
+    first = page.para(prof.parent)
+    page.fill(first, "\t\t" + nation[0], bold=True)
+    second = page.para(prof.own, bold=True)
+    if len(nation) > 1:
+        page.fill(second, "\t" + nation[1], bold=True)
+    page.para("*" if prof.party else "-------")
+    last = page.para(number or "")
+    page.fill(last, "\t\t" + date_line(ctx, place), italic=True)
 
 
 def _more(page: Page, cell, text: str, bold: bool, italic: bool = False) -> None:
@@ -413,10 +430,13 @@ def _more_left(page: Page, cell, text: str) -> None:
     page.fill(paragraph, text, size=11)
 
 
-def bullets(ctx: Ctx, page: Page, lines: list[str]) -> None:
+def bullets(ctx: Ctx, page: Page, lines: list[str], edited: bool = False) -> None:
+    """One paragraph per line; in an edited Word file, now and then an older line deleted with tracking."""
     mark = ctx.pick(["- ", "+ ", "", "- "])
     for line in lines:
         page.para(mark + line, align="both", indent=not mark)
+    if edited and page.quirks and ctx.chance(0.25):
+        page.deleted_para(mark + result_lines(ctx)[0])
 
 
 def title(page: Page, first: str, second: str = "", italic_second: bool = False) -> None:
@@ -486,7 +506,7 @@ def awards(ctx: Ctx) -> list[str]:
     return sorted(set(lines))
 
 
-GENERIC_SUBJECTS = ("Bản thân", "Đơn vị", "Chi bộ", "Qua đánh giá, đơn vị")
+GENERIC_SUBJECTS = ("Bản thân", "Đơn vị", "Chi bộ", "Qua đánh giá, đơn vị", "đơn vị", "chi bộ")
 
 
 def rated(ctx: Ctx, model: Model, who: str) -> list[str]:
@@ -519,6 +539,11 @@ class Doc:
     page: Page
     kind: str
     records: list[Record]
+
+
+def running(ctx: Ctx, unit: str) -> str:
+    """A unit inside a sentence: "xã Đại Thành", not "Xã Đại Thành" (the configured spelling)."""
+    return lower_first(unit) if unit in ctx.vocab.units.commune else unit
 
 
 def who_for(ctx: Ctx, unit: str, prof: Profile | None) -> str:
@@ -668,10 +693,13 @@ def write_thanh_tich_tap_the(ctx: Ctx) -> Doc:
     page, model = Page(ctx.rng, ctx.chance(0.5)), make_model(ctx)
     prof = profile(ctx.rng, ctx.vocab.units, model.unit)
     who, level, signer = who_for(ctx, model.unit, prof), level_words(ctx, model.level), signer_name(ctx)
+    if ctx.chance(0.2):  # the unit named only in the letterhead (and the "Tên tập thể" line, if any)
+        who = "đơn vị"
     letterhead(ctx, page, prof, number_line(ctx, prof, "BC"), prof.place)
     first, second = ctx.pick(TT01_TITLES)
     title_block(ctx, page, first, fill(second, ctx, model, who, level))
     line, typed = ctx.pick(COLLECTIVE_LINES)
+    line = line.replace("{who}", model.unit)
     if ctx.chance(0.25):
         page.para("(Mẫu báo cáo này áp dụng đối với tập thể)", align="center", italic=True)
         typed = True
@@ -694,7 +722,7 @@ def write_thanh_tich_tap_the(ctx: Ctx) -> Doc:
     page.para(ctx.pick(METHOD_LEADS), italic=True)
     bullets(ctx, page, model.content)
     page.para(ctx.pick(RESULT_LEADS), italic=ctx.chance(0.5), bold=ctx.chance(0.3))
-    bullets(ctx, page, model.results)
+    bullets(ctx, page, model.results, edited=True)
     heading(ctx, page, AWARD_HEADINGS)
     bullets(ctx, page, awards(ctx))
     page.para(rated(ctx, model, who), align="both", indent=True)
@@ -752,10 +780,10 @@ BIO_POSITION = [
     "- Chức vụ, chức danh: {pos}",
 ]
 BIO_NARRATIVE = [
-    "Tôi tên là {p}, sinh năm {yb}, hiện công tác tại {u}, chức vụ {pos}.",
-    "Họ và tên: {p}, sinh năm {yb}; chức vụ: {pos}; đơn vị công tác: {u}.",
-    "Bản thân là {p}, sinh ngày {d:02d}/{mo:02d}/{yb}; chức vụ: {pos}; đơn vị: {u}.",
-    "Tôi là {p} (sinh năm {yb}), {pos}; nơi công tác: {u}.",
+    "Tôi tên là {p}, sinh năm {yb}, hiện công tác tại {ur}, chức vụ {pos}.",
+    "Họ và tên: {p}, sinh năm {yb}; chức vụ: {pos}; đơn vị công tác: {ur}.",
+    "Bản thân là {p}, sinh ngày {d:02d}/{mo:02d}/{yb}; chức vụ: {pos}; đơn vị: {ur}.",
+    "Tôi là {p} (sinh năm {yb}), {pos}; nơi công tác: {ur}.",
 ]
 DEGREES = ["Đại học Luật", "Trung cấp chính trị", "Cao đẳng sư phạm", "Đại học Kinh tế", "12/12"]
 PERSON_SENTENCES = [
@@ -794,6 +822,7 @@ def write_thanh_tich_ca_nhan(ctx: Ctx) -> Doc:
         "yb": yb,
         "g": model.gender,
         "u": model.unit,
+        "ur": running(ctx, model.unit),
         "pos": model.position,
     }
     page.para(
@@ -915,7 +944,7 @@ def write_to_trinh(ctx: Ctx) -> Doc:
             "p": model.person,
             "yb": model.born[2],
             "pos": model.position,
-            "u": model.unit,
+            "u": running(ctx, model.unit),
             "title": "ông" if model.gender == "Nam" else "bà",
             "sup": sup,
         }
@@ -1120,6 +1149,8 @@ def write_bao_cao_chi_bo(ctx: Ctx) -> Doc:
     page, model = Page(ctx.rng, ctx.chance(0.5)), make_model(ctx, unit=ctx.rng.choice(cells))
     prof = profile(ctx.rng, units, model.unit)
     who, level, signer = who_for(ctx, model.unit, prof), level_words(ctx, model.level), signer_name(ctx)
+    if ctx.chance(0.2):  # the cell named only in its letterhead: "Chi bộ" in its own sentences
+        who = "chi bộ"
     letterhead(ctx, page, prof, number_line(ctx, prof, "BC"), prof.place)
     title_block(ctx, page, "BÁO CÁO", fill(ctx.pick(CB_TITLES), ctx, model, who, level))
     facts = {
@@ -1166,7 +1197,7 @@ def write_bao_cao_chi_bo(ctx: Ctx) -> Doc:
     )
     bullets(ctx, page, model.content)
     heading(ctx, page, CB_RESULTS)
-    bullets(ctx, page, model.results)
+    bullets(ctx, page, model.results, edited=True)
     heading(
         ctx,
         page,
@@ -1288,6 +1319,76 @@ def write_ke_hoach(ctx: Ctx) -> Doc:
     return Doc(page, "registration", [record])
 
 
+# ---- A person's registration
+DK_TITLES = [
+    ("BẢN ĐĂNG KÝ", "Xây dựng điển hình “Dân vận khéo” năm {y}"),
+    ("ĐĂNG KÝ", "Điển hình cá nhân “Dân vận khéo” {level} năm {y}"),
+    ("PHIẾU ĐĂNG KÝ", "Thực hiện mô hình “Dân vận khéo” năm {y}"),
+    ("BẢN ĐĂNG KÝ THI ĐUA", "Xây dựng điển hình “Dân vận khéo” {level} năm {y}"),
+    ("BẢN CAM KẾT VÀ ĐĂNG KÝ", "Xây dựng mô hình “Dân vận khéo” năm {y}"),
+]
+DK_PERSON = [
+    ["Tôi tên: {p}          Sinh năm: {yb}", "Chức vụ: {pos}", "Đơn vị công tác: {u}"],
+    ["Họ và tên: {p}", "Ngày sinh: {d:02d}/{mo:02d}/{yb}", "Chức vụ: {pos}", "Nơi công tác: {u}"],
+    ["Tôi là {p}, sinh năm {yb}, hiện là {pos}, {ur}."],
+    ["Họ tên người đăng ký: {p}; năm sinh: {yb}", "Chức vụ, đơn vị công tác: {pos}, {ur}"],
+    ["Tên tôi là: {p}", "Sinh ngày {d} tháng {mo} năm {yb}", "Chức danh: {pos}", "Cơ quan: {u}"],
+]
+DK_PLEDGE = [
+    (
+        "Tôi đăng ký xây dựng điển hình “Dân vận khéo” {level} năm {y} với mô hình {qname}, thuộc lĩnh vực "
+        "{field}.",
+        True,
+    ),
+    (
+        "Sau khi nghiên cứu {g}, tôi đăng ký thực hiện mô hình {qname} (lĩnh vực {field}), đề nghị công "
+        "nhận {level}.",
+        False,
+    ),
+    ("Bản thân đăng ký mô hình cá nhân {qname} thuộc lĩnh vực {field}, {level}.", True),
+    (
+        "Năm {y}, tôi đăng ký xây dựng mô hình “Dân vận khéo” {qname} trên lĩnh vực {field}, cấp công nhận:"
+        " {level}.",
+        False,
+    ),
+]
+
+
+def write_dang_ky_ca_nhan(ctx: Ctx) -> Doc:
+    page, model = Page(ctx.rng, ctx.chance(0.5)), make_model(ctx, individual=True)
+    prof = profile(ctx.rng, ctx.vocab.units, model.unit) if ctx.chance(0.3) else None
+    level, head, y = level_words(ctx, model.level), signer_name(ctx), ctx.vocab.year
+    letterhead(ctx, page, prof, "", prof.place if prof else ctx.vocab.units.place)
+    first, second = ctx.pick(DK_TITLES)
+    title_block(ctx, page, first, fill(second, ctx, model, model.person, level))
+    page.para(f"Kính gửi: {superior(ctx)}.", align="center")
+    d, mo, yb = model.born
+    facts = {"p": model.person, "d": d, "mo": mo, "yb": yb, "pos": model.position, "u": model.unit}
+    facts["ur"] = running(ctx, model.unit)
+    for line in ctx.pick(DK_PERSON):
+        page.para(line.format(**facts), align="both")
+    pledge, said_type = ctx.pick(DK_PLEDGE)
+    page.para(fill(pledge, ctx, model, model.person, level, g=guidance(ctx)), align="both", indent=True)
+    page.para(ctx.pick(["Nội dung, cách thức thực hiện:", "Cách làm:", "Nội dung thực hiện:"]), align="both")
+    bullets(ctx, page, model.content)
+    record = base_truth(ctx, model, None, kind="registration", typed=said_type)
+    if ctx.chance(0.6):
+        period = f"Từ tháng {model.start}/{y} đến tháng 12/{y}"
+        page.para(f"Thời gian thực hiện: {period}.", align="both")
+        record.truth["period"] = period
+    page.para("Tôi xin hứa thực hiện tốt mô hình đã đăng ký./.", align="both", indent=True)
+    table = page.table(1, 2, grid=False, widths=[8.0, 8.5])
+    page.cell(table.cell(0, 0), ["XÁC NHẬN CỦA THỦ TRƯỞNG ĐƠN VỊ", "", "", head], align="center", bold=True)
+    page.cell(
+        table.cell(0, 1),
+        ["NGƯỜI ĐĂNG KÝ", "(Ký, ghi rõ họ tên)", "", model.person],
+        align="center",
+        bold=True,
+    )
+    record.unscored.append("signer")  # the person and the head who confirms both sign
+    return Doc(page, "registration", [record])
+
+
 # ---- List tables: one row per model
 LIST_TITLES = {
     "registration": [
@@ -1310,10 +1411,12 @@ COLUMNS = {
     "name": [
         "Tên mô hình",
         "Tên mô hình “Dân vận khéo”",
-        "Tên mô hình đăng ký",
-        "Mô hình",
         "Tên mô hình, điển hình",
+        "Mô hình",
+        "Tên gọi mô hình",
     ],
+    "name_reg": ["Tên mô hình", "Tên mô hình đăng ký", "Tên mô hình “Dân vận khéo”", "Mô hình đăng ký"],
+    "name_prop": ["Tên mô hình", "Tên mô hình đề nghị công nhận", "Tên mô hình “Dân vận khéo”", "Mô hình"],
     "who": [
         "Đơn vị thực hiện",
         "Tập thể, cá nhân thực hiện",
@@ -1406,7 +1509,7 @@ def row_cells(ctx: Ctx, model: Model, columns: list[str], number: int) -> dict[s
         "stt": str(number),
         "name": model.name if ctx.chance(0.6) else quoted(ctx, model.name),
         "who": who,
-        "position": f"{model.position}, {model.unit}" if model.individual else "",
+        "position": f"{model.position}, {running(ctx, model.unit)}" if model.individual else "",
         "field": field_words(ctx, model.field, in_sentence=False),
         "type": type_cell(ctx, model.individual),
         "level": level_words(ctx, model.level, in_sentence=False),
@@ -1416,7 +1519,8 @@ def row_cells(ctx: Ctx, model: Model, columns: list[str], number: int) -> dict[s
         "rating": rating_words(ctx, model.rating),
         "note": "",
     }
-    return {key: cells[key] for key in columns}
+    labels = {"type_label": type_label(ctx, model.individual), "rating_label": model.rating}
+    return {**{key: cells[key] for key in columns}, **labels}
 
 
 def write_list(ctx: Ctx, kind: str) -> Doc:
@@ -1434,19 +1538,24 @@ def write_list(ctx: Ctx, kind: str) -> Doc:
         number, date = ctx.rng.randint(10, 99), short_date(ctx, ctx.vocab.year, (3, 11))
         cited = f"Công văn số {number}-CV/{prof.symbol} ngày {date}"
         page.para(f"(Kèm theo {cited} của {who_for(ctx, issuer, prof)})", align="center", italic=True)
-    columns = list_columns(ctx, kind, models, bool(level_key))
-    table, first_row = list_table(ctx, page, columns, len(models))
+    layout = list_layout(ctx, kind, models, bool(level_key))
+    if layout.merge_units:  # a unit with several models: its rows together, its cell merged down
+        order = {unit: i for i, unit in reversed(list(enumerate(m.unit for m in models)))}
+        models.sort(key=lambda m: (m.individual, order[m.unit]))
+    table, grid, first_row = list_table(ctx, page, layout, len(models))
     records = []
     for index, model in enumerate(models):
-        cells = row_cells(ctx, model, columns, index + 1)
-        for col, key in enumerate(columns):
-            page.cell(
-                table.cell(first_row + index, col),
-                [cells[key]],
-                align="center" if key in ("stt", "type", "rating") else "",
-            )
-        records.append(list_record(ctx, model, columns, kind, page.tables, first_row + index + 1))
-    page.para(f"Tổng cộng: {len(models):02d} mô hình.", italic=True)
+        fill_row(ctx, page, table, grid, first_row + index, row_cells(ctx, model, layout.columns, index + 1))
+        record = list_record(ctx, model, layout.columns, kind, page.tables, first_row + index + 1)
+        records.append(record)
+    if layout.merge_units:
+        merge_unit_cells(table, grid, first_row, models)
+    if layout.total_row:
+        row = first_row + len(models)
+        page.cell(table.cell(row, 0), ["Tổng cộng"], bold=True)
+        page.cell(table.cell(row, 1), [f"{len(models):02d} mô hình"], bold=True)
+    else:
+        page.para(f"Tổng cộng: {len(models):02d} mô hình.", italic=True)
     signer = signer_name(ctx)
     signature(ctx, page, prof, signer, None)
     for record in records:
@@ -1454,12 +1563,85 @@ def write_list(ctx: Ctx, kind: str) -> Doc:
     return Doc(page, kind, records)
 
 
-def list_table(ctx: Ctx, page: Page, columns: list[str], rows: int):
-    """The header (one row, or two with the type split into "Tập thể" | "Cá nhân" marks) and empty rows."""
-    table = page.table(rows + 1, len(columns))
-    for col, key in enumerate(columns):
-        page.cell(table.cell(0, col), [ctx.pick(COLUMNS[key])], align="center", bold=True)
-    return table, 1
+@dataclass
+class ListLayout:
+    """How a list table is drawn: its columns, the ones written as marks under option sub-columns."""
+
+    kind: str
+    columns: list[str]
+    marks: dict[str, list[str]]  # column -> option labels ("Tập thể" | "Cá nhân"), an "x" under one
+    number_row: bool  # a row "(1) (2) (3) …" under the header
+    total_row: bool  # a last row "Tổng cộng | 05 mô hình"
+    merge_units: bool  # cells of a unit with several models merged down
+
+
+def list_layout(ctx: Ctx, kind: str, models: list[Model], level_in_title: bool) -> ListLayout:
+    columns = list_columns(ctx, kind, models, level_in_title)
+    marks = {}
+    if "type" in columns and ctx.chance(0.25):
+        marks["type"] = [type_label(ctx, False), type_label(ctx, True)]
+    if "rating" in columns and ctx.chance(0.25):
+        marks["rating"] = [label for label, _ in ctx.vocab.ratings]
+    collective = [m.unit for m in models if not m.individual]
+    shared = len(collective) > len(set(collective))
+    return ListLayout(kind, columns, marks, ctx.chance(0.2), ctx.chance(0.2), shared and ctx.chance(0.5))
+
+
+def list_table(ctx: Ctx, page: Page, layout: ListLayout, rows: int):
+    """The header (one row, or two when a column is split into option marks), the optional column-number
+    row, and empty rows; returns the table, its grid of (column, option) and the first data row."""
+    grid = [(key, option) for key in layout.columns for option in layout.marks.get(key, [""])]
+    header_rows = 2 if layout.marks else 1
+    first = header_rows + int(layout.number_row)
+    table = page.table(first + rows + int(layout.total_row), len(grid))
+    col = 0
+    for key in layout.columns:
+        options = layout.marks.get(key, [])
+        suffix = "reg" if layout.kind == "registration" else "prop"
+        names = COLUMNS.get(f"{key}_{suffix}", COLUMNS[key])
+        page.cell(table.cell(0, col), [ctx.pick(names)], align="center", bold=True)
+        for offset, option in enumerate(options):
+            page.cell(table.cell(1, col + offset), [option], align="center", bold=True)
+        if len(options) > 1:
+            table.cell(0, col).merge(table.cell(0, col + len(options) - 1))
+        elif header_rows == 2:
+            table.cell(0, col).merge(table.cell(1, col))
+        col += max(1, len(options))
+    if layout.number_row:
+        style = ctx.pick(["({})", "{}", "({})", "{}."])
+        for col in range(len(grid)):
+            page.cell(table.cell(header_rows, col), [style.format(col + 1)], align="center", italic=True)
+    return table, grid, first
+
+
+def fill_row(ctx: Ctx, page: Page, table, grid: list[tuple[str, str]], row: int, cells: dict) -> None:
+    mark = ctx.pick(["x", "X", "x", "✓"])
+    for col, (key, option) in enumerate(grid):
+        if option:
+            text = mark if option in (cells.get(f"{key}_label"), cells[key]) else ""
+        else:
+            text = cells[key]
+        align = "center" if key in ("stt", "type", "rating") or option else ""
+        page.cell(table.cell(row, col), [text], align=align)
+
+
+def merge_unit_cells(table, grid: list[tuple[str, str]], first: int, models: list[Model]) -> None:
+    """Merge the "who" cells of consecutive rows of the same unit; the first keeps the text."""
+    col = next(i for i, (key, _) in enumerate(grid) if key == "who")
+    start = 0
+    for index in range(1, len(models) + 1):
+        same = (
+            index < len(models) and not models[index].individual and models[index].unit == models[start].unit
+        )
+        if same and not models[start].individual:
+            continue
+        if index - start > 1:
+            for row in range(first + start + 1, first + index):
+                for paragraph in table.cell(row, col).paragraphs:
+                    for run in list(paragraph.runs):
+                        run._r.getparent().remove(run._r)
+            table.cell(first + start, col).merge(table.cell(first + index - 1, col))
+        start = index
 
 
 def list_record(ctx: Ctx, model: Model, columns: list[str], kind: str, table: int, row: int) -> Record:
@@ -1489,6 +1671,7 @@ WRITERS = {
     "cong_van": write_cong_van,
     "bao_cao_chi_bo": write_bao_cao_chi_bo,
     "ke_hoach": write_ke_hoach,
+    "dang_ky_ca_nhan": write_dang_ky_ca_nhan,
     "danh_sach_dang_ky": write_danh_sach_dang_ky,
     "danh_sach_de_nghi": write_danh_sach_de_nghi,
 }

@@ -163,6 +163,19 @@ class Page:
         self.fill(paragraph, segs, **style)
         return paragraph
 
+    def deleted_para(self, text: str, **style):
+        """A paragraph removed with tracking: its runs and its paragraph mark deleted."""
+        paragraph = self.doc.add_paragraph()._p
+        self._format(paragraph, "both", False, None)
+        paragraph.append(self._tracked("del", text, style))
+        self.change_id += 1
+        mark = _element("w:rPr")
+        mark.append(
+            _element("w:del", id=str(self.change_id), author=self.author, date="2020-11-18T09:31:00Z")
+        )
+        paragraph.find(qn("w:pPr")).append(mark)
+        return paragraph
+
     def cell(self, cell, lines: list, *, align: str = "", **style) -> None:
         """Fill a table cell with one paragraph per line (a line is a string or a list of segments)."""
         for index, line in enumerate(lines or [""]):

@@ -8,7 +8,6 @@ people may reorder them.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,15 +17,21 @@ from typing import TYPE_CHECKING, Any
 from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.discover import sha256_file
-from pipeline.model import DvkError, Model
-from pipeline.platform import files
+from pipeline.model import DvkError, Model, WorkbookUpdate
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
+from pipeline.workbook import (
+    header_columns,
+    open_workbook,
+    save_atomically,
+    style_like,
+    titled_sheet,
+    top_wrap,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 # openpyxl is imported when a workbook is first opened or written: a rerun with nothing to write
@@ -66,11 +71,6 @@ VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the dro
 
 
 @functools.cache
-def top_wrap() -> Any:
-    return styles.Alignment(wrap_text=True, vertical="top")
-
-
-@functools.cache
 def changed_fill() -> Any:
     return styles.PatternFill("solid", fgColor="FFF2CC")
 
@@ -88,14 +88,6 @@ class Proposal:
     rating: str
     source: str
     sha256: str
-
-
-@dataclass(frozen=True)
-class WorkbookUpdate:
-    path: Path
-    added: int
-    changed: int
-    missing: int
 
 
 WRITE_ATTEMPTS = 3
@@ -159,7 +151,7 @@ def update_once(
             )
     else:
         workbook, sheet = new_workbook(config)
-    columns = header_columns(sheet, path)
+    columns = header_columns(sheet, path, COLUMNS)
     rows = {
         str(sheet.cell(row, columns[ID]).value): row
         for row in range(2, sheet.max_row + 1)
@@ -270,20 +262,6 @@ def new_workbook(config: Config) -> tuple[Workbook, Worksheet]:
     return workbook, sheet
 
 
-def titled_sheet(name: str, columns: tuple[tuple[str, int], ...], freeze: str) -> tuple[Workbook, Worksheet]:
-    """A new workbook whose one sheet has a bold header row of `columns` (title, width) and frozen panes."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = name
-    for index, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(1, index, title)
-        cell.font = styles.Font(bold=True)
-        cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
-    sheet.freeze_panes = freeze
-    return workbook, sheet
-
-
 def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) -> None:
     """The result column offers the configured ratings plus "Không công nhận" (a list on its own sheet,
     so labels with commas work)."""
@@ -311,19 +289,6 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     )
     validation.add(f"{column}2:{column}{VALIDATION_ROWS}")
     sheet.add_data_validation(validation)
-
-
-def header_columns(
-    sheet: Worksheet, path: Path, columns: tuple[tuple[str, int], ...] = COLUMNS, book: str = "Sổ thẩm định"
-) -> dict[str, int]:
-    """Column title -> column number, found by the header text (people may reorder columns)."""
-    headers = {str(cell.value).strip(): cell.column for cell in sheet[1] if cell.value}
-    missing = [title for title, _ in columns if title not in headers]
-    if missing:
-        raise DvkError(
-            f'{book} {path.name} thiếu cột "{missing[0]}" ở hàng tiêu đề; khôi phục tên cột rồi chạy lại.'
-        )
-    return headers
 
 
 def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, row: int) -> None:
@@ -435,7 +400,7 @@ def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) ->
     if SHEET not in workbook.sheetnames:
         raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
     sheet = workbook[SHEET]
-    columns = header_columns(sheet, path)
+    columns = header_columns(sheet, path, COLUMNS)
     if NOTE not in columns:
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
     for row in range(2, sheet.max_row + 1):
@@ -447,27 +412,6 @@ def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) ->
             save_atomically(workbook, path)
             return
     raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
-
-
-def open_workbook(path: Path, read_only: bool = False) -> Workbook:
-    try:
-        return openpyxl.load_workbook(path, read_only=read_only)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise DvkError(
-            f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
-        ) from exc
-
-
-def style_like(cell: Cell, sample: Cell) -> Cell:
-    """Give `cell` the styles of `sample`. Assigning a font or alignment makes openpyxl hash the style
-    object for every cell, which took most of the time of writing a province-scale sheet; copying the
-    sample's style indices (as openpyxl's own copy_worksheet does) costs nothing."""
-    cell._style = copy.copy(sample._style)
-    return cell
-
-
-def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
-    files.write_atomically(path, workbook.save, ".xlsx", before_replace)
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models

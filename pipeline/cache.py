@@ -31,7 +31,7 @@ from pipeline.discover import Stamp
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
 from pipeline.platform import files
 
-CACHE_FORMAT = 6  # bump whenever the packed layout below or what extraction gives changes
+CACHE_FORMAT = 7  # bump whenever the packed layout below or what extraction gives changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to when the files were looked at are not trusted
 KINDS = {kind.value: kind for kind in Kind}
 
@@ -83,7 +83,7 @@ def pack_analysis(analysis: Analysis) -> tuple:
     record = analysis.record
     packed_record = None
     if record is not None:
-        fields = tuple((key, value.value, value.where) for key, value in record.fields.items())
+        fields = tuple((key, value.value, value.where, value.source) for key, value in record.fields.items())
         packed_record = (record.kind.value, record.path, record.sha256, fields)
     return (
         packed_record,
@@ -98,7 +98,7 @@ def unpack_analysis(packed: tuple) -> Analysis:
     record = None
     if packed_record is not None:
         kind, path, sha256, fields = packed_record
-        values = {key: FieldValue(value, where) for key, value, where in fields}
+        values = {key: FieldValue(value, where, source) for key, value, where, source in fields}
         record = Record(KINDS[kind], path, sha256, values)
     return Analysis(record, unpack_problems(problems), unpack_problems(record_problems), proposal_id)
 

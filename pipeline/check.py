@@ -12,93 +12,35 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.appraise import Proposal, Recognition, WorkbookUpdate, recognised_models, update_workbook
+from pipeline.appraise import Proposal, Recognition, recognised_models, update_workbook
 from pipeline.cache import CheckCache, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import Typed, apply_corrections, corrections_digest, read_corrections
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
-from pipeline.model import ERROR, Analysis, DvkError, Kind, Problem, ReadError, Record
+from pipeline.model import (
+    ERROR,
+    Analysis,
+    CheckResult,
+    DvkError,
+    FileReport,
+    FileStatus,
+    Kind,
+    Problem,
+    ReadError,
+    Record,
+    WorkbookUpdate,
+)
 from pipeline.platform import files, process
 from pipeline.reader import read_document
 from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
 from pipeline.vntext import fold
 
-ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 WORKBOOK_NAME = "tham-dinh.xlsx"
 REPORT_NAME = "bao-cao-kiem-tra.xlsx"
-
-
-@dataclass
-class FileReport:
-    path: str
-    sha256: str
-    status: str
-    kind: str | None = None
-    id: str | None = None
-    record: Record | None = None  # shared with the cache's analysis: fields are not copied per report
-    problems: list[Problem] = field(default_factory=list)
-    reason: str = ""  # why skipped
-    manual: dict[str, str] = field(default_factory=dict)  # typed fields -> the file's own value ("" if none)
-
-    def field(self, key: str) -> str:
-        return self.record.get(key) if self.record else ""
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return {key: value.value for key, value in self.record.fields.items()} if self.record else {}
-
-    @property
-    def sources(self) -> dict[str, str]:
-        return {key: value.where for key, value in self.record.fields.items()} if self.record else {}
-
-    def as_dict(self) -> dict:
-        return {
-            "path": self.path,
-            "sha256": self.sha256,
-            "status": self.status,
-            "kind": self.kind,
-            "id": self.id,
-            "fields": self.fields,
-            "sources": self.sources,
-            "reason": self.reason,
-            "problems": [problem.as_dict() for problem in self.problems],
-            # Where each value comes from: "file" (read from the document) or "manual" (typed in the
-            # correction workbook; "file_values" then holds what the document itself gave).
-            "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
-            "file_values": dict(self.manual),
-        }
-
-
-@dataclass
-class CheckResult:
-    files: list[FileReport]
-    records: list[Record]
-    workbook: WorkbookUpdate | None = None
-    report_path: Path | None = None
-
-    @property
-    def totals(self) -> dict[str, int]:
-        count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
-        accepted = [f for f in self.files if f.status == ACCEPTED]
-        return {
-            "found": len(self.files),
-            "accepted": count(ACCEPTED),
-            "rejected": count(REJECTED),
-            "skipped": count(SKIPPED),
-            "duplicates": sum(1 for f in self.files if f.status == SKIPPED and f.reason.startswith("trùng")),
-            "registrations": sum(1 for f in accepted if f.kind == Kind.REGISTRATION.value),
-            "proposals": sum(1 for f in accepted if f.kind == Kind.PROPOSAL.value),
-            "errors": sum(1 for f in self.files for p in f.problems if p.severity == ERROR),
-            "warnings": sum(1 for f in self.files for p in f.problems if p.severity != ERROR),
-        }
-
-    def as_dict(self) -> dict:
-        return {"files": [f.as_dict() for f in self.files], "totals": self.totals}
 
 
 PER_FILE_SECONDS = 30
@@ -380,7 +322,7 @@ def write_check_outputs(
     report_path = workspace.year_dir / REPORT_NAME
     workspace.year_dir.mkdir(parents=True, exist_ok=True)
     proposals = accepted_proposals(result, config)
-    rejected = frozenset(f.id for f in result.files if f.status == REJECTED and f.id) - {
+    rejected = frozenset(f.id for f in result.files if f.status == FileStatus.REJECTED and f.id) - {
         p.id for p in proposals
     }
     workbook_digest, report_digest = (
@@ -427,10 +369,14 @@ def file_report(
     entry: Found, analysis: Analysis | None, rule_problems: dict[str, list[Problem]]
 ) -> FileReport:
     if analysis is None:
-        return FileReport(entry.rel, entry.sha256, SKIPPED, reason=entry.skip_reason or "")
+        return FileReport(entry.rel, entry.sha256, FileStatus.SKIPPED, reason=entry.skip_reason or "")
     record = analysis.record
     problems = list(analysis.problems) + (rule_problems.get(entry.rel, []) if record else [])
-    status = REJECTED if record is None or any(p.severity == ERROR for p in problems) else ACCEPTED
+    status = (
+        FileStatus.REJECTED
+        if record is None or any(p.severity == ERROR for p in problems)
+        else FileStatus.ACCEPTED
+    )
     if record is None:
         return FileReport(entry.rel, entry.sha256, status, problems=problems)
     return FileReport(
@@ -449,7 +395,7 @@ def accepted_proposals(result: CheckResult, config: Config) -> list[Proposal]:
     by_path = {record.path: record for record in result.records}
     proposals = []
     for report in result.files:
-        if report.status != ACCEPTED or report.kind != Kind.PROPOSAL.value:
+        if report.status != FileStatus.ACCEPTED or report.kind != Kind.PROPOSAL.value:
             continue
         record = by_path[report.path]
         proposals.append(
@@ -487,7 +433,7 @@ def recognise(
     rejected = {
         report.id: [p.message for p in report.problems if p.severity == ERROR]
         for report in result.files
-        if report.status == REJECTED and report.id
+        if report.status == FileStatus.REJECTED and report.id
     }
     person = {
         report.id: (report.field("person_name"), report.field("person_position"))

@@ -14,7 +14,7 @@ from pipeline import __version__, lazy
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace
-from pipeline.model import ERROR
+from pipeline.model import DISPLAY_VI, ERROR
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
 
@@ -145,17 +145,9 @@ def emit_build(result: service.BuildResult, as_json: bool) -> None:
         click.echo(f"Lưu ý: {note}", err=True)
     for document in result.documents:
         level = f" — {document.level}" if document.level else ""
-        click.echo(f"{KIND_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
+        click.echo(f"{DISPLAY_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
     for pdf in result.pdfs:
         click.echo(f"PDF: {pdf}")
-
-
-KIND_VI = {
-    "decision": "Quyết định",
-    "list": "Danh sách",
-    "certificates": "Giấy chứng nhận",
-    "report": "Báo cáo",
-}
 
 
 @main.command("stats")

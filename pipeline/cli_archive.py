@@ -1,6 +1,7 @@
 """`dvk archive` and `dvk register`: file signed decisions, check the archive, print the outgoing register.
 
-Thin Click commands over pipeline.archive; results on stdout, messages on stderr (cli_common).
+Thin Click commands over pipeline.archive (through pipeline.service); results on stdout, messages on
+stderr (cli_common).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, 
 from pipeline.config import Workspace
 
 # pyHanko and pypdf load only when an archive command runs (they double `dvk check` start-up time).
-archive = lazy.module("pipeline.archive")
-policy = lazy.module("pipeline.signature_policy")
+archive_entries = lazy.module("pipeline.archive.entries")
+policy = lazy.module("pipeline.archive.signature_policy")
+register_export = lazy.module("pipeline.archive.register_export")
+signatures = lazy.module("pipeline.archive.signatures")
 service = lazy.module("pipeline.service")
 
 VERIFY = "verify"
@@ -110,7 +113,7 @@ def files_command(
         entries = service.archive_signed(
             workspace, list(pdfs), number, issued, replace_reason, code, acceptance
         )
-    except archive.ArchiveRefused as exc:
+    except archive_entries.ArchiveRefused as exc:
         _print_entries(exc.done, as_json)
         raise
     _print_entries(entries, as_json)
@@ -133,15 +136,17 @@ def _print_entries(entries: list, as_json: bool) -> None:
         for note in entry.notes:
             click.echo(f"  Lưu ý: {note}", err=True)
         if entry.signature in ("tampered", "modified-after-signing"):
-            click.echo(f"  CẢNH BÁO: {entry.printed}: {archive.SIGNATURE_LABELS[entry.signature]}.", err=True)
+            click.echo(
+                f"  CẢNH BÁO: {entry.printed}: {signatures.SIGNATURE_LABELS[entry.signature]}.", err=True
+            )
 
 
-def _entry_line(entry: archive.ArchiveEntry) -> str:
+def _entry_line(entry: archive_entries.ArchiveEntry) -> str:
     what = {"archived": "Đã lưu trữ", "replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}
     signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
     return (
         f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.printed} ngày {entry.date:%d/%m/%Y}: "
-        f"{archive.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
+        f"{signatures.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
     )
 
 
@@ -180,7 +185,7 @@ def register_command(workspace: Workspace, xlsx: Path | None, as_json: bool) -> 
     if not entries:
         click.echo("Sổ đăng ký văn bản đi chưa có văn bản nào.", err=True)
     for entry in entries:
-        row = archive.register_row(entry)
+        row = register_export.register_row(entry)
         click.echo(" | ".join(cell for cell in (row[0], row[1], row[2], row[3], row[9]) if cell))
 
 

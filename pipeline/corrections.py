@@ -26,17 +26,32 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import lazy
-from pipeline.appraise import header_columns, open_workbook, save_atomically, style_like, titled_sheet
 from pipeline.config import Config
-from pipeline.extract import INFERRED, infer_type, normalise_value
-from pipeline.model import LABELS_VI, WARNING, Analysis, DvkError, FieldValue, Kind, Problem
+from pipeline.extract import normalise_value
+from pipeline.model import (
+    LABELS_VI,
+    SOURCE_MANUAL,
+    WARNING,
+    Analysis,
+    DvkError,
+    FieldValue,
+    FileReport,
+    Kind,
+    Problem,
+)
+from pipeline.prose import typed_person_type
 from pipeline.validate import proposal_id, validate_record
-
-if TYPE_CHECKING:
-    from pipeline.check import FileReport
+from pipeline.workbook import (
+    header_columns,
+    open_workbook,
+    save_atomically,
+    style_like,
+    titled_sheet,
+    top_wrap,
+)
 
 styles = lazy.module("openpyxl.styles")
 
@@ -184,10 +199,14 @@ def corrected_analysis(analysis: Analysis, typed: Typed, config: Config) -> Anal
     where = f"nhập tay: {WORKBOOK_NAME}, hàng {typed.row}"
     for key, value in typed.values.items():
         own = fields.get(key)
-        fields[key] = normalise_value(key, FieldValue(value, where), config)
+        fields[key] = normalise_value(key, FieldValue(value, where, SOURCE_MANUAL), config)
         manual.append((key, own.value if own else ""))
-    if "model_type" not in typed.values and fields.get("model_type", FieldValue("", "")).where == INFERRED:
-        fields["model_type"] = infer_type(fields, config)  # a typed person makes the model individual
+    if "model_type" not in typed.values and "person_name" in typed.values:
+        individual = typed_person_type(
+            fields.get("model_type"), config
+        )  # a typed person: an individual model
+        if individual:
+            fields["model_type"] = individual
     record = dataclasses.replace(record, fields=fields)
     # A doubt about a label is settled once someone has typed on the row.
     problems = [problem for problem in analysis.problems if problem.code != "AMBIGUOUS_LABEL"]
@@ -357,11 +376,6 @@ def open_sheet(path: Path) -> tuple[Any, Any]:
         if title in SYSTEM:
             sheet.cell(1, index).fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
     return workbook, sheet
-
-
-@functools.cache
-def top_wrap() -> Any:
-    return styles.Alignment(wrap_text=True, vertical="top")
 
 
 @functools.cache

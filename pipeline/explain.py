@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.config import Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import apply_corrections, read_corrections
-from pipeline.extract import Candidate, Step, classify, closest_lines, extract
+from pipeline.extract import SOURCE_NAMES, Candidate, Step, classify, closest_lines, extract
 from pipeline.model import LABELS_VI, Analysis, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.validate import required_fields, validate_record
@@ -28,7 +28,7 @@ class Explanation:
     path: str
     kind: str | None = None
     steps: list[Step] = field(default_factory=list)
-    values: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (value, where)
+    values: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # field -> (value, where, source)
     manual: dict[str, str] = field(default_factory=dict)  # typed field -> the file's own value
     missing: list[tuple[str, list[Candidate]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -47,8 +47,13 @@ class Explanation:
                 for step in self.steps
             ],
             "fields": {
-                key: {"value": value, "where": where, "origin": "manual" if key in self.manual else "file"}
-                for key, (value, where) in self.values.items()
+                key: {
+                    "value": value,
+                    "where": where,
+                    "source": source,
+                    "origin": "manual" if key in self.manual else "file",
+                }
+                for key, (value, where, source) in self.values.items()
             },
             "missing": [
                 {
@@ -98,7 +103,9 @@ def explain_file(workspace: Workspace, name: str) -> Explanation:
     assert record is not None
     explanation.kind = kind.value
     explanation.steps = extraction.steps
-    explanation.values = {key: (value.value, value.where) for key, value in record.fields.items()}
+    explanation.values = {
+        key: (value.value, value.where, value.source) for key, value in record.fields.items()
+    }
     explanation.manual = dict(analysis.manual)
     explanation.problems.extend([*analysis.problems, *validate_record(record, config)])
     explanation.missing = [
@@ -119,10 +126,9 @@ def explain_lines(explanation: Explanation) -> list[str]:
     for step in explanation.steps:
         names = ", ".join(f"{LABELS_VI[key]} {score:.2f}" for key, score in step.fields) or "không"
         lines.append(f"  {step.where}: «{step.text[:70]}» → {names}: {step.outcome}")
-    lines += ["", "Giá trị đã lấy:"]
-    for key, (value, where) in explanation.values.items():
-        origin = " [nhập tay]" if key in explanation.manual else ""
-        lines.append(f"  {LABELS_VI[key]}: «{value[:80]}» ({where}){origin}")
+    lines += ["", "Giá trị đã lấy (mục: giá trị (nơi; lấy từ)):"]
+    for key, (value, where, source) in explanation.values.items():
+        lines.append(f"  {LABELS_VI[key]}: «{value[:80]}» ({where}; {SOURCE_NAMES[source]})")
     if explanation.missing:
         lines += ["", "Mục bắt buộc còn thiếu, và những dòng gần giống nhất:"]
         for key, candidates in explanation.missing:

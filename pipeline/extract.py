@@ -26,8 +26,26 @@ from pipeline.labels import (
     clean_label,
     recognizer_for,
 )
-from pipeline.model import FIELDS, LABELS_VI, WARNING, Block, DocText, FieldValue, Kind, Problem
-from pipeline.vntext import fold, house_style
+from pipeline.model import (
+    FIELDS,
+    LABELS_VI,
+    SOURCE_INFERRED,
+    SOURCE_LABEL,
+    SOURCE_LETTERHEAD,
+    SOURCE_MANUAL,
+    SOURCE_SENTENCE,
+    SOURCE_SIGNATURE,
+    SOURCE_TABLE_ROW,
+    SOURCE_TITLE,
+    WARNING,
+    Block,
+    DocText,
+    FieldValue,
+    Kind,
+    Problem,
+)
+from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title
+from pipeline.vntext import fold, house_style, name_key
 
 # Long free-text fields run on over several lines; the others take one value.
 LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
@@ -107,6 +125,9 @@ def classify(doc: DocText) -> Kind | None:
     )
     if not about_models:
         return None
+    declared = kind_of_title(doc)  # a plan ("KẾ HOẠCH xây dựng mô hình …") is a registration
+    if declared is not None:
+        return declared
     title = title_words(doc)
     if "phieu dang ky" in title:
         return Kind.REGISTRATION
@@ -180,7 +201,10 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
         signer = signer_from_closing(lines)
         if signer:
             raw["signer"] = signer
-    result = Extraction(normalise_fields(raw, doc, config), walk.problems, walk.steps)
+    fields = {key: normalise_value(key, value, config) for key, value in raw.items()}
+    problems = walk.problems + merge_facts(fields, document_facts(doc, config), walk.steps)
+    complete_from_evidence(fields, doc, config)
+    result = Extraction(fields, problems, walk.steps)
     if explain:
         result.lines = lines
     return result
@@ -489,7 +513,7 @@ class Walk:
             # A value several fields share, or one found beside a person's name ("Nguyễn Văn An, Trưởng
             # ấp"), gives way to a label naming only that field.
             beside_name = key == "person_position" and key not in match.keys
-            shared = match.role == "several" or beside_name
+            shared = match.role == "several" or beside_name or is_aim(key, entry.label.text)
             if key not in filled or (filled[key][1] and not shared):
                 filled[key] = (FieldValue(text, value.where), shared)
                 taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
@@ -504,7 +528,26 @@ class Walk:
             return split_values(match.keys, text, self.config)
         if match.keys == ("person_name",):
             return person_values(text)
+        if len(match.keys) == 1 and match.keys[0] in VOCABULARY_FIELDS:
+            return [(vocabulary_owner(match.keys[0], text, self.config), text)]
         return [(key, text) for key in match.keys]
+
+
+def vocabulary_owner(key: str, text: str, config: Config) -> str:
+    """The field a vocabulary value belongs to: "Đề nghị công nhận: cấp thành phố" names a rating by its
+    words, but its value is a level, and a value says what it is better than a label's loose words."""
+    if match_term(text, getattr(config, VOCABULARY_FIELDS[key])):
+        return key
+    owners = [
+        other for other, section in VOCABULARY_FIELDS.items() if exact_term(text, getattr(config, section))
+    ]
+    return owners[0] if len(owners) == 1 else key
+
+
+def is_aim(key: str, label: str) -> bool:
+    """Results under "Mục tiêu"/"Chỉ tiêu" are what a plan aims at: a later "Kết quả" label replaces them."""
+    words = fold(label)
+    return key == "results" and ("muc tieu" in words or "chi tieu" in words) and "ket qua" not in words
 
 
 def who_values(text: str, config: Config) -> list[tuple[str, str]]:
@@ -774,15 +817,56 @@ def looks_like_person(text: str) -> bool:
 # ---------------------------------------------------------------------------- normalisation
 
 
-def normalise_fields(raw: dict[str, FieldValue], doc: DocText, config: Config) -> dict[str, FieldValue]:
-    fields = {key: normalise_value(key, value, config) for key, value in raw.items()}
+# Fields whose values two sources can disagree on in a way a clerk must see (long texts differ in wording).
+COMPARED_FIELDS = ("model_name", "unit", "level", "model_type", "field", "year", "proposed_rating")
+SOURCE_NAMES = {
+    SOURCE_LABEL: "nhãn",
+    SOURCE_TABLE_ROW: "hàng của bảng",
+    SOURCE_TITLE: "tiêu đề",
+    SOURCE_SENTENCE: "câu văn",
+    SOURCE_LETTERHEAD: "tiêu đề cơ quan (góc trái)",
+    SOURCE_SIGNATURE: "khối chữ ký",
+    SOURCE_INFERRED: "suy ra từ nội dung",
+    SOURCE_MANUAL: "sổ bổ sung thông tin",
+}
+
+
+def merge_facts(fields: dict[str, FieldValue], facts: Facts, steps: list[Step]) -> list[Problem]:
+    """The document's facts fill what the labels left empty; where both give a value and they differ, the
+    label's value stays and a warning names both (a clerk decides, nothing is picked silently)."""
+    problems = []
+    for key, fact in facts.fields.items():
+        taken = fields.get(key)
+        if taken is None:
+            fields[key] = fact
+            steps.append(Step(fact.where, fact.value, ((key, 1.0),), f"lấy từ {SOURCE_NAMES[fact.source]}"))
+        elif key in COMPARED_FIELDS and name_key(taken.value) != name_key(fact.value):
+            problems.append(disagreement(key, taken, fact))
+    return problems
+
+
+def disagreement(key: str, taken: FieldValue, other: FieldValue) -> Problem:
+    return Problem(
+        "SOURCES_DISAGREE",
+        WARNING,
+        f"{LABELS_VI[key]}: {SOURCE_NAMES[taken.source]} ({taken.where}) ghi «{shorten(taken.value)}», "
+        f"{SOURCE_NAMES[other.source]} ({other.where}) ghi «{shorten(other.value)}». Đã lấy theo "
+        f"{SOURCE_NAMES[taken.source]}; nếu sai, nhập giá trị đúng ở sổ bổ sung thông tin.",
+        taken.where,
+    )
+
+
+def complete_from_evidence(fields: dict[str, FieldValue], doc: DocText, config: Config) -> None:
+    """The campaign year from the report's own date line, and the model's type from evidence in the file.
+    Never a default: what no evidence decides stays missing and goes to the correction loop."""
     if "year" not in fields:
-        year = year_from_title(doc)
+        year = year_of_date_line(doc)
         if year:
             fields["year"] = year
     if "model_type" not in fields:
-        fields["model_type"] = infer_type(fields, config)
-    return fields
+        inferred = inferred_type(fields, doc, config)
+        if inferred:
+            fields["model_type"] = inferred
 
 
 def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
@@ -824,11 +908,11 @@ def capped(value: FieldValue) -> FieldValue:
     province-scale run must hold ten thousand records in memory (issue 6). The file keeps the full text."""
     if len(value.value) <= LONG_FIELD_CHARS:
         return value
-    return FieldValue(value.value[: LONG_FIELD_CHARS - 1].rstrip() + "…", value.where)
+    return FieldValue(value.value[: LONG_FIELD_CHARS - 1].rstrip() + "…", value.where, value.source)
 
 
 def replace(value: FieldValue, text: str) -> FieldValue:
-    return FieldValue(text, value.where)
+    return FieldValue(text, value.where, value.source)
 
 
 def strip_quotes(text: str) -> str:
@@ -862,32 +946,16 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
     return best[1] if best else None
 
 
-def year_from_title(doc: DocText) -> FieldValue | None:
-    """The campaign year from the title ("… năm 2020"), else from the document's date line."""
-    for block in doc.blocks[:30]:
-        folded = fold(block.text)
-        if "mo hinh" in folded or "dan van kheo" in folded:
-            found = re.search(r"\bnam ((?:19|20)\d{2})\b", folded)
-            if found:
-                return FieldValue(found.group(1), block.where)
+def year_of_date_line(doc: DocText) -> FieldValue | None:
+    """The year of the document's place-and-date line ("Ngã Bảy, ngày 10 tháng 12 năm 2020"), near its top."""
     for block in doc.blocks[:10]:
         found = DATE_LINE.search(fold(block.text))
         if found:
-            return FieldValue(found.group(1), block.where)
+            return FieldValue(found.group(1), block.where, SOURCE_INFERRED)
     return None
 
 
 DATE_LINE = re.compile(r"\bngay\s+\S+\s+thang\s+\S+\s+nam\s+((?:19|20)\d{2})\b")
-
-
-INFERRED = "suy ra từ nội dung"
-
-
-def infer_type(fields: dict[str, FieldValue], config: Config) -> FieldValue:
-    """Without a type label, a model with a person's name is individual, otherwise collective."""
-    key = "individual" if fields.get("person_name") else "collective"
-    term = next((t for t in config.types if t.key == key), config.types[0])
-    return FieldValue(term.label, INFERRED)
 
 
 # ---------------------------------------------------------------------------- explaining a miss

@@ -270,6 +270,13 @@ FILLERS = (
 )
 # A line holding one of these is not a field label (closing block, approvals, instructions to the unit).
 BLOCKERS = (
+    # A person's birth date, a body's founding or a member's admission: never the campaign's year.
+    "nam sinh",
+    "sinh nam",
+    "ngay sinh",
+    "sinh ngay",
+    "thanh lap",
+    "vao dang",
     "noi nhan",
     "xac nhan",
     "ky ten",

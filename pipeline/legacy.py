@@ -10,10 +10,13 @@ left alone even when its font has a legacy name.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
-from pipeline.vntext import is_syllable, nfc
+from pipeline.vntext import is_common_syllable, is_syllable, nfc
 
 TCVN3_NAME = "tcvn3"
 TCVN3_CAPS_NAME = "tcvn3-caps"
@@ -137,8 +140,9 @@ _VNI_ONLY = _VNI_BYTES - _VIET_LATIN1
 _VNI_ACCENTS = frozenset(seq[1] for seq in _VNI_DECODE if len(seq) == 2)
 
 # Word separators shared by both readings of a run: white space, ASCII digits and punctuation, and the
-# Windows-1252 punctuation ("–", "“" …). Everything else in Latin-1 may be a legacy letter.
-_SEPARATORS = re.compile(r"[\s\d!-/:-@\[-`{-~" + re.escape("".join(CP1252_SPECIALS)) + "]+")
+# Windows-1252 punctuation in either form ("–" or the C1 byte \x96). Everything else in Latin-1 may be
+# a legacy letter.
+_SEPARATOR_SPLIT = re.compile(r"([\s\d!-/:-@\[-`{-~\x80-\x9f" + re.escape("".join(CP1252_SPECIALS)) + "]+)")
 
 # ---------------------------------------------------------------------------- fonts
 
@@ -230,32 +234,53 @@ def _decode(text: str, encoding: str) -> tuple[str, int]:
     return nfc(decoded), strays
 
 
-def _bad_words(text: str) -> int:
-    """Words with a non-ASCII character that are not Vietnamese syllables."""
-    return sum(not is_syllable(word) for word in _SEPARATORS.split(text) if word and not word.isascii())
+def _is_word(word: str) -> bool:
+    """A Vietnamese syllable in one of the cases words are written in: "bộ", "Bộ", "BỘ" ("bÌ", the
+    TCVN3 bytes of "bè" read as they are, is none)."""
+    return word in (word.lower(), word.upper(), word.capitalize()) and is_syllable(word)
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_reading(word: str, encoding: str) -> str:
+    """How one word reads (see classify_run). Spelling decides between the two readings; when both are
+    spelled right (or neither), a byte only the encoding uses ("¶") makes it legacy."""
+    if any(ord(char) > 0xFF and char not in CP1252_SPECIALS for char in word):
+        return "unicode"
+    decoded, strays = _decode(word, encoding)
+    if strays:
+        return "unicode"
+    if decoded == nfc(word):
+        return "plain"
+    good_before, good_after = _is_word(word), _is_word(decoded)
+    # A lone letter ("Ê", a list mark "a") is no syllable to spell: it says nothing.
+    if good_before != good_after and len(word) > 1 and len(decoded) > 1:
+        return "legacy" if good_after else "unicode"
+    legacy_only = _VNI_ONLY if encoding == VNI_NAME else _TCVN3_ONLY
+    return "legacy" if any(char in legacy_only for char in word) else "ambiguous"
+
+
+def _pieces(text: str) -> list[str]:
+    """Words at the even indexes, the separators between them at the odd ones."""
+    return _SEPARATOR_SPLIT.split(text)
+
+
+def _word_readings(pieces: list[str], encoding: str) -> list[str]:
+    return [_word_reading(word, encoding) if word else "plain" for word in pieces[::2]]
 
 
 def classify_run(text: str, encoding: str) -> str:
     """How one run in a legacy-named font reads: "plain" (nothing to convert, e.g. ASCII), "unicode"
-    (already Unicode: it has characters the encoding cannot hold, or reads as Vietnamese only as it
-    is), "legacy" (reads as Vietnamese only once decoded) or "ambiguous" (both readings are valid)."""
+    (it holds a word that reads as Vietnamese only as it is, or characters the encoding cannot hold),
+    "legacy" (a word reads as Vietnamese only once decoded, and none only as it is) or "ambiguous" (every
+    word reads both ways). A "unicode" run may still hold words a half conversion left behind: see
+    decode_runs."""
     _check_encoding(encoding)
-    if any(ord(char) > 0xFF and char not in CP1252_SPECIALS for char in text):
-        return "unicode"
-    decoded, strays = _decode(text, encoding)
-    if strays:
-        return "unicode"
-    if decoded == nfc(text):
-        return "plain"
-    bad_before, bad_after = _bad_words(text), _bad_words(decoded)
-    if bad_after != bad_before:
-        return "legacy" if bad_after < bad_before else "unicode"
-    legacy_only = _VNI_ONLY if encoding == VNI_NAME else _TCVN3_ONLY
-    return "legacy" if any(char in legacy_only for char in text) else "ambiguous"
+    readings = set(_word_readings(_pieces(text), encoding))
+    return next((reading for reading in ("unicode", "legacy", "ambiguous") if reading in readings), "plain")
 
 
 def looks_like_legacy(text: str, encoding: str | None = None) -> bool:
-    """True when a run in a font of `encoding` should be decoded (an ambiguous run trusts the font).
+    """True when a run in a font of `encoding` should be decoded whole (an ambiguous run trusts the font).
     Without an encoding: True only when the text reads clearly as TCVN3 or VNI."""
     if encoding is None:
         return any(classify_run(text, name) == "legacy" for name in (TCVN3_NAME, VNI_NAME))
@@ -263,20 +288,51 @@ def looks_like_legacy(text: str, encoding: str | None = None) -> bool:
 
 
 def decode_run(text: str, encoding: str) -> str:
-    """One run's text in Unicode NFC. A run that is already Unicode (common after a half conversion)
-    comes back unchanged, NFC-normalised."""
-    if not looks_like_legacy(text, encoding):
-        return nfc(text)
-    return _decode(text, encoding)[0]
+    """One run's text in Unicode NFC (see decode_runs). A run that is already Unicode (common after a
+    half conversion) comes back unchanged, NFC-normalised."""
+    return decode_runs([text], encoding)[0]
 
 
 def decode_runs(texts: Sequence[str], encoding: str) -> list[str]:
-    """Decode the runs of one paragraph in the same legacy font. Ambiguous runs (e.g. "Hòa" is also
-    TCVN3 for "Hũa") follow their neighbours: decoded unless the clear runs are mostly Unicode."""
-    classes = [classify_run(text, encoding) for text in texts]
-    ambiguous_is_legacy = classes.count("legacy") >= classes.count("unicode")
-    decode = {"legacy": True, "ambiguous": ambiguous_is_legacy}
+    """Decode the runs of one paragraph in the same legacy font. The font says the runs are legacy; only
+    a word that reads as Vietnamese only as it is ("Phường" in a .VnTime run) puts that in doubt. Then
+    each word is decided on its own: by its spelling ("CÊP" is no syllable, "CẤP" is), else by the
+    reading that is a common word ("PHẨM", not "PHÈM"; "Hòa", not "Hũa"), else by the clear words of
+    its run, then of its paragraph, and a tie trusts the font."""
+    _check_encoding(encoding)
+    runs = [_pieces(text) for text in texts]
+    readings = [_word_readings(pieces, encoding) for pieces in runs]
+    if not any("unicode" in run for run in readings):
+        return [
+            _decode(text, encoding)[0] if {"legacy", "ambiguous"} & set(run) else nfc(text)
+            for text, run in zip(texts, readings, strict=True)
+        ]
+    paragraph = Counter(itertools.chain.from_iterable(readings))
     return [
-        _decode(t, encoding)[0] if decode.get(c, False) else nfc(t)
-        for t, c in zip(texts, classes, strict=True)
+        _decode_words(pieces, run, paragraph, encoding) for pieces, run in zip(runs, readings, strict=True)
     ]
+
+
+def _decode_words(pieces: list[str], readings: list[str], paragraph: Counter[str], encoding: str) -> str:
+    """A run of a doubtful paragraph, decoded word by word."""
+    own = Counter(readings)
+    out = []
+    for index, piece in enumerate(pieces):
+        reading = readings[index // 2] if index % 2 == 0 else "separator"
+        if reading == "legacy" or (reading == "ambiguous" and _follows_font(piece, encoding, own, paragraph)):
+            piece = _decode(piece, encoding)[0]
+        out.append("".join(_C1_TO_CP1252.get(char, char) for char in piece))
+    return nfc("".join(out))
+
+
+def _follows_font(word: str, encoding: str, own: Counter[str], paragraph: Counter[str]) -> bool:
+    """Whether a word spelled right both ways is legacy: the reading that is a common word, else the
+    clear words of its run, else those of its paragraph; a tie trusts the font."""
+    common_before = is_common_syllable(word)
+    common_after = is_common_syllable(_decode(word, encoding)[0])
+    if common_before != common_after:
+        return common_after
+    for counts in (own, paragraph):
+        if counts["legacy"] != counts["unicode"]:
+            return counts["legacy"] > counts["unicode"]
+    return True

@@ -7,10 +7,12 @@ conditions raise. Everything a user reads (`Problem.message`) is Vietnamese.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
+from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # worth knowing, nothing to fix (a unit not yet in the list): never counted as a warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +20,7 @@ class Problem:
     """One finding: a stable code, a severity, a Vietnamese message and where it is."""
 
     code: str
-    severity: str  # ERROR | WARNING
+    severity: str  # ERROR | WARNING | INFO
     message: str
     where: str = ""  # e.g. "bảng 1, hàng 3" or "đoạn 12"; empty when it concerns the whole file
 
@@ -80,7 +82,7 @@ class DocText:
 # ---------------------------------------------------------------------------- records
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     REGISTRATION = "registration"
     PROPOSAL = "proposal"
 
@@ -193,3 +195,113 @@ class Analysis:
     # Fields the secretariat typed in the correction workbook: (field, the file's own value or ""). Never
     # cached: corrections are applied to the cached analysis on every run.
     manual: tuple[tuple[str, str], ...] = ()
+
+
+# ---------------------------------------------------------------------------- results of a check
+
+
+class FileStatus(StrEnum):
+    """The one state every file found ends in (`dvk check --json` writes the value)."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+
+
+# The Vietnamese words for each file status, each kind of submitted file and each kind of built document,
+# wherever a person reads them (console, page, workbooks). Keyed by the values: StrEnum members find them.
+DISPLAY_VI: dict[str | None, str] = {
+    FileStatus.ACCEPTED: "chấp nhận",
+    FileStatus.REJECTED: "bị loại",
+    FileStatus.SKIPPED: "bỏ qua",
+    Kind.PROPOSAL: "Báo cáo đề nghị",
+    Kind.REGISTRATION: "Phiếu đăng ký",
+    "decision": "Quyết định",
+    "list": "Danh sách",
+    "certificates": "Giấy chứng nhận",
+    "report": "Báo cáo kết quả",
+    None: "",
+}
+
+
+@dataclass(frozen=True)
+class WorkbookUpdate:
+    path: Path
+    added: int
+    changed: int
+    missing: int
+
+
+@dataclass
+class FileReport:
+    path: str
+    sha256: str
+    status: FileStatus
+    kind: str | None = None
+    id: str | None = None
+    record: Record | None = None  # shared with the cache's analysis: fields are not copied per report
+    problems: list[Problem] = field(default_factory=list)
+    reason: str = ""  # why skipped
+    manual: dict[str, str] = field(default_factory=dict)  # typed fields -> the file's own value ("" if none)
+
+    def field(self, key: str) -> str:
+        return self.record.get(key) if self.record else ""
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {key: value.value for key, value in self.record.fields.items()} if self.record else {}
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return {key: value.where for key, value in self.record.fields.items()} if self.record else {}
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "kind": self.kind,
+            "id": self.id,
+            "fields": self.fields,
+            "sources": self.sources,
+            "reason": self.reason,
+            "problems": [problem.as_dict() for problem in self.problems],
+            # Where each value comes from: "file" (read from the document) or "manual" (typed in the
+            # correction workbook; "file_values" then holds what the document itself gave).
+            "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
+            # How each value was found: label, table_row, title, sentence, letterhead, inferred or manual.
+            "evidence": {key: value.source for key, value in self.record.fields.items()}
+            if self.record
+            else {},
+            "file_values": dict(self.manual),
+        }
+
+
+@dataclass
+class CheckResult:
+    files: list[FileReport]
+    records: list[Record]
+    workbook: WorkbookUpdate | None = None
+    report_path: Path | None = None
+
+    @property
+    def totals(self) -> dict[str, int]:
+        count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
+        accepted = [f for f in self.files if f.status == FileStatus.ACCEPTED]
+        return {
+            "found": len(self.files),
+            "accepted": count(FileStatus.ACCEPTED),
+            "rejected": count(FileStatus.REJECTED),
+            "skipped": count(FileStatus.SKIPPED),
+            "duplicates": sum(
+                1 for f in self.files if f.status == FileStatus.SKIPPED and f.reason.startswith("trùng")
+            ),
+            "registrations": sum(1 for f in accepted if f.kind == Kind.REGISTRATION.value),
+            "proposals": sum(1 for f in accepted if f.kind == Kind.PROPOSAL.value),
+            "errors": sum(1 for f in self.files for p in f.problems if p.severity == ERROR),
+            "warnings": sum(1 for f in self.files for p in f.problems if p.severity == WARNING),
+            "notices": sum(1 for f in self.files for p in f.problems if p.severity == INFO),
+        }
+
+    def as_dict(self) -> dict:
+        return {"files": [f.as_dict() for f in self.files], "totals": self.totals}

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pipeline.appraise import save_atomically, style_like, top_wrap
-from pipeline.model import ERROR
+from pipeline.model import DISPLAY_VI, ERROR, CheckResult, FileReport
+from pipeline.workbook import save_atomically, style_like, top_wrap
 
-if TYPE_CHECKING:
-    from pipeline.check import CheckResult, FileReport
-
-STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
-KIND_VI = {"registration": "Phiếu đăng ký", "proposal": "Đề nghị công nhận", None: ""}
-SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
 
 
@@ -38,7 +33,7 @@ def console_lines(result: CheckResult) -> list[str]:
 
 
 def file_line(report: FileReport) -> str:
-    state = f"{STATUS_MARK[report.status]} {STATUS_VI[report.status]}"
+    state = f"{STATUS_MARK[report.status]} {DISPLAY_VI[report.status]}"
     who = report.field("person_name") or report.field("unit")
     name = clip(report.field("model_name"), 40)
     return f"{state:<12} {clip(report.path, 44):<44} {name:<40} {clip(who, 32)}"
@@ -113,8 +108,8 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
     for report in result.files:
         head = [
             report.path,
-            STATUS_VI[report.status],
-            KIND_VI[report.kind],
+            DISPLAY_VI[report.status],
+            DISPLAY_VI[report.kind],
             report.id or "",
             report.field("model_name"),
         ]

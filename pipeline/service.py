@@ -17,29 +17,33 @@ import os
 import shutil
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import intake, lazy
-from pipeline.check import WORKBOOK_NAME, CheckResult, Progress, recognise, registered_count, run_check
+from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import CheckResult, DvkError, FileReport, Model
 from pipeline.platform import files, process
 
 if TYPE_CHECKING:
-    from pipeline.archive import ArchiveEntry, RefusedEntry
+    from pipeline.archive.entries import ArchiveEntry, RefusedEntry
+    from pipeline.archive.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
-    from pipeline.signature_policy import Acceptance
 
 # Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
 build = lazy.module("pipeline.build")
-register = lazy.module("pipeline.register")
-archive = lazy.module("pipeline.archive")
+register = lazy.module("pipeline.archive.register")
+archive_entries = lazy.module("pipeline.archive.entries")
+filing = lazy.module("pipeline.archive.filing")
+verify = lazy.module("pipeline.archive.verify")
+register_export = lazy.module("pipeline.archive.register_export")
+signatures = lazy.module("pipeline.archive.signatures")
 
 LOCK_NAME = "workspace.lock"
 LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
@@ -174,67 +178,7 @@ def campaign_stats(workspace: Workspace) -> dict:
 def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult:
     """`dvk check`: check every input file, write the appraisal workbook and the problem report."""
     with workspace_lock(workspace):
-        result = run_check(workspace, progress=progress)
-    remember_check(workspace, result)
-    return result
-
-
-_checks: dict[Path, tuple[tuple, CheckResult, float]] = {}  # root -> (signature, result, when compared)
-_checks_guard = threading.Lock()
-FRESH_SECONDS = 2.0  # a page within this long of the last look trusts it (a clerk clicking through pages)
-
-
-def current_check(workspace: Workspace) -> CheckResult:
-    """The check result for what is on disk now, for reading (a page): the last one while nothing under
-    inputs/ (nor the configuration) changed, else a fresh check that writes no workbook or report.
-    Looking costs one stat per file (and nothing within FRESH_SECONDS of the last look); the check
-    itself reuses its cache for unchanged files."""
-    with _checks_guard:
-        known = _checks.get(workspace.root)
-    if known is not None and time.monotonic() - known[2] < FRESH_SECONDS:
-        return known[1]
-    signature = inputs_signature(workspace)
-    if known is not None and known[0] == signature:
-        with _checks_guard:
-            _checks[workspace.root] = (signature, known[1], time.monotonic())
-        return known[1]
-    result = run_check(workspace, write_outputs=False)
-    with _checks_guard:
-        _checks[workspace.root] = (signature, result, time.monotonic())
-    return result
-
-
-def remember_check(workspace: Workspace, result: CheckResult) -> None:
-    signature = inputs_signature(workspace)
-    with _checks_guard:
-        _checks[workspace.root] = (signature, result, time.monotonic())
-
-
-def forget_check(workspace: Workspace) -> None:
-    """The configuration changed: the next page checks again, even within FRESH_SECONDS."""
-    with _checks_guard:
-        _checks.pop(workspace.root, None)
-
-
-def inputs_signature(workspace: Workspace) -> tuple:
-    """What a check result depends on: every input file's name, size and time, and the configuration."""
-    from pipeline.discover import walk_files
-
-    files = []
-    if workspace.inputs.is_dir():
-        for rel, item in walk_files(workspace.inputs):
-            with contextlib.suppress(OSError):
-                stat = item.stat(follow_symlinks=False)
-                files.append((rel, stat.st_size, stat.st_mtime_ns))
-    return (tuple(files), file_stamp(workspace.root / "dvk.toml"), file_stamp(corrections_path(workspace)))
-
-
-def file_stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns)
+        return run_check(workspace, progress=progress)
 
 
 def corrections_path(workspace: Workspace) -> Path:
@@ -243,114 +187,12 @@ def corrections_path(workspace: Workspace) -> Path:
     return workspace.year_dir / CORRECTIONS_NAME
 
 
-def prepare_pages(workspace: Workspace) -> None:
-    """Read what the first screens show (the overview, the file list's index) before a server gives its
-    address, so the first page a clerk opens does not pay for it."""
-    overview(workspace)
-    file_index(current_check(workspace))
-
-
 # ---------------------------------------------------------------------------- finding files
-
-
-@dataclass(frozen=True)
-class FileQuery:
-    """What the Hồ sơ page filters on; empty means any."""
-
-    status: str = ""  # accepted | rejected | skipped
-    level: str = ""
-    unit: str = ""
-    code: str = ""  # a problem code
-    text: str = ""  # searched with or without diacritics, in the path, model name and unit
-
-
-def find_files(result: CheckResult, query: FileQuery) -> list:
-    """The check's file reports that match `query`, in the check's order (by path)."""
-    from pipeline.vntext import fold
-
-    index = file_index(result)
-    text, unit = fold(query.text).strip(), fold(query.unit).strip()
-    found = []
-    for report, row in zip(result.files, index.rows, strict=True):
-        if query.status and report.status != query.status:
-            continue
-        if query.level and row.level != query.level:
-            continue
-        if query.code and query.code not in row.codes:
-            continue
-        if unit and unit not in row.unit:
-            continue
-        if text and text not in row.text:
-            continue
-        found.append(report)
-    return found
-
-
-def file_choices(result: CheckResult) -> dict[str, list]:
-    """The values the filters offer: levels and problem codes present (with counts), and units."""
-    return file_index(result).choices
-
-
-@dataclass(frozen=True, slots=True)
-class IndexRow:
-    level: str
-    codes: frozenset[str]
-    unit: str  # folded: compared without diacritics or case
-    text: str  # folded path, model name and unit
-
-
-@dataclass
-class FileIndex:
-    """What the file list filters on, computed once per check result (a page of a 10,000-file campaign
-    is then a scan over plain strings, not 10,000 foldings)."""
-
-    result: CheckResult
-    rows: list[IndexRow]
-    choices: dict[str, list]
-
-
-_indexes: dict[int, FileIndex] = {}
-
-
-def file_index(result: CheckResult) -> FileIndex:
-    with _checks_guard:
-        known = _indexes.get(id(result))
-    if known is not None and known.result is result:
-        return known
-    index = build_file_index(result)
-    with _checks_guard:
-        if len(_indexes) >= 2:  # a result per workspace is enough; each holds a campaign in memory
-            _indexes.clear()
-        _indexes[id(result)] = index
-    return index
-
-
-def build_file_index(result: CheckResult) -> FileIndex:
-    from collections import Counter
-
-    from pipeline.vntext import fold, sort_key
-
-    rows = []
-    for report in result.files:
-        unit = report.field("unit") or report.path.split("/")[0]
-        text = fold(" ".join((report.path, report.field("model_name"), report.field("unit"))))
-        codes = frozenset(problem.code for problem in report.problems)
-        rows.append(IndexRow(report.field("level"), codes, fold(unit), text))
-    levels = Counter(row.level for row in rows if row.level)
-    codes = Counter(problem.code for report in result.files for problem in report.problems)
-    units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
-    choices = {
-        "levels": sorted(levels.items()),
-        "codes": sorted(codes.items()),
-        "units": sorted((unit for unit in units if unit), key=sort_key),
-    }
-    return FileIndex(result, rows, choices)
 
 
 # ---------------------------------------------------------------------------- adding input files
 
 MAX_UPLOAD_BYTES = intake.MAX_FILE_BYTES  # one file handed over (a document, a signed PDF)
-INPUT_EXTENSIONS = intake.INPUT_EXTENSIONS
 Upload = intake.Upload
 
 
@@ -373,11 +215,10 @@ def add_inputs(workspace: Workspace, folder: str, uploads: Iterable[Upload]) -> 
     with workspace_lock(workspace):
         saved = intake.take_in(workspace, unit_folder, uploads, lambda found: units_read(workspace, found))
         try:
-            result = run_check(workspace) if any(item.path for item in saved) else current_check(workspace)
+            result = run_check(workspace, write_outputs=any(item.path for item in saved))
         except DvkError as exc:  # e.g. the workbook open in Excel: the files stay saved and are still checked
             result = run_check(workspace, write_outputs=False)
             problem = f"Đã lưu và kiểm tra tệp, nhưng chưa cập nhật được sổ: {exc}"
-    remember_check(workspace, result)
     return InputsAdded(saved, result, problem)
 
 
@@ -408,100 +249,7 @@ def input_folders(workspace: Workspace) -> list[str]:
 # ---------------------------------------------------------------------------- one file
 
 
-@dataclass
-class FileDetail:
-    report: object  # check.FileReport
-    fields: list[dict]  # {key, label, value, where, manual}
-    blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
-    read_error: str = ""
-
-
-def file_detail(workspace: Workspace, rel: str) -> FileDetail:
-    """One input file: its check report, the extracted fields with where each came from, and its text.
-    `rel` must be a file the check knows (never a path from outside inputs/)."""
-    from pipeline.validate import LABELS_VI
-
-    result = current_check(workspace)
-    report = next((item for item in result.files if item.path == rel), None)
-    if report is None:
-        raise DvkError(f"Không có tệp {rel} trong inputs/.")
-    sources = report.sources
-    fields = [
-        {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
-        for key, value in report.fields.items()
-    ]
-    blocks, error = [], ""
-    if report.record is not None:  # read again only what the check read within its time and memory limits
-        blocks, error = file_text(workspace, rel, sources)
-    elif report.status == "rejected":
-        error = "Không hiển thị nội dung: tệp không đọc được (xem phần Vấn đề)."
-    return FileDetail(report, fields, blocks, error)
-
-
-def file_text(workspace: Workspace, rel: str, sources: dict[str, str]) -> tuple[list[dict], str]:
-    from pipeline.model import ReadError
-    from pipeline.reader import read_document
-    from pipeline.validate import LABELS_VI
-
-    by_place: dict[str, list[str]] = {}
-    for key, where in sources.items():
-        by_place.setdefault(where, []).append(LABELS_VI.get(key, key))
-    try:
-        document = read_document(workspace.inputs / rel, workspace.cache_dir)
-    except ReadError as exc:
-        return [], exc.message
-    except (OSError, ValueError) as exc:
-        return [], f"Không đọc được tệp: {exc}"
-    blocks = [
-        {"where": block.where, "text": block.text, "fields": by_place.get(block.where, [])}
-        for block in document.blocks
-        if block.text.strip()
-    ]
-    return blocks, ""
-
-
 # ---------------------------------------------------------------------------- corrections
-
-
-def correction_form(workspace: Workspace, detail: FileDetail) -> dict:
-    """The fields a clerk may type for this file: those the check misses or doubts (required fields not
-    found, values outside the vocabulary) and those already typed (to see and change them), with the
-    vocabulary to choose from and the file's closest lines as a hint."""
-    from pipeline import corrections
-    from pipeline.model import LABELS_VI
-
-    report = detail.report
-    config = workspace.config
-    if report.record is None:
-        return {"fields": [], "workbook": corrections_relpath(workspace)}
-    missing = corrections.missing_fields(report, config) if report.status == "rejected" else ()
-    typed = corrections.read_corrections(corrections_path(workspace)).get(report.path)
-    values = typed.values if typed else {}
-    hints = corrections.file_hints(workspace.inputs / report.path, missing, config, workspace.cache_dir)
-    hint_of = dict(line.split(": ", 1) for line in hints.splitlines() if ": " in line)
-    sections = {"level": "levels", "model_type": "types", "field": "fields", "proposed_rating": "ratings"}
-    fields = []
-    for key in (key for key in corrections.EDITABLE if key in missing or key in values):
-        read = report.field(key)
-        if key not in missing:
-            why = "đã nhập tay, đang được dùng"
-        else:
-            why = f"tệp ghi “{read}”, không thuộc danh mục" if read else "không tìm thấy trong tệp"
-        fields.append(
-            {
-                "key": key,
-                "label": LABELS_VI[key],
-                "value": values.get(key, ""),
-                "why": why,
-                "choices": [term.label for term in getattr(config, sections[key])] if key in sections else [],
-                "hint": hint_of.get(LABELS_VI[key], ""),
-            }
-        )
-    return {"fields": fields, "workbook": corrections_relpath(workspace)}
-
-
-def corrections_relpath(workspace: Workspace) -> str:
-    return corrections_path(workspace).relative_to(workspace.root).as_posix()
 
 
 def explain(workspace: Workspace, name: str):
@@ -512,24 +260,25 @@ def explain(workspace: Workspace, name: str):
     return explain_file(workspace, name)
 
 
-def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> list[str]:
-    """Type the values a clerk gave for one file into the correction workbook (as in Excel), then check
-    again; returns what happened (Vietnamese)."""
+@dataclass
+class CorrectionsSaved:
+    changed: int  # values written (or cleared) in the correction workbook
+    report: FileReport  # the file as the check after the save sees it
+    result: CheckResult  # that check
+
+
+def save_corrections(workspace: Workspace, report: FileReport, values: dict[str, str]) -> CorrectionsSaved:
+    """Type the values a clerk gave for one checked file into the correction workbook (as in Excel), then
+    check again."""
     from pipeline import corrections
 
-    report = next((item for item in current_check(workspace).files if item.path == rel), None)
-    if report is None or report.record is None:
-        raise DvkError(f"Không có tệp {rel} đọc được trong inputs/.")
     # Every field the form showed: an emptied one clears what was typed before, as in Excel.
     typed = {key: value for key, value in values.items() if key in corrections.EDITABLE}
     with workspace_lock(workspace, wait=30):
-        changed = corrections.save_values(corrections_path(workspace), rel, report.kind or "", typed)
+        changed = corrections.save_values(corrections_path(workspace), report.path, report.kind or "", typed)
         result = check(workspace)
-    after = next(item for item in result.files if item.path == rel)
-    state = {"accepted": "chấp nhận", "rejected": "vẫn bị loại", "skipped": "bỏ qua"}[after.status]
-    lines = [f"Đã ghi {changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
-    lines += [problem.message for problem in after.problems if problem.severity == "error"]
-    return lines
+    after = next(item for item in result.files if item.path == report.path)
+    return CorrectionsSaved(changed, after, result)
 
 
 # ---------------------------------------------------------------------------- appraisal
@@ -537,28 +286,6 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> 
 
 def workbook_path(workspace: Workspace) -> Path:
     return workspace.year_dir / WORKBOOK_NAME
-
-
-_rows: dict[Path, tuple[tuple[int, int] | None, list[dict[str, str]]]] = {}
-
-
-def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
-    """The appraisal workbook's rows ({column title: text}) as they are on disk now: an edit saved in
-    Excel shows at the next read. Read again only when the file changed."""
-    from pipeline.appraise import read_rows
-
-    path = workbook_path(workspace)
-    stamp = file_stamp(path)
-    if stamp is None:
-        return []
-    with _checks_guard:
-        known = _rows.get(path)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    rows = read_rows(path)
-    with _checks_guard:
-        _rows[path] = (stamp, rows)
-    return rows
 
 
 def appraisal_choices(workspace: Workspace) -> list[str]:
@@ -588,82 +315,37 @@ def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str
 # ---------------------------------------------------------------------------- overview
 
 
-@dataclass
-class Overview:
-    totals: dict[str, int]
-    stats: dict | None  # as `dvk stats` gives them, or None when the appraisal does not allow it yet
-    stats_problem: str
-    awaiting: int  # workbook rows without a result
-    next_step: tuple[str, str]  # what to do next, and the page where it is done
-    result: CheckResult | None = None  # the check it was computed from
+# ---------------------------------------------------------------------------- documents and archive
 
 
-_overviews: dict[Path, tuple[tuple, Overview]] = {}
+class Step(StrEnum):
+    """What the clerk should do next (each face words it and says where it is done)."""
+
+    ADD_FILES = "add-files"
+    CHECK = "check"
+    APPRAISE = "appraise"
+    RESOLVE = "resolve"
+    BUILD = "build"
+    SIGN = "sign"
+    DONE = "done"
 
 
-def overview(workspace: Workspace) -> Overview:
-    """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step.
-    Computed again only when the check result, the workbook or the register changed."""
-    result = current_check(workspace)
-    path = register.register_path(workspace)
-    key = (
-        id(result),
-        file_stamp(workbook_path(workspace)),
-        file_stamp(path),
-        file_stamp(path.with_name(path.name + "-wal")),
-    )
-    with _checks_guard:
-        known = _overviews.get(workspace.root)
-    if known is not None and known[0] == key and known[1].result is result:
-        return known[1]
-    summary = compute_overview(workspace)
-    with _checks_guard:
-        _overviews[workspace.root] = (key, summary)
-    return summary
-
-
-def compute_overview(workspace: Workspace) -> Overview:
-    from pipeline.appraise import ID, RESULT
-    from pipeline.check import ACCEPTED, accepted_proposals
-
-    result = current_check(workspace)
-    rows = appraisal_rows(workspace)
-    awaiting = sum(1 for row in rows if not row.get(RESULT))
-    stats, problem = None, ""
-    try:
-        results = {row[ID]: row.get(RESULT, "") for row in rows} if rows else None
-        models = recognise(workspace, result, results).models
-        stats = build.campaign_stats(workspace.config, models, registered_count(workspace.config, result))
-    except DvkError as exc:
-        problem = str(exc)
-    listed = {row.get(ID) for row in rows}
-    proposals = accepted_proposals(result, workspace.config)
-    unlisted = sum(1 for proposal in proposals if proposal.id not in listed)
-    accepted = sum(1 for report in result.files if report.status == ACCEPTED)
-    step = next_step(workspace, accepted, unlisted, awaiting, problem)
-    return Overview(result.totals, stats, problem, awaiting, step, result)
-
-
-def next_step(
-    workspace: Workspace, accepted: int, unlisted: int, awaiting: int, problem: str
-) -> tuple[str, str]:
+def next_step(workspace: Workspace, accepted: int, unlisted: int, awaiting: int, problem: str) -> Step:
+    """The next step of the campaign: files, check, appraisal, what blocks it, drafts, signing, done."""
     if accepted == 0:
-        return ("Thêm tệp Word của các đơn vị (kéo thả vào trang Hồ sơ) rồi xem kết quả kiểm tra.", "/ho-so")
+        return Step.ADD_FILES
     if unlisted or not workbook_path(workspace).exists():
-        return ("Bấm “Kiểm tra” trên trang Hồ sơ để đưa các đề nghị mới vào sổ thẩm định.", "/ho-so")
+        return Step.CHECK
     if awaiting:
-        return (f"Thẩm định {awaiting} đề nghị chưa có kết quả.", "/tham-dinh")
+        return Step.APPRAISE
     if problem:
-        return ("Giải quyết các điểm còn vướng trong sổ thẩm định (xem bên dưới).", "/tham-dinh")
+        return Step.RESOLVE
     drafts = latest_documents(workspace)
     if not drafts:
-        return ("Lập dự thảo quyết định, danh sách, giấy chứng nhận và báo cáo.", "/van-ban")
+        return Step.BUILD
     if any(item["kind"] == "decision" and not item["issued"] for item in drafts):
-        return ("Trình ký, rồi tải lên bản quyết định đã ký để cấp số và lưu trữ.", "/luu-tru")
-    return ("Các quyết định đã được lưu trữ; xem sổ đăng ký văn bản đi.", "/luu-tru")
-
-
-# ---------------------------------------------------------------------------- documents and archive
+        return Step.SIGN
+    return Step.DONE
 
 
 def latest_documents(workspace: Workspace) -> list[dict]:
@@ -713,8 +395,8 @@ def archive_uploads(
     (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
     was refused, why (the files before it stay filed). The two reasons are `dvk archive
     --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
+    from pipeline.archive.signature_policy import Acceptance
     from pipeline.names import safe_name
-    from pipeline.signature_policy import Acceptance
 
     acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
@@ -732,7 +414,7 @@ def archive_uploads(
             paths.append(path)
         try:
             return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
-        except archive.ArchiveRefused as exc:
+        except archive_entries.ArchiveRefused as exc:
             return exc.done, str(exc)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -750,20 +432,20 @@ def archive_signed(
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
     (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
     with workspace_lock(workspace):
-        return archive.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
 
 
 def verify_archive(workspace: Workspace) -> list:
     """`dvk archive verify`: every problem found in the archive and the register (empty: intact)."""
     with workspace_lock(workspace):
-        return archive.verify_archive(workspace)
+        return verify.verify_archive(workspace)
 
 
 def outgoing_register(workspace: Workspace) -> list[dict]:
     """The outgoing register's entries (empty when nothing was ever filed; reading creates nothing)."""
     if not register.register_path(workspace).exists():
         return []
-    entries = archive.outgoing_register(workspace)
+    entries = register_export.outgoing_register(workspace)
     for entry in entries:  # the filed original inside its BagIt package, for the page's link
         kept = sorted((workspace.root / entry["path"] / "data").glob("*.pdf"))
         entry["file"] = kept[0].relative_to(workspace.root).as_posix() if kept else ""
@@ -773,7 +455,7 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
 def quarantined(workspace: Workspace) -> list[dict]:
     """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
     one's event log. Newest first."""
-    from pipeline.eventlog import read_events
+    from pipeline.archive.eventlog import read_events
 
     folder = workspace.outputs / "archive" / "quarantine"
     kept = []
@@ -795,28 +477,14 @@ def quarantined(workspace: Workspace) -> list[dict]:
 
 def register_workbook(workspace: Workspace, path: Path) -> Path:
     """The outgoing register as an Excel workbook at `path` (NĐ 30 Phụ lục IV, ten columns)."""
-    return archive.write_register_xlsx(workspace, path)
+    return register_export.write_register_xlsx(workspace, path)
 
 
 def signature_label(signature: str) -> str:
-    return archive.SIGNATURE_LABELS.get(signature, signature)
+    return signatures.SIGNATURE_LABELS.get(signature, signature)
 
 
 # ---------------------------------------------------------------------------- small helpers for the faces
-
-
-def find_appraisal_rows(rows: list[dict[str, str]], text: str, only_empty: bool = False) -> list[dict]:
-    """Workbook rows whose id, model or unit contains `text` (with or without diacritics)."""
-    from pipeline.appraise import ID, RESULT
-    from pipeline.vntext import fold
-
-    wanted = fold(text).strip()
-    return [
-        row
-        for row in rows
-        if (not only_empty or not row.get(RESULT))
-        and (not wanted or wanted in fold(" ".join((row.get(ID, ""), *row.values()))))
-    ]
 
 
 def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
@@ -866,7 +534,6 @@ def save_settings(workspace: Workspace, changes: dict[str, str]) -> Workspace:
 
     with workspace_lock(workspace):
         settings.save_settings(workspace.root, changes, workspace.config)
-        forget_check(workspace)
         return load_workspace(workspace.root)
 
 
@@ -877,7 +544,6 @@ def add_units(workspace: Workspace, units: list[tuple[str, str]]) -> Workspace:
 
     with workspace_lock(workspace):
         settings.add_units(workspace.root, units, workspace.config)
-        forget_check(workspace)
         return load_workspace(workspace.root)
 
 
@@ -891,9 +557,9 @@ class SeenUnit:
     files: list[tuple[str, str]] = field(default_factory=list)  # (path under inputs/, status)
 
 
-def units_seen(workspace: Workspace) -> tuple[list[SeenUnit], list[tuple[str, str]]]:
-    """The units the files name (known or not, with their files), and the configured (level, unit)s
-    that no file names yet."""
+def units_seen(workspace: Workspace, result: CheckResult) -> tuple[list[SeenUnit], list[tuple[str, str]]]:
+    """The units the files of a check name (known or not, with their files), and the configured
+    (level, unit)s that no file names yet."""
     from collections import Counter
 
     from pipeline.vntext import name_key, sort_key
@@ -903,7 +569,7 @@ def units_seen(workspace: Workspace) -> tuple[list[SeenUnit], list[tuple[str, st
     level_keys = {term.label: term.key for term in config.levels}
     groups: dict[str, SeenUnit] = {}
     asked: dict[str, Counter] = {}
-    for report in current_check(workspace).files:
+    for report in result.files:
         if report.status == "skipped":
             continue
         unit = report.field("unit")

@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from pipeline.config import Config, Term
-from pipeline.model import ERROR, LABELS_VI, WARNING, Kind, Problem, Record
-from pipeline.vntext import months_between, name_key, number_to_words, parse_month_span
+from pipeline.model import ERROR, INFO, LABELS_VI, WARNING, Kind, Problem, Record
+from pipeline.vntext import fold, months_between, name_key, number_to_words, parse_month_span
 
 REQUIRED = {
     Kind.REGISTRATION: ("model_name", "level", "model_type", "field", "year"),
@@ -89,26 +89,44 @@ def unit_keys(units: tuple[str, ...]) -> dict[str, str]:
 
 
 def check_unit(record: Record, config: Config) -> list[Problem]:
+    """A unit not in [units] is normal in a real campaign: information. Only a name that looks like a typing
+    error of one known unit (same kind of body, a letter or two apart) is a warning, naming that unit."""
     unit = record.get("unit")
     if not unit:
         return []
     known = unit_keys(config.all_units())
     if name_key(unit) in known:
         return []
-    close = difflib.get_close_matches(name_key(unit), list(known), n=1, cutoff=0.6)
-    hint = (
-        f' Có phải là "{known[close[0]]}"?'
-        if close
-        else " Bổ sung vào danh sách [units] trong dvk.toml nếu đúng."
-    )
-    return [
-        Problem(
-            "UNKNOWN_UNIT",
-            WARNING,
-            f'Đơn vị "{unit}" không có trong danh sách đơn vị.{hint}',
-            record.fields["unit"].where,
-        )
+    where = record.fields["unit"].where
+    meant = mistyped_unit(unit, config.all_units())
+    if meant:
+        return [
+            Problem(
+                "UNIT_MISTYPED",
+                WARNING,
+                f'Đơn vị "{unit}" không có trong danh sách đơn vị; có phải là "{meant}"? Nếu đúng là đơn vị '
+                "khác, bổ sung vào danh sách đơn vị.",
+                where,
+            )
+        ]
+    return [Problem("UNKNOWN_UNIT", INFO, f'Đơn vị "{unit}" chưa có trong danh sách đơn vị.', where)]
+
+
+TYPO_SIMILARITY = 0.88  # "Phường Hiệp Loi" ~ "Phường Hiệp Lợi"; "Phường Hiệp Thành" is another ward
+
+
+def mistyped_unit(unit: str, units: tuple[str, ...]) -> str:
+    """The one known unit `unit` looks like a typing error of: the same first word (the kind of body: a
+    "Trạm Y tế xã …" is never the "Xã …"), and nearly the same letters."""
+    first = fold(unit).split()[:1]
+    key = name_key(unit)
+    close = [
+        known
+        for known in units
+        if fold(known).split()[:1] == first
+        and difflib.SequenceMatcher(None, key, name_key(known)).ratio() >= TYPO_SIMILARITY
     ]
+    return close[0] if len(close) == 1 else ""
 
 
 def check_individual(record: Record, config: Config) -> list[Problem]:
@@ -240,4 +258,17 @@ def validate_all(
     for cross_rule in (check_registered, check_duplicates):
         for path, found in cross_rule(records).items():
             problems[path].extend(found)
+    known_from_registrations(records, problems)
     return problems
+
+
+def known_from_registrations(records: list[Record], problems: dict[str, list[Problem]]) -> None:
+    """A unit that registered a model without an error is known for its proposals, listed or not."""
+    registered = {
+        name_key(record.get("unit"))
+        for record in records
+        if record.kind is Kind.REGISTRATION and not any(p.severity == ERROR for p in problems[record.path])
+    }
+    for record in records:
+        if record.kind is Kind.PROPOSAL and name_key(record.get("unit")) in registered:
+            problems[record.path] = [p for p in problems[record.path] if p.code != "UNKNOWN_UNIT"]

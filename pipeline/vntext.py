@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 import unicodedata
+from pathlib import Path
 
 # ---------------------------------------------------------------------------- normalisation
 
@@ -158,22 +160,86 @@ _RHYMES = frozenset(
     """.split()
 )
 _STOP_FINALS = ("p", "t", "c", "ch")
+_FRONT = ("i", "e", "ê", "y")  # the vowels that take k, gh, ngh instead of c, g, ng
+
+
+def _onset_fits(initial: str, rhyme: str) -> bool:
+    """The spelling rules that tie an initial to its rhyme: k, gh, ngh before i e ê (k also before y),
+    c, g, ng elsewhere (g before i is the onset gi: "gì", "gìn"); qu is never followed by o, u, ư;
+    a rhyme in iê needs an initial ("tiên") and one in yê has none ("yên"; "quyên" is qu + uyên's y)."""
+    front = rhyme.startswith(_FRONT)
+    if initial in ("k", "gh", "ngh"):
+        return front and not (initial != "k" and rhyme.startswith("y"))
+    if initial in ("c", "ng"):
+        return not front
+    if initial == "g":
+        return not front or rhyme.startswith("i")
+    if initial == "gi" and rhyme.startswith(("i", "y")):
+        return False  # gi + iêng is written "giêng"
+    if initial == "qu" and rhyme.startswith(("o", "u", "ư")):
+        return False
+    if rhyme.startswith("iê"):
+        return initial != ""
+    if rhyme.startswith("yê"):
+        return initial in ("", "qu")
+    return True
+
+
+_MARKED_VOWELS = "ăâêôơư"
+
+
+def _tone_fits(rhyme: str, position: int) -> bool:
+    """Whether a tone at `position` of `rhyme` sits on its main vowel: the (last) vowel with a mark of
+    its own ("người", "thuế"); else, before a final consonant, the last vowel ("hoàng"); else the middle
+    of three ("ngoài") or the first of two ("mùa"), where oa, oe, uy take it on either ("hòa", "hoà")."""
+    vowels = rhyme[: len(rhyme) - len(rhyme.lstrip("aăâeêioôơuưy"))]
+    marked = [index for index, vowel in enumerate(vowels) if vowel in _MARKED_VOWELS]
+    if marked:
+        return position == marked[-1]
+    if len(vowels) < len(rhyme) or len(vowels) == 1:
+        return position == len(vowels) - 1
+    if len(vowels) == 3:
+        return position == 1
+    return position == 0 or vowels in ("oa", "oe", "uy")
 
 
 def is_syllable(word: str) -> bool:
-    """True when `word` (one word, any case) is a well-formed Vietnamese syllable: Vietnamese letters,
-    a known initial and rhyme, one tone mark at most, on a vowel, and only sắc or nặng before a final
-    p, t, c, ch."""
+    """True when `word` (one word, any case) is a well-formed Vietnamese syllable: Vietnamese letters, an
+    initial and a rhyme that exist and fit together (`_onset_fits`), one tone mark at most, on the main
+    vowel (`_tone_fits`), and a final p, t, c or ch only with sắc or nặng ("cấp", "bật"; "cêp", "cầp"
+    are no syllables)."""
     letters = [split_tone(ch) for ch in nfc(word).lower()]
     if any(letter not in _LETTERS or (tone and letter not in _VOWELS) for letter, tone in letters):
         return False
     bare = "".join(letter for letter, _ in letters)
-    tones = [tone for _, tone in letters if tone]
-    if len(tones) > 1:
+    toned = [index for index, (_, tone) in enumerate(letters) if tone]
+    if len(toned) > 1:
         return False
-    if tones and bare.endswith(_STOP_FINALS) and tones[0] not in (ACUTE, DOT):
+    tone = letters[toned[0]][1] if toned else ""
+    if bare.endswith(_STOP_FINALS) and tone not in (ACUTE, DOT):
         return False
-    return any(bare.startswith(initial) and bare[len(initial) :] in _RHYMES for initial in _INITIALS)
+    for initial in _INITIALS:
+        rhyme = bare[len(initial) :]
+        if bare.startswith(initial) and rhyme in _RHYMES and _onset_fits(initial, rhyme):
+            if not toned or _tone_fits(rhyme, toned[0] - len(initial)):
+                return True
+    return False
+
+
+_SYLLABLES_FILE = Path(__file__).parent / "defaults" / "syllables.txt"
+
+
+@functools.cache
+def common_syllables() -> frozenset[str]:
+    """The common syllables of defaults/syllables.txt (lower case, NFC), read once."""
+    lines = _SYLLABLES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
+
+
+def is_common_syllable(word: str) -> bool:
+    """True when `word` is one of the common syllables: a real word, where is_syllable only says that
+    it could be one ("phẩm" is common, "phèm" is well spelled but no word)."""
+    return nfc(word).lower() in common_syllables()
 
 
 # ---------------------------------------------------------------------------- collation

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import appraise
+from pipeline import appraise, workbook
 from pipeline.appraise import (
     CHANGED,
     MISSING,
@@ -449,8 +449,8 @@ class FailingBook:
 def test_a_failed_write_says_why_and_leaves_no_temporary_file(tmp_path):
     path = tmp_path / "tham-dinh.xlsx"
     with pytest.raises(DvkError) as refused:
-        appraise.save_atomically(FailingBook(PermissionError(13, "Permission denied")), path)
+        workbook.save_atomically(FailingBook(PermissionError(13, "Permission denied")), path)
     assert str(refused.value).startswith(f"Không ghi được {path}")
     with pytest.raises(KeyboardInterrupt):
-        appraise.save_atomically(FailingBook(KeyboardInterrupt()), path)
+        workbook.save_atomically(FailingBook(KeyboardInterrupt()), path)
     assert list(tmp_path.iterdir()) == []

@@ -3,7 +3,7 @@
 The signed PDFs are real: a decision converted with LibreOffice (or built with pypdf when soffice is
 missing) and signed with pyHanko by a throwaway EC CA made once per session (tests/pdfsign.py).
 
-Crash hook: pipeline.archive.SLOW_COPY_ENV (DVK_TEST_SLOW_COPY=<seconds>) makes `dvk archive` pause
+Crash hook: pipeline.archive.bags.SLOW_COPY_ENV (DVK_TEST_SLOW_COPY=<seconds>) makes `dvk archive` pause
 halfway through copying the original into its staging bag, so a test can kill it mid-copy.
 """
 
@@ -27,25 +27,19 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from pipeline import build, render
-from pipeline.archive import (
-    REGISTER_COLUMNS,
-    SLOW_COPY_ENV,
-    archive_files,
-    archive_root,
-    date_on_page,
-    inspect_pdf,
-    number_on_page,
-    outgoing_register,
-    parse_pdf_date,
-    verify_archive,
-    write_register_xlsx,
-)
+from pipeline.archive.bags import SLOW_COPY_ENV, archive_root
+from pipeline.archive.eventlog import EVENTS_NAME, append_events, chain_breaks, log_head, read_events
+from pipeline.archive.filing import archive_files
+from pipeline.archive.numbering import date_on_page, number_on_page
+from pipeline.archive.pdf import inspect_pdf
+from pipeline.archive.register import open_register, record_drafts
+from pipeline.archive.register_export import REGISTER_COLUMNS, outgoing_register, write_register_xlsx
+from pipeline.archive.signature_policy import Acceptance
+from pipeline.archive.signatures import parse_pdf_date
+from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.config import Workspace, init_workspace, load_workspace
-from pipeline.eventlog import EVENTS_NAME, append_events, chain_breaks, log_head, read_events
 from pipeline.model import DvkError, Model
-from pipeline.register import open_register, record_drafts
-from pipeline.signature_policy import Acceptance
 from tests.pdfsign import (
     append_incremental_update,
     byte_range,

@@ -29,10 +29,11 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.appraise import ID, RESULT, SHEET
-from pipeline.archive import archive_files, verify_archive
+from pipeline.archive.filing import archive_files
+from pipeline.archive.register import open_register
+from pipeline.archive.verify import verify_archive
 from pipeline.check import WORKBOOK_NAME, run_check
 from pipeline.config import init_workspace, load_workspace
-from pipeline.register import open_register
 from pipeline.service import build_campaign
 from tests.docxbuild import proposal_paragraphs, write_docx
 from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf

@@ -91,12 +91,12 @@ def test_value_outside_vocabulary_is_an_error_naming_the_place(workspace):
     assert "Cấp thành phố, Cấp xã, phường" in problem.message
 
 
-def test_unknown_unit_is_a_warning_with_the_closest_name(workspace):
+def test_a_mistyped_unit_is_a_warning_with_the_closest_name(workspace):
     add_proposal(workspace, "đơn vị.docx", model_name="Mô hình B", unit="Phòng Tài nguyên Môi trường")
     report = by_path(check(workspace))["đơn vị.docx"]
-    problem = next(p for p in report.problems if p.code == "UNKNOWN_UNIT")
+    problem = next(p for p in report.problems if p.code == "UNIT_MISTYPED")
     assert problem.severity == "warning"
-    assert 'Có phải là "Phòng Tài nguyên và Môi trường"?' in problem.message
+    assert 'có phải là "Phòng Tài nguyên và Môi trường"?' in problem.message
     assert report.status == "accepted"
 
 

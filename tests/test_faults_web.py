@@ -155,7 +155,7 @@ def test_a_disk_io_error_with_a_few_kb_free_is_a_full_disk(tmp_path: Path, monke
     import shutil
     from collections import namedtuple
 
-    from pipeline import register
+    from pipeline.archive import register
     from pipeline.platform import files
 
     root = init_workspace(tmp_path / "ws")

@@ -265,9 +265,15 @@ def test_ambiguous_runs_are_decoded_in_a_legacy_font():
     assert looks_like_legacy("Tùng Minh", "vni") is False
 
 
-def test_ambiguous_run_follows_a_tie_between_legacy_and_unicode_runs():
-    assert decode_runs(["Phßng", "Nguyễn", "Hòa"], "tcvn3") == ["Phòng", "Nguyễn", "Hũa"]
-    assert decode_runs(["Nguyễn", "Hòa"], "tcvn3") == ["Nguyễn", "Hòa"]
+def test_ambiguous_word_follows_a_tie_between_legacy_and_unicode_words():
+    # "Tòng" and "Tũng" are both spelled right and neither is a common word: the tie trusts the font.
+    assert decode_runs(["Phßng", "Nguyễn", "Tòng"], "tcvn3") == ["Phòng", "Nguyễn", "Tũng"]
+    assert decode_runs(["Nguyễn", "Tòng"], "tcvn3") == ["Nguyễn", "Tòng"]
+
+
+def test_ambiguous_word_takes_the_reading_that_is_a_common_word():
+    # "Hòa" is a common word, its TCVN3 reading "Hũa" is none: the tie between the clear words is moot.
+    assert decode_runs(["Phßng", "Nguyễn", "Hòa"], "tcvn3") == ["Phòng", "Nguyễn", "Hòa"]
 
 
 def test_vni_runs_of_a_paragraph():

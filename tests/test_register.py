@@ -11,10 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from pipeline.build import BuiltDocument as Built
-from pipeline.config import Workspace, init_workspace, load_workspace
-from pipeline.model import DvkError
-from pipeline.register import (
+from pipeline.archive.register import (
     MIGRATIONS,
     Issued,
     apply_migrations,
@@ -34,6 +31,9 @@ from pipeline.register import (
     unissued_drafts,
     write_transaction,
 )
+from pipeline.build import BuiltDocument as Built
+from pipeline.config import Workspace, init_workspace, load_workspace
+from pipeline.model import DvkError
 
 SUBJECT = 'về việc công nhận mô hình "Dân vận khéo" năm 2020'
 

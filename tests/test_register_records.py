@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Workspace, init_workspace, load_workspace
-from pipeline.model import DvkError
-from pipeline.register import (
+from pipeline.archive.register import (
     MIGRATIONS,
     Draft,
     apply_migrations,
@@ -30,6 +28,8 @@ from pipeline.register import (
     set_final_copies,
     write_transaction,
 )
+from pipeline.config import Workspace, init_workspace, load_workspace
+from pipeline.model import DvkError
 from tests.test_register import built, issued
 
 TERM = "term:2020-10-01"
@@ -200,7 +200,7 @@ def test_a_damaged_register_file_is_named(workspace):
 
 
 def test_the_latest_batch_is_the_last_build_in_its_order(workspace, conn):
-    from pipeline.register import latest_batch
+    from pipeline.archive.register import latest_batch
 
     assert latest_batch(conn) == []
     record_drafts(workspace, [built(workspace, "decision", "DVK-2020-QD-0000000A")])
@@ -213,7 +213,7 @@ def test_the_latest_batch_is_the_last_build_in_its_order(workspace, conn):
 
 
 def test_issued_numbers_by_draft_code(workspace, conn):
-    from pipeline.register import issued_by_code
+    from pipeline.archive.register import issued_by_code
 
     record_drafts(workspace, [built(workspace, "decision", "DVK-2020-QD-0000000A")])
     with write_transaction(conn):
@@ -225,7 +225,7 @@ def test_issued_numbers_by_draft_code(workspace, conn):
 
 
 def test_a_list_carries_the_number_of_its_own_issuers_decision(workspace, conn):
-    from pipeline.register import find_draft, numbered_draft
+    from pipeline.archive.register import find_draft, numbered_draft
 
     city = {"issuer_upper": "THÀNH ỦY NGÃ BẢY"}
     commune = {"issuer_upper": "ĐẢNG ỦY PHƯỜNG LÁI HIẾU"}
@@ -262,7 +262,7 @@ def test_the_register_is_opened_durable_and_checked(workspace, conn):
 def test_a_new_database_has_every_migration_pending_then_none(tmp_path):
     import sqlite3
 
-    from pipeline.register import pending_migrations
+    from pipeline.archive.register import pending_migrations
 
     fresh = sqlite3.connect(tmp_path / "moi.sqlite3", isolation_level=None)
     names = [name for name, _ in MIGRATIONS]
@@ -275,7 +275,7 @@ def test_a_new_database_has_every_migration_pending_then_none(tmp_path):
 def test_a_locked_register_is_waited_for_and_other_errors_named(workspace, monkeypatch):
     import sqlite3
 
-    from pipeline import register
+    from pipeline.archive import register
 
     real = register.prepare_register
     attempts = []
@@ -302,7 +302,7 @@ def test_a_locked_register_is_waited_for_and_other_errors_named(workspace, monke
 def test_a_large_file_is_hashed_whole(tmp_path):
     import hashlib
 
-    from pipeline.register import file_sha256
+    from pipeline.archive.register import file_sha256
 
     data = bytes(range(256)) * (3 * 4096 + 7)  # over 3 MiB: several chunks
     (tmp_path / "qd.pdf").write_bytes(data)
@@ -320,7 +320,7 @@ def test_vietnamese_is_stored_as_written(workspace, conn):
 
 
 def test_the_first_day_of_the_term_is_in_the_term_and_the_day_before_is_refused(workspace):
-    from pipeline.register import numbering_scope
+    from pipeline.archive.register import numbering_scope
 
     config = workspace.config
     assert numbering_scope(config, config.term_start) == TERM
@@ -333,7 +333,7 @@ def test_the_first_day_of_the_term_is_in_the_term_and_the_day_before_is_refused(
 
 
 def test_messages_of_misuse(workspace, conn):
-    from pipeline.register import document_symbol
+    from pipeline.archive.register import document_symbol
 
     with pytest.raises(DvkError) as refused:
         document_symbol(workspace.config, "list")
@@ -378,7 +378,7 @@ def test_a_register_path_that_is_a_folder_is_named(workspace):
 def test_a_busy_register_is_waited_for_too(workspace, monkeypatch):
     import sqlite3
 
-    from pipeline import register
+    from pipeline.archive import register
 
     real = register.prepare_register
     attempts = []

@@ -164,21 +164,29 @@ CASES = (
     Case(
         "unit close to a known one",
         {**VALID, "unit": "Phòng Tài nguyên Môi trường"},
-        "UNKNOWN_UNIT",
+        "UNIT_MISTYPED",
         "warning",
         "accepted",
-        'Đơn vị "Phòng Tài nguyên Môi trường" không có trong danh sách đơn vị.'
-        ' Có phải là "Phòng Tài nguyên và Môi trường"?',
+        'Đơn vị "Phòng Tài nguyên Môi trường" không có trong danh sách đơn vị; có phải là "Phòng Tài nguyên'
+        ' và Môi trường"? Nếu đúng là đơn vị khác, bổ sung vào danh sách đơn vị.',
         "đoạn unit",
     ),
     Case(
         "unit like no known one",
         {**VALID, "unit": "Hợp tác xã Quyết Thắng"},
         "UNKNOWN_UNIT",
-        "warning",
+        "info",
         "accepted",
-        'Đơn vị "Hợp tác xã Quyết Thắng" không có trong danh sách đơn vị.'
-        " Bổ sung vào danh sách [units] trong dvk.toml nếu đúng.",
+        'Đơn vị "Hợp tác xã Quyết Thắng" chưa có trong danh sách đơn vị.',
+        "đoạn unit",
+    ),
+    Case(
+        "a body of a ward is not the ward",
+        {**VALID, "unit": "Trạm Y tế xã Tân Thành"},
+        "UNKNOWN_UNIT",
+        "info",
+        "accepted",
+        'Đơn vị "Trạm Y tế xã Tân Thành" chưa có trong danh sách đơn vị.',
         "đoạn unit",
     ),
     Case(
@@ -327,7 +335,11 @@ def check_one(root: Path, name: str, *body: str):
 
 def test_wrong_year_rejects_the_proposal(workspace):
     body = (*proposal_paragraphs(model_name="Sổ vàng khởi nghiệp"), p("Năm: 2019"))
-    assert check_one(workspace, "năm.docx", *body) == ("rejected", [("WRONG_YEAR", "error")])
+    # The title says 2020: the label's year stays, and the disagreement is shown beside the error.
+    assert check_one(workspace, "năm.docx", *body) == (
+        "rejected",
+        [("SOURCES_DISAGREE", "warning"), ("WRONG_YEAR", "error")],
+    )
 
 
 def test_individual_without_position_rejects_the_proposal(workspace):

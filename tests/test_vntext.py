@@ -119,13 +119,30 @@ def test_name_key_keeps_diacritics():
 
 
 @pytest.mark.parametrize(
-    "word", ["gì", "quý", "khuya", "nghiêng", "người", "giữa", "Quỳnh", "thưởng", "Đảng", "xoong"]
+    "word",
+    [
+        "gì",
+        "quý",
+        "khuya",
+        "nghiêng",
+        "người",
+        "giữa",
+        "Quỳnh",
+        "thưởng",
+        "Đảng",
+        "xoong",
+        "giêng",
+        "hoà",
+        "hòa",
+    ],
 )
 def test_is_syllable_accepts_vietnamese_words(word):
     assert is_syllable(word)
 
 
-@pytest.mark.parametrize("word", ["Tõy", "cỏc", "Bỡnh", "cña", "Hßa", "hoàà", "ñi", "wifi"])
+@pytest.mark.parametrize(
+    "word", ["Tõy", "cỏc", "Bỡnh", "cña", "Hßa", "hoàà", "ñi", "wifi", "cêp", "hòang", "mùà", "cin", "gé"]
+)
 def test_is_syllable_rejects_impossible_words(word):
     assert not is_syllable(word)
 

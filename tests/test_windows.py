@@ -131,12 +131,12 @@ def test_a_full_disk_while_writing_the_certificates_is_explained(workspace, monk
 
 
 def test_a_full_disk_under_the_register_is_explained(workspace, monkeypatch):
-    import pipeline.register
+    import pipeline.archive.register
 
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(pipeline.register, "record_drafts", full)
+    monkeypatch.setattr(pipeline.archive.register, "record_drafts", full)
     result = invoke("build", "-w", str(workspace))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "Lỗi: Không ghi được sổ đăng ký văn bản hoặc khóa thư mục làm việc: ổ đĩa đã đầy." in result.output

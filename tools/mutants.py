@@ -36,7 +36,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "vntext": ("tests/test_vntext.py", "tests/test_vntext_tables.py"),
     "legacy": ("tests/test_legacy.py", "tests/test_legacy_tables.py"),
     "appraise": ("tests/test_check.py", "tests/test_cli.py", "tests/test_appraise.py"),
-    "register": ("tests/test_register_records.py", "tests/test_register.py"),
+    "archive/register": ("tests/test_register_records.py", "tests/test_register.py"),
     "build": ("tests/test_build_counts.py", "tests/test_build.py"),
     "extract": (
         "tests/test_vocabulary.py",

@@ -29,24 +29,18 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline import service, settings
 from pipeline.config import Workspace
-from pipeline.model import DvkError
+from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
 from pipeline.web import campaign
+from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50  # rows per page: a 10,000-file campaign is 200 pages, never a 10,000-row table
 MAX_FILES_PER_POST = 20
-STATUS_VI = {"accepted": "chấp nhận", "rejected": "bị loại", "skipped": "bỏ qua"}
-KIND_VI = {
-    "proposal": "Báo cáo đề nghị",
-    "registration": "Phiếu đăng ký",
-    "decision": "Quyết định",
-    "list": "Danh sách",
-    "certificates": "Giấy chứng nhận",
-    "report": "Báo cáo kết quả",
-}
+STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
+KIND_VI = DISPLAY_VI
 NAV = (
     ("/", "Tổng quan"),
     ("/ho-so", "Hồ sơ"),
@@ -231,7 +225,7 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
 
 async def overview_page(request: Request) -> Response:
     workspace = request.app.state.workspace
-    summary = await run_in_threadpool(service.overview, workspace)
+    summary = await run_in_threadpool(views.overview, workspace)
     return page(request, "tong-quan.html", summary=summary, config=workspace.config)
 
 
@@ -241,15 +235,15 @@ async def overview_page(request: Request) -> Response:
 async def files_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     params = request.query_params
-    query = service.FileQuery(
+    query = views.FileQuery(
         status=params.get("trang-thai", ""),
         level=params.get("cap", ""),
         unit=params.get("don-vi", ""),
         code=params.get("ma-loi", ""),
         text=params.get("q", ""),
     )
-    result = await run_in_threadpool(service.current_check, workspace)
-    found = await run_in_threadpool(service.find_files, result, query)  # builds the index once per check
+    result = await run_in_threadpool(views.current_check, workspace)
+    found = await run_in_threadpool(views.find_files, result, query)  # builds the index once per check
     shown, number, pages = page_of(found, page_number(request))
     kept = {key: value for key, value in params.items() if key not in ("trang", "tb") and value}
     return page(
@@ -259,21 +253,19 @@ async def files_page(request: Request) -> Response:
         files=shown,
         found=len(found),
         query=query,
-        choices=service.file_choices(result),
+        choices=views.file_choices(result),
         folders=service.input_folders(workspace),
         page_number=number,
         pages=pages,
         page_link=lambda n: "/ho-so?" + urlencode({**kept, "trang": n}),
         file_link=lambda rel: "/ho-so/tep?" + urlencode({"p": rel}),
-        max_mb=service.MAX_UPLOAD_BYTES // (1024 * 1024),
-        extensions=",".join(service.INPUT_EXTENSIONS),
     )
 
 
 async def run_check(request: Request) -> Response:
     await posted(request)
     try:
-        result = await run_in_threadpool(service.check, request.app.state.workspace)
+        result = await run_in_threadpool(views.check, request.app.state.workspace)
     except DvkError as exc:
         return back(request, "/ho-so", "error", str(exc))
     totals = result.totals
@@ -290,11 +282,11 @@ async def file_page(request: Request) -> Response:
     rel = request.query_params.get("p", "")
     workspace = request.app.state.workspace
     try:
-        detail = await run_in_threadpool(service.file_detail, workspace, rel)
+        detail = await run_in_threadpool(views.file_detail, workspace, rel)
     except DvkError as exc:
         raise HTTPException(404, str(exc)) from exc
     # The form reads the correction workbook and the file's closest lines: off the event loop too.
-    correction = await run_in_threadpool(service.correction_form, workspace, detail)
+    correction = await run_in_threadpool(views.correction_form, workspace, detail)
     return page(request, "tep.html", detail=detail, report=detail.report, correction=correction)
 
 
@@ -304,7 +296,7 @@ async def save_correction(request: Request) -> Response:
     url = "/ho-so/tep?" + urlencode({"p": rel})
     values = {key[len("gia-tri-") :]: str(value) for key, value in form.items() if key.startswith("gia-tri-")}
     try:
-        outcome = await run_in_threadpool(service.save_corrections, request.app.state.workspace, rel, values)
+        outcome = await run_in_threadpool(views.save_corrections, request.app.state.workspace, rel, values)
     except DvkError as exc:
         return back(request, url, "error", str(exc))
     return back(request, url, "ok", *outcome)
@@ -316,13 +308,13 @@ async def save_correction(request: Request) -> Response:
 async def appraisal_page(request: Request) -> Response:
     workspace = request.app.state.workspace
     try:
-        rows = await run_in_threadpool(service.appraisal_rows, workspace)
+        rows = await run_in_threadpool(views.appraisal_rows, workspace)
         problem = ""
     except DvkError as exc:
         rows, problem = [], str(exc)
     wanted = request.query_params.get("loc", "")
     text = request.query_params.get("q", "")
-    chosen = await run_in_threadpool(service.find_appraisal_rows, rows, text, wanted == "chua")
+    chosen = await run_in_threadpool(views.find_appraisal_rows, rows, text, wanted == "chua")
     shown, number, pages = page_of(chosen, page_number(request))
     kept = {key: value for key, value in request.query_params.items() if key not in ("trang", "tb") and value}
     return page(

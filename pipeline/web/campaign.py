@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pipeline import service, settings
 from pipeline.config import is_workspace
 from pipeline.model import FIELDS, LABELS_VI, DvkError
+from pipeline.web import pages as views
 from pipeline.web.security import CSRF_FIELD, UPLOAD_BODY_BYTES
 
 FIRST_RUN_PATHS = ("/tao-thu-muc", "/static", "/dang-nhap")
@@ -148,6 +149,7 @@ async def settings_page(request: Request) -> Response:
     changes = {key: str(value) for key, value in form.items() if key != CSRF_FIELD}
     try:
         state.workspace = await run_in_threadpool(service.save_settings, state.workspace, changes)
+        views.forget_check(state.workspace)
     except DvkError as exc:  # the config's own message (it names the key), or the file could not be written
         sections = settings_form(state.workspace.config, changes)
         return page(request, "cai-dat.html", 400, sections=sections, error=str(exc))
@@ -220,7 +222,8 @@ async def units_page(request: Request) -> Response:
     from pipeline.web.app import page
 
     workspace = request.app.state.workspace
-    seen, missing = await run_in_threadpool(service.units_seen, workspace)
+    result = await run_in_threadpool(views.current_check, workspace)
+    seen, missing = service.units_seen(workspace, result)
     only_new = request.query_params.get("loc", "") == "moi"
     shown = [unit for unit in seen if not (only_new and unit.known)]
     return page(
@@ -254,6 +257,7 @@ async def add_units(request: Request) -> Response:
         request.app.state.workspace = await run_in_threadpool(
             service.add_units, request.app.state.workspace, units
         )
+        views.forget_check(request.app.state.workspace)
     except DvkError as exc:
         return answer(request, back_to, "error", [str(exc)])
     names = ", ".join(name for _, name in units)
@@ -274,7 +278,7 @@ async def upload_inputs(request: Request) -> Response:
         # Read one file at a time, in the worker thread, as its turn comes (never the whole upload at once).
         uploads = (service.Upload(item.filename or "", item.file.read()) for item in items)
         added = await run_in_threadpool(
-            service.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
+            views.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
         )
     except DvkError as exc:
         return answer(request, "/ho-so", "error", [str(exc)])

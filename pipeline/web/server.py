@@ -49,16 +49,16 @@ def prepare(workspace: Workspace, progress=None) -> str:
     """Check as `dvk check` does, so the pages start from an up-to-date workbook, and read what the first
     screens show before the address is given. A workbook that cannot be written (open in Excel) does not
     keep the page from opening: the files are still checked, and the returned note says so."""
-    from pipeline import service
+    from pipeline.web import pages
 
     note = ""
     try:
-        service.check(workspace, progress)
+        pages.check(workspace, progress)
     except ConfigError:
         raise
     except DvkError as exc:
         note = f"Chưa cập nhật được sổ khi mở trang: {exc}"
-    service.prepare_pages(workspace)
+    pages.prepare_pages(workspace)
     return note
 
 

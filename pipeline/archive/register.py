@@ -98,7 +98,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        # The hash of the last line of each bag's chained event log (pipeline.eventlog).
+        # The hash of the last line of each bag's chained event log (pipeline.archive.eventlog).
         "0002-event-log-heads",
         (
             "ALTER TABLE issued ADD COLUMN events_head TEXT",

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.register import now_iso
+from pipeline.archive.register import now_iso
 
 EVENTS_NAME = "dvk-events.jsonl"  # an unlisted tag file (RFC 8493 §2.2.4): appendable after bagging
 
