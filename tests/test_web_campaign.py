@@ -235,6 +235,28 @@ def test_units_seen_are_listed_with_their_files_and_one_is_added(workspace, web,
     assert "UNKNOWN_UNIT" not in web.get("/ho-so/tep?p=Hội Khuyến học/Khuyến học.docx").text
 
 
+def test_every_new_unit_is_added_in_one_click_and_information_stays_apart(workspace, web, tmp_path) -> None:
+    files = [
+        (f"{unit}/bc.docx", proposal(tmp_path, f"{index}.docx", unit=unit, model_name=f"“MH {index}”"), "x/y")
+        for index, unit in enumerate(("Trạm Y tế phường Lái Hiếu", "Hội Chữ thập đỏ thành phố"))
+    ]
+    upload(web, files)
+    listing = web.get("/ho-so?q=tram y te").text
+    assert '<span class="info" title=' in listing and "Thông tin: Đơn vị" in listing
+    page = web.get("/tep".join(["/ho-so", "?p=Trạm Y tế phường Lái Hiếu/bc.docx"])).text
+    assert '<h2 id="thong-tin">Thông tin</h2>' in page and 'href="/don-vi?loc=moi"' in page
+    form = web.get("/don-vi?loc=moi").text
+    import re
+
+    fields = dict(re.findall(r'name="(ten-\d+)" value="([^"]+)"', form))
+    levels = {f"cap-{key[4:]}": "commune" for key in fields}
+    answer = web.post("/don-vi/them", data={"csrf": token(web, "/don-vi"), "tat-ca": "1", **fields, **levels})
+    assert "dvk.toml: Hội Chữ thập đỏ thành phố, Trạm Y tế phường Lái Hiếu." in notice(web, answer)
+    units = load_config(workspace.root / "dvk.toml").units["commune"]
+    assert units[-2:] == ("Hội Chữ thập đỏ thành phố", "Trạm Y tế phường Lái Hiếu")
+    assert 'id="thong-tin"' not in web.get("/ho-so/tep?p=Trạm Y tế phường Lái Hiếu/bc.docx").text
+
+
 def test_adding_a_unit_to_an_unknown_level_is_refused(workspace, web) -> None:
     answer = web.post(
         "/don-vi/them",
