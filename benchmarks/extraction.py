@@ -2,7 +2,7 @@
 
 Run: python -m benchmarks.extraction --files 400 [--out results.json] [--corpus DIR] [--misses 30]
 
-The corpus comes from `tools/variants.py`, whose labels are its own table, never the recognizer's. For every
+The corpus comes from `corpora/variants.py`, whose labels are its own table, never the recognizer's. For every
 file the benchmark reads, classifies and extracts as the pipeline does, compares each field with the
 manifest's ground truth, and asks `pipeline.check.analyse_file` whether a user would see the file accepted
 without correction (a record and no ERROR among the file's and the record's problems; the rules across files,
@@ -24,13 +24,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from corpora.variants import NUMBER_PREFIX, generate, strip_marks
 from pipeline.check import analyse_file
 from pipeline.config import DEFAULT_CONFIG, Config, load_config
 from pipeline.extract import classify, extract
 from pipeline.model import ERROR, FieldValue
 from pipeline.reader import read_document
 from pipeline.vntext import house_style
-from tools.variants import NUMBER_PREFIX, generate, strip_marks
 
 FIELDS = (
     "model_name",

@@ -18,13 +18,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corpora import hostile, variants
+from corpora.mutations import write_mutants
 from pipeline.check import analyse_file
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import ReadError
 from pipeline.platform import process
-from tests import hostile
-from tests.test_fuzz import make_variants
-from tests.test_safezip import open_submission
+from pipeline.safezip import load_docx
+from pipeline.sniff import require_readable
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -34,6 +35,12 @@ def timed(action: Callable[[], object]) -> float:
     except ReadError:
         pass
     return time.perf_counter() - started
+
+
+def open_submission(path: Path) -> object:
+    """What the reader does with a submission: size and kind first, then the parts."""
+    require_readable(path)
+    return load_docx(path)
 
 
 def hostile_refusals(folder: Path) -> float:
@@ -58,7 +65,9 @@ def worker_overhead() -> float:
 def slowest_mutated(folder: Path) -> float:
     root = init_workspace(folder / "ws")
     config = load_workspace(root).config
-    paths = make_variants(root, 60)
+    variants.generate(folder / "seeds", files=6, seed=2020, libreoffice_share=0)
+    originals = [path.read_bytes() for path in sorted((folder / "seeds").glob("*.docx"))]
+    paths = write_mutants(originals, root / "inputs", 60)
     return max(
         timed(lambda p=path: analyse_file(p, p.name, "", config, root / ".dvk-cache")) for path in paths
     )

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
-from pipeline.discover import sha256_file
 from pipeline.model import DvkError, Model, WorkbookUpdate
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
@@ -24,6 +23,8 @@ from pipeline.vntext import nfc
 from pipeline.workbook import (
     header_columns,
     open_workbook,
+    put,
+    redo_if_moved,
     save_atomically,
     style_like,
     titled_sheet,
@@ -90,46 +91,19 @@ class Proposal:
     sha256: str
 
 
-WRITE_ATTEMPTS = 3
-
-
-class WorkbookMoved(Exception):
-    """The workbook on disk changed after dvk read it: that write is dropped and the update redone."""
-
-
-def file_stamp(path: Path) -> tuple[int, int, str] | None:
-    """Size, time and content hash of the file (None when there is none): what version dvk read."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, sha256_file(path)
-
-
 def update_workbook(
     path: Path, proposals: list[Proposal], config: Config, rejected: frozenset[str] = frozenset()
 ) -> WorkbookUpdate:
     """Create the workbook, or add new proposals to it keeping every human edit. `rejected` holds the
     ids of proposals whose files are still in inputs/ but were rejected (a row's file is not "gone").
-
-    Never replaces a version it has not read: just before the new file takes the old one's place, the
-    file on disk is compared with the version read; if a person saved meanwhile, the update is done
-    again on their version (adding rows and refreshing system cells merge with any edit)."""
-    for _ in range(WRITE_ATTEMPTS):
-        seen = file_stamp(path)
-
-        def unchanged_since_read(seen: tuple | None = seen) -> None:
-            if file_stamp(path) != seen:
-                raise WorkbookMoved
-
-        try:
-            return update_once(path, proposals, config, rejected, unchanged_since_read)
-        except WorkbookMoved:
-            continue
-    raise DvkError(
-        f"Sổ thẩm định {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
-        "chỉnh sửa của người dùng. Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check."
+    A person's save landing during the update is kept: the update is redone on it (`redo_if_moved`)."""
+    update, _ = redo_if_moved(
+        path,
+        lambda before_replace: update_once(path, proposals, config, rejected, before_replace),
+        "Sổ thẩm định",
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check.",
     )
+    return update
 
 
 def update_once(
@@ -247,7 +221,7 @@ def row_status(
 ) -> str:
     """Refresh the system columns of an existing row and return its status."""
     if proposal is not None:
-        sheet.cell(row, columns[SOURCE]).value = proposal.source
+        put(sheet.cell(row, columns[SOURCE]), proposal.source)
     status = source_status(proposal, sheet.cell(row, columns[SOURCE_HASH]).value, rejected)
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
@@ -268,7 +242,7 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     choices = [term.label for term in config.ratings] + [NOT_RECOGNISED]
     lists = workbook.create_sheet(LIST_SHEET)
     for index, label in enumerate(choices, start=1):
-        lists.cell(index, 1, label)
+        put(lists.cell(index, 1), label)
     # Style samples for refresh_in_place: how a status cell looks when changed and when not.
     for row, (status, fill) in enumerate(
         ((CHANGED, changed_fill()), (UNCHANGED, styles.PatternFill())), start=1
@@ -308,7 +282,7 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
     sample = sheet.cell(row, columns[ID])
     sample.alignment = top_wrap()
     for title, value in values.items():
-        style_like(sheet.cell(row, columns[title], value), sample)
+        put(style_like(sheet.cell(row, columns[title]), sample), value)
 
 
 def read_results(path: Path) -> dict[str, str]:
@@ -370,24 +344,70 @@ def openpyxl_rows(path: Path) -> list[dict[str, object]]:
 
 
 def set_result(path: Path, proposal_id: str, result: str, note: str) -> None:
-    """Write one proposal's appraisal result and note, as a person would in Excel: only those two cells
-    change (in the sheet's bytes); a sheet the byte writer does not know is saved through openpyxl."""
-    outcome = patch_sheet(path, SHEET, lambda sheet: put_result(sheet, proposal_id, result, note))
-    if outcome is False:
+    """Write one proposal's appraisal result and note (see `set_results`)."""
+    written = set_results(path, [(proposal_id, result, note)])
+    if written.missing:
         raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
-    if outcome is None:
-        set_result_openpyxl(path, proposal_id, result, note)
 
 
-def put_result(sheet: Sheet, proposal_id: str, result: str, note: str) -> bool | None:
+@dataclass(frozen=True)
+class ResultsWritten:
+    missing: frozenset[str]  # ids with no row in the sheet (nothing written for them)
+    read: tuple[int, int, str] | None  # the stamp of the version the results were written into
+
+
+def set_results(path: Path, changes: list[tuple[str, str, str]]) -> ResultsWritten:
+    """Write appraisal results and notes (id, result, note; the last for an id wins), as a person would
+    in Excel: only those cells change (in the sheet's bytes); a sheet the byte writer does not know is
+    saved through openpyxl. A person's save landing meanwhile is kept and the results written on it."""
+    latest = {proposal_id: (result, note) for proposal_id, result, note in changes}
+
+    def write(before_replace: Callable[[], None]) -> frozenset[str]:
+        missing: set[str] = set()
+        outcome = patch_sheet(
+            path, SHEET, lambda sheet: put_results(sheet, latest, missing), (ID, RESULT, NOTE), before_replace
+        )
+        if outcome is None:
+            return set_results_openpyxl(path, latest, before_replace)
+        return frozenset(missing)
+
+    missing, read = redo_if_moved(
+        path, write, "Sổ thẩm định", "Lưu xong và đóng tệp trong Excel/LibreOffice rồi lưu lại."
+    )
+    return ResultsWritten(missing, read)
+
+
+def put_results(sheet: Sheet, latest: dict[str, tuple[str, str]], missing: set[str]) -> bool | None:
     if ID not in sheet.columns or RESULT not in sheet.columns or NOTE not in sheet.columns:
         return None
-    row = next((row for row in sheet.rows if row > 1 and cell_text(sheet, row, ID) == proposal_id), None)
-    if row is None:
-        return False
-    style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
-    written = [sheet.put_text(row, title, text, style) for title, text in ((RESULT, result), (NOTE, note))]
-    return True if all(written) else None
+    rows = row_index(sheet, latest)
+    missing.update(proposal_id for proposal_id in latest if proposal_id not in rows)
+    for proposal_id, (result, note) in latest.items():
+        row = rows.get(proposal_id)
+        if row is None:
+            continue
+        style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
+        if not all(
+            sheet.put_text(row, title, text, style) for title, text in ((RESULT, result), (NOTE, note))
+        ):
+            return None
+    return len(missing) < len(latest)
+
+
+def row_index(sheet: Sheet, wanted: Iterable[str]) -> dict[str, int]:
+    """Proposal id -> row. Reading every id cell was most of a save's time; a save rarely moves rows, so
+    the last index is used again when each wanted id is still on its row there (checked cell by cell:
+    whatever moved the rows, nothing is written on a wrong one)."""
+    known = _last_index
+    if all(key in known and cell_text(sheet, known[key], ID) == key for key in wanted):
+        return known
+    rows = {cell_text(sheet, row, ID): row for row in sheet.rows if row > 1}
+    _last_index.clear()
+    _last_index.update(rows)
+    return rows
+
+
+_last_index: dict[str, int] = {}  # the index of the last sheet written into
 
 
 def cell_text(sheet: Sheet, row: int, title: str) -> str:
@@ -395,7 +415,9 @@ def cell_text(sheet: Sheet, row: int, title: str) -> str:
     return tidy(sheet.value(cell)) if cell is not None else ""
 
 
-def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) -> None:
+def set_results_openpyxl(
+    path: Path, latest: dict[str, tuple[str, str]], before_replace: Callable[[], None] | None = None
+) -> frozenset[str]:
     workbook = open_workbook(path)
     if SHEET not in workbook.sheetnames:
         raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
@@ -403,15 +425,17 @@ def set_result_openpyxl(path: Path, proposal_id: str, result: str, note: str) ->
     columns = header_columns(sheet, path, COLUMNS)
     if NOTE not in columns:
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
-    for row in range(2, sheet.max_row + 1):
-        if str(sheet.cell(row, columns[ID]).value or "").strip() == proposal_id:
+    rows = {str(sheet.cell(row, columns[ID]).value or "").strip(): row for row in range(2, sheet.max_row + 1)}
+    missing = frozenset(proposal_id for proposal_id in latest if proposal_id not in rows)
+    for proposal_id, (result, note) in latest.items():
+        if proposal_id in rows:
             # .value, not cell(row, column, value): openpyxl ignores a None value there, and an emptied
             # result must empty the cell
-            sheet.cell(row, columns[RESULT]).value = result or None
-            sheet.cell(row, columns[NOTE]).value = note or None
-            save_atomically(workbook, path)
-            return
-    raise DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+            put(sheet.cell(rows[proposal_id], columns[RESULT]), result or None)
+            put(sheet.cell(rows[proposal_id], columns[NOTE]), note or None)
+    if len(missing) < len(latest):
+        save_atomically(workbook, path, before_replace)
+    return missing
 
 
 # ---------------------------------------------------------------------------- appraisal → recognised models

@@ -31,7 +31,7 @@ from pipeline.discover import Stamp
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
 from pipeline.platform import files
 
-CACHE_FORMAT = 7  # bump whenever the packed layout below or what extraction gives changes
+CACHE_FORMAT = 8  # bump whenever the packed layout below or what extraction gives changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to when the files were looked at are not trusted
 KINDS = {kind.value: kind for kind in Kind}
 

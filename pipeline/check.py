@@ -392,6 +392,20 @@ def file_report(
 
 
 def accepted_proposals(result: CheckResult, config: Config) -> list[Proposal]:
+    """The workbook rows of a check's accepted proposals. The last answer is kept: the page's overview
+    asks again after every appraisal save, for the same check."""
+    last = _last_proposals
+    if last and last[0] is result and last[1] is config:
+        return list(last[2])
+    proposals = make_proposals(result, config)
+    _last_proposals[:] = [result, config, proposals]
+    return list(proposals)
+
+
+_last_proposals: list = []  # [result, config, proposals] of the last call
+
+
+def make_proposals(result: CheckResult, config: Config) -> list[Proposal]:
     by_path = {record.path: record for record in result.records}
     proposals = []
     for report in result.files:

@@ -17,6 +17,7 @@ import click
 from pipeline.config import load_workspace
 from pipeline.model import ConfigError, DvkError
 from pipeline.platform import files
+from pipeline.vntext import neutralise
 
 
 class ExitCode(IntEnum):
@@ -61,7 +62,7 @@ def print_json(document: Any) -> None:
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
     """Print `Lỗi: …` on stderr and exit with `code`."""
-    click.echo(f"Lỗi: {message}", err=True)
+    click.echo(neutralise(f"Lỗi: {message}"), err=True)
     sys.exit(int(code))
 
 

@@ -47,6 +47,8 @@ from pipeline.validate import proposal_id, validate_record
 from pipeline.workbook import (
     header_columns,
     open_workbook,
+    put,
+    redo_if_moved,
     save_atomically,
     style_like,
     titled_sheet,
@@ -291,9 +293,26 @@ def update_correction_workbook(
     stamps: dict[str, str],
 ) -> int:
     """Write the system cells of every row (adding rows for new files); returns the rows added.
-    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash."""
+    `hints(rel, missing)` gives a row's hint text; `stamps` each file's current hash. A person's save
+    landing meanwhile is kept: the update is redone on their version (`redo_if_moved`)."""
     if not facts and not path.exists():
         return 0
+    added, _ = redo_if_moved(
+        path,
+        lambda before_replace: update_correction_once(path, facts, hints, stamps, before_replace),
+        BOOK,
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi chạy lại dvk check.",
+    )
+    return added
+
+
+def update_correction_once(
+    path: Path,
+    facts: list[RowFacts],
+    hints: Callable[[str, tuple[str, ...]], str],
+    stamps: dict[str, str],
+    before_replace: Callable[[], None],
+) -> int:
     workbook, sheet = open_sheet(path)
     columns = header_columns(sheet, path, COLUMNS, BOOK)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
@@ -314,7 +333,7 @@ def update_correction_workbook(
             row, next_row, added = next_row, next_row + 1, added + 1
         changed |= write_system_cells(sheet, columns, row, fact, hints, stamps)
     if changed or added:  # a workbook that already says all this is left as it is (its bytes, its date)
-        save_atomically(workbook, path)
+        save_atomically(workbook, path, before_replace)
     return added
 
 
@@ -355,7 +374,7 @@ def write_system_cells(
     changed = reviewed and STAMP in values
     for title, value in values.items():
         changed |= text(cell(title).value) != text(value)
-        style_like(cell(title), sample).value = value
+        put(style_like(cell(title), sample), value)
     for key in EDITABLE:
         target = cell(LABELS_VI[key])
         if key in fact.missing and not text(target.value):
@@ -432,26 +451,38 @@ def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
     """Type `values` (field -> text) on `rel`'s row, as a clerk would in Excel: the row is added if the
     file has none yet, an empty text clears a cell, other cells and rows are kept. Returns the cells
     changed. The caller holds the workspace lock and runs a check afterwards (which fills the system
-    cells)."""
+    cells). A person's save landing meanwhile is kept: the values are typed again on their version."""
     unknown = [key for key in values if key not in EDITABLE]
     if unknown:
         raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    changed, _ = redo_if_moved(
+        path,
+        lambda before_replace: save_values_once(path, rel, kind, values, before_replace),
+        BOOK,
+        "Lưu xong và đóng tệp trong Excel/LibreOffice rồi lưu lại.",
+    )
+    return changed
+
+
+def save_values_once(
+    path: Path, rel: str, kind: str, values: dict[str, str], before_replace: Callable[[], None]
+) -> int:
     workbook, sheet = open_sheet(path)
     columns = header_columns(sheet, path, COLUMNS, BOOK)
     rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
     row = rows.get(rel)
     if row is None:
         row = sheet.max_row + 1
-        sheet.cell(row, columns[FILE], rel)
-        sheet.cell(row, columns[KIND], KIND_NAMES.get(kind, ""))
+        put(sheet.cell(row, columns[FILE]), rel)
+        put(sheet.cell(row, columns[KIND]), KIND_NAMES.get(kind, ""))
     changed = 0
     for key, value in values.items():
         cell = sheet.cell(row, columns[LABELS_VI[key]])
         typed = unicodedata.normalize("NFC", value).strip() or None
         if text(cell.value) != (typed or ""):
-            cell.value = typed
+            put(cell, typed)
             changed += 1
     if changed:
-        save_atomically(workbook, path)
+        save_atomically(workbook, path, before_replace)
     return changed

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import DISPLAY_VI, ERROR, CheckResult, FileReport
-from pipeline.workbook import save_atomically, style_like, top_wrap
+from pipeline.vntext import neutralise
+from pipeline.workbook import put, save_atomically, style_like, top_wrap
 
 SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
@@ -29,7 +30,7 @@ def console_lines(result: CheckResult) -> list[str]:
             lines.append(f"    lý do: {report.reason}")
     lines.append("-" * 130)
     lines.extend(totals_lines(result))
-    return lines
+    return [neutralise(line) for line in lines]  # a file's name may hold characters that mislead a terminal
 
 
 def file_line(report: FileReport) -> str:
@@ -118,7 +119,9 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
             lines.append(["", "", report.reason, ""])
         for line in lines:
             font = "error" if line[0] == SEVERITY_VI[ERROR] else "plain"
-            sheet.append([style_like(WriteOnlyCell(sheet, value), samples[font]) for value in head + line])
+            sheet.append(
+                [put(style_like(WriteOnlyCell(sheet), samples[font]), value) for value in head + line]
+            )
     totals = workbook.create_sheet("Tổng hợp")
     for line in totals_lines(result)[:2]:
         totals.append([line])

@@ -13,12 +13,17 @@ terminal, take turns instead of interleaving their writes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sqlite3
 import threading
 import uuid
+<<<<<<< HEAD
 from collections.abc import Iterable, Iterator
+=======
+from collections.abc import Callable, Iterator, Sequence
+>>>>>>> main
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -28,6 +33,7 @@ from typing import TYPE_CHECKING
 from pipeline import intake, lazy
 from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
+from pipeline.group_commit import GroupCommit
 from pipeline.model import CheckResult, DvkError, FileReport, Model
 from pipeline.platform import files, process
 
@@ -296,8 +302,8 @@ def appraisal_choices(workspace: Workspace) -> list[str]:
 
 
 def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
-    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells)."""
-    from pipeline.appraise import set_result
+    """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells).
+    Saves arriving together are written together (`GroupCommit`); this returns once its own is on disk."""
     from pipeline.vntext import nfc
 
     result, note = nfc(result).strip(), nfc(note).strip()
@@ -308,8 +314,37 @@ def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str
     path = workbook_path(workspace)
     if not path.exists():
         raise DvkError(f"Chưa có sổ thẩm định {path.name}: bấm “Kiểm tra” trên trang Hồ sơ trước.")
-    with workspace_lock(workspace, wait=30):
-        set_result(path, proposal_id, result, note)
+    with _appraisal_saves_guard:
+        group = _appraisal_saves.get(path)
+        if group is None:
+            group = _appraisal_saves[path] = GroupCommit(functools.partial(write_appraisals, workspace, path))
+    group.save((proposal_id, result, note))
+
+
+_appraisal_saves: dict[Path, GroupCommit[tuple[str, str, str]]] = {}
+_appraisal_saves_guard = threading.Lock()
+# Who wants to know about results dvk writes (the page's copy of the rows): each is entered for the
+# write, and told the version written into and the changes; see web/pages.py.
+RESULTS_WATCHERS: list[Callable[[Path], contextlib.AbstractContextManager[Callable]]] = []
+
+
+def write_appraisals(
+    workspace: Workspace, path: Path, changes: Sequence[tuple[str, str, str]]
+) -> list[DvkError | None]:
+    """One write of a group of saves; an id without a row fails its own save only."""
+    from pipeline.appraise import set_results
+
+    with workspace_lock(workspace, wait=30), contextlib.ExitStack() as watching:
+        told = [watching.enter_context(watch(path)) for watch in RESULTS_WATCHERS]
+        written = set_results(path, list(changes))
+        for tell in told:
+            tell(written.read, changes)
+    return [
+        DvkError(f"Sổ thẩm định {path.name} không có mã {proposal_id}.")
+        if proposal_id in written.missing
+        else None
+        for proposal_id, _, _ in changes
+    ]
 
 
 # ---------------------------------------------------------------------------- overview

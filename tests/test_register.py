@@ -13,7 +13,6 @@ import pytest
 
 from pipeline.archive.register import (
     MIGRATIONS,
-    Issued,
     apply_migrations,
     attached_drafts,
     document_symbol,
@@ -31,11 +30,9 @@ from pipeline.archive.register import (
     unissued_drafts,
     write_transaction,
 )
-from pipeline.build import BuiltDocument as Built
 from pipeline.config import Workspace, init_workspace, load_workspace
 from pipeline.model import DvkError
-
-SUBJECT = 'về việc công nhận mô hình "Dân vận khéo" năm 2020'
+from tests.helpers import SUBJECT, built, issued
 
 
 @pytest.fixture
@@ -51,31 +48,6 @@ def state_workspace(tmp_path: Path) -> Workspace:
     )
     (root / "dvk.toml").write_text(config, encoding="utf-8")
     return load_workspace(root)
-
-
-def built(workspace: Workspace, kind: str, code: str, level: str | None = "city", **context) -> Built:
-    path = workspace.outputs / "2020" / f"{code}.docx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(f"draft {code}".encode())
-    return Built(kind, path, level, 3, code, f"{kind}.docx", {"year": 2020, **context}, SUBJECT)
-
-
-def issued(number: int, symbol: str, scope: str, day: date, code: str | None = None) -> Issued:
-    return Issued(
-        number=number,
-        symbol=symbol,
-        scope=scope,
-        date=day,
-        kind="decision",
-        subject=SUBJECT,
-        signer="Nguyễn Văn A",
-        recipients=("Ban Dân vận Tỉnh ủy",),
-        code=code,
-        sha256=f"{number:064x}",
-        file_name=f"qd-{number}.pdf",
-        archive_path=f"outputs/archive/{day.year}/{number}-{symbol}",
-        signature="scan",
-    )
 
 
 def test_migrations_are_applied_once_and_wal_is_on(workspace: Workspace) -> None:

@@ -30,7 +30,7 @@ from pipeline.archive.register import (
 )
 from pipeline.config import Workspace, init_workspace, load_workspace
 from pipeline.model import DvkError
-from tests.test_register import built, issued
+from tests.helpers import built, issued
 
 TERM = "term:2020-10-01"
 

@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 
+from corpora import hostile
 from pipeline.model import ReadError
 from pipeline.safezip import (
     Limits,
@@ -18,7 +19,6 @@ from pipeline.safezip import (
     read_parts,
 )
 from pipeline.sniff import require_readable
-from tests import hostile
 
 W = f"{{{hostile.W_NS}}}"
 

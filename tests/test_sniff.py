@@ -6,6 +6,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from corpora import hostile
 from pipeline.model import ReadError
 from pipeline.sniff import (
     CONVERTIBLE_KINDS,
@@ -16,7 +17,6 @@ from pipeline.sniff import (
     require_readable,
     sniff,
 )
-from tests import hostile
 
 
 def write(folder: Path, name: str, data: bytes) -> Path:

@@ -35,12 +35,14 @@ class ArchiveEntry:
     sha256: str
     path: str  # the bag, relative to the workspace root
     printed: str  # "123-QĐ/TU"
-    outcome: str = "archived"  # archived | unchanged | replaced | registered (from the register)
+    outcome: str = "archived"  # archived | attached | unchanged | replaced | registered (from the register)
     notes: tuple[str, ...] = ()
+    kind: str = "decision"  # the filed document's kind; a "list" is filed under its decision's number
 
     def as_dict(self) -> dict:
         return {
             "code": self.code,
+            "kind": self.kind,
             "number": self.number,
             "symbol": self.symbol,
             "date": self.date.isoformat(),
@@ -56,7 +58,9 @@ class ArchiveEntry:
 
 @dataclass(frozen=True)
 class RefusedEntry:
-    """A file the signature policy refused: no number used, nothing in the register."""
+    """A file not filed: no number used, nothing in the register. "refused" by the signature policy,
+    for a text that does not match its draft, or a list whose decision is not filed yet; "skipped"
+    for what the archive does not keep (certificates)."""
 
     file: str
     signature: str
@@ -66,7 +70,7 @@ class RefusedEntry:
     code: str | None = None  # the draft code printed on the page, if any
     quarantine: str | None = None  # where a tampered file is kept, relative to the workspace root
     notes: tuple[str, ...] = ()
-    outcome: str = "refused"
+    outcome: str = "refused"  # refused | skipped
 
     def as_dict(self) -> dict:
         return {
@@ -105,6 +109,7 @@ def entry_from_issued(config: Config, issued: Issued) -> ArchiveEntry:
         printed=format_number(config, issued.number, issued.symbol),
         outcome="registered",
         notes=issued.notes,
+        kind=issued.kind,
     )
 
 

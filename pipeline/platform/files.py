@@ -75,6 +75,13 @@ def nearly_full(folder: Path) -> bool:
         return False
 
 
+def held_by_person(lock: Path) -> str:
+    return (
+        f"tệp đang mở trong Excel, LibreOffice hoặc chương trình khác (có tệp khóa {lock.name}). Lưu, đóng "
+        "tệp đó rồi chạy lại; tệp cũ vẫn giữ nguyên. Nếu không ai mở mà tệp khóa vẫn còn, xóa tệp khóa đó"
+    )
+
+
 def write_error(path: Path | str, exc: OSError, held_open: bool = False) -> WriteError:
     """The Vietnamese message for a failed write of `path`, by its real cause."""
     code = exc.errno
@@ -164,6 +171,9 @@ def write_atomically(
     """`write(temporary)` then replace `target` with it: readers see the old file or the new one.
     `before_replace` runs last, just before the replace, and may raise to stop it."""
     target = Path(target)
+    lock = person_lock(target) if target.exists() else None
+    if lock is not None:  # replaced now, the person's next save would silently undo dvk's write
+        raise WriteError(target, held_by_person(lock))
     with temporary_beside(target, suffix or target.suffix) as temporary:
         try:
             write(temporary)
@@ -212,10 +222,10 @@ def sharing_violation(exc: OSError) -> bool:
 def is_held_open(path: Path) -> bool:
     """Whether another program holds `path` open so that it cannot be replaced.
 
-    Windows refuses to open such a file for writing (a sharing violation); Office also leaves an owner
-    file `~$name` beside a document it has open."""
+    Windows refuses to open such a file for writing (a sharing violation); Office and LibreOffice also
+    leave an owner file beside a document they have open (`person_lock`)."""
     path = Path(path)
-    if any((path.parent / f"~${name}").exists() for name in {path.name, path.name[2:]}):
+    if person_lock(path) is not None:
         return True
     try:
         with open(path, "r+b"):
@@ -224,6 +234,18 @@ def is_held_open(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def person_lock(path: Path) -> Path | None:
+    """The owner file a program leaves beside a document a person has open: Office's `~$name` (the
+    name's first two letters replaced, for long names), LibreOffice's `.~lock.name#`. None without one.
+    LibreOffice takes no lock Windows or POSIX would enforce, so this file is the only sign that a
+    person may save over what dvk writes."""
+    path = Path(path)
+    for name in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
+        if (path.parent / name).exists():
+            return path.parent / name
+    return None
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:

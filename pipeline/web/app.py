@@ -8,6 +8,7 @@ redirected (303) to a page that shows what happened (`Notices`), so a reload nev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import sqlite3
 import tempfile
@@ -17,7 +18,9 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import anyio
 import jinja2
+import markupsafe
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -31,7 +34,11 @@ from pipeline import service, settings
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
+<<<<<<< HEAD
 from pipeline.web import campaign
+=======
+from pipeline.vntext import neutralise
+>>>>>>> main
 from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
@@ -79,7 +86,7 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
     app.state.needs_init = campaign.needs_init(workspace.root)
     app.state.guard = Guard(password_hash)
@@ -87,7 +94,10 @@ def create_app(
     app.state.builds = BuildJobs()
     app.state.archived = deque(maxlen=30)  # what the uploads of this session filed or refused, newest first
     app.state.templates = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=shown,  # every value a page prints, as dvk shows text everywhere
     )
     app.state.templates.globals.update(
         nav=NAV, status_vi=STATUS_VI, kind_vi=KIND_VI, download_url=download_url
@@ -99,7 +109,27 @@ def create_app(
     return Protect(campaign.FirstRun(app), app.state.guard, hosts)
 
 
+WORKER_THREADS = 6  # a 2-core machine: more threads only take turns at the GIL, each with its own memory
+
+
+@contextlib.asynccontextmanager
+async def fewer_threads(app: Starlette):
+    """Pages run their work in worker threads (40 by default). Twenty tabs at once then made forty
+    threads share two cores: each page waited for the others' turns, and each thread's memory arena
+    kept what it had used (the server grew past 500 MB). A few threads serve as many requests sooner."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 # ---------------------------------------------------------------------------- helpers
+
+
+def shown(value: object) -> object:
+    """A value printed on a page: text neutralised (`vntext.neutralise`), so a name holding U+202E does
+    not show reversed; markup the templates build (Markup) is theirs and left as it is."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return neutralise(value)
+    return value
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -470,7 +500,7 @@ async def upload_signed(request: Request) -> Response:
     log = request.app.state.archived
     lines = []
     for entry in entries:
-        if entry.outcome == "refused":
+        if entry.outcome in ("refused", "skipped"):
             log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
             lines.append(entry.reason)
         else:

@@ -7,15 +7,16 @@ module does, for the routes in app.py.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import build, corrections, service
-from pipeline.appraise import ID, RESULT, read_rows
+from pipeline.appraise import ID, NOTE, RESULT, read_rows, tidy
 from pipeline.archive import register
 from pipeline.check import Progress, accepted_proposals, recognise, registered_count, run_check
 from pipeline.config import Workspace
@@ -277,23 +278,55 @@ def corrections_relpath(workspace: Workspace) -> str:
 
 
 _rows: dict[Path, tuple[tuple[int, int] | None, list[dict[str, str]]]] = {}
+_rows_reading = threading.Lock()  # one reader of a changed workbook at a time; the others wait for it
 
 
 def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
     """The appraisal workbook's rows ({column title: text}) as they are on disk now: an edit saved in
-    Excel shows at the next read. Read again only when the file changed."""
+    Excel shows at the next read. Read again only when the file changed, and by one request: the others
+    arriving meanwhile take what it read (twenty tabs after a save read the workbook once, not twenty
+    times at once)."""
     path = workbook_path(workspace)
-    stamp = file_stamp(path)
-    if stamp is None:
-        return []
+    with _rows_reading:
+        stamp = file_stamp(path)
+        if stamp is None:
+            return []
+        with _checks_guard:
+            known = _rows.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        rows = read_rows(path)
+        with _checks_guard:
+            _rows[path] = (stamp, rows)
+    return rows
+
+
+@contextlib.contextmanager
+def watch_results(path: Path) -> Iterator[Callable]:
+    """While dvk writes appraisal results (service.RESULTS_WATCHERS), the page's rows wait for the write
+    (a tenth of a second) instead of reading the workbook the instant it is replaced; then they become
+    the version written into, with the results put in: no need to read the whole workbook again."""
+    with _rows_reading:
+        yield functools.partial(remember_saved_results, path)
+
+
+def remember_saved_results(path: Path, read: tuple | None, changes: Sequence[tuple[str, str, str]]) -> None:
+    latest = {proposal_id: (result, note) for proposal_id, result, note in changes}
+    stamp = file_stamp(path)  # a person saving in the instant since the replace is read at their next change
     with _checks_guard:
         known = _rows.get(path)
-    if known is not None and known[0] == stamp:
-        return known[1]
-    rows = read_rows(path)
-    with _checks_guard:
+        if known is None or read is None or known[0] != read[:2]:  # `read` carries the hash as well
+            return
+        rows = [
+            {**row, RESULT: tidy(latest[row_id][0]), NOTE: latest[row_id][1]}
+            if (row_id := row.get(ID)) in latest
+            else row
+            for row in known[1]
+        ]
         _rows[path] = (stamp, rows)
-    return rows
+
+
+service.RESULTS_WATCHERS.append(watch_results)
 
 
 def find_appraisal_rows(rows: list[dict[str, str]], text: str, only_empty: bool = False) -> list[dict]:
@@ -325,23 +358,28 @@ _overviews: dict[Path, tuple[tuple, Overview]] = {}
 
 def overview(workspace: Workspace) -> Overview:
     """The first page: totals, `dvk stats` (when the appraisal allows), rows awaiting a result, next step.
-    Computed again only when the check result, the workbook or the register changed."""
-    result = current_check(workspace)
-    path = register.register_path(workspace)
-    key = (
-        id(result),
-        file_stamp(workbook_path(workspace)),
-        file_stamp(path),
-        file_stamp(path.with_name(path.name + "-wal")),
-    )
-    with _checks_guard:
-        known = _overviews.get(workspace.root)
-    if known is not None and known[0] == key and known[1].result is result:
-        return known[1]
-    summary = compute_overview(workspace)
-    with _checks_guard:
-        _overviews[workspace.root] = (key, summary)
+    Computed again only when the check result, the workbook or the register changed, and by one request
+    at a time: the others arriving meanwhile take what it computed."""
+    with _overview_computing:
+        result = current_check(workspace)
+        path = register.register_path(workspace)
+        key = (
+            id(result),
+            file_stamp(workbook_path(workspace)),
+            file_stamp(path),
+            file_stamp(path.with_name(path.name + "-wal")),
+        )
+        with _checks_guard:
+            known = _overviews.get(workspace.root)
+        if known is not None and known[0] == key and known[1].result is result:
+            return known[1]
+        summary = compute_overview(workspace)
+        with _checks_guard:
+            _overviews[workspace.root] = (key, summary)
     return summary
+
+
+_overview_computing = threading.Lock()
 
 
 def compute_overview(workspace: Workspace) -> Overview:

@@ -1,6 +1,6 @@
 """A blind corpus for the extraction benchmark: Word files written as other units and provinces write them.
 
-Run: python -m tools.blind_corpus OUTDIR --files 300 --seed 7 [--libreoffice-share 0.1]
+Run: python -m corpora.blind_corpus OUTDIR --files 300 --seed 7 [--libreoffice-share 0.1]
 
 Written independently of the recognizer (issue 10): the labels come from this module's own table (LABELS),
 drawn from forms that units and other provinces hand in, never from `pipeline`'s vocabulary. Only the VALUES
@@ -979,7 +979,7 @@ def generate(outdir: Path, files: int, seed: int, libreoffice_share: float = 0.1
             records.append((name, entry, layout, outdir / name))
     records.sort(key=lambda record: record[0])
     manifest = {
-        "generator": "tools.blind_corpus",
+        "generator": "corpora.blind_corpus",
         "seed": seed,
         "libreoffice": sum(1 for r in records if r[0] in converted),
         "files": [

@@ -6,7 +6,7 @@ these forms (DOMAIN.md §2 and §5, issue 10), and nothing here imports `pipelin
 vocabulary fields (level, type, field, rating) come from the configuration, because a value outside the
 vocabulary is an error by design; the manifest gives for them the configured label the value means.
 
-    python -m tools.variants OUTDIR [--files 400] [--seed 2020] [--libreoffice-share 0.15]
+    python -m corpora.variants OUTDIR [--files 400] [--seed 2020] [--libreoffice-share 0.15]
 
 writes OUTDIR/*.docx and OUTDIR/manifest.json: for each file its kind, layout, writer (python or
 libreoffice), the ground truth per field (as written: model names without their quotes, vocabulary fields as

@@ -1,6 +1,6 @@
 """A held-out extraction corpus: Word files written from other offices' templates (issue 10).
 
-Run: python -m tools.heldout_corpus OUTDIR --files 300 --seed 99 [--libreoffice-share 0.1]
+Run: python -m corpora.heldout_corpus OUTDIR --files 300 --seed 99 [--libreoffice-share 0.1]
 
 Nobody tunes the recognizer against this corpus. Its label spellings, layouts, content-control tag schemes
 and closing blocks are this module's own, written from how district and province offices lay out a
@@ -1257,7 +1257,7 @@ def generate(out: Path, files: int, seed: int, libreoffice_share: float = 0.1) -
             entry["writer"] = "libreoffice"
     manifest = {
         "seed": seed,
-        "generator": "tools.heldout_corpus",
+        "generator": "corpora.heldout_corpus",
         "libreoffice": len(resaved),
         "files": entries,
     }
