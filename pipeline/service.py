@@ -19,11 +19,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-<<<<<<< HEAD
-from collections.abc import Iterable, Iterator
-=======
-from collections.abc import Callable, Iterator, Sequence
->>>>>>> main
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum

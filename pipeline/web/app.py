@@ -34,11 +34,8 @@ from pipeline import service, settings
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
-<<<<<<< HEAD
-from pipeline.web import campaign
-=======
 from pipeline.vntext import neutralise
->>>>>>> main
+from pipeline.web import campaign
 from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
