@@ -233,7 +233,7 @@ def model_name(ctx: Ctx, field_index: int, who: str) -> str:
     return name
 
 
-def make_model(ctx: Ctx, individual: bool = False, unit: str = "") -> Model:
+def make_model(ctx: Ctx, individual: bool = False, unit: str = "", commune: str = "") -> Model:
     rng, vocab = ctx.rng, ctx.vocab
     field_index = rng.randrange(len(vocab.fields))
     units = vocab.units
@@ -251,7 +251,7 @@ def make_model(ctx: Ctx, individual: bool = False, unit: str = "") -> Model:
     if individual:
         model.individual = True
         model.person, model.gender = person(rng)
-        model.position, model.unit = workplace(rng, units)
+        model.position, model.unit = workplace(rng, units, commune)
         model.born = (rng.randint(1, 28), rng.randint(1, 12), rng.randint(1958, 1996))
     model.name = model_name(ctx, field_index, model.person or model.unit)
     city_unit = model.unit in units.city
@@ -1486,7 +1486,8 @@ def list_models(ctx: Ctx, issuer: str, kind: str) -> tuple[list[Model], str]:
     models = []
     for _ in range(rows):
         if individuals and ctx.chance(0.25):
-            models.append(make_model(ctx, individual=True))
+            home = issuer if issuer in ctx.vocab.units.commune else ""
+            models.append(make_model(ctx, individual=True, commune=home))
         else:
             models.append(make_model(ctx, unit=ctx.rng.choice(candidates)))
     common = ctx.chance(0.5)
@@ -1579,8 +1580,8 @@ def write_list(ctx: Ctx, kind: str) -> Doc:
         page.para(f"Tổng cộng: {len(models):02d} mô hình.", italic=True)
     signer = signer_name(ctx)
     signature(ctx, page, prof, signer, None)
-    for record in records:
-        record.truth["signer"] = signer
+    for record in records:  # the list's signer signs for the list, not for each unit's own report
+        record.unscored.append("signer")
     return Doc(page, kind, records)
 
 
