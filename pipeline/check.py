@@ -206,6 +206,15 @@ def run_check(
     return result
 
 
+def seed_analyses(workspace: Workspace, analyses: dict[str, Analysis]) -> None:
+    """Analyses of files read before they were under inputs/ (an upload read to find its unit's folder),
+    kept in the cache by content hash so the check that follows does not read the files again."""
+    path = workspace.cache_dir / "check.pickle"
+    cache = load_cache(path, cache_key(workspace.config.raw))
+    cache.analyses.update({sha: value for sha, value in analyses.items() if not caused_by_machine(value)})
+    save_cache(path, cache)
+
+
 def remove_leftovers(workspace: Workspace) -> None:
     """Temporary files and folders of runs that were killed (their process is gone), where dvk writes."""
     year_folders = [path for path in workspace.year_dir.glob("*") if path.is_dir() and path.name[0] != "."]
