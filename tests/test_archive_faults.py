@@ -27,16 +27,18 @@ from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import archive_command
 from pipeline.config import Workspace
 from pipeline.model import DvkError
-from tests import test_archive as archive_tests
-from tests.pdfsign import draft_pdf, sign_pdf
-from tests.test_archive import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, REPO, issued_rows, put
+from tests import signedcampaign
+from tests.pdfsign import draft_pdf, scan_pdf, sign_pdf
+from tests.signedcampaign import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, issued_rows, put
 
-# The campaign, its signed PDFs, the CA and a fresh workspace: test_archive's fixtures.
+REPO = Path(__file__).resolve().parent.parent
+
+# The campaign, its signed PDFs, the CA and a fresh workspace (tests/signedcampaign.py).
 pki, campaign, signed, workspace = (
-    archive_tests.pki,
-    archive_tests.campaign,
-    archive_tests.signed,
-    archive_tests.workspace,
+    signedcampaign.pki,
+    signedcampaign.campaign,
+    signedcampaign.signed,
+    signedcampaign.workspace,
 )
 
 
@@ -128,6 +130,28 @@ def test_a_list_filed_again_differently_needs_replace_and_keeps_the_old_file(
     assert (old / "data" / "01-qd-tu-danh-sach.pdf").read_bytes() == first, "the old file is kept"
     assert verify_archive(workspace) == []
     assert outgoing_register(workspace)[0]["replaced"] == ["danh sách: Ký lại"]
+
+
+def test_a_scanned_list_named_by_its_code_is_not_numbered_as_its_decision(
+    workspace, campaign, tmp_path
+) -> None:
+    scan = put(tmp_path, "ds-quet.pdf", scan_pdf())
+    options = {"issued": date(2020, 12, 23), "code": campaign.city_list, "acceptance": EVERY_REASON}
+    [waiting] = archive_files(workspace, [scan], number=1, **options)
+    assert waiting.outcome == "refused" and waiting.reason.startswith(
+        "Chưa lưu trữ ds-quet.pdf: đây là danh sách"
+    )
+    assert issued_rows(workspace) == []
+    archive_files(
+        workspace,
+        [put(tmp_path, "qd.pdf", scan_pdf() + b"\n")],
+        number=1,
+        **{**options, "code": campaign.city},
+    )
+    with pytest.raises(DvkError, match="số hoặc ngày ghi kèm khác số, ngày của quyết định"):
+        archive_files(workspace, [scan], number=2, **options)
+    [attached] = archive_files(workspace, [scan], number=1, **options)
+    assert (attached.outcome, attached.code, attached.printed) == ("attached", campaign.city_list, "01-QĐ/TU")
 
 
 def test_the_certificate_file_gets_a_true_status(workspace, campaign, pki, tmp_path) -> None:

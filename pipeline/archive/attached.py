@@ -26,6 +26,7 @@ from pipeline.archive.register import (
     find_draft,
     find_issued,
     find_issued_by_id,
+    format_day,
     format_number,
     insert_attached,
     numbered_draft,
@@ -38,10 +39,10 @@ from pipeline.model import DvkError
 ATTACHED_FOLDERS = {"list": "danh-sach"}
 
 
-def attached_draft(conn: sqlite3.Connection, facts: PdfFacts) -> Draft | None:
+def attached_draft(conn: sqlite3.Connection, facts: PdfFacts, named: str | None = None) -> Draft | None:
     """The draft of a document that has no number of its own (a list, certificates) when that is all
     the page carries; None for a decision or report (with or without its lists), or an unknown code."""
-    drafts = [find_draft(conn, code) for code in facts.codes]
+    drafts = [find_draft(conn, code) for code in facts.codes or ((named,) if named else ())]
     if len(drafts) != 1 or drafts[0] is None or drafts[0].kind in TYPE_NAMES:
         return None  # several documents in one file are refused with the decision's checks
     return drafts[0]
@@ -58,17 +59,19 @@ def skipped(facts: PdfFacts, draft: Draft) -> RefusedEntry:
     )
 
 
-def file_attachment(workspace, conn, facts, data, draft, reason, events, staging, moves):
+def file_attachment(workspace, conn, facts, data, draft, options, events, staging, moves):
     """Inside the write lock: file a list signed apart from its decision in a bag of its own, under
     the decision's number (replacing its earlier file when the clerk gives a `reason`); refused,
     with nothing written, while the decision is not filed."""
-    config = workspace.config
+    config, reason = workspace.config, options.replace_reason
+    number, issued = options.number, options.issued
     same = find_attached(conn, sha256=facts.sha256)
     if same is not None:
         return _unchanged(config, conn, facts, same)
     decision = find_issued(conn, code=numbered_draft(conn, draft).code)
     if decision is None:
         return _waiting(facts, draft, numbered_draft(conn, draft))
+    _same_number_and_date(config, facts, decision, number, issued)
     existing = find_attached(conn, code=draft.code)
     if existing is not None and not reason:
         printed = format_number(config, decision.number, decision.symbol)
@@ -93,6 +96,17 @@ def file_attachment(workspace, conn, facts, data, draft, reason, events, staging
         record, outcome = replace_attached(conn, existing, record, reason, old_rel, old_head), "replaced"
     entry = attachment_entry(config, decision, record)
     return replace(entry, outcome=outcome, notes=(*notes, *facts.notes))
+
+
+def _same_number_and_date(config: Config, facts: PdfFacts, decision: Issued, number, issued) -> None:
+    """A number or date the clerk gives for a list (a scan has no text to read them from) must be its
+    decision's: the list takes the decision's, never one of its own."""
+    if number not in (None, decision.number) or issued not in (None, decision.date):
+        printed = format_number(config, decision.number, decision.symbol)
+        raise DvkError(
+            f"Tệp {facts.name} là văn bản kèm theo quyết định {printed} ngày {format_day(decision.date)}; "
+            "số hoặc ngày ghi kèm khác số, ngày của quyết định."
+        )
 
 
 def _unchanged(config: Config, conn: sqlite3.Connection, facts: PdfFacts, same: Attached) -> ArchiveEntry:
