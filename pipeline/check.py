@@ -183,6 +183,7 @@ def run_check(
     looked_ns = time.time_ns()  # before any stat: a file changed after it is racily clean next time
     found = discover(workspace.inputs, cache.known_hash)
     corrections = read_corrections(workspace.year_dir / CORRECTIONS_NAME)
+    history.sync_issued(workspace)  # an archive killed after its register commit is caught up here
     earlier = history.load_index(workspace)  # once per run: each proposal looks up its own unit's models
     identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found) + (
         ("bổ sung", corrections_digest(corrections)),

@@ -396,16 +396,24 @@ def name_syllables(name: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def names_match(first: frozenset[str], second: frozenset[str]) -> bool:
-    """Two names of one model: most syllables shared (reworded), or the shorter one (of three syllables or
-    more) wholly inside the longer one, which is at most twice as long ("X" and "X của hội viên")."""
+def name_similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    """How alike two names are, 0 to 1: the Dice coefficient of their syllables, or 0.9 when the shorter
+    (of three syllables or more) lies wholly inside the longer, at most twice as long ("X" and "X của hội
+    viên"). Names whose numbers differ ("Tuyến đường hoa số 1", "… số 2") are different models: 0."""
     if not first or not second:
-        return False
+        return 0.0
+    if {word for word in first if word.isdigit()} != {word for word in second if word.isdigit()}:
+        return 0.0
     shared = len(first & second)
-    if 2 * shared / (len(first) + len(second)) >= MATCH_THRESHOLD:
-        return True
+    dice = 2 * shared / (len(first) + len(second))
     small, large = sorted((first, second), key=len)
-    return len(small) >= 3 and shared == len(small) and 2 * len(small) >= len(large)
+    inside = len(small) >= 3 and shared == len(small) and 2 * len(small) >= len(large)
+    return max(dice, 0.9 if inside else 0.0)
+
+
+def names_match(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Two names of one model: reworded, retoned, respelled; never two models sharing a few words."""
+    return name_similarity(first, second) >= MATCH_THRESHOLD
 
 
 def unit_key(unit: str, place: str, renamed: dict[str, str]) -> str:
@@ -456,13 +464,15 @@ class HistoryIndex:
         return f"person:{fold(person)}" if person.strip() else unit_key(unit, self.place, self.renamed)
 
     def earlier(self, name: str, unit: str, person: str = "") -> list[Earlier]:
-        """The earlier-year models this (name, unit or person) matches, newest first."""
+        """The earlier-year models this (name, unit or person) matches, the closest first."""
         candidates = self.by_who.get(self.who_key(unit, person), ())
         if not candidates:
             return []
         syllables = name_syllables(name)
-        found = [model for other, model in candidates if names_match(syllables, other)]
-        return sorted(found, key=lambda model: (-model.year, not model.issued, model.id))
+        scored = [(name_similarity(syllables, other), model) for other, model in candidates]
+        found = [(score, model) for score, model in scored if score >= MATCH_THRESHOLD]
+        found.sort(key=lambda pair: (-pair[0], -pair[1].year, not pair[1].issued, pair[1].id))
+        return [model for _, model in found]
 
 
 def build_index(models: Iterable[Earlier], year: int, place: str, renamed: dict[str, str]) -> HistoryIndex:
@@ -512,4 +522,147 @@ def earlier_problem(model: Earlier) -> Problem:
         HISTORY_DRAFTED,
         WARNING,
         f"Đã có trong dự thảo công nhận năm {model.year} (quyết định chưa ban hành): {what}.",
+    )
+
+
+# ---------------------------------------------------------------------------- importing old lists
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file or a row the import did not take, where, and why (Vietnamese)."""
+
+    place: str  # "cu/2019.docx" or "cu/2019.docx (bảng 1, hàng 4)"
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What `dvk history import` did: each row taken (new, or already in the history) and each refused."""
+
+    taken: list[ImportedRow]
+    added: int
+    refused: list[Refused]
+
+    def as_dict(self) -> dict:
+        return {
+            "taken": [
+                {
+                    "place": row.origin,
+                    "year": row.year,
+                    "level": row.level,
+                    "name": row.name,
+                    "unit": row.person or row.unit,
+                    "decision": row.decision,
+                }
+                for row in self.taken
+            ],
+            "added": self.added,
+            "refused": [{"place": item.place, "reason": item.reason} for item in self.refused],
+        }
+
+
+def import_lists(workspace: Workspace, paths: list[Path]) -> ImportReport:
+    """Add the rows of old Danh sách files (one file, one transaction): a row is taken only when it names
+    the model, who carried it out, and its level and year (from the row or the heading), and the heading
+    names the decision; nothing is guessed. The files are only read."""
+    report = ImportReport([], 0, [])
+    for path in paths:
+        rows, refused = read_old_list(workspace, Path(path))
+        report.refused.extend(refused)
+        if rows:
+            report.added += add_imported(workspace, file_digest(Path(path)), Path(path).name, rows)
+            report.taken.extend(rows)
+    return report
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_old_list(workspace: Workspace, path: Path) -> tuple[list[ImportedRow], list[Refused]]:
+    """The rows of one old list, and the rows (or the whole file) refused."""
+    from pipeline.listtable import list_fields, read_list
+    from pipeline.model import ReadError
+    from pipeline.reader import read_document
+
+    name = path.name
+    try:
+        doc = read_document(path, workspace.cache_dir)
+    except ReadError as exc:
+        return [], [Refused(name, exc.message)]
+    except OSError as exc:
+        return [], [Refused(name, f"Không đọc được tệp: {exc}.")]
+    listing = read_list(doc, workspace.config)
+    if listing is None:
+        return [], [Refused(name, NO_TABLE)]
+    heading = " ".join(b.text for b in doc.blocks if b.kind == "para" or b.table != listing.table)
+    decision = decision_in(heading)
+    if decision is None:
+        return [], [Refused(name, NO_DECISION)]
+    rows, refused = [], []
+    for row in listing.rows:
+        fields = {key: value.value for key, value in list_fields(listing, row, workspace.config).items()}
+        place = f"{name} ({row.where})"
+        taken = imported_row(workspace, fields, decision, place)
+        if isinstance(taken, str):
+            refused.append(Refused(place, taken))
+        else:
+            rows.append(taken)
+    return rows, refused
+
+
+NO_TABLE = (
+    "Không tìm thấy bảng danh sách mô hình (hàng tiêu đề cần có cột “Tên mô hình” và cột đơn vị/cá nhân "
+    "thực hiện)."
+)
+NO_DECISION = (
+    "Tiêu đề danh sách không nêu quyết định công nhận (cần dòng “Kèm theo Quyết định số …, ngày …”); "
+    "không nhập để khỏi ghi sai số quyết định."
+)
+
+
+def imported_row(
+    workspace: Workspace, fields: dict[str, str], decision: tuple[str, str], place: str
+) -> ImportedRow | str:
+    """The row as the history keeps it, or why it is refused (the same rule as extraction: a value that
+    is missing or outside the configured vocabulary is never guessed)."""
+    config = workspace.config
+    name, unit, person = fields.get("model_name", ""), fields.get("unit", ""), fields.get("person_name", "")
+    year = fields.get("year") or decision[1][:4]
+    missing = [
+        label
+        for label, value in (
+            ("tên mô hình", name),
+            ("đơn vị hoặc cá nhân thực hiện", unit or person),
+            ("cấp công nhận", fields.get("level", "")),
+        )
+        if not value
+    ]
+    if missing:
+        return f"Thiếu {', '.join(missing)}."
+    for key, terms, label in (
+        ("level", config.levels, "Cấp"),
+        ("proposed_rating", config.ratings, "Xếp loại"),
+        ("model_type", config.types, "Loại mô hình"),
+    ):
+        value = fields.get(key, "")
+        if value and value not in {term.label for term in terms}:
+            return f"{label} “{value}” không thuộc danh mục trong dvk.toml."
+    return ImportedRow(
+        int(year),
+        fields["level"],
+        fields.get("model_type", ""),
+        unit,
+        person,
+        name,
+        fields.get("field", ""),
+        fields.get("proposed_rating", ""),
+        decision[0],
+        decision[1],
+        place,
     )

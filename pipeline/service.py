@@ -182,6 +182,11 @@ def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
     }
 
 
+def import_history(workspace: Workspace, paths: list[Path]):
+    """`dvk history import`: the rows of old Danh sách files into the campaign history."""
+    return history.import_lists(workspace, paths)
+
+
 def campaign_stats(workspace: Workspace) -> dict:
     models, registered, _ = recognised(workspace)
     return build.campaign_stats(workspace.config, models, registered)

@@ -3,17 +3,25 @@ re-proposals of earlier years' models flagged in the next year's check."""
 
 from __future__ import annotations
 
+import json
+import random
 import re
+import subprocess
+import sys
+import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pipeline import history, service
 from pipeline.archive.register import insert_issued, open_register, write_transaction
+from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import Model
-from tests.docxbuild import p, proposal_paragraphs, write_docx
+from tests.docxbuild import p, proposal_paragraphs, tbl, write_docx
 from tests.helpers import issued
 
 CITY = "Cấp thành phố"
@@ -153,3 +161,92 @@ def test_a_person_is_matched_by_name_not_by_the_unit():
         person_name="Nguyễn Văn Bé",
     )
     assert history.model_unit(earlier) == "Phòng Kinh tế"
+
+
+OLD_LIST_HEADING = (
+    p("ĐẢNG BỘ TỈNH HẬU GIANG"),
+    p("THÀNH ỦY NGÃ BẢY"),
+    p("DANH SÁCH"),
+    p("mô hình “Dân vận khéo” cấp thành phố năm 2019"),
+    p("(Kèm theo Quyết định số 98-QĐ/TU, ngày 20/12/2019 của Ban Thường vụ Thành ủy)"),
+)
+
+
+def old_list(path: Path, rows: int = 3, heading=OLD_LIST_HEADING) -> Path:
+    table = [["STT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực", "Xếp loại"]]
+    table += [
+        [str(i + 1), f"Mô hình đường hoa số {i + 1}", "Chi bộ Tòa án", "Kinh tế", "Tốt"] for i in range(rows)
+    ]
+    table.append([str(rows + 1), "", "Chi bộ Công an", "Kinh tế", "Tốt"])
+    return write_docx(path, *heading, tbl(table))
+
+
+def test_an_old_list_imported_twice_adds_its_rows_once(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    source = old_list(tmp_path / "cu" / "DS 2019.docx")
+    before = source.read_bytes()
+    result = CliRunner().invoke(main, ["history", "import", str(source), "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "Nhận: DS 2019.docx (bảng 1, hàng 2): năm 2019, cấp thành phố, “Mô hình đường hoa số 1” — "
+        "Chi bộ Tòa án (Quyết định số 98-QĐ/TU)."
+    )
+    assert result.stderr == "Không nhận: DS 2019.docx (bảng 1, hàng 5): Thiếu tên mô hình.\n"
+    again = CliRunner().invoke(main, ["history", "import", str(source), "-w", str(root), "--json"])
+    assert json.loads(again.stdout)["added"] == 0
+    models = history.read_history(load_workspace(root))
+    assert [(m.year, m.name, m.decision, m.decision_date, m.rating) for m in models] == [
+        (2019, f"Mô hình đường hoa số {i}", "98-QĐ/TU", "2019-12-20", "Tốt") for i in (1, 2, 3)
+    ]
+    assert source.read_bytes() == before
+
+
+def test_a_list_whose_heading_names_no_decision_is_refused_whole(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    source = old_list(tmp_path / "ds.docx", heading=OLD_LIST_HEADING[:4])
+    report = service.import_history(load_workspace(root), [source])
+    assert report.taken == []
+    assert [(r.place, r.reason) for r in report.refused] == [("ds.docx", history.NO_DECISION)]
+
+
+def test_an_imported_model_proposed_again_is_flagged(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    service.import_history(load_workspace(root), [old_list(tmp_path / "ds.docx")])
+    proposal(root, "a.docx", model_name="“Mô hình Đường hoa số 2”", unit="Chi bộ Tòa án thành phố")
+    messages = [p.message for r in service.check(load_workspace(root)).files for p in r.problems]
+    assert (
+        "Đã được công nhận năm 2019, Quyết định số 98-QĐ/TU, ngày 20/12/2019: mô hình “Mô hình đường hoa "
+        "số 2” của Chi bộ Tòa án (cấp thành phố, xếp loại tốt)."
+    ) in messages
+    assert len([m for m in messages if m.startswith("Đã được công nhận")]) == 1
+
+
+def test_imports_killed_at_random_moments_leave_whole_files_or_nothing(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    sources = [old_list(tmp_path / f"ds{i}.docx", rows=40) for i in range(3)]
+    command = [sys.executable, "-m", "pipeline", "history", "import", *map(str, sources), "-w", str(root)]
+    rng = random.Random(22)
+    for _ in range(4):
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 2.0))
+        child.kill()
+        child.wait()
+        counts = Counter(m.origin.split(" ")[0] for m in history.read_history(load_workspace(root)))
+        assert set(counts.values()) <= {40}  # a file's rows land together or not at all
+    subprocess.run(command, check=True, capture_output=True)
+    conn = history.open_history(history.history_path(load_workspace(root)))
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    # The same rows in three files are one model each: 40 in all, whoever was killed when.
+    assert len(history.read_history(load_workspace(root))) == 40
+
+
+def test_an_archive_killed_before_the_history_caught_up_is_caught_up_by_the_next_check(tmp_path):
+    root = new_campaign(tmp_path / "campaigns" / "2020", 2020)
+    proposal(root, "a.docx")
+    workspace = load_workspace(root)
+    service.build_campaign(workspace)
+    issue_city_decision(workspace, 7, date(2020, 12, 23))  # the register committed; history not told
+    assert [m.issued for m in history.read_history(workspace)] == [False]
+    service.check(workspace)
+    assert [(m.issued, m.decision) for m in history.read_history(workspace)] == [(True, "07-QĐ/TU")]
