@@ -144,9 +144,8 @@ def _print_entries(entries: list, as_json: bool) -> None:
 def _entry_line(entry: archive_entries.ArchiveEntry) -> str:
     what = {"archived": "Đã lưu trữ", "replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}
     signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
-    printed = f"danh sách kèm theo {entry.printed}" if entry.kind == "list" else entry.printed
     return (
-        f"{what.get(entry.outcome, 'Đã lưu trữ')} {printed} ngày {entry.date:%d/%m/%Y}: "
+        f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.label} ngày {entry.date:%d/%m/%Y}: "
         f"{signatures.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
     )
 

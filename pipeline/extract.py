@@ -132,6 +132,11 @@ def classify(doc: DocText) -> Kind | None:
     if declared is not None:
         return declared
     title = title_words(doc)
+    from pipeline.listtable import list_kind  # the list reader's own rule (it imports this module)
+
+    listed = list_kind(title)  # "DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ CÔNG NHẬN …"
+    if listed is not None:
+        return listed
     if "phieu dang ky" in title:
         return Kind.REGISTRATION
     if any(word in title for word in PROPOSAL_TITLES):

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ from pipeline.cli_archive import archive_command
 from pipeline.config import Workspace
 from pipeline.model import DvkError
 from tests import test_archive as archive_tests
-from tests.pdfsign import draft_pdf, sign_pdf
+from tests.pdfsign import draft_pdf, scan_pdf, sign_pdf
 from tests.test_archive import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, REPO, issued_rows, put
 
 # The campaign, its signed PDFs, the CA and a fresh workspace: test_archive's fixtures.
@@ -129,6 +130,28 @@ def test_a_list_filed_again_differently_needs_replace_and_keeps_the_old_file(
     assert outgoing_register(workspace)[0]["replaced"] == ["danh sách: Ký lại"]
 
 
+def test_a_scanned_list_named_by_its_code_is_not_numbered_as_its_decision(
+    workspace, campaign, tmp_path
+) -> None:
+    scan = put(tmp_path, "ds-quet.pdf", scan_pdf())
+    options = {"issued": date(2020, 12, 23), "code": campaign.city_list, "acceptance": EVERY_REASON}
+    [waiting] = archive_files(workspace, [scan], number=1, **options)
+    assert waiting.outcome == "refused" and waiting.reason.startswith(
+        "Chưa lưu trữ ds-quet.pdf: đây là danh sách"
+    )
+    assert issued_rows(workspace) == []
+    archive_files(
+        workspace,
+        [put(tmp_path, "qd.pdf", scan_pdf() + b"\n")],
+        number=1,
+        **{**options, "code": campaign.city},
+    )
+    with pytest.raises(DvkError, match="số hoặc ngày ghi kèm khác số, ngày của quyết định"):
+        archive_files(workspace, [scan], number=2, **options)
+    [attached] = archive_files(workspace, [scan], number=1, **options)
+    assert (attached.outcome, attached.code, attached.printed) == ("attached", campaign.city_list, "01-QĐ/TU")
+
+
 def test_the_certificate_file_gets_a_true_status(workspace, campaign, pki, tmp_path) -> None:
     folder = tmp_path / "signed"
     folder.mkdir()
@@ -165,8 +188,8 @@ def test_a_forged_footer_code_is_refused_like_a_tampered_file(workspace, campaig
         "(Quyết định về việc công nhận mô hình “Dân vận khéo” cấp thành phố năm 2020): không thấy trích yếu "
         "“về việc công nhận mô hình “Dân vận khéo” cấp thành phố năm 2020”; số lượng “Công nhận 02 (hai) mô "
         "hình “Dân vận khéo” cấp thành phố năm 2020 (gồm 02 mô hình tập thể; xếp loại Tốt 02 mô hình), có "
-        "danh sách kèm theo.”. Mã ở chân trang bị ghi sai hoặc bị giả: văn bản không được cấp số; tệp được "
-        "giữ riêng trong outputs/archive/quarantine/ để đối chiếu."
+        "danh sách kèm theo.”. Mã bị ghi sai hoặc bị giả, hoặc văn bản đã bị sửa sau khi lập dự thảo: văn "
+        "bản không được cấp số; tệp được giữ riêng trong outputs/archive/quarantine/ để đối chiếu."
     )
     assert refused.quarantine and (workspace.root / refused.quarantine).is_dir()
     assert issued_rows(workspace) == []
@@ -187,6 +210,19 @@ def test_changed_counts_are_refused(workspace, campaign, pki, tmp_path) -> None:
     )
     [refused] = archive_files(workspace, [put(tmp_path, "qd.pdf", changed)])
     assert refused.outcome == "refused" and "không thấy số lượng “Công nhận 02 (hai)" in refused.reason
+
+
+def test_a_text_pdf_without_a_code_is_compared_with_the_draft_named(
+    workspace, campaign, pki, tmp_path
+) -> None:
+    """No code on the page: the draft the clerk names with --code is the one its text must match."""
+    commune = drafted(workspace, campaign, "decision", COMMUNE_LEVEL)
+    paper = put(tmp_path, "giay.pdf", draft_pdf(commune, replace={campaign.commune: ""}))
+    options = {"number": 4, "issued": date(2020, 12, 23), "acceptance": EVERY_REASON}
+    [refused] = archive_files(workspace, [paper], code=campaign.city, **options)
+    assert refused.outcome == "refused" and f"không khớp dự thảo mang mã {campaign.city}" in refused.reason
+    [entry] = archive_files(workspace, [paper], code=campaign.commune, **options)
+    assert (entry.outcome, entry.code, entry.printed) == ("archived", campaign.commune, "04-QĐ/TU")
 
 
 # ---------------------------------------------------------------------------- fault 5: numbered copies

@@ -79,7 +79,8 @@ def test_every_page_answers_in_vietnamese_with_safe_headers(web, url) -> None:
 
 def test_overview_gives_the_totals_stats_and_next_step(web) -> None:
     page = web.get("/").text
-    assert "27</strong> tệp" in page and "21 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "28</strong> tệp" in page and "22 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "Mô hình trong các tệp</dt><dd>28 = 26 chấp nhận + 2 bị loại" in page
     assert "187</strong> mô hình đăng ký" in page and "Cấp thành phố" in page
     assert "Việc cần làm tiếp" in page and 'class="button" href="/van-ban"' in page
 

@@ -81,19 +81,21 @@ def missing_parts(text: str, draft: Draft) -> list[str]:
     ]
 
 
-def judge_content(conn: sqlite3.Connection, facts: PdfFacts) -> Refusal | None:
+def judge_content(conn: sqlite3.Connection, facts: PdfFacts, named: str | None = None) -> Refusal | None:
     """Refuse, like a tampered file (kept in quarantine), a PDF whose text does not show what the draft
-    its code names printed: a code typed wrong or forged must not give it that draft's number."""
+    its code names printed: a code typed wrong or forged must not give it that draft's number. A text
+    PDF without a code is compared with the draft the clerk `named` (--code)."""
     if not "".join(facts.text.split()):
         return None  # a scan has no text to compare; it is filed only with a number, date and reason
-    for draft in (find_draft(conn, code) for code in facts.codes):
+    codes = facts.codes or ((named,) if named else ())
+    for draft in (find_draft(conn, code) for code in codes):
         missing = missing_parts(facts.text, draft) if draft is not None else []
         if missing:
             message = (
                 f"Từ chối lưu trữ {facts.name}: nội dung tệp không khớp dự thảo mang mã {draft.code} "
-                f"({draft.subject}): không thấy {'; '.join(missing)}. Mã ở chân trang bị ghi sai hoặc bị "
-                f"giả: văn bản không được cấp số; tệp được giữ riêng trong outputs/{ARCHIVE_DIR}/"
-                f"{QUARANTINE}/ để đối chiếu."
+                f"({draft.subject}): không thấy {'; '.join(missing)}. Mã bị ghi sai hoặc bị giả, hoặc "
+                "văn bản đã bị sửa sau khi lập dự thảo: văn bản không được cấp số; tệp được giữ riêng trong "
+                f"outputs/{ARCHIVE_DIR}/{QUARANTINE}/ để đối chiếu."
             )
             return Refusal("content-mismatch", message, quarantine=True)
     return None

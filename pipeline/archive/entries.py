@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.archive.register import TYPE_NAMES, Issued, format_number
+from pipeline.archive.register import ATTACHED_NAMES, TYPE_NAMES, Issued, format_number
 from pipeline.archive.signature_policy import Acceptance
 from pipeline.config import Config
 from pipeline.model import DvkError
@@ -38,6 +38,15 @@ class ArchiveEntry:
     outcome: str = "archived"  # archived | attached | unchanged | replaced | registered (from the register)
     notes: tuple[str, ...] = ()
     kind: str = "decision"  # the filed document's kind; a "list" is filed under its decision's number
+
+    @property
+    def label(self) -> str:
+        """ "01-QĐ/TU", or "danh sách kèm theo 01-QĐ/TU" for a list filed under its decision's number."""
+        return (
+            f"{ATTACHED_NAMES[self.kind]} kèm theo {self.printed}"
+            if self.kind in ATTACHED_NAMES
+            else self.printed
+        )
 
     def as_dict(self) -> dict:
         return {

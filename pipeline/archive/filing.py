@@ -161,11 +161,11 @@ def archive_one(
     events.append(event("signature checked", facts.status, signer=facts.signer, notes=list(facts.notes)))
     filed_before = find_issued(conn, sha256=facts.sha256) or find_attached(conn, sha256=facts.sha256)
     if filed_before is None:  # a file filed before is "unchanged", not judged again
-        refusal = judge_signature(facts, options.acceptance) or judge_content(conn, facts)
+        refusal = judge_signature(facts, options.acceptance) or judge_content(conn, facts, options.code)
         if refusal is not None:
             return refuse(workspace, facts, data, events, refusal)
         facts = _accepted_by_reason(facts, options.acceptance, events)
-    attached = attached_draft(conn, facts)
+    attached = attached_draft(conn, facts, options.code)
     if attached is not None and attached.kind not in ATTACHED_FOLDERS:
         return skipped(facts, attached)
     staging = new_staging_dir(workspace)
@@ -176,7 +176,7 @@ def archive_one(
                 entry = _file_document(workspace, conn, facts, data, options, events, staging, moves)
             else:
                 entry = file_attachment(
-                    workspace, conn, facts, data, attached, options.replace_reason, events, staging, moves
+                    workspace, conn, facts, data, attached, options, events, staging, moves
                 )
     except BaseException:
         moves.undo()

@@ -321,21 +321,32 @@ async def file_page(request: Request) -> Response:
     rel = request.query_params.get("p", "")
     workspace = request.app.state.workspace
     try:
-        detail = await run_in_threadpool(views.file_detail, workspace, rel)
+        detail = await run_in_threadpool(
+            views.file_detail, workspace, rel, request.query_params.get("hang", "")
+        )
     except DvkError as exc:
         raise HTTPException(404, str(exc)) from exc
     # The form reads the correction workbook and the file's closest lines: off the event loop too.
     correction = await run_in_threadpool(views.correction_form, workspace, detail)
-    return page(request, "tep.html", detail=detail, report=detail.report, correction=correction)
+    return page(
+        request,
+        "tep.html",
+        detail=detail,
+        report=detail.report,
+        correction=correction,
+        file_link=lambda rel: "/ho-so/tep?" + urlencode({"p": rel}),
+        row_link=lambda rel, key: "/ho-so/tep?" + urlencode({"p": rel, "hang": key}),
+    )
 
 
 async def save_correction(request: Request) -> Response:
     form = await posted(request)
-    rel = str(form.get("p", ""))
-    url = "/ho-so/tep?" + urlencode({"p": rel})
+    rel, row = str(form.get("p", "")), str(form.get("hang", ""))
+    url = "/ho-so/tep?" + urlencode({"p": rel, **({"hang": row} if row else {})})
     values = {key[len("gia-tri-") :]: str(value) for key, value in form.items() if key.startswith("gia-tri-")}
+    workspace = request.app.state.workspace
     try:
-        outcome = await run_in_threadpool(views.save_corrections, request.app.state.workspace, rel, values)
+        outcome = await run_in_threadpool(views.save_corrections, workspace, rel, values, row)
     except DvkError as exc:
         return back(request, url, "error", str(exc))
     return back(request, url, "ok", *outcome)
@@ -514,7 +525,7 @@ async def upload_signed(request: Request) -> Response:
             lines.append(entry.reason)
         else:
             log.appendleft({"ok": True, "entry": entry})
-            lines.append(f"Đã lưu trữ {entry.printed}: {service.signature_label(entry.signature)}.")
+            lines.append(f"Đã lưu trữ {entry.label}: {service.signature_label(entry.signature)}.")
     if refused:
         log.appendleft(
             {"ok": False, "names": ", ".join(upload.name for upload in uploads), "reason": refused}
