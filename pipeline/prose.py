@@ -280,7 +280,7 @@ def type_in(text: str, types: tuple[Term, ...]) -> str:
 
 
 def year_in(text: str) -> str:
-    """"… năm 2020": the campaign's year; never a birth, founding or admission year ("sinh năm 1968")."""
+    """ "… năm 2020": the campaign's year; never a birth, founding or admission year ("sinh năm 1968")."""
     found = re.search(r"(?<!sinh )(?<!lap )(?<!dang )\bnam ((?:19|20)\d{2})\b", _loose(text))
     return found.group(1) if found else ""
 
