@@ -573,3 +573,25 @@ def test_a_row_added_to_a_proposal_list_leaves_the_other_appraisal_rows_unchange
         ("Hòa giải viên giỏi", "Không đổi"),
         ("Phiên tòa mẫu cho học sinh", "Không đổi"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Bà Trần Thị Phượng", [("person_name", "Trần Thị Phượng")]),
+        (
+            "Nguyễn Văn An - Trưởng ấp, Ấp Mang Cá",
+            [("person_name", "Nguyễn Văn An"), ("person_position", "Trưởng ấp"), ("unit", "Ấp Mang Cá")],
+        ),
+        (
+            "Đ/c Lê Văn Tám (Bí thư Chi bộ)",
+            [("person_name", "Lê Văn Tám"), ("person_position", "Bí thư Chi bộ")],
+        ),
+        ("Hội Cựu chiến binh phường Ngã Bảy", [("unit", "Hội Cựu chiến binh phường Ngã Bảy")]),
+        ("Chi bộ khu vực 3, phường Hiệp Thành", [("unit", "Chi bộ khu vực 3, phường Hiệp Thành")]),
+    ],
+)
+def test_a_unit_cell_naming_a_person_gives_the_person(written, read):
+    from pipeline.listtable import person_or
+
+    assert person_or("unit", written, config()) == read
