@@ -178,6 +178,10 @@ def report(clients: list[Client], before_mb: float, peak_mb: float, lost: list[s
         f"server RSS: {before_mb:.0f} MB before the load, {peak_mb:.0f} MB at most "
         f"(target < {MEMORY_TARGET_MB})"
     )
+    if hasattr(os, "getloadavg"):  # the machine is shared: say how busy it was
+        print(
+            f"machine load average (1/5/15 min) at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        )
     saves = sum(len(client.saved) for client in clients)
     print(f"acknowledged saves checked in tham-dinh.xlsx: {saves} proposals, {len(lost)} lost {lost[:5]}")
     return ok and peak_mb < MEMORY_TARGET_MB and not lost

@@ -80,8 +80,8 @@ def test_every_page_answers_in_vietnamese_with_safe_headers(web, url) -> None:
 
 def test_overview_gives_the_totals_stats_and_next_step(web) -> None:
     page = web.get("/").text
-    assert "28</strong> tệp" in page and "22 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
-    assert "Mô hình trong các tệp</dt><dd>28 = 26 chấp nhận + 2 bị loại" in page
+    assert "34</strong> tệp" in page and "28 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "Mô hình trong các tệp</dt><dd>34 = 32 chấp nhận + 2 bị loại" in page
     assert "187</strong> mô hình đăng ký" in page and "Cấp thành phố" in page
     assert "Việc cần làm tiếp" in page and 'class="button" href="/van-ban"' in page
 
@@ -412,7 +412,7 @@ def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> No
     state = wait_for_build(web, answer.headers["location"])
     assert state["error"] == ""
     page = web.get(answer.headers["location"]).text
-    assert re.search(r"Công nhận 0?8 \(tám\) mô hình", page) and "chưa cấp" in page
+    assert re.search(r"Công nhận 12 \(mười hai\) mô hình", page) and "chưa cấp" in page
     link = re.search(r'href="(/tai-ve/outputs/2020/quyet-dinh/[^"]+\.docx)"', page).group(1)
     decision = web.get(link)
     assert decision.status_code == 200
