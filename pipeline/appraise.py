@@ -398,16 +398,15 @@ def row_index(sheet: Sheet, wanted: Iterable[str]) -> dict[str, int]:
     """Proposal id -> row. Reading every id cell was most of a save's time; a save rarely moves rows, so
     the last index is used again when each wanted id is still on its row there (checked cell by cell:
     whatever moved the rows, nothing is written on a wrong one)."""
-    known = _last_index
+    known = _last_index[0]
     if all(key in known and cell_text(sheet, known[key], ID) == key for key in wanted):
         return known
     rows = {cell_text(sheet, row, ID): row for row in sheet.rows if row > 1}
-    _last_index.clear()
-    _last_index.update(rows)
+    _last_index[0] = rows  # replaced whole, never changed in place: another thread may be reading it
     return rows
 
 
-_last_index: dict[str, int] = {}  # the index of the last sheet written into
+_last_index: list[dict[str, int]] = [{}]  # the index of the last sheet written into
 
 
 def cell_text(sheet: Sheet, row: int, title: str) -> str:

@@ -36,6 +36,8 @@ from pipeline.extract import (
     normalise_value,
     short_fold,
     signer_from_closing,
+    split_first,
+    split_values,
 )
 from pipeline.labels import LabelMatch, Recognizer, recognizer_for
 from pipeline.model import (
@@ -374,25 +376,29 @@ def row_values(
                 values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
             continue
         assert column.match is not None
-        for key, part in walk.assignments(column.match, clean_value(text)):
-            key, part = person_or(key, part)
+        assigned = walk.assignments(column.match, clean_value(text))
+        for key, part in (pair for given in assigned for pair in person_or(*given, config)):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
 
 
-HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|đồng chí|đ/c)\s+", re.IGNORECASE)
+HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|cô|thầy|chú|đồng chí|đ/c|đ\.c)\s+", re.IGNORECASE)
 
 
-def person_or(key: str, text: str) -> tuple[str, str]:
+def person_or(key: str, text: str, config: Config) -> list[tuple[str, str]]:
     """A list's "Đơn vị thực hiện" column names the person on an individual model's row ("Bà Trần Thị
-    Phượng"): a name is a person, never a unit. A person's name loses its "Ông"/"Bà"."""
+    Phượng", "Nguyễn Văn An - Trưởng ấp, Ấp Mang Cá"): a name is a person, never a unit, and what follows
+    it is the position (and the unit when it ends with one). A person's name loses its "Ông"/"Bà"."""
     if key not in ("unit", "person_name"):
-        return key, text
-    bare = HONORIFIC.sub("", text)
-    if looks_like_person(bare) and not is_unit_name(bare):
-        return "person_name", bare
-    return key, text
+        return [(key, text)]
+    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", text))
+    name, rest = split_first(bare)
+    if not looks_like_person(name) or is_unit_name(name):
+        return [(key, text)]
+    if not rest:
+        return [("person_name", name)]
+    return [("person_name", name), *split_values(("person_position", "unit"), rest, config)]
 
 
 def row_place(cell: Block) -> str:

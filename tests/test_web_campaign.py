@@ -322,6 +322,19 @@ def test_the_total_size_cap_is_refused_in_vietnamese(web, monkeypatch) -> None:
     assert '<html lang="vi">' in answer.text
 
 
+def test_the_form_parsers_refusals_are_worded_in_vietnamese(web) -> None:
+    """Starlette and python-multipart refuse in English ("Too many files…"); the page words it."""
+    pdfs = [("tep", (f"{index}.pdf", b"%PDF-1.4", "application/pdf")) for index in range(25)]
+    answer = web.post("/luu-tru/tai-len", data={"csrf": token(web, "/luu-tru")}, files=pdfs)
+    assert answer.status_code == 400
+    assert "Gửi quá 20 tệp trong một lần; chia thành nhiều lần rồi gửi lại." in answer.text
+    assert "Too many" not in answer.text
+    answer = web.post(
+        "/cai-dat", data={"csrf": token(web, "/cai-dat"), "issuer.name": "x" * (1024 * 1024 + 10)}
+    )
+    assert answer.status_code == 400 and "Không đọc được dữ liệu biểu mẫu gửi lên" in answer.text
+
+
 def test_the_cap_is_on_size_not_on_count_for_the_upload_only(web) -> None:
     from pipeline.web.security import MAX_BODY_BYTES, UPLOAD_BODY_BYTES
 

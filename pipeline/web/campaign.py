@@ -333,6 +333,7 @@ def upload_limits() -> dict:
         "max_total_mb": UPLOAD_BODY_BYTES // (1024 * 1024),
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
         "extensions": ",".join((*INPUT_EXTENSIONS, ".zip")),
+        "shown": ", ".join((*INPUT_EXTENSIONS, ".zip")),
     }
 
 
