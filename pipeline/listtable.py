@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
+    LONG_FIELDS,
     VOCABULARY_FIELDS,
     Walk,
     bare_label,
@@ -85,7 +86,8 @@ def list_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue
     for key, value in caption_facts(doc, config, table).items():
         facts.setdefault(key, value)
     recognizer = recognizer_for(config.label_spellings)
-    signer = signer_from_closing(lines_of(doc.blocks, recognizer, config))
+    last = max(at for at, block in enumerate(doc.blocks) if block.kind == "cell" and block.table == table)
+    signer = signer_from_closing(lines_of(doc.blocks[last + 1 :], recognizer, config))  # under the list
     if signer:
         facts["signer"] = FieldValue(signer.value, signer.where, SOURCE_SIGNATURE)
     return facts
@@ -376,11 +378,25 @@ def row_values(
                 values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
             continue
         assert column.match is not None
-        assigned = walk.assignments(column.match, clean_value(text))
+        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
         for key, part in (pair for given in assigned for pair in person_or(*given, config)):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+PEOPLE_FIELDS = {"person_name", "person_position"}
+
+
+def one_line(text: str, match: LabelMatch) -> str:
+    """A short field's cell written over several lines reads as one: a person's lines ("Nguyễn Văn An" over
+    "Trưởng ấp") are parts, as if separated by commas; a unit's lines are one name."""
+    if "\n" not in text or any(key in LONG_FIELDS for key in match.keys):
+        return text
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    people = match.role in ("who", "split") or PEOPLE_FIELDS & set(match.keys)
+    person = looks_like_person(HONORIFIC.sub("", lines[0])) and not is_unit_name(lines[0])
+    return (", " if people or person else " ").join(lines)
 
 
 HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|cô|thầy|chú|đồng chí|đ/c|đ\.c)\s+", re.IGNORECASE)
