@@ -25,6 +25,7 @@ from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
     LONG_FIELDS,
+    PARENTHESES,
     VOCABULARY_FIELDS,
     Walk,
     bare_label,
@@ -188,9 +189,15 @@ def header_of(
 
 
 def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
-    first = " ".join(text.split())
-    found = bare_label(first, recognizer)
-    return found if found.fields and found.role != "ambiguous" else None
+    """What a header cell names. Its parentheses may list the values the column takes ("Lĩnh vực (KT,
+    VH-XH, QP-AN)"), words that mean something else on a label line ("KT" also reads "ký thay"): when the
+    cell is refused with them, its words outside the parentheses decide."""
+    whole = " ".join(text.split())
+    for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
+        found = bare_label(candidate, recognizer)
+        if found.fields and found.role != "ambiguous":
+            return found
+    return None
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
