@@ -343,6 +343,29 @@ def test_verify_names_an_emptied_quarantine_log(workspace, signed, tmp_path) -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda log: log.unlink(), f"thiếu nhật ký sự kiện {EVENTS_NAME}"),
+        (lambda log: log.write_bytes(b"\xff\xfe binary"), f"không đọc được nhật ký sự kiện {EVENTS_NAME}"),
+        (
+            lambda log: log.write_text(log.read_text("utf-8").split("\n", 1)[1], "utf-8"),
+            "dòng 1 của nhật ký sự kiện không nối tiếp dòng trước (đã bị sửa, xóa hoặc chèn)",
+        ),
+    ],
+    ids=["deleted", "binary", "first line deleted"],
+)
+def test_verify_names_a_quarantine_log_deleted_unreadable_or_cut(
+    workspace, signed, tmp_path, damage, what
+) -> None:
+    folder = quarantined(workspace, signed, tmp_path)
+    damage(folder / EVENTS_NAME)
+    rel = folder.relative_to(workspace.root).as_posix()
+    [problem] = verify_archive(workspace)
+    assert (problem.code, problem.where) == ("quarantine-record-damaged", rel)
+    assert problem.message.startswith(f"Nhật ký sự kiện của tệp giữ riêng trong {rel} bị hỏng: {what}")
+
+
 REGISTER_EDITS = {
     "date": ("2020-12-24", "ngày", "24/12/2020"),
     "subject": ("về việc khác", "trích yếu", "Quyết định về việc khác"),
