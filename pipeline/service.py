@@ -589,14 +589,15 @@ def create_workspace(root: Path) -> Workspace:
     return load_workspace(created)
 
 
-def save_settings(workspace: Workspace, changes: dict[str, str]) -> Workspace:
+def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | None = None) -> Workspace:
     """The Cài đặt page: the changed settings written to dvk.toml, checked as a loaded dvk.toml is (a
-    ConfigError names the key); the workspace as it reads now."""
+    ConfigError names the key); the workspace as it reads now. `seen`: the file's version the form was
+    made from (settings.version); a file changed since is refused, not overwritten."""
     from pipeline import settings
     from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
-        settings.save_settings(workspace.root, changes, workspace.config)
+        settings.save_settings(workspace.root, changes, workspace.config, seen)
         return load_workspace(workspace.root)
 
 
