@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 build = lazy.module("pipeline.build")
 register = lazy.module("pipeline.archive.register")
 history = lazy.module("pipeline.history")
+news = lazy.module("pipeline.news")
 archive_entries = lazy.module("pipeline.archive.entries")
 filing = lazy.module("pipeline.archive.filing")
 verify = lazy.module("pipeline.archive.verify")
@@ -101,9 +102,13 @@ class BuildResult:
     documents: list[BuiltDocument]
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    news: list[Path] = field(default_factory=list)  # the public news item: .docx and .txt
 
     def as_dict(self) -> dict:
-        return {"documents": [document.as_dict() for document in self.documents]}
+        return {
+            "documents": [document.as_dict() for document in self.documents],
+            "news": [str(path) for path in self.news],
+        }
 
 
 def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[list[Model], int, list[str]]:
@@ -167,8 +172,9 @@ def build_locked(
     )
     register.record_drafts(workspace, documents)
     history.record_build(workspace, models, decision_codes(workspace, models))
+    item = news.write_news(workspace, models, registered)
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
-    return BuildResult(documents, notes, pdfs)
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text])
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
