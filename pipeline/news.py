@@ -109,7 +109,6 @@ def news_context(config: Config, models: list[Model], registered: int, outstandi
         "issuer_name": issuer.name,
         "area": area,
         "registered": build.figure(config, registered),
-        "recognized": total,
     }
 
 
