@@ -380,9 +380,8 @@ def row_values(
             continue
         where = places[grid]
         if column.option:
-            key, label = column.option
-            if fold(text) in MARKS and key not in values:
-                values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
+            for key, value in option_values(column.option, text, config):
+                values.setdefault(key, FieldValue(value, where, SOURCE_TABLE_ROW))
             continue
         assert column.match is not None
         assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
@@ -390,6 +389,19 @@ def row_values(
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+def option_values(option: tuple[str, str], text: str, config: Config) -> list[tuple[str, str]]:
+    """An option column's cell: a mark ("x") gives the field its option. Under "Tập thể | Cá nhân" a cell
+    may hold the name instead of a mark: the unit of a collective model, the person of an individual one."""
+    key, label = option
+    if fold(text) in MARKS:
+        return [(key, label)]
+    if key != "model_type" or len(text) < 3:
+        return []
+    individual = next((term.key == "individual" for term in config.types if term.label == label), False)
+    named = person_or("person_name" if individual else "unit", text.replace("\n", ", "), config)
+    return [(key, label), *named]
 
 
 PEOPLE_FIELDS = {"person_name", "person_position"}
