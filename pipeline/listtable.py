@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
+    LONG_FIELDS,
+    PARENTHESES,
     VOCABULARY_FIELDS,
     Walk,
     bare_label,
@@ -85,7 +87,8 @@ def list_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue
     for key, value in caption_facts(doc, config, table).items():
         facts.setdefault(key, value)
     recognizer = recognizer_for(config.label_spellings)
-    signer = signer_from_closing(lines_of(doc.blocks, recognizer, config))
+    last = max(at for at, block in enumerate(doc.blocks) if block.kind == "cell" and block.table == table)
+    signer = signer_from_closing(lines_of(doc.blocks[last + 1 :], recognizer, config))  # under the list
     if signer:
         facts["signer"] = FieldValue(signer.value, signer.where, SOURCE_SIGNATURE)
     return facts
@@ -186,9 +189,15 @@ def header_of(
 
 
 def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
-    first = " ".join(text.split())
-    found = bare_label(first, recognizer)
-    return found if found.fields and found.role != "ambiguous" else None
+    """What a header cell names. Its parentheses may list the values the column takes ("Lĩnh vực (KT,
+    VH-XH, QP-AN)"), words that mean something else on a label line ("KT" also reads "ký thay"): when the
+    cell is refused with them, its words outside the parentheses decide."""
+    whole = " ".join(text.split())
+    for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
+        found = bare_label(candidate, recognizer)
+        if found.fields and found.role != "ambiguous":
+            return found
+    return None
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
@@ -376,11 +385,25 @@ def row_values(
                 values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
             continue
         assert column.match is not None
-        assigned = walk.assignments(column.match, clean_value(text))
+        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
         for key, part in (pair for given in assigned for pair in person_or(*given, config)):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+PEOPLE_FIELDS = {"person_name", "person_position"}
+
+
+def one_line(text: str, match: LabelMatch) -> str:
+    """A short field's cell written over several lines reads as one: a person's lines ("Nguyễn Văn An" over
+    "Trưởng ấp") are parts, as if separated by commas; a unit's lines are one name."""
+    if "\n" not in text or any(key in LONG_FIELDS for key in match.keys):
+        return text
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    people = match.role in ("who", "split") or PEOPLE_FIELDS & set(match.keys)
+    person = looks_like_person(HONORIFIC.sub("", lines[0])) and not is_unit_name(lines[0])
+    return (", " if people or person else " ").join(lines)
 
 
 HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|cô|thầy|chú|đồng chí|đ/c|đ\.c)\s+", re.IGNORECASE)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
 build = lazy.module("pipeline.build")
 register = lazy.module("pipeline.archive.register")
+history = lazy.module("pipeline.history")
 archive_entries = lazy.module("pipeline.archive.entries")
 filing = lazy.module("pipeline.archive.filing")
 verify = lazy.module("pipeline.archive.verify")
@@ -165,8 +166,25 @@ def build_locked(
         workspace, models, registered, number=number, issued=issued, progress=progress
     )
     register.record_drafts(workspace, documents)
+    history.record_build(workspace, models, decision_codes(workspace, models))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
     return BuildResult(documents, notes, pdfs)
+
+
+def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
+    """Model id -> the code of the decision draft that recognises it (the history marks it issued when
+    the register files that decision)."""
+    year = workspace.config.year
+    return {
+        model.id: build.document_code("decision", year, level.label, [m.id for m in group])
+        for _, level, group in build.decision_groups(workspace.config, models)
+        for model in group
+    }
+
+
+def import_history(workspace: Workspace, paths: list[Path]):
+    """`dvk history import`: the rows of old Danh sách files into the campaign history."""
+    return history.import_lists(workspace, paths)
 
 
 def campaign_stats(workspace: Workspace) -> dict:
@@ -474,7 +492,10 @@ def archive_signed(
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
     (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
     with workspace_lock(workspace):
-        return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        try:
+            return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        finally:  # what was filed before a refusal is issued too
+            history.sync_issued(workspace)
 
 
 def verify_archive(workspace: Workspace) -> list:
@@ -568,14 +589,15 @@ def create_workspace(root: Path) -> Workspace:
     return load_workspace(created)
 
 
-def save_settings(workspace: Workspace, changes: dict[str, str]) -> Workspace:
+def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | None = None) -> Workspace:
     """The Cài đặt page: the changed settings written to dvk.toml, checked as a loaded dvk.toml is (a
-    ConfigError names the key); the workspace as it reads now."""
+    ConfigError names the key); the workspace as it reads now. `seen`: the file's version the form was
+    made from (settings.version); a file changed since is refused, not overwritten."""
     from pipeline import settings
     from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
-        settings.save_settings(workspace.root, changes, workspace.config)
+        settings.save_settings(workspace.root, changes, workspace.config, seen)
         return load_workspace(workspace.root)
 
 

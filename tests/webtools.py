@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -15,6 +16,24 @@ from pipeline.config import Workspace, load_workspace
 from pipeline.web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 LOCAL = "http://127.0.0.1:8765"
 
 
