@@ -519,6 +519,7 @@ def make_proposals(result: CheckResult, config: Config) -> list[Proposal]:
                 # A row is followed by its own content: another row added to the list changes the file,
                 # not the row.
                 sha256=report.key or report.sha256,
+                earlier=next((p.message for p in report.problems if p.code in history.EARLIER_CODES), ""),
             )
         )
     return proposals

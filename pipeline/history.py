@@ -76,6 +76,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Problem codes of `dvk check`: a proposal matching a model of an earlier year (issued, or only drafted).
 HISTORY_RECOGNISED = "HISTORY_RECOGNISED"
 HISTORY_DRAFTED = "HISTORY_DRAFTED"
+EARLIER_CODES = (HISTORY_RECOGNISED, HISTORY_DRAFTED)
 
 SOURCE_CAMPAIGN = "campaign"
 SOURCE_IMPORT = "import"

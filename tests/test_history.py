@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import history, service
+from pipeline.appraise import EARLIER, SOURCE, read_rows
 from pipeline.archive.register import insert_issued, open_register, write_transaction
 from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
@@ -132,6 +133,9 @@ def test_a_reworded_retoned_reproposal_of_a_renamed_unit_is_flagged_with_the_dec
     assert flagged["z.docx"] == []  # same name, another unit: not "already recognised"
     assert flagged["w.docx"] == []  # same unit, a name sharing one word
     assert all(report.status == "accepted" for report in result.files)
+    rows = {row[SOURCE]: row[EARLIER] for row in read_rows(root / "outputs" / "2021" / "tham-dinh.xlsx")}
+    assert rows["x.docx"] == flagged["x.docx"][0][2]
+    assert rows["z.docx"] == ""
 
 
 def test_the_same_year_is_never_flagged_against_itself(campaigns):
@@ -250,3 +254,17 @@ def test_an_archive_killed_before_the_history_caught_up_is_caught_up_by_the_next
     assert [m.issued for m in history.read_history(workspace)] == [False]
     service.check(workspace)
     assert [(m.issued, m.decision) for m in history.read_history(workspace)] == [(True, "07-QĐ/TU")]
+
+
+def test_an_import_after_the_workbook_was_written_fills_its_column_on_the_next_check(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    proposal(root, "a.docx", model_name="“Mô hình Đường hoa số 2”", unit="Chi bộ Tòa án")
+    service.check(load_workspace(root))
+    book = root / "outputs" / "2020" / "tham-dinh.xlsx"
+    assert [row[EARLIER] for row in read_rows(book)] == [""]
+    service.import_history(load_workspace(root), [old_list(tmp_path / "ds.docx")])
+    service.check(load_workspace(root))
+    assert [row[EARLIER] for row in read_rows(book)] == [
+        "Đã được công nhận năm 2019, Quyết định số 98-QĐ/TU, ngày 20/12/2019: mô hình “Mô hình đường hoa "
+        "số 2” của Chi bộ Tòa án (cấp thành phố, xếp loại tốt)."
+    ]
