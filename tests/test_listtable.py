@@ -416,8 +416,8 @@ def test_the_committed_list_sample_reads_one_registration_per_row():
     assert reading.facts["year"].value == "2020"
     made = [list_fields(reading, row, config())["unit"].value for row in reading.rows]
     assert made == [
-        "Chi bộ Khu vực 1",
-        "Chi bộ Khu vực 1",
+        "Chi bộ Khu vực 1, phường Ngã Bảy",  # a grassroots unit is named with the letterhead's ward
+        "Chi bộ Khu vực 1, phường Ngã Bảy",
         "Hội Liên hiệp Phụ nữ phường Ngã Bảy",  # the letterhead names the ward the row calls "phường"
         "Ủy ban nhân dân phường Ngã Bảy",
         "Ủy ban nhân dân phường Ngã Bảy",
