@@ -15,7 +15,8 @@ import click
 from pipeline import __version__, lazy
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
-from pipeline.config import Workspace, init_workspace
+from pipeline.cli_history import history_group
+from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, ERROR
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
@@ -46,8 +47,7 @@ def main() -> None:
 @guard
 def init_command(folder: Path) -> None:
     """Tạo thư mục làm việc mới: dvk.toml, inputs/, outputs/, templates_docx/."""
-    root = init_workspace(folder)
-    launcher.write_launcher(root, has_web="serve" in main.commands)
+    root = service.create_workspace(folder).root
     click.echo(f"Đã tạo thư mục làm việc {root} (nháy đúp {launcher.LAUNCHER_NAME} để chạy trên Windows).")
     click.echo(
         f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "
@@ -112,6 +112,7 @@ def build_command(
             "Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
             ExitCode.USAGE,
         )
+    warn_samples(workspace, as_json)
     day = issued.date() if issued else None
     with pending_worded():
         built = service.build_campaign(workspace, number, day, pdf, progress_for(as_json), as_proposed)
@@ -130,6 +131,7 @@ def run_command(workspace: Workspace, pdf: bool, as_proposed: bool, as_json: boo
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
+    warn_samples(workspace, as_json)
     with pending_worded():
         built = service.build_campaign(
             workspace, pdf=pdf, progress=progress_for(as_json), as_proposed=as_proposed
@@ -153,6 +155,21 @@ def pending_worded() -> Iterator[None]:
         )
 
 
+def warn_samples(workspace: Workspace, as_json: bool) -> None:
+    """Before a build: the settings that still hold the shipped sample's values, which it would print
+    (a person reads this; a script asking for --json gets its JSON alone)."""
+    from pipeline.settings import sample_values
+
+    found = sample_values(workspace.config)
+    if found and not as_json:
+        values = ", ".join(f"{item.label} “{item.value}”" for item in found)
+        click.echo(
+            f"Lưu ý: dvk.toml vẫn giữ giá trị mẫu: {values}. Văn bản lập lúc này in đúng các giá trị đó; "
+            "sửa trong dvk.toml hoặc ở trang Cài đặt (dvk serve) nếu đó không phải giá trị thật.",
+            err=True,
+        )
+
+
 def emit_build(result: service.BuildResult, as_json: bool) -> None:
     if as_json:
         print_json(result.as_dict())
@@ -162,6 +179,8 @@ def emit_build(result: service.BuildResult, as_json: bool) -> None:
     for document in result.documents:
         level = f" — {document.level}" if document.level else ""
         click.echo(f"{DISPLAY_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
+    for path in result.news:
+        click.echo(f"Tin bài: {path}")
     for pdf in result.pdfs:
         click.echo(f"PDF: {pdf}")
 
@@ -267,6 +286,7 @@ def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, 
 
 main.add_command(archive_command)
 main.add_command(register_command)
+main.add_command(history_group)
 
 
 def run() -> None:

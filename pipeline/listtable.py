@@ -24,25 +24,35 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
+    LONG_FIELDS,
+    PARENTHESES,
     VOCABULARY_FIELDS,
     Walk,
     bare_label,
     clean_value,
     exact_term,
     is_stt,
+    is_unit_name,
+    lines_of,
+    looks_like_person,
     normalise_value,
     short_fold,
+    signer_from_closing,
+    split_first,
+    split_values,
 )
 from pipeline.labels import LabelMatch, Recognizer, recognizer_for
 from pipeline.model import (
     SOURCE_INFERRED,
+    SOURCE_SIGNATURE,
     SOURCE_TABLE_ROW,
+    SOURCE_TITLE,
     Block,
     DocText,
     FieldValue,
     Kind,
 )
-from pipeline.prose import document_facts, level_in, type_in
+from pipeline.prose import GRASSROOTS, document_facts, has_place, level_in, type_in, year_in
 from pipeline.vntext import fold
 
 HEADER_SEARCH_ROWS = 3  # a list's header is in its first rows (a caption row may come first)
@@ -56,7 +66,7 @@ MARKS = {"x", "v", "✓", "✔", "☒", "☑", "■", "co", "dat"}
 def list_kind(title: str) -> Kind | None:
     """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
     CÔNG NHẬN …"); None when the title is not a list's."""
-    if "danh sach" not in title:
+    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
         return None
     if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
         return Kind.PROPOSAL
@@ -70,10 +80,34 @@ def list_kind(title: str) -> Kind | None:
 LIST_FACTS = ("level", "year", "unit", "model_type")
 
 
-def list_facts(doc: DocText, config: Config) -> dict[str, FieldValue]:
-    """The level and year of the list's title, its type when the title names one, the letterhead's unit."""
-    facts = document_facts(doc, config).fields
-    return {key: value for key, value in facts.items() if key in LIST_FACTS}
+def list_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue]:
+    """The level and year of the list's title, its type when the title names one, the letterhead's unit,
+    and the signer of the list (scored like any record's, never required)."""
+    facts = {key: value for key, value in document_facts(doc, config).fields.items() if key in LIST_FACTS}
+    for key, value in caption_facts(doc, config, table).items():
+        facts.setdefault(key, value)
+    recognizer = recognizer_for(config.label_spellings)
+    last = max(at for at, block in enumerate(doc.blocks) if block.kind == "cell" and block.table == table)
+    signer = signer_from_closing(lines_of(doc.blocks[last + 1 :], recognizer, config))  # under the list
+    if signer:
+        facts["signer"] = FieldValue(signer.value, signer.where, SOURCE_SIGNATURE)
+    return facts
+
+
+def caption_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue]:
+    """The year and level of the lines over the table when the title is not one the prose reader knows
+    ("BẢNG TỔNG HỢP" over "Đăng ký xây dựng mô hình … năm 2020")."""
+    found: dict[str, FieldValue] = {}
+    for block in doc.blocks:
+        if block.kind == "cell" and block.table == table:
+            break
+        words = fold(block.text)
+        if block.kind != "para" or len(words.split()) > 40 or "mo hinh" not in words:
+            continue
+        for key, value in (("year", year_in(block.text)), ("level", level_in(block.text, config.levels))):
+            if value and key not in found:
+                found[key] = FieldValue(value, block.where, SOURCE_TITLE)
+    return found
 
 
 # ---------------------------------------------------------------------------- the table
@@ -132,7 +166,7 @@ def read_list(doc: DocText, config: Config) -> ListReading | None:
         header_texts = {tuple(fold(c.text) for c in rows[key]) for key in sorted(rows) if key < first_data}
         listed = read_rows(data, columns, header_texts, config)
         if listed:
-            return ListReading(listed, list_facts(doc, config), number, first_data - min(rows))
+            return ListReading(listed, list_facts(doc, config, number), number, first_data - min(rows))
     return None
 
 
@@ -155,9 +189,15 @@ def header_of(
 
 
 def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
-    first = " ".join(text.split())
-    found = bare_label(first, recognizer)
-    return found if found.fields and found.role != "ambiguous" else None
+    """What a header cell names. Its parentheses may list the values the column takes ("Lĩnh vực (KT,
+    VH-XH, QP-AN)"), words that mean something else on a label line ("KT" also reads "ký thay"): when the
+    cell is refused with them, its words outside the parentheses decide."""
+    whole = " ".join(text.split())
+    for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
+        found = bare_label(candidate, recognizer)
+        if found.fields and found.role != "ambiguous":
+            return found
+    return None
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
@@ -340,15 +380,60 @@ def row_values(
             continue
         where = places[grid]
         if column.option:
-            key, label = column.option
-            if fold(text) in MARKS and key not in values:
-                values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
+            for key, value in option_values(column.option, text, config):
+                values.setdefault(key, FieldValue(value, where, SOURCE_TABLE_ROW))
             continue
         assert column.match is not None
-        for key, part in walk.assignments(column.match, clean_value(text)):
+        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
+        for key, part in (pair for given in assigned for pair in person_or(*given, config)):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+def option_values(option: tuple[str, str], text: str, config: Config) -> list[tuple[str, str]]:
+    """An option column's cell: a mark ("x") gives the field its option. Under "Tập thể | Cá nhân" a cell
+    may hold the name instead of a mark: the unit of a collective model, the person of an individual one."""
+    key, label = option
+    if fold(text) in MARKS:
+        return [(key, label)]
+    if key != "model_type" or len(text) < 3:
+        return []
+    individual = next((term.key == "individual" for term in config.types if term.label == label), False)
+    named = person_or("person_name" if individual else "unit", text.replace("\n", ", "), config)
+    return [(key, label), *named]
+
+
+PEOPLE_FIELDS = {"person_name", "person_position"}
+
+
+def one_line(text: str, match: LabelMatch) -> str:
+    """A short field's cell written over several lines reads as one: a person's lines ("Nguyễn Văn An" over
+    "Trưởng ấp") are parts, as if separated by commas; a unit's lines are one name."""
+    if "\n" not in text or any(key in LONG_FIELDS for key in match.keys):
+        return text
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    people = match.role in ("who", "split") or PEOPLE_FIELDS & set(match.keys)
+    person = looks_like_person(HONORIFIC.sub("", lines[0])) and not is_unit_name(lines[0])
+    return (", " if people or person else " ").join(lines)
+
+
+HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|cô|thầy|chú|đồng chí|đ/c|đ\.c)\s+", re.IGNORECASE)
+
+
+def person_or(key: str, text: str, config: Config) -> list[tuple[str, str]]:
+    """A list's "Đơn vị thực hiện" column names the person on an individual model's row ("Bà Trần Thị
+    Phượng", "Nguyễn Văn An - Trưởng ấp, Ấp Mang Cá"): a name is a person, never a unit, and what follows
+    it is the position (and the unit when it ends with one). A person's name loses its "Ông"/"Bà"."""
+    if key not in ("unit", "person_name"):
+        return [(key, text)]
+    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", text))
+    name, rest = split_first(bare)
+    if not looks_like_person(name) or is_unit_name(name):
+        return [(key, text)]
+    if not rest:
+        return [("person_name", name)]
+    return [("person_name", name), *split_values(("person_position", "unit"), rest, config)]
 
 
 def row_place(cell: Block) -> str:
@@ -375,11 +460,54 @@ def row_key(texts: dict[int, str], columns: dict[int, Column], seen: dict[str, i
 def list_fields(reading: ListReading, row: ListRow, config: Config) -> dict[str, FieldValue]:
     """A row's fields: its own values over the document's facts, and its type from the evidence."""
     fields = {**reading.facts, **row.fields}
+    if "unit" in row.fields and "unit" in reading.facts:
+        fields["unit"] = named_place(row.fields["unit"], reading.facts["unit"])
     if "model_type" not in fields:
         inferred = row_type(fields, row, config)
         if inferred:
             fields["model_type"] = inferred
     return fields
+
+
+def one_row_fields(
+    reading: ListReading, walked: dict[str, FieldValue], config: Config
+) -> dict[str, FieldValue]:
+    """A list of one row is one record: the row's own cells win (the label walk reads a row of column numbers
+    or a letterhead where the row says better), what the walk found elsewhere in the file (results written
+    under the table) fills the rest, then the list's facts."""
+    row = reading.rows[0]
+    fields = {key: value for key, value in walked.items() if value.source != SOURCE_INFERRED}
+    fields.update(row.fields)
+    return list_fields(reading, ListRow(fields, row.where, row.key), config)
+
+
+BARE_PLACE = re.compile(r"\s(phường|xã|thị trấn)$", re.IGNORECASE)
+
+
+def named_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Ủy ban nhân dân phường" in the list of Phường Ngã Bảy is "Ủy ban nhân dân phường Ngã Bảy": a
+    row names its ward or commune by its kind alone when the letterhead names it."""
+    bare = BARE_PLACE.search(unit.value)
+    if bare is None:
+        return grassroots_place(unit, letterhead)
+    kind = bare.group(1)
+    if not fold(letterhead.value).startswith(fold(kind) + " "):
+        return unit
+    name = letterhead.value[len(kind) :].strip()
+    return FieldValue(f"{unit.value} {name}", f"{unit.where}; {letterhead.where}", unit.source)
+
+
+def grassroots_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Chi bộ khu vực 3" in the list of Phường Hiệp Thành is "Chi bộ khu vực 3, phường Hiệp Thành", as the
+    prose reader names a grassroots unit under a ward's letterhead (a city-wide decision needs the ward)."""
+    ward = letterhead.value
+    if has_place(unit.value) or not GRASSROOTS.match(fold(unit.value)) or not WARD.match(ward):
+        return unit
+    named = f"{unit.value}, {ward[:1].lower()}{ward[1:]}"
+    return FieldValue(named, f"{unit.where}; {letterhead.where}", unit.source)
+
+
+WARD = re.compile(r"(?:Phường|Xã|Thị trấn) \S")
 
 
 def row_type(fields: dict[str, FieldValue], row: ListRow, config: Config) -> FieldValue | None:

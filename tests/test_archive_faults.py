@@ -21,22 +21,24 @@ from click.testing import CliRunner
 from pipeline.archive.bags import archive_root
 from pipeline.archive.eventlog import EVENTS_NAME
 from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
-from pipeline.archive.register import open_register
+from pipeline.archive.register import file_sha256, open_register
 from pipeline.archive.register_export import outgoing_register
 from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import CLI_WORDS, archive_command
 from pipeline.config import Workspace
 from pipeline.model import DvkError
-from tests import test_archive as archive_tests
-from tests.pdfsign import draft_pdf, sign_pdf
-from tests.test_archive import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, REPO, issued_rows, put
+from tests import signedcampaign
+from tests.pdfsign import draft_pdf, scan_pdf, sign_pdf
+from tests.signedcampaign import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, issued_rows, put
 
-# The campaign, its signed PDFs, the CA and a fresh workspace: test_archive's fixtures.
+REPO = Path(__file__).resolve().parent.parent
+
+# The campaign, its signed PDFs, the CA and a fresh workspace (tests/signedcampaign.py).
 pki, campaign, signed, workspace = (
-    archive_tests.pki,
-    archive_tests.campaign,
-    archive_tests.signed,
-    archive_tests.workspace,
+    signedcampaign.pki,
+    signedcampaign.campaign,
+    signedcampaign.signed,
+    signedcampaign.workspace,
 )
 
 
@@ -128,6 +130,28 @@ def test_a_list_filed_again_differently_needs_replace_and_keeps_the_old_file(
     assert (old / "data" / "01-qd-tu-danh-sach.pdf").read_bytes() == first, "the old file is kept"
     assert verify_archive(workspace) == []
     assert outgoing_register(workspace)[0]["replaced"] == ["danh sách: Ký lại"]
+
+
+def test_a_scanned_list_named_by_its_code_is_not_numbered_as_its_decision(
+    workspace, campaign, tmp_path
+) -> None:
+    scan = put(tmp_path, "ds-quet.pdf", scan_pdf())
+    options = {"issued": date(2020, 12, 23), "code": campaign.city_list, "acceptance": EVERY_REASON}
+    [waiting] = archive_files(workspace, [scan], number=1, **options)
+    assert waiting.outcome == "refused" and waiting.reason.startswith(
+        "Chưa lưu trữ ds-quet.pdf: đây là danh sách"
+    )
+    assert issued_rows(workspace) == []
+    archive_files(
+        workspace,
+        [put(tmp_path, "qd.pdf", scan_pdf() + b"\n")],
+        number=1,
+        **{**options, "code": campaign.city},
+    )
+    with pytest.raises(DvkError, match="số hoặc ngày ghi kèm khác số, ngày của quyết định"):
+        archive_files(workspace, [scan], number=2, **options)
+    [attached] = archive_files(workspace, [scan], number=1, **options)
+    assert (attached.outcome, attached.code, attached.printed) == ("attached", campaign.city_list, "01-QĐ/TU")
 
 
 def test_the_certificate_file_gets_a_true_status(workspace, campaign, pki, tmp_path) -> None:
@@ -320,6 +344,29 @@ def test_verify_names_an_emptied_quarantine_log(workspace, signed, tmp_path) -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda log: log.unlink(), f"thiếu nhật ký sự kiện {EVENTS_NAME}"),
+        (lambda log: log.write_bytes(b"\xff\xfe binary"), f"không đọc được nhật ký sự kiện {EVENTS_NAME}"),
+        (
+            lambda log: log.write_text(log.read_text("utf-8").split("\n", 1)[1], "utf-8"),
+            "dòng 1 của nhật ký sự kiện không nối tiếp dòng trước (đã bị sửa, xóa hoặc chèn)",
+        ),
+    ],
+    ids=["deleted", "binary", "first line deleted"],
+)
+def test_verify_names_a_quarantine_log_deleted_unreadable_or_cut(
+    workspace, signed, tmp_path, damage, what
+) -> None:
+    folder = quarantined(workspace, signed, tmp_path)
+    damage(folder / EVENTS_NAME)
+    rel = folder.relative_to(workspace.root).as_posix()
+    [problem] = verify_archive(workspace)
+    assert (problem.code, problem.where) == ("quarantine-record-damaged", rel)
+    assert problem.message.startswith(f"Nhật ký sự kiện của tệp giữ riêng trong {rel} bị hỏng: {what}")
+
+
 REGISTER_EDITS = {
     "date": ("2020-12-24", "ngày", "24/12/2020"),
     "subject": ("về việc khác", "trích yếu", "Quyết định về việc khác"),
@@ -371,3 +418,26 @@ def test_verify_names_a_numbered_copy_deleted_or_edited(workspace, signed, campa
         ),
     ]
     assert archive_root(workspace).is_dir()
+
+
+def test_verify_names_a_numbered_pdf_deleted_or_edited(workspace, signed, campaign, tmp_path) -> None:
+    """A numbered copy's PDF, once made and recorded with its hash, is checked like the .docx."""
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    conn = open_register(workspace)
+    [row] = conn.execute("SELECT id, final_copies FROM issued").fetchall()
+    copies = json.loads(row[1])
+    pdfs = []
+    for copy in copies:
+        pdf = (workspace.root / copy["path"]).with_suffix(".pdf")
+        pdf.write_bytes(b"%PDF-1.7 numbered copy")
+        copy.update(pdf=pdf.relative_to(workspace.root).as_posix(), pdf_sha256=file_sha256(pdf))
+        pdfs.append(pdf)
+    conn.execute("UPDATE issued SET final_copies = ? WHERE id = ?", (json.dumps(copies), row[0]))
+    conn.close()
+    assert verify_archive(workspace) == []
+    pdfs[0].write_bytes(b"%PDF-1.7 edited")
+    pdfs[1].unlink()
+    assert sorted((p.code, p.where) for p in verify_archive(workspace)) == [
+        ("final-copy-changed", pdfs[0].relative_to(workspace.root).as_posix()),
+        ("final-copy-missing", pdfs[1].relative_to(workspace.root).as_posix()),
+    ]

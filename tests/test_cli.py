@@ -55,13 +55,15 @@ def test_run_on_the_samples_builds_every_document(samples):
     assert all(Path(d["path"]).is_file() for d in documents)
     decisions = {d["level"]: d["count"] for d in documents if d["kind"] == "decision"}
     # The sample copied without its correction workbook: the file awaiting a typed level stays out.
-    assert decisions == {"Cấp thành phố": 8, "Cấp xã, phường": 4}
+    # The genre samples add four city-level proposals and one commune-level (tools/genre_samples.py).
+    assert decisions == {"Cấp thành phố": 12, "Cấp xã, phường": 5}
 
 
 def test_build_without_workbook_drafts_from_proposed_ratings_only_when_asked(samples):
     refused = invoke("build", "-w", str(samples))
     assert refused.exit_code == 1
-    assert refused.output.startswith("Lỗi: Chưa lập được quyết định:\n- Còn 12 đề nghị chưa có kết quả")
+    said = refused.output[refused.output.index("Lỗi:") :]  # after the note on the sample settings
+    assert said.startswith("Lỗi: Chưa lập được quyết định:\n- Còn 17 đề nghị chưa có kết quả")
     result = invoke("build", "-w", str(samples), "--as-proposed")
     assert result.exit_code == 0, result.output
     assert "Chưa có sổ thẩm định tham-dinh.xlsx: lập theo mức đề nghị của đơn vị." in result.output
@@ -72,19 +74,27 @@ def test_build_refuses_while_results_are_pending_naming_how_many_and_the_option(
     set_result(samples, "Tên mô hình", "Sổ vàng khởi nghiệp", "Khá", others_as_proposed=False)
     refused = invoke("build", "-w", str(samples))
     assert refused.exit_code == 1
-    lines = refused.output.splitlines()
+    lines = refused.output[refused.output.index("Lỗi:") :].splitlines()
     assert lines[:2] == ["Lỗi: Chưa lập được quyết định:", lines[1]]
-    assert lines[1].startswith("- Còn 11 đề nghị chưa có kết quả thẩm định (MH-2020-")
+    assert lines[1].startswith("- Còn 16 đề nghị chưa có kết quả thẩm định (MH-2020-")
     assert lines[2:] == [
         "Ghi kết quả vào cột “Kết quả thẩm định” của sổ tham-dinh.xlsx (hoặc trên trang Thẩm định của dvk "
         "serve) rồi chạy lại; hoặc lấy mức đề nghị của đơn vị làm kết quả cho các đề nghị chưa có kết quả: "
         "--as-proposed."
     ]
     assert not list((samples / "outputs" / "2020").glob("quyet-dinh*"))
-    built = invoke("build", "-w", str(samples), "--as-proposed", "--json")
+    built = invoke("build", "-w", str(samples), "--as-proposed")
     assert built.exit_code == 0, built.output
+    notes = [line for line in built.output.splitlines() if line.startswith("Lưu ý:")]
+    assert notes[-2:] == [
+        "Lưu ý: 16 đề nghị chưa có kết quả thẩm định lấy mức đề nghị làm kết quả.",
+        "Lưu ý: Đã ghi 16 kết quả đó vào sổ tham-dinh.xlsx.",
+    ]
     results = {row["Tên mô hình"]: row[RESULT] for row in read_rows(samples / "outputs/2020/tham-dinh.xlsx")}
-    assert len(results) == 12 and all(results.values())  # the proposals taken are written as the results
+    rows = read_rows(samples / "outputs/2020/tham-dinh.xlsx")
+    assert len(rows) == 17 and all(
+        row[RESULT] for row in rows
+    )  # the proposals taken are written as the results
     assert [name for name, value in results.items() if value == "Khá" and "Sổ vàng" in name]
     assert invoke("build", "-w", str(samples)).exit_code == 0  # nothing pending any more
 
@@ -93,7 +103,7 @@ def test_not_recognised_in_the_workbook_leaves_the_model_out(samples):
     assert invoke("check", "-w", str(samples)).exit_code == 0
     set_result(samples, "Tên mô hình", "Sổ vàng khởi nghiệp", "Không công nhận")
     stats = json.loads(invoke("stats", "-w", str(samples), "--json").output)
-    assert stats["levels"][0]["recognized"] == 7
+    assert stats["levels"][0]["recognized"] == 11  # 12 city-level proposals, one left out
 
 
 def test_build_refuses_an_appraisal_rating_outside_the_vocabulary(samples):

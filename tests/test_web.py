@@ -7,6 +7,7 @@ import dataclasses
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -17,10 +18,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from pipeline import corrections, service
+from pipeline import corrections, intake, service
 from pipeline.appraise import read_results
 from pipeline.cli import main
-from pipeline.config import load_workspace
+from pipeline.config import DEFAULT_CONFIG, load_workspace
 from pipeline.model import ConfigError
 from pipeline.names import safe_name
 from pipeline.platform import constraints
@@ -83,8 +84,8 @@ def test_every_page_answers_in_vietnamese_with_safe_headers(web, url) -> None:
 
 def test_overview_gives_the_totals_stats_and_next_step(web) -> None:
     page = web.get("/").text
-    assert "28</strong> tệp" in page and "22 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
-    assert "Mô hình trong các tệp</dt><dd>28 = 26 chấp nhận + 2 bị loại" in page
+    assert "34</strong> tệp" in page and "28 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "Mô hình trong các tệp</dt><dd>34 = 32 chấp nhận + 2 bị loại" in page
     assert "187</strong> mô hình đăng ký" in page and "Cấp thành phố" in page
     assert "Việc cần làm tiếp" in page and 'class="button" href="/van-ban"' in page
 
@@ -286,20 +287,22 @@ def test_uploaded_names_and_unit_folders_stay_inside_inputs(workspace, web, tmp_
     data = write_docx(tmp_path / "src" / "x.docx", *proposal_paragraphs()).read_bytes()
     names = ["../../../escape.docx", "CON.docx", "~$lock.docx"]
     answer = upload(web, [(name, data, "application/octet-stream") for name in names], unit="../../ngoài")
-    assert answer.status_code == 303
+    text = notice(web, answer)
     saved = sorted(path.relative_to(workspace.root).as_posix() for path in workspace.inputs.rglob("*.docx"))
-    assert "inputs/ngoài/escape.docx" in saved and "inputs/ngoài/_CON.docx" in saved
-    assert "inputs/ngoài/lock.docx" in saved
+    assert "inputs/ngoài/_CON.docx" in saved
+    assert "Không lưu ../../../escape.docx: đường dẫn có “..” (ra ngoài thư mục)." in text
+    assert "Bỏ qua ~$lock.docx: tệp khóa tạm của Word (~$…), không phải văn bản." in text
+    assert not [name for name in saved if "escape" in name or "lock" in name]
     assert not list(workspace.root.parent.glob("*.docx")) and not (workspace.root / "escape.docx").exists()
 
 
-def test_uploads_of_the_wrong_type_or_too_big_are_refused(workspace, web, monkeypatch) -> None:
-    monkeypatch.setattr(service, "MAX_UPLOAD_BYTES", 1000)
-    answer = upload(
-        web, [("virus.exe", b"MZ", "application/octet-stream"), ("lon.docx", b"PK" + b"0" * 2000, "x/y")]
-    )
+def test_uploads_of_the_wrong_type_are_skipped_and_too_big_refused(workspace, web, monkeypatch) -> None:
+    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 1024 * 1024)
+    big = b"PK" + b"0" * 1024 * 1024
+    answer = upload(web, [("virus.exe", b"MZ", "application/octet-stream"), ("lon.docx", big, "x/y")])
     text = notice(web, answer)
-    assert "Chỉ nhận tệp văn bản" in text and "lớn hơn" in text
+    assert "Bỏ qua virus.exe: không phải văn bản Word (phần mở rộng '.exe')." in text
+    assert "Tệp lon.docx lớn hơn 1 MB; không lưu." in text
     assert not (workspace.inputs / "Phường Hiệp Thành").exists()
 
 
@@ -326,9 +329,10 @@ def test_a_unit_folder_blocked_by_a_file_is_reported(workspace, web) -> None:
 
 
 def test_a_request_body_over_the_cap_is_refused(web, monkeypatch) -> None:
-    monkeypatch.setattr(protect, "MAX_BODY_BYTES", 10_000)
-    answer = upload(web, [("a.docx", b"PK" + b"0" * 20_000, "application/octet-stream")])
+    monkeypatch.setattr(protect, "UPLOAD_BODY_BYTES", 1024 * 1024)
+    answer = upload(web, [("a.docx", b"PK" + b"0" * 1024 * 1024, "application/octet-stream")])
     assert answer.status_code == 413
+    assert "Tổng dung lượng các tệp tải lên vượt quá 1 MB cho một lần gửi" in answer.text
 
 
 # ---------------------------------------------------------------------------- appraisal
@@ -426,21 +430,21 @@ def test_a_proposal_is_shown_as_proposed_not_as_its_result(pending_web) -> None:
     workspace, web = pending_web
     assert set(results_of(workspace).values()) == {""}
     overview = web.get("/").text
-    assert '<dt>Chờ thẩm định</dt><dd><a href="/tham-dinh?hien=chua">12</a></dd>' in overview
-    assert 'class="button" href="/tham-dinh">Thẩm định 12 đề nghị chưa có kết quả.</a>' in overview
-    assert "Còn 12 đề nghị chưa có kết quả thẩm định; số liệu có khi thẩm định xong." in overview
+    assert '<dt>Chờ thẩm định</dt><dd><a href="/tham-dinh?hien=chua">17</a></dd>' in overview
+    assert 'class="button" href="/tham-dinh">Thẩm định 17 đề nghị chưa có kết quả.</a>' in overview
+    assert "Còn 17 đề nghị chưa có kết quả thẩm định; số liệu có khi thẩm định xong." in overview
     page = web.get("/tham-dinh").text
-    assert "còn 12 chưa có kết quả" in page
+    assert "còn 17 chưa có kết quả" in page
     assert page.count('<option value="" selected>') == 0 and page.count("<option selected>") == 0
-    assert page.count('<tr class="pending') == 12
-    assert "Đồng ý theo đề nghị cho 12 dòng chưa có kết quả" in page
+    assert page.count('<tr class="pending') == 17
+    assert "Đồng ý theo đề nghị cho 17 dòng chưa có kết quả" in page
 
 
 def test_the_build_is_refused_on_the_page_while_results_are_pending(pending_web) -> None:
     workspace, web = pending_web
     answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban"), "pdf": "1"})
     assert notice(web, answer).strip() == (
-        "Còn 12 đề nghị chưa có kết quả thẩm định: chọn kết quả trên trang Thẩm định (nút “Đồng ý theo đề "
+        "Còn 17 đề nghị chưa có kết quả thẩm định: chọn kết quả trên trang Thẩm định (nút “Đồng ý theo đề "
         "nghị” cho những đề nghị hội đồng đồng ý) rồi lập văn bản."
     )
     assert service.latest_documents(workspace) == []
@@ -454,7 +458,7 @@ def test_a_build_that_finds_results_pending_is_worded_for_the_page(pending_web, 
     monkeypatch.setattr(pages, "overview", lambda ws: dataclasses.replace(real(ws), awaiting=0))
     answer = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
     error = wait_for_build(web, answer.headers["location"])["error"]
-    assert error.startswith("Chưa lập được quyết định:\n- Còn 12 đề nghị chưa có kết quả thẩm định (MH-2020-")
+    assert error.startswith("Chưa lập được quyết định:\n- Còn 17 đề nghị chưa có kết quả thẩm định (MH-2020-")
     assert error.endswith("rồi lập văn bản.") and "--as-proposed" not in error
 
 
@@ -495,7 +499,7 @@ def test_agreeing_with_ticked_rows_and_the_rest_lets_the_build_run(pending_web) 
     nothing = web.post("/tham-dinh/dong-y", data={"csrf": token(web, "/tham-dinh"), "cach": "chon"})
     assert "Chưa chọn dòng nào" in notice(web, nothing)
     rest = web.post("/tham-dinh/dong-y", data={"csrf": token(web, "/tham-dinh"), "cach": "loc"})
-    assert "cho 10 đề nghị" in notice(web, rest)
+    assert "cho 15 đề nghị" in notice(web, rest)
     assert 'class="button" href="/van-ban"' in web.get("/").text
     build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
     assert wait_for_build(web, build.headers["location"])["error"] == ""
@@ -515,13 +519,13 @@ def test_the_table_groups_by_level_unit_or_proposed_rating(pending_web) -> None:
     by_level = web.get("/tham-dinh").text
     headings = re.findall(r'<tr class="group"><th colspan="8" scope="rowgroup">([^<]+)</th>', by_level)
     assert [heading.split(" — ")[0] for heading in headings] == ["Cấp thành phố", "Cấp xã, phường"]
-    assert headings[0] == "Cấp thành phố — 8 đề nghị, 8 chưa có kết quả"
+    assert headings[0] == "Cấp thành phố — 12 đề nghị, 12 chưa có kết quả"
     by_rating = web.get("/tham-dinh", params={"nhom": "de-nghi"}).text
     ratings = re.findall(r'scope="rowgroup">([^<]+?) — ', by_rating)
     assert ratings == sorted(ratings, key=["Tốt", "Khá"].index)
     by_unit = web.get("/tham-dinh", params={"nhom": "don-vi"}).text
     units = re.findall(r'scope="rowgroup">([^<]+?) — ', by_unit)
-    assert len(units) == len(set(units)) == 12 and units == sorted(units, key=sort_key)
+    assert len(units) == len(set(units)) == 15 and units == sorted(units, key=sort_key)
     assert units[:2] == ["Chi bộ Phòng Quản lý đô thị", "Chi bộ Tòa án"]  # Vietnamese order: P before T
     only = web.get("/tham-dinh", params={"don-vi": units[0]}).text
     assert only.count('<tr class="pending') == 1
@@ -536,7 +540,7 @@ def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> No
     state = wait_for_build(web, answer.headers["location"])
     assert state["error"] == ""
     page = web.get(answer.headers["location"]).text
-    assert re.search(r"Công nhận 0?8 \(tám\) mô hình", page) and "chưa cấp" in page
+    assert re.search(r"Công nhận 12 \(mười hai\) mô hình", page) and "chưa cấp" in page
     link = re.search(r'href="(/tai-ve/outputs/2020/quyet-dinh/[^"]+\.docx)"', page).group(1)
     decision = web.get(link)
     assert decision.status_code == 200
@@ -745,7 +749,7 @@ def test_numbered_copies_are_linked_from_the_register_after_a_restart(workspace,
     shown = docx.Document(io.BytesIO(restarted.get(certificates).content))
     cited = [p.text for p in shown.paragraphs if "Theo Quyết định" in p.text]
     assert cited and all("số 01-QĐ/TU, ngày" in line for line in cited)
-    assert len(cited) == 8, "the certificates of the decision's 8 city-level models, not the commune's"
+    assert len(cited) == 12, "the certificates of the decision's 12 city-level models, not the commune's"
     register = restarted.get("/luu-tru").text
     assert register.count("-so-1.docx") == 3
 
@@ -990,6 +994,7 @@ def test_dvk_serve_starts_a_local_server_and_says_where(workspace, tmp_path) -> 
 
 def test_a_workspace_without_inputs_gets_a_page_that_says_so(tmp_path) -> None:
     (tmp_path / "trong").mkdir()
+    shutil.copyfile(DEFAULT_CONFIG, tmp_path / "trong" / "dvk.toml")
     web = client(load_workspace(tmp_path / "trong"))
     for url in ("/", "/ho-so"):
         answer = web.get(url)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,18 +17,9 @@ from pipeline import corrections, service
 from pipeline.appraise import read_results
 from tests.docxbuild import proposal_paragraphs, write_docx
 from tests.pdfsign import draft_pdf, issue_signer, make_ca, sign_pdf
-from tests.webtools import sample_workspace
+from tests.webtools import CHROMIUM, CHROMIUM_ARGS, free_port, sample_workspace
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
     pytest.mark.browser,
@@ -38,12 +27,6 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)"
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +105,7 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
     page.locator("details.upload summary").click()
     page.fill("#don-vi", "Phường Hiệp Thành")
     with page.expect_navigation():
-        drop_file(page, "form[data-drop]", "Báo cáo DVK Hiệp Thành.docx", report.read_bytes())
+        drop_file(page, "form[data-upload]", "Báo cáo DVK Hiệp Thành.docx", report.read_bytes())
     notice = page.locator(".notice").inner_text()
     assert "Đã lưu inputs/Phường Hiệp Thành/Báo cáo DVK Hiệp Thành.docx: bị loại" in notice
     assert "Cấp công nhận" in notice

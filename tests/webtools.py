@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -15,6 +17,24 @@ from pipeline.config import Workspace, load_workspace
 from pipeline.web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 LOCAL = "http://127.0.0.1:8765"
 
 
@@ -53,7 +73,7 @@ def notice(web: TestClient, response) -> str:
     assert response.status_code == 303, response.text[:500]
     page = web.get(response.headers["location"])
     found = re.search(r'<div class="notice[^"]*"[^>]*>(.*?)</div>', page.text, re.S)
-    return re.sub(r"<[^>]+>", " ", found.group(1)) if found else ""
+    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))) if found else ""
 
 
 def wait_for_build(web: TestClient, location: str, seconds: float = 120) -> dict:

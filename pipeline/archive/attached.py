@@ -26,21 +26,23 @@ from pipeline.archive.register import (
     find_draft,
     find_issued,
     find_issued_by_id,
+    format_day,
     format_number,
     insert_attached,
     numbered_draft,
     replace_attached,
 )
 from pipeline.config import Config
+from pipeline.model import DvkError
 
 # Where a document filed under its decision's number keeps its own bag: beside the decision's.
 ATTACHED_FOLDERS = {"list": "danh-sach"}
 
 
-def attached_draft(conn: sqlite3.Connection, facts: PdfFacts) -> Draft | None:
+def attached_draft(conn: sqlite3.Connection, facts: PdfFacts, named: str | None = None) -> Draft | None:
     """The draft of a document that has no number of its own (a list, certificates) when that is all
     the page carries; None for a decision or report (with or without its lists), or an unknown code."""
-    drafts = [find_draft(conn, code) for code in facts.codes]
+    drafts = [find_draft(conn, code) for code in facts.codes or ((named,) if named else ())]
     if len(drafts) != 1 or drafts[0] is None or drafts[0].kind in TYPE_NAMES:
         return None  # several documents in one file are refused with the decision's checks
     return drafts[0]
@@ -57,31 +59,22 @@ def skipped(facts: PdfFacts, draft: Draft) -> RefusedEntry:
     )
 
 
-def file_attachment(workspace, conn, facts, data, draft, reason, events, staging, moves):
+def file_attachment(workspace, conn, facts, data, draft, options, events, staging, moves):
     """Inside the write lock: file a list signed apart from its decision in a bag of its own, under
-    the decision's number; refused (nothing written) while the decision is not filed."""
-    config = workspace.config
+    the decision's number (replacing its earlier file when the clerk gives a `reason`); refused,
+    with nothing written, while the decision is not filed."""
+    config, reason = workspace.config, options.replace_reason
+    number, issued = options.number, options.issued
     same = find_attached(conn, sha256=facts.sha256)
     if same is not None:
-        decision = find_issued_by_id(conn, same.issued_id)
-        printed = format_number(config, decision.number, decision.symbol)
-        note = (
-            f"Tệp {facts.name} đã được lưu trữ kèm theo {printed} (cùng mã băm SHA-256): không làm gì thêm."
-        )
-        return replace(attachment_entry(config, decision, same), outcome="unchanged", notes=(note,))
-    parent = numbered_draft(conn, draft)
-    decision = find_issued(conn, code=parent.code)
+        return _unchanged(config, conn, facts, same)
+    decision = find_issued(conn, code=numbered_draft(conn, draft).code)
     if decision is None:
-        what = ATTACHED_NAMES.get(draft.kind, draft.kind)
-        reason = (
-            f"Chưa lưu trữ {facts.name}: đây là {what} kèm theo quyết định mã {parent.code}, quyết định này "
-            f"chưa được lưu trữ. {what.capitalize()} không có số riêng: hãy lưu trữ tệp quyết định trước "
-            f"(có thể trong cùng một lần), {what} sẽ được lưu kèm theo quyết định."
-        )
-        return RefusedEntry(facts.name, facts.status, facts.signer, facts.sha256, reason, draft.code)
-    printed = format_number(config, decision.number, decision.symbol)
+        return _waiting(facts, draft, numbered_draft(conn, draft))
+    _same_number_and_date(config, facts, decision, number, issued)
     existing = find_attached(conn, code=draft.code)
     if existing is not None and not reason:
+        printed = format_number(config, decision.number, decision.symbol)
         raise Refused(
             f"{ATTACHED_NAMES[draft.kind].capitalize()} kèm theo {printed} đã có bản lưu trữ khác "
             f"({existing.file_name}). Nếu {facts.name} là bản đúng, ghi lý do thay bản ({{replace}}) rồi lưu "
@@ -89,29 +82,7 @@ def file_attachment(workspace, conn, facts, data, draft, reason, events, staging
         )
     if existing is not None:
         events.append(event("replaced", "ok", reason=reason, previous=existing.sha256))
-    record = Attached(
-        decision.id,
-        draft.code,
-        draft.kind,
-        draft.subject,
-        facts.sha256,
-        facts.name,
-        f"{decision.archive_path}-{ATTACHED_FOLDERS[draft.kind]}",
-        facts.status,
-        facts.signer or config.signer["name"],
-        facts.notes,
-    )
-    as_filed = replace(
-        decision,
-        kind=draft.kind,
-        subject=draft.subject,
-        signer=record.signer,
-        code=draft.code,
-        sha256=facts.sha256,
-        file_name=facts.name,
-        archive_path=record.archive_path,
-        signature=facts.status,
-    )
+    record, as_filed = _records(config, facts, draft, decision)
     bag, head = stage_bag(workspace, data, facts, as_filed, events, staging)
     record = replace(record, events_head=head)
     final = workspace.root / record.archive_path
@@ -125,6 +96,63 @@ def file_attachment(workspace, conn, facts, data, draft, reason, events, staging
         record, outcome = replace_attached(conn, existing, record, reason, old_rel, old_head), "replaced"
     entry = attachment_entry(config, decision, record)
     return replace(entry, outcome=outcome, notes=(*notes, *facts.notes))
+
+
+def _same_number_and_date(config: Config, facts: PdfFacts, decision: Issued, number, issued) -> None:
+    """A number or date the clerk gives for a list (a scan has no text to read them from) must be its
+    decision's: the list takes the decision's, never one of its own."""
+    if number not in (None, decision.number) or issued not in (None, decision.date):
+        printed = format_number(config, decision.number, decision.symbol)
+        raise DvkError(
+            f"Tệp {facts.name} là văn bản kèm theo quyết định {printed} ngày {format_day(decision.date)}; "
+            "số hoặc ngày ghi kèm khác số, ngày của quyết định."
+        )
+
+
+def _unchanged(config: Config, conn: sqlite3.Connection, facts: PdfFacts, same: Attached) -> ArchiveEntry:
+    decision = find_issued_by_id(conn, same.issued_id)
+    printed = format_number(config, decision.number, decision.symbol)
+    note = f"Tệp {facts.name} đã được lưu trữ kèm theo {printed} (cùng mã băm SHA-256): không làm gì thêm."
+    return replace(attachment_entry(config, decision, same), outcome="unchanged", notes=(note,))
+
+
+def _waiting(facts: PdfFacts, draft: Draft, parent: Draft) -> RefusedEntry:
+    what = ATTACHED_NAMES.get(draft.kind, draft.kind)
+    why = (
+        f"Chưa lưu trữ {facts.name}: đây là {what} kèm theo quyết định mã {parent.code}, quyết định này "
+        f"chưa được lưu trữ. {what.capitalize()} không có số riêng: hãy lưu trữ tệp quyết định trước "
+        f"(có thể trong cùng một lần), {what} sẽ được lưu kèm theo quyết định."
+    )
+    return RefusedEntry(facts.name, facts.status, facts.signer, facts.sha256, why, draft.code)
+
+
+def _records(config: Config, facts: PdfFacts, draft: Draft, decision: Issued) -> tuple[Attached, Issued]:
+    """The register's record of the attached file, and the decision's row as this file's bag-info
+    tells it (the decision's number and date; the list's own subject, signer and file)."""
+    record = Attached(
+        issued_id=decision.id,
+        code=draft.code,
+        kind=draft.kind,
+        subject=draft.subject,
+        sha256=facts.sha256,
+        file_name=facts.name,
+        archive_path=f"{decision.archive_path}-{ATTACHED_FOLDERS[draft.kind]}",
+        signature=facts.status,
+        signer=facts.signer or config.signer["name"],
+        notes=facts.notes,
+    )
+    as_filed = replace(
+        decision,
+        kind=draft.kind,
+        subject=draft.subject,
+        signer=record.signer,
+        code=draft.code,
+        sha256=facts.sha256,
+        file_name=facts.name,
+        archive_path=record.archive_path,
+        signature=facts.status,
+    )
+    return record, as_filed
 
 
 def attachment_entry(config: Config, decision: Issued, attached: Attached) -> ArchiveEntry:

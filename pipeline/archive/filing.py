@@ -169,7 +169,7 @@ def archive_one(
         if refusal is not None:
             return refuse(workspace, facts, data, events, refusal)
         facts = _accepted_by_reason(facts, options.acceptance, events)
-    attached = attached_draft(conn, facts)
+    attached = attached_draft(conn, facts, options.code)
     if attached is not None and attached.kind not in ATTACHED_FOLDERS:
         return skipped(facts, attached)
     staging = new_staging_dir(workspace)
@@ -180,7 +180,7 @@ def archive_one(
                 entry = _file_document(workspace, conn, facts, data, options, events, staging, moves)
             else:
                 entry = file_attachment(
-                    workspace, conn, facts, data, attached, options.replace_reason, events, staging, moves
+                    workspace, conn, facts, data, attached, options, events, staging, moves
                 )
     except BaseException:
         moves.undo()
