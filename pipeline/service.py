@@ -30,7 +30,7 @@ from pipeline import intake, lazy
 from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.group_commit import GroupCommit
-from pipeline.model import CheckResult, DvkError, FileReport, Model
+from pipeline.model import CheckResult, DvkError, FileReport, FileStatus, Model
 from pipeline.platform import files, process
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ build = lazy.module("pipeline.build")
 register = lazy.module("pipeline.archive.register")
 history = lazy.module("pipeline.history")
 news = lazy.module("pipeline.news")
+maintenance = lazy.module("pipeline.maintenance")
 archive_entries = lazy.module("pipeline.archive.entries")
 filing = lazy.module("pipeline.archive.filing")
 verify = lazy.module("pipeline.archive.verify")
@@ -171,10 +172,11 @@ def build_locked(
         workspace, models, registered, number=number, issued=issued, progress=progress
     )
     register.record_drafts(workspace, documents)
-    history.record_build(workspace, models, decision_codes(workspace, models))
+    history.record_build(workspace, models, decision_codes(workspace, models), registered)
     item = news.write_news(workspace, models, registered)
+    kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
-    return BuildResult(documents, notes, pdfs, [item.docx, item.text])
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text, kept])
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
@@ -191,6 +193,28 @@ def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
 def import_history(workspace: Workspace, paths: list[Path]):
     """`dvk history import`: the rows of old Danh sách files into the campaign history."""
     return history.import_lists(workspace, paths)
+
+
+def follow_ups(workspace: Workspace, result: CheckResult | None = None) -> list:
+    """The earlier years' models this campaign's accepted records maintain or replicate (history.FollowUp)."""
+    if result is None:
+        result = run_check(workspace, write_outputs=False)
+    records = [
+        history.Current(r.field("model_name"), r.field("unit"), r.field("person_name"), r.place)
+        for r in result.record_reports()
+        if r.status == FileStatus.ACCEPTED and r.field("model_name")
+    ]
+    return history.follow_up(history.load_index(workspace), records)
+
+
+def year_stats(workspace: Workspace) -> dict:
+    """`dvk stats --years`: registered and recognised per year from the campaign history, and the chart
+    (a PNG in outputs/<year>/thong-ke/, for the page and the summary report)."""
+    from pipeline import charts
+
+    years = history.year_stats(workspace)
+    chart = workspace.year_dir / charts.FOLDER / charts.YEARS_CHART
+    return {"years": years, "chart": str(charts.write_years_chart(years, chart)) if years else None}
 
 
 def campaign_stats(workspace: Workspace) -> dict:

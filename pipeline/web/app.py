@@ -35,7 +35,7 @@ from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
 from pipeline.vntext import neutralise
-from pipeline.web import campaign
+from pipeline.web import campaign, history_pages
 from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
@@ -52,6 +52,7 @@ NAV = (
     ("/van-ban", "Văn bản"),
     ("/luu-tru", "Lưu trữ"),
     ("/don-vi", "Đơn vị"),
+    ("/cac-nam", "Các năm"),
     ("/cai-dat", "Cài đặt"),
 )
 
@@ -80,6 +81,7 @@ def create_app(
         Route("/dang-nhap", login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", logout, methods=["POST"]),
         *campaign.routes(),
+        *history_pages.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
