@@ -355,7 +355,8 @@ def commune_issuer(config: Config, commune: str) -> Issuer:
 def commune_signer(values: dict, commune: str) -> str:
     """Who signs a commune's decision: `signers."<commune>"` (each commune has its own secretary), else
     `signer`, in [decision.commune]; a decision with a blank signer is never drafted."""
-    signers = values.get("signers") if isinstance(values.get("signers"), dict) else {}
+    named = values.get("signers")
+    signers = named if isinstance(named, dict) else {}
     name = str(signers.get(commune) or values.get("signer") or "").strip()
     if not name:
         raise ConfigError(
@@ -603,12 +604,13 @@ def list_order(config: Config, models: list[Model]) -> list[Model]:
 
 def list_sections(config: Config, ordered: list[Model]) -> list[dict]:
     """I. MÔ HÌNH TẬP THỂ > 1. Xếp loại Tốt > rows; numbering (STT) runs through the whole list."""
-    sections, stt = [], 0
+    sections: list[dict] = []
+    stt = 0
     for kind in config.types:
         of_kind = [m for m in ordered if m.model_type == kind.label]
         if not of_kind:
             continue
-        groups = []
+        groups: list[dict] = []
         for rating in config.ratings:
             rows = []
             for model in (m for m in of_kind if m.rating == rating.label):

@@ -278,7 +278,7 @@ def caused_by_machine(analysis: Analysis) -> bool:
     return any(problem.code in MACHINE_CODES for problem in analysis.problems)
 
 
-def digest_of(rows: Iterable[tuple]) -> str:
+def digest_of(rows: Iterable[object]) -> str:
     digest = hashlib.sha256()
     for row in rows:
         digest.update(repr(row).encode())
@@ -316,6 +316,7 @@ def write_check_outputs(
     rejected = frozenset(f.id for f in result.files if f.status == FileStatus.REJECTED and f.id) - {
         p.id for p in proposals
     }
+    last_corrections: list[str]
     workbook_digest, report_digest = (
         digest_of([*proposals, *sorted(rejected)]),
         digest_of(report_rows(result)),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, lazy
+from pipeline import __version__, explain, service
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
@@ -18,11 +18,7 @@ from pipeline.model import DISPLAY_VI, ERROR
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
 
-# docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
-service = lazy.module("pipeline.service")
-template_lint = lazy.module("pipeline.template_lint")
-explain = lazy.module("pipeline.explain")
-format_check = lazy.module("pipeline.format_check")
+# docxtpl and Jinja (template_lint, format_check) are imported inside the commands that use them.
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -166,6 +162,8 @@ def templates_group() -> None:
 @guard
 def templates_check_command(workspace: Workspace, as_json: bool) -> None:
     """Kiểm tra các mẫu sau khi sửa bằng Word: thẻ bị tách, biến lạ, khối chưa đóng."""
+    from pipeline import template_lint
+
     found = template_lint.lint_templates(workspace.templates)
     if as_json:
         print_json({name: [problem.as_dict() for problem in problems] for name, problems in found.items()})
@@ -190,6 +188,8 @@ def format_group() -> None:
 @guard
 def format_check_command(workspace: Workspace, files: tuple[Path, ...], as_json: bool) -> None:
     """Đối chiếu quyết định với danh mục thể thức; không nêu tệp: điền thử mẫu của thư mục làm việc."""
+    from pipeline import format_check
+
     if files:
         found = {str(path): format_check.check_file(path, workspace.config) for path in files}
     else:

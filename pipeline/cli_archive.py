@@ -12,16 +12,14 @@ from pathlib import Path
 
 import click
 
-from pipeline import lazy
+from pipeline import service
+from pipeline.archive import register_export
+from pipeline.archive import signature_policy as policy
+from pipeline.archive.entries import ArchiveEntry, ArchiveRefused
 from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, workspace_option
 from pipeline.config import Workspace
 
 # pyHanko and pypdf load only when an archive command runs (they double `dvk check` start-up time).
-archive_entries = lazy.module("pipeline.archive.entries")
-policy = lazy.module("pipeline.archive.signature_policy")
-register_export = lazy.module("pipeline.archive.register_export")
-signatures = lazy.module("pipeline.archive.signatures")
-service = lazy.module("pipeline.service")
 
 VERIFY = "verify"
 FILES = "files"
@@ -113,7 +111,7 @@ def files_command(
         entries = service.archive_signed(
             workspace, list(pdfs), number, issued, replace_reason, code, acceptance
         )
-    except archive_entries.ArchiveRefused as exc:
+    except ArchiveRefused as exc:
         _print_entries(exc.done, as_json)
         raise
     _print_entries(entries, as_json)
@@ -136,17 +134,15 @@ def _print_entries(entries: list, as_json: bool) -> None:
         for note in entry.notes:
             click.echo(f"  Lưu ý: {note}", err=True)
         if entry.signature in ("tampered", "modified-after-signing"):
-            click.echo(
-                f"  CẢNH BÁO: {entry.printed}: {signatures.SIGNATURE_LABELS[entry.signature]}.", err=True
-            )
+            click.echo(f"  CẢNH BÁO: {entry.printed}: {policy.SIGNATURE_LABELS[entry.signature]}.", err=True)
 
 
-def _entry_line(entry: archive_entries.ArchiveEntry) -> str:
+def _entry_line(entry: ArchiveEntry) -> str:
     what = {"archived": "Đã lưu trữ", "replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}
     signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
     return (
         f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.printed} ngày {entry.date:%d/%m/%Y}: "
-        f"{signatures.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
+        f"{policy.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
     )
 
 

@@ -271,7 +271,7 @@ def _terms(data: dict, key: str, need_key: bool = False) -> tuple[Term, ...]:
         if need_key and not isinstance(entry.get("key"), str):
             raise ConfigError(f"Khóa {name}.key phải là một chuỗi.")
         synonyms = _string_list({"s": entry.get("synonyms", [])}, "s", f"{name}.synonyms")
-        terms.append(Term(entry["label"], entry.get("key", entry["label"]), tuple(synonyms)))
+        terms.append(Term(entry["label"], str(entry.get("key", entry["label"])), tuple(synonyms)))
     return tuple(terms)
 
 

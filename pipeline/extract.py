@@ -585,7 +585,7 @@ def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple
         head = ", ".join(parts)
         if unit:  # "Chi bộ Tòa án" alone under "Chức vụ, đơn vị công tác" is the unit
             return [*split_values(keys[:-1], head, config), ("unit", unit)] if head else [("unit", unit)]
-    parts: list[str] = []
+    parts = []
     rest = text
     for key in keys[:-1]:
         first, rest = split_first(rest) if key == "person_name" else split_at_comma(rest)

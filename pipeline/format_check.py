@@ -282,7 +282,7 @@ def header_checks(d: Rendered, state: bool, numbered: bool = True) -> list[Check
             expect("Tên Đảng (ĐẢNG CỘNG SẢN VIỆT NAM)", nation, caps=True, bold=True, sizes=(15, 15))
         )
         checks.append(border_rule("Đường kẻ dưới tên Đảng", d, nation))
-    table, row, column = nation.cell if nation is not None else (0, 0, 1)
+    table, row, column = nation.cell if nation is not None and nation.cell is not None else (0, 0, 1)
     left = [p for p in d.cell(table, row, 1 - column) if p.text != "*"]
     issuer = next((p for p in reversed(left) if p.bold), None)
     parent = [p for p in left if p is not issuer]
@@ -509,7 +509,7 @@ def closing_checks(d: Rendered, state: bool) -> list[Check]:
         checks.append(
             Check(
                 "“Nơi nhận:” gạch chân cỡ 14",
-                underlined and label.sizes == {14},
+                underlined and label is not None and label.sizes == {14},
                 label.text if label else "không tìm thấy",
             )
         )

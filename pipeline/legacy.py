@@ -122,7 +122,7 @@ def _vni_decode_table() -> dict[str, str]:
     for letter, legacy in VNI.items():
         table[legacy] = letter
         if len(legacy) == 2:
-            base, accent = legacy
+            base, accent = legacy[0], legacy[1]
             mixed = letter.upper() if base.isupper() else letter.lower()
             table.setdefault(base + accent.swapcase(), mixed)
     return table

@@ -26,26 +26,28 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import lazy
+from pipeline import corrections
+from pipeline.appraise import set_results
+from pipeline.archive import register, register_export
+from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
+from pipeline.archive.eventlog import read_events
+from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance
 from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
-from pipeline.config import Workspace
+from pipeline.config import NOT_RECOGNISED, Workspace
+from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
+from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
 from pipeline.model import CheckResult, DvkError, FileReport, Model
+from pipeline.names import numbered, safe_name
 from pipeline.platform import files, process
+from pipeline.soffice import soffice_path
+from pipeline.vntext import nfc, parse_date, sort_key
 
 if TYPE_CHECKING:
-    from pipeline.archive.entries import ArchiveEntry, RefusedEntry
-    from pipeline.archive.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
 
-# Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
-build = lazy.module("pipeline.build")
-register = lazy.module("pipeline.archive.register")
-archive_entries = lazy.module("pipeline.archive.entries")
-filing = lazy.module("pipeline.archive.filing")
-verify = lazy.module("pipeline.archive.verify")
-register_export = lazy.module("pipeline.archive.register_export")
-signatures = lazy.module("pipeline.archive.signatures")
+# Rendering (pipeline.build: docxtpl) and the signature checks (pipeline.archive.filing, .verify: pyHanko)
+# are imported inside the actions that use them: `dvk check` and the first page start sooner without them.
 
 LOCK_NAME = "workspace.lock"
 LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
@@ -79,7 +81,7 @@ def workspace_lock(workspace: Workspace, wait: float = LOCK_WAIT_SECONDS) -> Ite
         if connection is not None:
             connection.close()
         # A full disk fails the lock too: that is said as such, not as another run holding it.
-        full = files.database_write_error(exc, path, workspace.root)
+        full = files.database_write_error(exc, str(path), workspace.root)
         if full is not None:
             raise full from exc
         raise Busy(
@@ -157,6 +159,8 @@ def build_campaign(
 def build_locked(
     workspace: Workspace, number: int | None, issued: date | None, pdf: bool, progress: Progress | None
 ) -> BuildResult:
+    from pipeline import build
+
     models, registered, notes = recognised(workspace, progress)
     if number is not None and issued is not None:
         decisions = sum(1 for issuer, _, _ in build.decision_groups(workspace.config, models) if issuer.main)
@@ -170,6 +174,8 @@ def build_locked(
 
 
 def campaign_stats(workspace: Workspace) -> dict:
+    from pipeline import build
+
     models, registered, _ = recognised(workspace)
     return build.campaign_stats(workspace.config, models, registered)
 
@@ -184,8 +190,6 @@ def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult
 
 
 def corrections_path(workspace: Workspace) -> Path:
-    from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
-
     return workspace.year_dir / CORRECTIONS_NAME
 
 
@@ -223,8 +227,6 @@ class InputsAdded:
 def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> InputsAdded:
     """Save submitted files into inputs/<unit folder>/ (names made safe, never over an existing file),
     then check. Each file is saved or refused with its reason; one refusal does not stop the others."""
-    from pipeline.names import safe_name
-
     unit_folder = safe_name(folder, fallback="")
     if not unit_folder:
         raise DvkError("Chọn hoặc ghi tên đơn vị gửi tệp (thư mục trong inputs/).")
@@ -241,8 +243,6 @@ def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> Inpu
 
 
 def save_input(folder: Path, upload: Upload) -> Saved:
-    from pipeline.names import numbered, safe_name
-
     name = safe_name(upload.name)
     outcome = Saved(upload.name)
     if not name.lower().endswith(INPUT_EXTENSIONS):
@@ -277,8 +277,6 @@ def save_input(folder: Path, upload: Upload) -> Saved:
 
 def input_folders(workspace: Workspace) -> list[str]:
     """The unit folders a file may go to: the configured units and the folders already in inputs/."""
-    from pipeline.vntext import sort_key
-
     folders = set(workspace.config.all_units())
     if workspace.inputs.is_dir():
         folders.update(item.name for item in workspace.inputs.iterdir() if item.is_dir())
@@ -294,8 +292,6 @@ def input_folders(workspace: Workspace) -> list[str]:
 def explain(workspace: Workspace, name: str):
     """`dvk check --explain`: how one input file was read (labels, values, the closest lines for a missing
     field). Raises FileNotFoundError when `name` is not a file."""
-    from pipeline.explain import explain_file
-
     return explain_file(workspace, name)
 
 
@@ -309,8 +305,6 @@ class CorrectionsSaved:
 def save_corrections(workspace: Workspace, report: FileReport, values: dict[str, str]) -> CorrectionsSaved:
     """Type the values a clerk gave for one checked file into the correction workbook (as in Excel), then
     check again."""
-    from pipeline import corrections
-
     # Every field the form showed: an emptied one clears what was typed before, as in Excel.
     typed = {key: value for key, value in values.items() if key in corrections.EDITABLE}
     with workspace_lock(workspace, wait=30):
@@ -329,16 +323,12 @@ def workbook_path(workspace: Workspace) -> Path:
 
 def appraisal_choices(workspace: Workspace) -> list[str]:
     """The workbook drop-down's values, in its order: the configured ratings, then "Không công nhận"."""
-    from pipeline.config import NOT_RECOGNISED
-
     return [term.label for term in workspace.config.ratings] + [NOT_RECOGNISED]
 
 
 def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
     """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells).
     Saves arriving together are written together (`GroupCommit`); this returns once its own is on disk."""
-    from pipeline.vntext import nfc
-
     result, note = nfc(result).strip(), nfc(note).strip()
     if result and result not in appraisal_choices(workspace):
         raise DvkError(f'Kết quả thẩm định "{result}" không thuộc {", ".join(appraisal_choices(workspace))}.')
@@ -365,8 +355,6 @@ def write_appraisals(
     workspace: Workspace, path: Path, changes: Sequence[tuple[str, str, str]]
 ) -> list[DvkError | None]:
     """One write of a group of saves; an id without a row fails its own save only."""
-    from pipeline.appraise import set_results
-
     with workspace_lock(workspace, wait=30), contextlib.ExitStack() as watching:
         told = [watching.enter_context(watch(path)) for watch in RESULTS_WATCHERS]
         written = set_results(path, list(changes))
@@ -463,9 +451,6 @@ def archive_uploads(
     (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
     was refused, why (the files before it stay filed). The two reasons are `dvk archive
     --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
-    from pipeline.archive.signature_policy import Acceptance
-    from pipeline.names import safe_name
-
     acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
     staging.mkdir(parents=True)
@@ -482,7 +467,7 @@ def archive_uploads(
             paths.append(path)
         try:
             return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
-        except archive_entries.ArchiveRefused as exc:
+        except ArchiveRefused as exc:
             return exc.done, str(exc)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -499,12 +484,16 @@ def archive_signed(
 ) -> list[ArchiveEntry | RefusedEntry]:
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
     (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
+    from pipeline.archive import filing
+
     with workspace_lock(workspace):
         return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
 
 
 def verify_archive(workspace: Workspace) -> list:
     """`dvk archive verify`: every problem found in the archive and the register (empty: intact)."""
+    from pipeline.archive import verify
+
     with workspace_lock(workspace):
         return verify.verify_archive(workspace)
 
@@ -523,8 +512,6 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
 def quarantined(workspace: Workspace) -> list[dict]:
     """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
     one's event log. Newest first."""
-    from pipeline.archive.eventlog import read_events
-
     folder = workspace.outputs / "archive" / "quarantine"
     kept = []
     for item in sorted(folder.iterdir()) if folder.is_dir() else ():
@@ -549,7 +536,7 @@ def register_workbook(workspace: Workspace, path: Path) -> Path:
 
 
 def signature_label(signature: str) -> str:
-    return signatures.SIGNATURE_LABELS.get(signature, signature)
+    return SIGNATURE_LABELS.get(signature, signature)
 
 
 # ---------------------------------------------------------------------------- small helpers for the faces
@@ -558,8 +545,6 @@ def signature_label(signature: str) -> str:
 def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
     """A decision number and date as a clerk types them ("123", "23/12/2020"); both or neither when
     `both` (a build gives the number and the date together, as `dvk build --number --date`)."""
-    from pipeline.vntext import parse_date
-
     number_text, date_text = number_text.strip(), date_text.strip()
     number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 100_000 else None
     if number_text and number is None:
@@ -575,6 +560,4 @@ def number_and_date(number_text: str, date_text: str, both: bool = True) -> tupl
 
 
 def pdf_available() -> bool:
-    from pipeline.soffice import soffice_path
-
     return soffice_path() is not None

@@ -56,8 +56,7 @@ from pipeline.archive.register import (
     replace_file,
     write_transaction,
 )
-from pipeline.archive.signature_policy import Acceptance, Refusal, judge
-from pipeline.archive.signatures import SIGNATURE_LABELS
+from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance, Refusal, judge
 from pipeline.config import Config, Workspace
 from pipeline.model import DvkError
 from pipeline.vntext import strip_marks
@@ -200,7 +199,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
     bag, head = stage_bag(workspace, data, facts, issued, events, staging)
     issued = replace(issued, events_head=head)
     final = workspace.root / issued.archive_path
-    old_rel = supersede(workspace, plan.existing, moves) if plan.existing is not None else None
+    old_rel = supersede(workspace, plan.existing, moves) if plan.existing is not None else ""
     notes += clear_orphan(final, staging, moves)
     moves.move(bag, final)
     if plan.existing is not None:

@@ -44,5 +44,10 @@ def make_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: Arc
             )
     except (DvkError, OSError, ValueError, KeyError) as exc:  # see the docstring: report, keep the archive
         return [f"Chưa tạo được bản chính thức có số {entry.printed} từ dự thảo {draft.code}: {exc}"]
-    set_final_copies(conn, find_issued(conn, code=draft.code).id, copies)
+    issued = find_issued(conn, code=draft.code)
+    if issued is None or issued.id is None:  # filed in this same transaction: only a damaged register
+        return [
+            f"Chưa ghi được bản có số {entry.printed} vào sổ: sổ không có văn bản của dự thảo {draft.code}."
+        ]
+    set_final_copies(conn, issued.id, copies)
     return [f"Đã tạo bản có số: {copy['path']}" for copy in copies]

@@ -16,6 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SIGNATURE_STATUSES = ("trusted", "untrusted", "tampered", "modified-after-signing", "scan", "unsigned")
+SIGNATURE_LABELS = {
+    "trusted": "chữ ký số hợp lệ, người ký được tin cậy",
+    "untrusted": "chữ ký số nguyên vẹn nhưng chứng thư người ký không thuộc chứng thư gốc tin cậy",
+    "tampered": "chữ ký số KHÔNG hợp lệ: phần được ký đã bị sửa",
+    "modified-after-signing": "chữ ký số nguyên vẹn nhưng tệp có thay đổi được thêm vào sau khi ký",
+    "scan": "bản quét (không có lớp chữ, không có chữ ký số)",
+    "unsigned": "tệp PDF có chữ nhưng không có chữ ký số",
+}
 TRUST_ROOTS = "trust-roots"
 ACCEPT_UNTRUSTED = "--accept-untrusted"
 ACCEPT_UNSIGNED = "--accept-unsigned"

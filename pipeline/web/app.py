@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections import deque
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import anyio
@@ -30,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pipeline import service
+from pipeline.archive.entries import RefusedEntry
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
@@ -53,7 +55,7 @@ NAV = (
 
 def create_app(
     workspace: Workspace, password_hash: str | None = None, hosts: tuple[str, ...] | None = ()
-) -> Starlette:
+) -> Protect:
     """The application for one workspace. `hosts`: the host names requests may name (the bound address);
     `password_hash`: when set, every page but the login page needs a session."""
     routes = [
@@ -77,7 +79,7 @@ def create_app(
         Route("/dang-xuat", logout, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
+    handlers: dict[Any, Any] = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
     app.state.guard = Guard(password_hash)
@@ -480,23 +482,24 @@ async def upload_signed(request: Request) -> Response:
         number, issued = service.number_and_date(
             str(form.get("so", "")), str(form.get("ngay", "")), both=False
         )
-        options = {
-            "number": number,
-            "issued": issued,
-            "replace_reason": str(form.get("ly-do", "")) or None,
-            "code": str(form.get("ma", "")).strip() or None,
-            "accept_untrusted": str(form.get("nhan-khong-tin-cay", "")),
-            "accept_unsigned": str(form.get("nhan-khong-ky", "")),
-        }
         entries, refused = await run_in_threadpool(
-            lambda: service.archive_uploads(request.app.state.workspace, uploads, **options)
+            lambda: service.archive_uploads(
+                request.app.state.workspace,
+                uploads,
+                number=number,
+                issued=issued,
+                replace_reason=str(form.get("ly-do", "")) or None,
+                code=str(form.get("ma", "")).strip() or None,
+                accept_untrusted=str(form.get("nhan-khong-tin-cay", "")),
+                accept_unsigned=str(form.get("nhan-khong-ky", "")),
+            )
         )
     except DvkError as exc:
         entries, refused = [], str(exc)
     log = request.app.state.archived
     lines = []
     for entry in entries:
-        if entry.outcome == "refused":
+        if isinstance(entry, RefusedEntry):
             log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
             lines.append(entry.reason)
         else:

@@ -21,7 +21,7 @@ from pipeline.archive import register
 from pipeline.check import Progress, accepted_proposals, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.discover import walk_files
-from pipeline.model import DISPLAY_VI, LABELS_VI, CheckResult, DvkError, FileStatus, ReadError
+from pipeline.model import DISPLAY_VI, LABELS_VI, CheckResult, DvkError, FileReport, FileStatus, ReadError
 from pipeline.reader import read_document
 from pipeline.service import Step, corrections_path, workbook_path
 from pipeline.vntext import fold, sort_key
@@ -171,11 +171,11 @@ def build_file_index(result: CheckResult) -> FileIndex:
         codes = frozenset(problem.code for problem in report.problems)
         rows.append(IndexRow(report.field("level"), codes, fold(unit), text))
     levels = Counter(row.level for row in rows if row.level)
-    codes = Counter(problem.code for report in result.files for problem in report.problems)
+    code_counts = Counter(problem.code for report in result.files for problem in report.problems)
     units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
-    choices = {
+    choices: dict[str, list] = {
         "levels": sorted(levels.items()),
-        "codes": sorted(codes.items()),
+        "codes": sorted(code_counts.items()),
         "units": sorted((unit for unit in units if unit), key=sort_key),
     }
     return FileIndex(result, rows, choices)
@@ -186,7 +186,7 @@ def build_file_index(result: CheckResult) -> FileIndex:
 
 @dataclass
 class FileDetail:
-    report: object  # check.FileReport
+    report: FileReport
     fields: list[dict]  # {key, label, value, where, manual}
     blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
     read_error: str = ""
@@ -204,7 +204,8 @@ def file_detail(workspace: Workspace, rel: str) -> FileDetail:
         {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
         for key, value in report.fields.items()
     ]
-    blocks, error = [], ""
+    blocks: list[dict] = []
+    error = ""
     if report.record is not None:  # read again only what the check read within its time and memory limits
         blocks, error = file_text(workspace, rel, sources)
     elif report.status == "rejected":
