@@ -12,9 +12,9 @@ import click
 
 from pipeline import __version__, explain, service
 from pipeline.cli_archive import archive_command, register_command
-from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
+from pipeline.cli_common import fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.config import Workspace, init_workspace
-from pipeline.model import DISPLAY_VI, ERROR
+from pipeline.model import DISPLAY_VI, ERROR, ExitCode
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
 
@@ -76,30 +76,20 @@ def emit_explanation(workspace: Workspace, name: str, as_json: bool) -> None:
 
 @main.command("build")
 @workspace_option
+@click.option("--number", metavar="SỐ", help="Số quyết định (khi đã có số); để trống: bản dự thảo.")
 @click.option(
-    "--number", type=click.IntRange(min=1), help="Số quyết định (khi đã có số); để trống: bản dự thảo."
-)
-@click.option(
-    "--date",
-    "issued",
-    type=click.DateTime(["%d/%m/%Y", "%Y-%m-%d"]),
-    help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo.",
+    "--date", "issued", metavar="NGÀY", help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo."
 )
 @click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
 @json_option
 @guard
-def build_command(workspace: Workspace, number: int | None, issued, pdf: bool, as_json: bool) -> None:
+def build_command(
+    workspace: Workspace, number: str | None, issued: str | None, pdf: bool, as_json: bool
+) -> None:
     """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
-    if (number is None) != (issued is None):
-        fail(
-            "Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
-            ExitCode.USAGE,
-        )
+    number_given, date_given = service.number_and_date(number or "", issued or "")
     emit_build(
-        service.build_campaign(
-            workspace, number, issued.date() if issued else None, pdf, progress_for(as_json)
-        ),
-        as_json,
+        service.build_campaign(workspace, number_given, date_given, pdf, progress_for(as_json)), as_json
     )
 
 

@@ -8,25 +8,34 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pipeline.config import load_workspace
-from pipeline.model import ConfigError, DvkError
+from pipeline.model import ConfigError, DvkError, ExitCode, Need, NeedsInput
 from pipeline.platform import files
 
+# How the CLI asks for what a refusal needs (model.Need): its options.
+OPTIONS = {
+    Need.NUMBER: "--number SỐ",
+    Need.DATE: "--date NGÀY",
+    Need.CODE: "--code MÃ",
+    Need.REPLACE_REASON: '--replace "LÝ DO"',
+    Need.UNTRUSTED_REASON: '--accept-untrusted "LÝ DO"',
+    Need.UNSIGNED_REASON: '--accept-unsigned "LÝ DO"',
+}
 
-class ExitCode(IntEnum):
-    """The documented exit-code contract (README, "Mã thoát")."""
 
-    OK = 0  # the run completed (rejected input files are part of a completed run)
-    FAILED = 1  # the job could not be done: build refused, verification found problems, archive refused
-    USAGE = 2  # wrong options or invalid configuration
-    MISSING_TOOL = 3  # an external program (LibreOffice) is needed but not installed
-    REFUSED = 4  # `dvk archive`: a file refused by the signature policy (nothing numbered for it)
+def options_for(needs: tuple[Need, ...]) -> str:
+    """ " (tùy chọn: --number SỐ --date NGÀY)" for what a refusal needs, or ""."""
+    return f" (tùy chọn: {' '.join(OPTIONS[need] for need in needs)})" if needs else ""
+
+
+def error_message(exc: DvkError) -> str:
+    """A library error in the CLI's words: its message, and the options that give what it needs."""
+    return str(exc) + options_for(exc.needs if isinstance(exc, NeedsInput) else ())
 
 
 def workspace_option(func: Callable) -> Callable:
@@ -72,11 +81,8 @@ def guard(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ConfigError as exc:
-            fail(str(exc), ExitCode.USAGE)
         except DvkError as exc:
-            missing_tool = getattr(exc, "code", "") == "SOFFICE_MISSING"
-            fail(str(exc), ExitCode.MISSING_TOOL if missing_tool else ExitCode.FAILED)
+            fail(error_message(exc), exc.exit_code)
         except OSError as exc:  # a write no stage explained (a full disk mid-way): the cause, not a traceback
             if exc.errno not in files.WRITE_ERRNOS:
                 raise

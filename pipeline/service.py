@@ -37,7 +37,7 @@ from pipeline.config import NOT_RECOGNISED, Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
-from pipeline.model import CheckResult, DvkError, FileReport, Model
+from pipeline.model import CheckResult, DvkError, FileReport, InvalidInput, Model, Need
 from pipeline.names import numbered, safe_name
 from pipeline.platform import files, process
 from pipeline.soffice import soffice_path
@@ -152,6 +152,7 @@ def build_campaign(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Render every decision, list, certificate file and the report; register the drafts."""
+    numbered_together(number, issued)
     with workspace_lock(workspace):
         return build_locked(workspace, number, issued, pdf, progress)
 
@@ -444,14 +445,12 @@ def archive_uploads(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-    accept_untrusted: str | None = None,
-    accept_unsigned: str | None = None,
-) -> tuple[list[ArchiveEntry | RefusedEntry], str]:
+    untrusted_reason: str | None = None,
+    unsigned_reason: str | None = None,
+) -> tuple[list[ArchiveEntry | RefusedEntry], DvkError | None]:
     """File signed PDFs handed over by a browser: each is kept under .dvk-cache only while it is filed
     (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
-    was refused, why (the files before it stay filed). The two reasons are `dvk archive
-    --accept-untrusted/--accept-unsigned`: filing what the signature policy refuses by default."""
-    acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
+    was refused, the refusal (the files before it stay filed)."""
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
     staging.mkdir(parents=True)
     try:
@@ -459,16 +458,17 @@ def archive_uploads(
         for upload in uploads:
             name = safe_name(upload.name)
             if not upload.data.startswith(b"%PDF-"):
-                return [], f"Tệp {name} không phải PDF."
+                return [], DvkError(f"Tệp {name} không phải PDF.")
             if len(upload.data) > MAX_UPLOAD_BYTES:
-                return [], f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+                return [], DvkError(f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
             path = staging / name
             path.write_bytes(upload.data)
             paths.append(path)
+        reasons = (replace_reason, code, untrusted_reason, unsigned_reason)
         try:
-            return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), ""
+            return archive_signed(workspace, paths, number, issued, *reasons), None
         except ArchiveRefused as exc:
-            return exc.done, str(exc)
+            return exc.done, exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -480,12 +480,19 @@ def archive_signed(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-    acceptance: Acceptance | None = None,
+    untrusted_reason: str | None = None,
+    unsigned_reason: str | None = None,
 ) -> list[ArchiveEntry | RefusedEntry]:
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
-    (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
+    (those the signature policy refuses come back as RefusedEntry, nothing numbered). The reasons file
+    what the policy refuses by default (kept in the log); a reason given blank is refused."""
     from pipeline.archive import filing
 
+    replace_reason = given_reason(replace_reason, Need.REPLACE_REASON)
+    acceptance = Acceptance(
+        given_reason(untrusted_reason, Need.UNTRUSTED_REASON),
+        given_reason(unsigned_reason, Need.UNSIGNED_REASON),
+    )
     with workspace_lock(workspace):
         return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
 
@@ -542,21 +549,54 @@ def signature_label(signature: str) -> str:
 # ---------------------------------------------------------------------------- small helpers for the faces
 
 
-def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
-    """A decision number and date as a clerk types them ("123", "23/12/2020"); both or neither when
-    `both` (a build gives the number and the date together, as `dvk build --number --date`)."""
-    number_text, date_text = number_text.strip(), date_text.strip()
-    number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 100_000 else None
-    if number_text and number is None:
-        raise DvkError(f"Số văn bản phải là số nguyên dương, không phải “{number_text}”.")
-    issued = parse_date(date_text) if date_text else None
-    if date_text and issued is None:
-        raise DvkError(f"Ngày “{date_text}” không hợp lệ (dạng 23/12/2020).")
-    if both and (number is None) != (issued is None):
-        raise DvkError(
-            "Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo."
+NUMBER_LIMIT = 99_999  # the largest document number a clerk may give (the register prints five digits)
+
+
+def document_number(text: str) -> int:
+    """ "123" as a clerk types it: a whole number from 1 to NUMBER_LIMIT."""
+    text = text.strip()
+    if not text.isdigit() or not 0 < int(text) <= NUMBER_LIMIT:
+        raise InvalidInput(
+            f"Số văn bản phải là số nguyên dương đến {NUMBER_LIMIT}, không phải “{text}”.", (Need.NUMBER,)
         )
+    return int(text)
+
+
+def document_date(text: str) -> date:
+    """ "23/12/2020" (or 2020-12-23, or "ngày 23 tháng 12 năm 2020") as a clerk types it."""
+    issued = parse_date(text)
+    if issued is None:
+        raise InvalidInput(f"Ngày “{text.strip()}” không hợp lệ (dạng 23/12/2020).", (Need.DATE,))
+    return issued
+
+
+def numbered_together(number: int | None, issued: date | None) -> None:
+    """A build gives a number and a date together (the văn thư issues both at once), or neither (drafts)."""
+    if (number is None) != (issued is None):
+        raise InvalidInput(
+            "Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo.",
+            (Need.NUMBER, Need.DATE),
+        )
+
+
+def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
+    """A document number and date as a clerk types them ("123", "23/12/2020"; empty: not given); both or
+    neither when `both` (a build)."""
+    number = document_number(number_text) if number_text.strip() else None
+    issued = document_date(date_text) if date_text.strip() else None
+    if both:
+        numbered_together(number, issued)
     return number, issued
+
+
+def given_reason(reason: str | None, need: Need) -> str | None:
+    """A clerk's reason (to replace a filed copy, to accept a signature the policy refuses): None when not
+    given; given but blank, refused (a reason goes into the archive's log)."""
+    if reason is None:
+        return None
+    if not reason.strip():
+        raise InvalidInput("Lý do không được để trống: lý do được ghi vào nhật ký lưu trữ.", (need,))
+    return nfc(reason).strip()
 
 
 def pdf_available() -> bool:

@@ -58,7 +58,7 @@ from pipeline.archive.register import (
 )
 from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance, Refusal, judge
 from pipeline.config import Config, Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 from pipeline.vntext import strip_marks
 
 
@@ -76,7 +76,7 @@ def archive_files(
     A file the signature policy refuses gets a RefusedEntry and the run goes on; any other problem
     (an unknown draft, a number already used) stops the run with ArchiveRefused."""
     if len(pdfs) > 1 and (number is not None or code is not None):
-        raise DvkError("--number và --code chỉ dùng khi lưu trữ một tệp mỗi lần.")
+        raise DvkError("Số văn bản và mã dự thảo chỉ ghi được khi lưu trữ một tệp mỗi lần.")
     options = ArchiveOptions(
         number, issued, (replace_reason or "").strip() or None, code, acceptance or Acceptance()
     )
@@ -92,7 +92,8 @@ def archive_files(
                     raise
                 filed = ", ".join(entry.printed for entry in done if isinstance(entry, ArchiveEntry))
                 before = f" (Các tệp trước đã được lưu trữ: {filed}.)" if filed else ""
-                raise ArchiveRefused(f"{exc}{before}", done) from exc
+                needs = exc.needs if isinstance(exc, NeedsInput) else ()
+                raise ArchiveRefused(f"{exc}{before}", done, needs) from exc
     finally:
         conn.close()
     return done
@@ -156,7 +157,15 @@ def refuse(
     kept = quarantine(workspace, facts, data, events) if refusal.quarantine else None
     code = facts.codes[0] if facts.codes else None
     return RefusedEntry(
-        facts.name, facts.status, facts.signer, facts.sha256, refusal.message, code, kept, facts.notes
+        facts.name,
+        facts.status,
+        facts.signer,
+        facts.sha256,
+        refusal.message,
+        code,
+        kept,
+        facts.notes,
+        needs=refusal.needs,
     )
 
 
@@ -192,7 +201,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
     draft, notes = identify_draft(workspace, conn, facts, options)
     plan = plan_issue(workspace, conn, facts, draft, options)
     if plan.existing is not None and not options.replace_reason:
-        raise DvkError(_already_archived_message(config, plan.existing, facts.name))
+        raise NeedsInput(_already_archived_message(config, plan.existing, facts.name), (Need.REPLACE_REASON,))
     issued = _new_issued(workspace, conn, facts, plan)
     if plan.existing is not None:
         events.append(event("replaced", "ok", reason=options.replace_reason, previous=plan.existing.sha256))
@@ -217,7 +226,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
 def _already_archived_message(config: Config, existing: Issued, name: str) -> str:
     return (
         f"Văn bản {format_number(config, existing.number, existing.symbol)} đã có bản lưu trữ khác "
-        f'({existing.file_name}). Nếu {name} là bản đúng, chạy lại với --replace "LÝ DO"; '
+        f"({existing.file_name}). Nếu {name} là bản đúng, lưu trữ lại có ghi lý do thay bản lưu; "
         f"bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/."
     )
 

@@ -482,7 +482,7 @@ async def upload_signed(request: Request) -> Response:
         number, issued = service.number_and_date(
             str(form.get("so", "")), str(form.get("ngay", "")), both=False
         )
-        entries, refused = await run_in_threadpool(
+        entries, refusal = await run_in_threadpool(
             lambda: service.archive_uploads(
                 request.app.state.workspace,
                 uploads,
@@ -490,18 +490,20 @@ async def upload_signed(request: Request) -> Response:
                 issued=issued,
                 replace_reason=str(form.get("ly-do", "")) or None,
                 code=str(form.get("ma", "")).strip() or None,
-                accept_untrusted=str(form.get("nhan-khong-tin-cay", "")),
-                accept_unsigned=str(form.get("nhan-khong-ky", "")),
+                untrusted_reason=str(form.get("nhan-khong-tin-cay", "")) or None,
+                unsigned_reason=str(form.get("nhan-khong-ky", "")) or None,
             )
         )
     except DvkError as exc:
-        entries, refused = [], str(exc)
+        entries, refusal = [], exc
+    refused = views.error_text(refusal) if refusal is not None else ""
     log = request.app.state.archived
     lines = []
     for entry in entries:
         if isinstance(entry, RefusedEntry):
-            log.appendleft({"ok": False, "names": entry.file, "reason": entry.reason})
-            lines.append(entry.reason)
+            reason = entry.reason + views.fields_for(entry.needs)
+            log.appendleft({"ok": False, "names": entry.file, "reason": reason})
+            lines.append(reason)
         else:
             log.appendleft({"ok": True, "entry": entry})
             lines.append(f"Đã lưu trữ {entry.printed}: {service.signature_label(entry.signature)}.")

@@ -21,7 +21,17 @@ from pipeline.archive import register
 from pipeline.check import Progress, accepted_proposals, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.discover import walk_files
-from pipeline.model import DISPLAY_VI, LABELS_VI, CheckResult, DvkError, FileReport, FileStatus, ReadError
+from pipeline.model import (
+    DISPLAY_VI,
+    LABELS_VI,
+    CheckResult,
+    DvkError,
+    FileReport,
+    FileStatus,
+    Need,
+    NeedsInput,
+    ReadError,
+)
 from pipeline.reader import read_document
 from pipeline.service import Step, corrections_path, workbook_path
 from pipeline.vntext import fold, sort_key
@@ -445,3 +455,26 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> 
     lines = [f"Đã ghi {saved.changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
+
+
+# ---------------------------------------------------------------------------- refusals in the page's words
+
+# How the page asks for what a refusal needs (model.Need): the fields of the archive form.
+FIELDS = {
+    Need.NUMBER: "“Số văn bản”",
+    Need.DATE: "“Ngày văn bản”",
+    Need.CODE: "“Mã dự thảo”",
+    Need.REPLACE_REASON: "“Lý do thay bản đã lưu”",
+    Need.UNTRUSTED_REASON: "lý do vẫn lưu khi chứng thư không thuộc chứng thư gốc tin cậy",
+    Need.UNSIGNED_REASON: "lý do vẫn lưu bản quét hoặc bản không ký số",
+}
+
+
+def fields_for(needs: tuple[Need, ...]) -> str:
+    """ " Ghi vào: “Số văn bản”, “Ngày văn bản”." for what a refusal needs, or ""."""
+    return f" Ghi vào: {', '.join(FIELDS[need] for need in needs)}." if needs else ""
+
+
+def error_text(exc: DvkError) -> str:
+    """A library error in the page's words: its message, and the fields that give what it needs."""
+    return str(exc) + fields_for(exc.needs if isinstance(exc, NeedsInput) else ())
