@@ -1,6 +1,6 @@
 """Workspace configuration (`dvk.toml`): load, check, and create workspaces.
 
-Everything DOMAIN.md §6 lists as unknown lives here, not in code. A workspace without its own
+Everything docs/domain.md §6 lists as unknown lives here, not in code. A workspace without its own
 `dvk.toml` uses the embedded default (Thành ủy Ngã Bảy, 2020).
 """
 

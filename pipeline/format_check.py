@@ -1,7 +1,7 @@
 """`dvk format check`: a rendered decision read against the element checklist of its profile.
 
 A secretariat edits the templates in Word; this finds what an edit broke before a văn thư does. Each
-element of the checklist (DOMAIN.md §4: HD 36-HD/VPTW for the Party profile, NĐ 30/2020/NĐ-CP for the
+element of the checklist (docs/domain.md §4: HD 36-HD/VPTW for the Party profile, NĐ 30/2020/NĐ-CP for the
 State profile) is looked for in the document's XML and its look checked: case, size, weight, slant,
 alignment, the rules and their lengths, punctuation, the quote and count conventions. Elements are
 found by their text and place (the header table, the paragraphs after "QUYẾT ĐỊNH", the signature

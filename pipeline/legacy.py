@@ -1,4 +1,4 @@
-"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (DOMAIN.md §5).
+"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (docs/domain.md §5).
 
 Old offices typed Vietnamese with 8-bit fonts: TCVN3 fonts are named ".Vn…" (".VnTime"; ".VnTimeH" is
 the capitals variant, where the same byte values draw CAPITAL letters) and VNI fonts "VNI-…", where a

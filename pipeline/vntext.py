@@ -1,6 +1,6 @@
 """Vietnamese text helpers: normalisation, matching keys, collation, numbers and dates in words.
 
-Pure functions on `str`, standard library only. See DOMAIN.md §4 ("Numbers, dates, drafts") and §5
+Pure functions on `str`, standard library only. See docs/domain.md §4 ("Numbers, dates, drafts") and §5
 (tone placement, decomposed input, sort order).
 """
 
@@ -51,7 +51,7 @@ def _old_style_table() -> dict[str, str]:
     return table
 
 
-# House style (DOMAIN.md §5): the traditional placement used in Party documents, tone on the first
+# House style (docs/domain.md §5): the traditional placement used in Party documents, tone on the first
 # vowel of an open oa/oe/uy ("hòa", "khỏe", "thủy"). With a final consonant ("hoàng", "thuyền") or a
 # third vowel ("khuya", "khuỷu") the placement is fixed and left alone; after q the u belongs to "qu"
 # ("quý").
@@ -244,7 +244,7 @@ def is_common_syllable(word: str) -> bool:
 
 # ---------------------------------------------------------------------------- collation
 
-# DOMAIN.md §5: a ă â b c d đ e ê … o ô ơ … u ư …; the Latin letters f j w z keep their Latin place.
+# docs/domain.md §5: a ă â b c d đ e ê … o ô ơ … u ư …; the Latin letters f j w z keep their Latin place.
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")

@@ -249,7 +249,7 @@ def test_date_span_keeps_the_days(first, second):
 
 # ---------------------------------------------------------------------------- collation (properties)
 
-# DOMAIN.md §5: the Vietnamese alphabet and the tone order, written out here.
+# docs/domain.md §5: the Vietnamese alphabet and the tone order, written out here.
 ALPHABET = "a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y".split()
 TONE_MARKS = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # ngang huyền hỏi ngã sắc nặng
 VOWELS = set("aăâeêioôơuưy")

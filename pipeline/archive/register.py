@@ -5,7 +5,7 @@ Anything that allocates a number runs in a `BEGIN IMMEDIATE` transaction, so two
 same time queue for the write lock instead of both reading "the next number is 5". A UNIQUE
 constraint on (number, symbol, scope) is the backstop.
 
-Numbering (DOMAIN.md §4): the Party profile numbers each document type from 1 through the committee
+Numbering (docs/domain.md §4): the Party profile numbers each document type from 1 through the committee
 term (HD 36 §1.3.1), the State profile from 1 each calendar year (NĐ 30 Điều 15). The scope column
 holds the term or the year; the symbol holds the type ("QĐ/TU", "QĐ-UBND").
 """
