@@ -81,6 +81,11 @@ class NeedsInput(DvkError):
         return (type(self), (str(self), self.needs))
 
 
+def needs_of(error: BaseException) -> tuple[Need, ...]:
+    """What a refusal needs (nothing, for any other error)."""
+    return error.needs if isinstance(error, NeedsInput) else ()
+
+
 class InvalidInput(NeedsInput):
     """What the clerk gave is malformed or incomplete (a number, a date, a reason): the CLI's usage error."""
 

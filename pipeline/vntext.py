@@ -99,20 +99,27 @@ def _base_letters() -> dict[int, str | None]:
     return table
 
 
-_BASE_LETTERS = _base_letters()
+def _total(table: dict[int, str | None]) -> dict[int, str | None]:
+    """`table` with every code point below U+2100 present (mapped to itself when the table leaves it): for
+    a character missing from its table, str.translate raises and catches a LookupError inside, which made
+    it three times slower on Vietnamese text, where most characters are plain letters."""
+    return {**{code: chr(code) for code in range(0x2100)}, **table}
+
+
+_BASE_LETTERS = _total(_base_letters())
 
 
 def _fold_table() -> dict[int, str | None]:
     """Bare letters as above, and punctuation and symbols of the Latin and general-punctuation blocks as
     spaces, so fold needs no regular expression."""
-    table = dict(_BASE_LETTERS)
+    table = _base_letters()
     for code in (*range(0x00, 0x250), *range(0x2000, 0x2070), 0x3000):
         if code not in table and not chr(code).isalnum():
             table[code] = " "
     return table
 
 
-_FOLD_TABLE = _fold_table()
+_FOLD_TABLE = _total(_fold_table())
 _NON_WORD = re.compile(r"[\W_]+")
 
 

@@ -542,7 +542,8 @@ def test_archive_cli_refuses_with_a_vietnamese_message(workspace, tmp_path) -> N
     result = CliRunner().invoke(
         archive_command, [str(scan), "-w", str(workspace.root), "--date", "31/02/2020"]
     )
-    assert result.exit_code == 2 and "không phải ngày hợp lệ" in result.output
+    assert result.exit_code == 2
+    assert "Lỗi: Ngày “31/02/2020” không hợp lệ (dạng 23/12/2020). (tùy chọn: --date NGÀY)" in result.output
     result = CliRunner().invoke(
         archive_command, [str(scan), "-w", str(workspace.root), "--accept-unsigned", "bản giấy ký tay"]
     )

@@ -29,8 +29,8 @@ from pipeline.model import (
     FileReport,
     FileStatus,
     Need,
-    NeedsInput,
     ReadError,
+    needs_of,
 )
 from pipeline.reader import read_document
 from pipeline.service import Step, corrections_path, workbook_path
@@ -477,4 +477,4 @@ def fields_for(needs: tuple[Need, ...]) -> str:
 
 def error_text(exc: DvkError) -> str:
     """A library error in the page's words: its message, and the fields that give what it needs."""
-    return str(exc) + fields_for(exc.needs if isinstance(exc, NeedsInput) else ())
+    return str(exc) + fields_for(needs_of(exc))
