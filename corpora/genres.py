@@ -112,7 +112,8 @@ class Ctx:
     rng: random.Random
     part: str
     vocab: Vocab
-    used_names: set[str] = field(default_factory=set)
+    used_names: set[tuple[str, str]] = field(default_factory=set)  # (model name, unit or person) written
+    file_names: set[str] = field(default_factory=set)  # model names of the document being written
 
     def pick(self, variants: list):
         """One variant; the held-out ones only in the blind part (and there at least half the time)."""
@@ -206,17 +207,29 @@ class Model:
     content: list[str] = field(default_factory=list)
 
 
-def model_name(ctx: Ctx, field_index: int) -> str:
+def name_places(unit: str) -> list[str]:
+    """Where in its ward or commune a model runs: "khu vực 2" in a ward, "ấp Mang Cá" in a commune."""
+    wards = [p for p in PLACES_IN_NAMES if p.startswith("khu vực")]
+    hamlets = [p for p in PLACES_IN_NAMES if p.startswith("ấp")]
+    if "phường" in unit.lower():
+        return wards
+    if "xã" in unit.lower():
+        return hamlets
+    return wards + hamlets
+
+
+def model_name(ctx: Ctx, field_index: int, who: str) -> str:
+    """A model name, different from the other models of the same unit or person (and of the same file)."""
     names = ACTIVITIES[field_index % len(ACTIVITIES)]
-    for _ in range(50):
+    name = ""
+    for _ in range(60):
         name = ctx.rng.choice(names)
         if ctx.chance(0.35):
-            name = f"{name} {ctx.rng.choice(PLACES_IN_NAMES)}"
-        if name not in ctx.used_names:
-            ctx.used_names.add(name)
-            return name
-    name = f"{ctx.rng.choice(names)} {ctx.rng.choice(PLACES_IN_NAMES)} {len(ctx.used_names)}"
-    ctx.used_names.add(name)
+            name = f"{name} {ctx.rng.choice(name_places(who))}"
+        if (name, who) not in ctx.used_names and name not in ctx.file_names:
+            break
+    ctx.used_names.add((name, who))
+    ctx.file_names.add(name)
     return name
 
 
@@ -227,7 +240,7 @@ def make_model(ctx: Ctx, individual: bool = False, unit: str = "") -> Model:
     if not unit:
         unit = rng.choice(units.city + units.commune + units.extra if not individual else units.city)
     model = Model(
-        name=model_name(ctx, field_index),
+        name="",
         unit=unit,
         level="city",
         field=vocab.fields[field_index][0],
@@ -240,6 +253,7 @@ def make_model(ctx: Ctx, individual: bool = False, unit: str = "") -> Model:
         model.person, model.gender = person(rng)
         model.position, model.unit = workplace(rng, units)
         model.born = (rng.randint(1, 28), rng.randint(1, 12), rng.randint(1958, 1996))
+    model.name = model_name(ctx, field_index, model.person or model.unit)
     city_unit = model.unit in units.city
     model.level = "city" if ctx.chance(0.8 if city_unit else 0.35) else "commune"
     model.results = result_lines(ctx)
@@ -554,7 +568,14 @@ def who_for(ctx: Ctx, unit: str, prof: Profile | None) -> str:
 
 
 def title_block(ctx: Ctx, page: Page, first: str, second: str) -> None:
-    """The document type in capitals, its subject below (one or two lines), a short rule."""
+    """The document type in capitals, its subject below (one or two lines), a short rule; now and then
+    framed in a text box."""
+    if ctx.chance(0.06):
+        lines = [(first, {"bold": True, "size": 15})] + [
+            (line, {"bold": True}) for line in second.split("\n")
+        ]
+        page.textbox([*lines, ("-----", {})])
+        return
     page.para("")
     page.para(first, align="center", bold=True, size=15)
     para_lines(ctx, page, second)
@@ -1729,6 +1750,7 @@ def generate(
     with tempfile.TemporaryDirectory(prefix="genres-word-") as staging:
         for genre in genres:
             for number in range(1, per_genre + 1):
+                ctx.file_names = set()
                 doc = WRITERS[genre](ctx)
                 name = f"{part}-{genre.replace('_', '-')}-{number:03d}.docx"
                 resave = ctx.chance(libreoffice_share)

@@ -14,6 +14,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,9 +22,14 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from lxml import etree
 
 Seg = str | tuple[str, str]
 AUTHORS = ("Nguyễn Thị Hạnh", "Văn phòng", "Admin", "Trần Minh Tâm")
+VML = "urn:schemas-microsoft-com:vml"
+# The old tone placement some computers still type ("hoá", "thuỷ", "Uỷ ban"); the same words.
+OLD_TONES = {"óa": "oá", "òa": "oà", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "ủy": "uỷ", "ùy": "uỳ", "ũy": "uỹ",
+             "ụy": "uỵ", "Ủy": "Uỷ", "ỦY": "UỶ", "óe": "oé", "ỏe": "oẻ"}  # fmt: skip
 
 
 def new_document(font_size: float = 14) -> Document:
@@ -64,6 +70,17 @@ class Page:
         self.change_id = 300
         self.tables = 0  # body tables written so far: the index of the last one, 1-based
         self.author = rng.choice(AUTHORS)
+        # How the machine writes Vietnamese: today's tone placement, the old one, or decomposed (NFD), as
+        # Windows' own keyboard does.
+        self.spelling = rng.choices(["", "old", "nfd"], weights=[84, 12, 4])[0]
+
+    def _spell(self, text: str) -> str:
+        if self.spelling == "old":
+            for new, old in OLD_TONES.items():
+                text = text.replace(new, old)
+        elif self.spelling == "nfd":
+            text = unicodedata.normalize("NFD", text)
+        return text
 
     # ------------------------------------------------------------------ runs
     def _run(self, text: str, style: dict, deleted: bool = False, rsid: str = ""):
@@ -85,7 +102,7 @@ class Page:
         if len(props):
             run.append(props)
         text_el = _element("w:delText" if deleted else "w:t")
-        text_el.text = text
+        text_el.text = self._spell(text)
         text_el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         run.append(text_el)
         return run
@@ -175,6 +192,23 @@ class Page:
         )
         paragraph.find(qn("w:pPr")).append(mark)
         return paragraph
+
+    def textbox(self, lines: list[tuple[str, dict]]) -> None:
+        """Paragraphs in a VML text box anchored in an empty paragraph: how some writers frame a title."""
+        anchor = self.doc.add_paragraph()._p
+        run, pict = _element("w:r"), _element("w:pict")
+        shape = etree.SubElement(pict, f"{{{VML}}}shape", nsmap={"v": VML})
+        shape.set("style", "width:440pt;height:70pt;mso-position-horizontal:center")
+        box = etree.SubElement(shape, f"{{{VML}}}textbox")
+        content = _element("w:txbxContent")
+        for text, style in lines:
+            paragraph = _element("w:p")
+            self._format(paragraph, "center", False, 0)
+            self.fill(paragraph, text, **style)
+            content.append(paragraph)
+        box.append(content)
+        run.append(pict)
+        anchor.append(run)
 
     def cell(self, cell, lines: list, *, align: str = "", **style) -> None:
         """Fill a table cell with one paragraph per line (a line is a string or a list of segments)."""

@@ -25,6 +25,7 @@ from pipeline.workbook import (
     header_columns,
     no_fill,
     open_workbook,
+    put,
     redo_if_moved,
     save_atomically,
     solid_fill,
@@ -217,7 +218,7 @@ def row_status(
 ) -> str:
     """Refresh the system columns of an existing row and return its status."""
     if proposal is not None:
-        sheet.cell(row, columns[SOURCE]).value = proposal.source
+        put(sheet.cell(row, columns[SOURCE]), proposal.source)
     status = source_status(proposal, sheet.cell(row, columns[SOURCE_HASH]).value, rejected)
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
@@ -238,7 +239,7 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     choices = [term.label for term in config.ratings] + [NOT_RECOGNISED]
     lists = workbook.create_sheet(LIST_SHEET)
     for index, label in enumerate(choices, start=1):
-        lists.cell(index, 1, label)
+        put(lists.cell(index, 1), label)
     # Style samples for refresh_in_place: how a status cell looks when changed and when not.
     for row, (status, fill) in enumerate(((CHANGED, changed_fill()), (UNCHANGED, no_fill())), start=1):
         sample = lists.cell(row, 2, status)
@@ -276,7 +277,7 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
     sample = sheet.cell(row, columns[ID])
     sample.alignment = top_wrap()
     for title, value in values.items():
-        style_like(sheet.cell(row, columns[title], value), sample)
+        put(style_like(sheet.cell(row, columns[title]), sample), value)
 
 
 def read_results(path: Path) -> dict[str, str]:
@@ -426,8 +427,8 @@ def set_results_openpyxl(
         if proposal_id in rows:
             # .value, not cell(row, column, value): openpyxl ignores a None value there, and an emptied
             # result must empty the cell
-            sheet.cell(rows[proposal_id], columns[RESULT]).value = result or None
-            sheet.cell(rows[proposal_id], columns[NOTE]).value = note or None
+            put(sheet.cell(rows[proposal_id], columns[RESULT]), result or None)
+            put(sheet.cell(rows[proposal_id], columns[NOTE]), note or None)
     if len(missing) < len(latest):
         save_atomically(workbook, path, before_replace)
     return missing

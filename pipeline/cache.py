@@ -31,7 +31,7 @@ from pipeline.discover import Stamp
 from pipeline.model import Analysis, FieldValue, Kind, Problem, Record
 from pipeline.platform import files
 
-CACHE_FORMAT = 7  # bump whenever the packed layout below or what extraction gives changes
+CACHE_FORMAT = 8  # bump whenever the packed layout below or what extraction gives changes
 RACY_WINDOW_NS = 2_000_000_000  # mtimes this close to when the files were looked at are not trusted
 KINDS = {kind.value: kind for kind in Kind}
 
@@ -46,7 +46,7 @@ class CheckCache:
     analyses: dict[str, Analysis] = field(default_factory=dict)  # sha256 -> what reading it gave
     packed: dict[str, tuple] = field(default_factory=dict)  # sha256 -> its analysis as loaded: not re-packed
     last_identity: tuple = ()  # (rel, sha256, skip reason, error) of every file found last time
-    rule_problems: dict[str, list[Problem]] = field(default_factory=dict)  # rel -> all rules' findings then
+    rule_problems: dict[str, list[Problem]] = field(default_factory=dict)  # record ref -> rules' findings
     # Digests of what the appraisal workbook, the problem report and the correction workbook last showed.
     outputs: tuple[str, ...] = ("", "")
     outputs_identity: tuple = ()  # the identity the workbook and problem report were last written for
@@ -89,23 +89,30 @@ def pack_analysis(analysis: Analysis) -> tuple:
     packed_record = None
     if record is not None:
         fields = tuple((key, value.value, value.where, value.source) for key, value in record.fields.items())
-        packed_record = (record.kind.value, record.path, record.sha256, fields)
+        packed_record = (record.kind.value, record.path, record.sha256, fields, record.key, record.where)
     return (
         packed_record,
         pack_problems(analysis.problems),
         pack_problems(analysis.record_problems),
         analysis.proposal_id,
+        tuple(pack_analysis(row) for row in analysis.rows),
     )
 
 
 def unpack_analysis(packed: tuple) -> Analysis:
-    packed_record, problems, record_problems, proposal_id = packed
+    packed_record, problems, record_problems, proposal_id, rows = packed
     record = None
     if packed_record is not None:
-        kind, path, sha256, fields = packed_record
-        values = {key: FieldValue(value, where, source) for key, value, where, source in fields}
-        record = Record(KINDS[kind], path, sha256, values)
-    return Analysis(record, unpack_problems(problems), unpack_problems(record_problems), proposal_id)
+        kind, path, sha256, fields, row_key, where = packed_record
+        values = {key: FieldValue(value, place, source) for key, value, place, source in fields}
+        record = Record(KINDS[kind], path, sha256, values, row_key, where)
+    return Analysis(
+        record,
+        unpack_problems(problems),
+        unpack_problems(record_problems),
+        proposal_id,
+        rows=tuple(unpack_analysis(row) for row in rows),
+    )
 
 
 def pack(cache: CheckCache) -> dict[str, Any]:

@@ -21,8 +21,10 @@ from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import Typed, apply_corrections, corrections_digest, read_corrections
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
+from pipeline.listtable import ListReading, list_fields, read_list
 from pipeline.model import (
     ERROR,
+    WARNING,
     Analysis,
     CheckResult,
     DvkError,
@@ -36,7 +38,14 @@ from pipeline.model import (
 )
 from pipeline.platform import files, process
 from pipeline.reader import read_document
-from pipeline.validate import is_individual, proposal_id, validate_all, validate_record
+from pipeline.validate import (
+    is_individual,
+    proposal_id,
+    record_id,
+    record_ref,
+    validate_all,
+    validate_record,
+)
 from pipeline.vntext import fold
 
 WORKBOOK_NAME = "tham-dinh.xlsx"
@@ -59,7 +68,9 @@ def analyse_file(
     try:
         doc = read_document(path, cache_dir)
         kind = classify(doc)
-        extraction = extract(doc, config) if kind else None
+        listing = read_list(doc, config) if kind else None
+        several = listing is not None and len(listing.rows) > 1  # a list: its rows are the records
+        extraction = extract(doc, config) if kind and not several else None
     except ReadError as exc:
         return Analysis(None, (Problem(exc.code, ERROR, exc.message, exc.where),))
     except (OSError, MemoryError, RecursionError) as exc:
@@ -76,12 +87,28 @@ def analyse_file(
                 ),
             ),
         )
+    if kind is not None and listing is not None and several:
+        return list_analysis(listing, kind, rel, sha256, doc.notes, config)
     if kind is None or extraction is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
-    record = Record(kind, rel, sha256, extraction.fields)
+    fields = extraction.fields
+    if listing is not None:  # a list of one row is one record, as a form is: it fills what the walk missed
+        fields = {**list_fields(listing, listing.rows[0], config), **fields}
+    record = Record(kind, rel, sha256, fields)
     identifier = proposal_id(record) if kind is Kind.PROPOSAL else ""
     notes = doc.notes + tuple(extraction.problems)
     return Analysis(record, notes, tuple(validate_record(record, config)), identifier)
+
+
+def list_analysis(
+    listing: ListReading, kind: Kind, rel: str, sha256: str, notes: tuple[Problem, ...], config: Config
+) -> Analysis:
+    """A list table of several rows: one record per row, each validated on its own."""
+    rows = []
+    for row in listing.rows:
+        record = Record(kind, rel, sha256, list_fields(listing, row, config), row.key, row.where)
+        rows.append(Analysis(record, (), tuple(validate_record(record, config)), record_id(record)))
+    return Analysis(None, notes, rows=tuple(rows))
 
 
 Progress = Callable[[str, int, int], None]
@@ -166,8 +193,9 @@ def run_check(
     )
     remember(cache, found, fresh, looked_ns)
     analyses = apply_corrections(analyses_by_rel(found, cache), corrections, config)
-    records = [a.record for a in analyses.values() if a.record is not None]
-    per_record = {rel: a.record_problems for rel, a in analyses.items() if a.record is not None}
+    each = [one for analysis in analyses.values() for one in analysis.analyses]
+    records = [one.record for one in each if one.record is not None]
+    per_record = {record_ref(one.record): one.record_problems for one in each if one.record is not None}
     cache.rule_problems = validate_all(records, config, per_record)
     result = assemble(found, analyses, cache.rule_problems)
     if write_outputs:
@@ -242,7 +270,7 @@ def analyses_by_rel(found: list[Found], cache: CheckCache) -> dict[str, Analysis
 def assemble(
     found: list[Found], analyses: dict[str, Analysis], rule_problems: dict[str, list[Problem]]
 ) -> CheckResult:
-    records = [a.record for a in analyses.values() if a.record is not None]
+    records = [one.record for a in analyses.values() for one in a.analyses if one.record is not None]
     return CheckResult(
         [file_report(entry, analyses.get(entry.rel), rule_problems) for entry in found], records
     )
@@ -251,9 +279,15 @@ def assemble(
 def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
     if entry.error:
         return Analysis(None, (Problem(entry.error_code, ERROR, entry.error),))
-    analysis = cache.analyses[entry.sha256]
-    if analysis.record is not None and analysis.record.path != entry.rel:  # renamed or moved: same content
-        analysis = dataclasses.replace(analysis, record=dataclasses.replace(analysis.record, path=entry.rel))
+    return moved(cache.analyses[entry.sha256], entry.rel)
+
+
+def moved(analysis: Analysis, rel: str) -> Analysis:
+    """The analysis of a file renamed or moved (same content): its records at the new path."""
+    if analysis.rows:
+        return dataclasses.replace(analysis, rows=tuple(moved(row, rel) for row in analysis.rows))
+    if analysis.record is not None and analysis.record.path != rel:
+        return dataclasses.replace(analysis, record=dataclasses.replace(analysis.record, path=rel))
     return analysis
 
 
@@ -286,12 +320,12 @@ def digest_of(rows: Iterable[object]) -> str:
 
 
 def report_rows(result: CheckResult) -> Iterator[tuple]:
-    """What the problem report shows: the files with problems or a skip reason."""
-    for report in result.files:
+    """What the problem report shows: the files and records with problems or a skip reason."""
+    for report in (one for f in result.files for one in (f, *f.records)):
         if report.problems or report.reason:
             problems = tuple((p.severity, p.code, p.message, p.where) for p in report.problems)
             yield (
-                report.path,
+                report.place,
                 report.status,
                 report.kind,
                 report.id,
@@ -313,9 +347,11 @@ def write_check_outputs(
     report_path = workspace.year_dir / REPORT_NAME
     workspace.year_dir.mkdir(parents=True, exist_ok=True)
     proposals = accepted_proposals(result, config)
-    rejected = frozenset(f.id for f in result.files if f.status == FileStatus.REJECTED and f.id) - {
-        p.id for p in proposals
-    }
+    rejected = frozenset(
+        f.id
+        for f in result.record_reports()
+        if f.status == FileStatus.REJECTED and f.id and f.kind == Kind.PROPOSAL.value
+    ) - {p.id for p in proposals}
     last_corrections: list[str]
     workbook_digest, report_digest = (
         digest_of([*proposals, *sorted(rejected)]),
@@ -343,8 +379,9 @@ def write_corrections(
 
     config = workspace.config
     path = workspace.year_dir / CORRECTIONS_NAME
-    facts = book.rows_to_write(result.files, corrections, lambda report: book.missing_fields(report, config))
-    typed = {rel: (sorted(entry.values.items()), entry.reviewed) for rel, entry in corrections.items()}
+    reports = list(result.record_reports()) + [f for f in result.files if f.record is None and not f.records]
+    facts = book.rows_to_write(reports, corrections, lambda report: book.missing_fields(report, config))
+    typed = {ref: (sorted(entry.values.items()), entry.reviewed) for ref, entry in corrections.items()}
     digest = digest_of([book.rows_digest(facts), typed])
     if last == [digest] and (path.exists() or not facts):
         return digest
@@ -352,7 +389,7 @@ def write_corrections(
         path,
         facts,
         lambda rel, missing: book.file_hints(workspace.inputs / rel, missing, config, workspace.cache_dir),
-        {report.path: report.sha256[:16] for report in result.files if report.sha256},
+        {report.ref: book.stamp_of(report) for report in reports if report.sha256},
     )
     return digest
 
@@ -362,15 +399,23 @@ def file_report(
 ) -> FileReport:
     if analysis is None:
         return FileReport(entry.rel, entry.sha256, FileStatus.SKIPPED, reason=entry.skip_reason or "")
+    if analysis.rows:
+        return list_report(entry, analysis, rule_problems)
     record = analysis.record
-    problems = list(analysis.problems) + (rule_problems.get(entry.rel, []) if record else [])
-    status = (
-        FileStatus.REJECTED
-        if record is None or any(p.severity == ERROR for p in problems)
-        else FileStatus.ACCEPTED
-    )
     if record is None:
-        return FileReport(entry.rel, entry.sha256, status, problems=problems)
+        return FileReport(entry.rel, entry.sha256, FileStatus.REJECTED, problems=list(analysis.problems))
+    return record_report(entry, analysis, list(analysis.problems), rule_problems)
+
+
+def record_report(
+    entry: Found, analysis: Analysis, problems: list[Problem], rule_problems: dict[str, list[Problem]]
+) -> FileReport:
+    record = analysis.record
+    assert record is not None
+    problems = problems + rule_problems.get(record_ref(record), [])
+    if record.where:  # a row of a list: a finding about the whole record is about its row
+        problems = [p if p.where else dataclasses.replace(p, where=record.where) for p in problems]
+    status = FileStatus.REJECTED if any(p.severity == ERROR for p in problems) else FileStatus.ACCEPTED
     return FileReport(
         entry.rel,
         entry.sha256,
@@ -380,7 +425,31 @@ def file_report(
         record=record,
         problems=problems,
         manual=dict(analysis.manual),
+        key=record.key,
+        where=record.where,
     )
+
+
+def list_report(entry: Found, analysis: Analysis, rule_problems: dict[str, list[Problem]]) -> FileReport:
+    """A list of several records: each row reported on its own; the file is accepted when at least one of
+    its records is (the others wait in the correction workbook or go back to the unit), and says how many
+    of its rows were rejected."""
+    rows = [record_report(entry, row, list(row.problems), rule_problems) for row in analysis.rows]
+    problems = list(analysis.problems)
+    rejected = [row for row in rows if row.status == FileStatus.REJECTED]
+    if rejected:
+        places = "; ".join(row.where for row in rejected[:10]) + ("; …" if len(rejected) > 10 else "")
+        problems.append(
+            Problem(
+                "LIST_ROWS_REJECTED",
+                ERROR if len(rejected) == len(rows) else WARNING,
+                f"{len(rejected)}/{len(rows)} mô hình trong danh sách bị loại ({places}); xem lỗi của từng "
+                "hàng.",
+            )
+        )
+    status = FileStatus.ACCEPTED if len(rejected) < len(rows) else FileStatus.REJECTED
+    kind = rows[0].kind
+    return FileReport(entry.rel, entry.sha256, status, kind=kind, problems=problems, records=rows)
 
 
 def accepted_proposals(result: CheckResult, config: Config) -> list[Proposal]:
@@ -398,12 +467,16 @@ _last_proposals: list = []  # [result, config, proposals] of the last call
 
 
 def make_proposals(result: CheckResult, config: Config) -> list[Proposal]:
-    by_path = {record.path: record for record in result.records}
+    """One per accepted proposal record (each row of a list its own)."""
     proposals = []
-    for report in result.files:
-        if report.status != FileStatus.ACCEPTED or report.kind != Kind.PROPOSAL.value:
+    for report in result.record_reports():
+        if (
+            report.status != FileStatus.ACCEPTED
+            or report.kind != Kind.PROPOSAL.value
+            or report.record is None
+        ):
             continue
-        record = by_path[report.path]
+        record = report.record
         proposals.append(
             Proposal(
                 id=report.id or "",
@@ -413,8 +486,10 @@ def make_proposals(result: CheckResult, config: Config) -> list[Proposal]:
                 model_type=record.get("model_type"),
                 field=record.get("field"),
                 rating=record.get("proposed_rating"),
-                source=report.path,
-                sha256=report.sha256,
+                source=report.place,
+                # A row is followed by its own content: another row added to the list changes the file,
+                # not the row.
+                sha256=report.key or report.sha256,
             )
         )
     return proposals
@@ -438,12 +513,12 @@ def recognise(
     config = workspace.config
     rejected = {
         report.id: [p.message for p in report.problems if p.severity == ERROR]
-        for report in result.files
+        for report in result.record_reports()
         if report.status == FileStatus.REJECTED and report.id
     }
     person = {
         report.id: (report.field("person_name"), report.field("person_position"))
-        for report in result.files
+        for report in result.record_reports()
         if report.id
     }
     return recognised_models(

@@ -113,7 +113,7 @@ def _entry_line(entry: ArchiveEntry) -> str:
     what = {"archived": "Đã lưu trữ", "replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}
     signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
     return (
-        f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.printed} ngày {entry.date:%d/%m/%Y}: "
+        f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.label} ngày {entry.date:%d/%m/%Y}: "
         f"{policy.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
     )
 

@@ -16,6 +16,7 @@ import click
 from pipeline.config import load_workspace
 from pipeline.model import ConfigError, DvkError, ExitCode, Need, needs_of
 from pipeline.platform import files
+from pipeline.vntext import neutralise
 
 # How the CLI asks for what a refusal needs (model.Need): its options.
 OPTIONS = {
@@ -85,7 +86,7 @@ def json_text(document: Any) -> str:
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> None:
     """Print `Lỗi: …` on stderr and exit with `code`."""
-    click.echo(f"Lỗi: {message}", err=True)
+    click.echo(neutralise(f"Lỗi: {message}"), err=True)
     sys.exit(int(code))
 
 

@@ -1,7 +1,8 @@
 """The correction workbook: what the secretariat types for the files no reader could finish.
 
 `outputs/<year>/bo-sung-thong-tin.xlsx` lists every registration and proposal that cannot be accepted as
-read because a field is missing, unreadable or doubtful: one row per file, a column per field a clerk may
+read because a field is missing, unreadable or doubtful: one row per record (a file, or one row of a list
+table, named by its place and its row key), a column per field a clerk may
 type, what is missing, and the file's closest lines as a hint. A value typed there is used by the next
 `dvk check` exactly like a value read from the file (same normalisation, same rules), and `--json` reports it
 with its origin.
@@ -42,12 +43,13 @@ from pipeline.model import (
     Problem,
 )
 from pipeline.prose import typed_person_type
-from pipeline.validate import proposal_id, validate_record
+from pipeline.validate import record_id, validate_record
 from pipeline.workbook import (
     HIGHLIGHT,
     header_columns,
     no_fill,
     open_workbook,
+    put,
     redo_if_moved,
     save_atomically,
     solid_fill,
@@ -66,6 +68,10 @@ HINTS = "Gợi ý (dòng gần nhất trong tệp)"
 STAMP = "SHA-256 khi nhập"
 REVIEWED = "Đã xem lại (x)"
 STATUS = "Tình trạng"
+# A row of a list table: its place in the file and its key (a hash of what the row says). Added to a
+# workbook written before lists were read.
+PLACE = "Hàng trong danh sách"
+ROW_KEY = "Mã hàng"
 # The fields a clerk may type, in the order a form gives them.
 EDITABLE = (
     "model_name",
@@ -90,7 +96,8 @@ COLUMNS = (
     (REVIEWED, 12),
     (STAMP, 20),
 )
-SYSTEM = (FILE, KIND, STATUS, NEEDS, HINTS, STAMP)
+ROW_COLUMNS = ((PLACE, 18), (ROW_KEY, 14))
+SYSTEM = (FILE, KIND, STATUS, NEEDS, HINTS, STAMP, PLACE, ROW_KEY)
 KIND_NAMES = {Kind.REGISTRATION.value: "Phiếu đăng ký", Kind.PROPOSAL.value: "Báo cáo đề nghị"}
 # Problems a typed value can resolve: a field missing, outside the vocabulary, or doubtful.
 CORRECTABLE = frozenset(
@@ -118,15 +125,29 @@ class Typed:
 
     values: dict[str, str]  # field -> typed text (NFC, stripped)
     row: int
-    stamp: str  # the file's hash (16 hex digits) when its typed values were first used
+    stamp: str  # the file's hash (16 hex digits), or a list row's key, when its typed values were first used
     reviewed: bool
+    rel: str = ""
+    key: str = ""  # a row of a list: its key
+
+
+def ref_of(rel: str, key: str) -> str:
+    """A row's identity in the workbook: the file, and for a row of a list "file#row key"."""
+    return f"{rel}#{key}" if key else rel
+
+
+def stamp_of(report: FileReport) -> str:
+    """What a typed row remembers of its source: the file's hash, or a list row's own key (another row
+    added to the list changes the file, not this row)."""
+    return report.key or report.sha256[:16]
 
 
 # ---------------------------------------------------------------------------- reading
 
 
 def read_corrections(path: Path) -> dict[str, Typed]:
-    """File path (relative to inputs/) -> what was typed for it. Empty when the workbook does not exist."""
+    """Record ref (the file's path relative to inputs/, "path#row key" for a row of a list) -> what was typed
+    for it. Empty when the workbook does not exist."""
     if not path.exists():
         return {}
     workbook = open_workbook(path, read_only=True)
@@ -143,7 +164,7 @@ def read_corrections(path: Path) -> dict[str, Typed]:
         for number, values in enumerate(rows, start=2):
             cells = dict(zip(header, (text(value) for value in values), strict=False))
             if cells.get(FILE):
-                found[cells[FILE]] = typed_row(cells, number)
+                found[ref_of(cells[FILE], cells.get(ROW_KEY, ""))] = typed_row(cells, number)
         return found
     finally:
         workbook.close()
@@ -151,7 +172,8 @@ def read_corrections(path: Path) -> dict[str, Typed]:
 
 def typed_row(cells: dict[str, str], row: int) -> Typed:
     values = {key: cells[LABELS_VI[key]] for key in EDITABLE if cells.get(LABELS_VI[key])}
-    return Typed(values, row, cells.get(STAMP, ""), cells.get(REVIEWED, "").lower() in ("x", "có", "đã"))
+    reviewed = cells.get(REVIEWED, "").lower() in ("x", "có", "đã")
+    return Typed(values, row, cells.get(STAMP, ""), reviewed, cells[FILE], cells.get(ROW_KEY, ""))
 
 
 def text(value: Any) -> str:
@@ -185,11 +207,22 @@ def apply_corrections(
     if not corrections:
         return analyses
     corrected = dict(analyses)
-    for rel, typed in corrections.items():
-        analysis = analyses.get(rel)
-        if analysis is not None and analysis.record is not None and typed.values:
+    for rel, analysis in analyses.items():
+        if analysis.rows:  # a list: each row has its own workbook row
+            rows = tuple(corrected_row(row, corrections, config) for row in analysis.rows)
+            if rows != analysis.rows:
+                corrected[rel] = dataclasses.replace(analysis, rows=rows)
+            continue
+        typed = corrections.get(rel)
+        if typed is not None and analysis.record is not None and typed.values:
             corrected[rel] = corrected_analysis(analysis, typed, config)
     return corrected
+
+
+def corrected_row(row: Analysis, corrections: dict[str, Typed], config: Config) -> Analysis:
+    assert row.record is not None
+    typed = corrections.get(ref_of(row.record.path, row.record.key))
+    return corrected_analysis(row, typed, config) if typed is not None and typed.values else row
 
 
 def corrected_analysis(analysis: Analysis, typed: Typed, config: Config) -> Analysis:
@@ -211,7 +244,7 @@ def corrected_analysis(analysis: Analysis, typed: Typed, config: Config) -> Anal
     record = dataclasses.replace(record, fields=fields)
     # A doubt about a label is settled once someone has typed on the row.
     problems = [problem for problem in analysis.problems if problem.code != "AMBIGUOUS_LABEL"]
-    if typed.stamp and typed.stamp != record.sha256[:16] and not typed.reviewed:
+    if typed.stamp and typed.stamp != (record.key or record.sha256[:16]) and not typed.reviewed:
         problems.append(
             Problem(
                 "MANUAL_VALUE_STALE",
@@ -221,7 +254,7 @@ def corrected_analysis(analysis: Analysis, typed: Typed, config: Config) -> Anal
                 where,
             )
         )
-    identifier = proposal_id(record) if record.kind is Kind.PROPOSAL else ""
+    identifier = record_id(record) if record.key or record.kind is Kind.PROPOSAL else ""
     return Analysis(
         record, tuple(problems), tuple(validate_record(record, config)), identifier, tuple(manual)
     )
@@ -239,6 +272,12 @@ class RowFacts:
     status: str
     needs: str
     missing: tuple[str, ...]  # fields to highlight
+    key: str = ""  # a row of a list: its key and place
+    where: str = ""
+
+    @property
+    def ref(self) -> str:
+        return ref_of(self.rel, self.key)
 
 
 def needs_correction(report: FileReport) -> bool:
@@ -259,9 +298,8 @@ def row_facts(report: FileReport, typed: Typed | None, missing: tuple[str, ...])
         status = STALE
     else:
         status = USED if typed and typed.values else COMPLETE
-    return RowFacts(
-        report.path, KIND_NAMES.get(report.kind or "", ""), status, " ".join(correctable), missing
-    )
+    kind = KIND_NAMES.get(report.kind or "", "")
+    return RowFacts(report.path, kind, status, " ".join(correctable), missing, report.key, report.where)
 
 
 def rows_to_write(
@@ -269,15 +307,17 @@ def rows_to_write(
     corrections: dict[str, Typed],
     missing_of: Callable[[FileReport], tuple[str, ...]],
 ) -> list[RowFacts]:
-    """A row for every file needing correction and every file someone already typed for."""
-    present = {report.path for report in files}
-    typed = {rel for rel, entry in corrections.items() if entry.values}
+    """A row for every record needing correction and every record someone already typed for (`files`: a
+    report per record, each row of a list its own)."""
+    present = {report.ref for report in files}
+    typed = {ref for ref, entry in corrections.items() if entry.values}
     facts = [
-        row_facts(report, corrections.get(report.path), missing_of(report))
+        row_facts(report, corrections.get(report.ref), missing_of(report))
         for report in files
-        if needs_correction(report) or report.path in typed
+        if needs_correction(report) or report.ref in typed
     ]
-    facts += [RowFacts(rel, "", GONE, "", ()) for rel in typed if rel not in present]
+    gone = [corrections[ref] for ref in typed if ref not in present]
+    facts += [RowFacts(entry.rel, "", GONE, "", (), entry.key) for entry in gone]
     return facts
 
 
@@ -313,21 +353,20 @@ def update_correction_once(
     before_replace: Callable[[], None],
 ) -> int:
     workbook, sheet = open_sheet(path)
-    columns = header_columns(sheet, path, COLUMNS, BOOK)
-    rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
-    rows.pop("", None)
-    wanted = {fact.rel for fact in facts}
-    changed = not path.exists()
-    for rel, row in sorted(rows.items(), key=lambda item: -item[1]):
-        if rel not in wanted and not human_cells(sheet, row, columns):
+    needed = any(fact.key for fact in facts)
+    columns, changed = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK), needed)
+    rows = sheet_rows(sheet, columns)
+    wanted = {fact.ref for fact in facts}
+    changed |= not path.exists()
+    for ref, row in sorted(rows.items(), key=lambda item: -item[1]):
+        if ref not in wanted and not human_cells(sheet, row, columns):
             sheet.delete_rows(row)  # complete now and nothing typed on it: the row has done its job
             changed = True
-    rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
-    rows.pop("", None)
+    rows = sheet_rows(sheet, columns)
     added = 0
     next_row = sheet.max_row + 1
     for fact in facts:
-        row = rows.get(fact.rel, 0)  # rows start at 2: 0 is none
+        row = rows.get(fact.ref, 0)  # rows start at 2: 0 is none
         if not row:
             row, next_row, added = next_row, next_row + 1, added + 1
         changed |= write_system_cells(sheet, columns, row, fact, hints, stamps)
@@ -336,9 +375,34 @@ def update_correction_once(
     return added
 
 
+def row_columns(sheet: Any, columns: dict[str, int], needed: bool) -> tuple[dict[str, int], bool]:
+    """The columns, with those of list rows added at the end of a workbook written without them when a row
+    of a list is to be written (a workbook of forms only is left as it was)."""
+    added = False
+    for title, width in ROW_COLUMNS if needed else ():
+        if title not in columns:
+            column = max(columns.values(), default=0) + 1
+            style_like(sheet.cell(1, column), sheet.cell(1, columns[FILE])).value = title
+            sheet.column_dimensions[sheet.cell(1, column).column_letter].width = width
+            columns[title] = column
+            added = True
+    return columns, added
+
+
+def sheet_rows(sheet: Any, columns: dict[str, int]) -> dict[str, int]:
+    """Record ref -> its row."""
+    rows = {}
+    for row in range(2, sheet.max_row + 1):
+        rel = text(sheet.cell(row, columns[FILE]).value)
+        key = text(sheet.cell(row, columns[ROW_KEY]).value) if ROW_KEY in columns else ""
+        if rel:
+            rows[ref_of(rel, key)] = row
+    return rows
+
+
 def human_cells(sheet: Any, row: int, columns: dict[str, int]) -> bool:
     """Whether anything outside the system columns is filled on the row (typed values, notes people added)."""
-    system = {columns[title] for title in SYSTEM}
+    system = {columns[title] for title in SYSTEM if title in columns}
     return any(
         text(cell.value)
         for cell in sheet[row]
@@ -360,11 +424,13 @@ def write_system_cells(
     sample.alignment = top_wrap()
     typed = any(text(cell(LABELS_VI[key]).value) for key in EDITABLE)
     values = {FILE: fact.rel, STATUS: fact.status, NEEDS: fact.needs}
+    if PLACE in columns:
+        values.update({PLACE: fact.where, ROW_KEY: fact.key})
     if fact.kind:
         values[KIND] = fact.kind
-    if fact.status == WAITING:
+    if fact.status == WAITING and not fact.key:  # a row of a list is all in its own row: nothing to hint at
         values[HINTS] = hints(fact.rel, fact.missing)
-    current = stamps.get(fact.rel, "")
+    current = stamps.get(fact.ref, "")
     reviewed = text(cell(REVIEWED).value).lower() in ("x", "có", "đã")
     if typed and current and (not text(cell(STAMP).value) or reviewed):
         values[STAMP] = current  # values first used now, or reviewed against the file as it is now
@@ -373,7 +439,7 @@ def write_system_cells(
     changed = reviewed and STAMP in values
     for title, value in values.items():
         changed |= text(cell(title).value) != text(value)
-        style_like(cell(title), sample).value = value
+        put(style_like(cell(title), sample), value)
     for key in EDITABLE:
         target = cell(LABELS_VI[key])
         if key in fact.missing and not text(target.value):
@@ -446,18 +512,22 @@ def file_hints(path: Path, missing: tuple[str, ...], config: Config, cache_dir: 
 # ---------------------------------------------------------------------------- typing from another face
 
 
-def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
-    """Type `values` (field -> text) on `rel`'s row, as a clerk would in Excel: the row is added if the
-    file has none yet, an empty text clears a cell, other cells and rows are kept. Returns the cells
-    changed. The caller holds the workspace lock and runs a check afterwards (which fills the system
-    cells). A person's save landing meanwhile is kept: the values are typed again on their version."""
-    unknown = [key for key in values if key not in EDITABLE]
+def save_values(
+    path: Path, rel: str, kind: str, values: dict[str, str], key: str = "", where: str = ""
+) -> int:
+    """Type `values` (field -> text) on the row of `rel` (and for a row of a list, of its `key`), as a
+    clerk would in Excel: the row is added if the record has none yet, an empty text clears a cell, other
+    cells and rows are kept. Returns the cells changed. The caller holds the workspace lock and runs a
+    check afterwards (which fills the system cells). A person's save landing meanwhile is kept: the values
+    are typed again on their version."""
+    unknown = [name for name in values if name not in EDITABLE]
     if unknown:
         raise DvkError(f"Không nhập tay được mục {', '.join(unknown)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    row = (rel, key, where)
     changed, _ = redo_if_moved(
         path,
-        lambda before_replace: save_values_once(path, rel, kind, values, before_replace),
+        lambda before_replace: save_values_once(path, row, kind, values, before_replace),
         BOOK,
         "Lưu xong và đóng tệp trong Excel/LibreOffice rồi lưu lại.",
     )
@@ -465,22 +535,30 @@ def save_values(path: Path, rel: str, kind: str, values: dict[str, str]) -> int:
 
 
 def save_values_once(
-    path: Path, rel: str, kind: str, values: dict[str, str], before_replace: Callable[[], None]
+    path: Path,
+    row_of: tuple[str, str, str],
+    kind: str,
+    values: dict[str, str],
+    before_replace: Callable[[], None],
 ) -> int:
+    """`save_values` on the workbook as it is now; `row_of` is (file, row key, row place)."""
+    rel, key, where = row_of
     workbook, sheet = open_sheet(path)
-    columns = header_columns(sheet, path, COLUMNS, BOOK)
-    rows = {text(sheet.cell(row, columns[FILE]).value): row for row in range(2, sheet.max_row + 1)}
-    row = rows.get(rel)
+    columns, _ = row_columns(sheet, header_columns(sheet, path, COLUMNS, BOOK), bool(key))
+    row = sheet_rows(sheet, columns).get(ref_of(rel, key))
     if row is None:
         row = sheet.max_row + 1
-        sheet.cell(row, columns[FILE], rel)
-        sheet.cell(row, columns[KIND], KIND_NAMES.get(kind, ""))
+        put(sheet.cell(row, columns[FILE]), rel)
+        put(sheet.cell(row, columns[KIND]), KIND_NAMES.get(kind, ""))
+        if key:
+            put(sheet.cell(row, columns[ROW_KEY]), key)
+            put(sheet.cell(row, columns[PLACE]), where)
     changed = 0
-    for key, value in values.items():
-        cell = sheet.cell(row, columns[LABELS_VI[key]])
+    for name, value in values.items():
+        cell = sheet.cell(row, columns[LABELS_VI[name]])
         typed = unicodedata.normalize("NFC", value).strip() or None
         if text(cell.value) != (typed or ""):
-            cell.value = typed
+            put(cell, typed)
             changed += 1
     if changed:
         save_atomically(workbook, path, before_replace)

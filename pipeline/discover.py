@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
+from pipeline.vntext import hidden_characters
+
 # Extensions the reader may be able to open; everything else is an obvious non-document.
 DOCUMENT_EXTENSIONS = {".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf"}
 SYSTEM_FILES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -163,6 +165,12 @@ def skip_reason(path: Path, rel: str, is_symlink: bool) -> str | None:
         return "liên kết tượng trưng (symlink): không đọc để tránh đọc tệp ngoài thư mục inputs/"
     if name.startswith("~$"):
         return "tệp khóa tạm của Word (~$…), không phải văn bản"
+    hidden = hidden_characters(rel)
+    if hidden:  # invisible on screen, forbidden in a workbook, or showing the name reversed: a bad name
+        return (
+            f"tên tệp hoặc thư mục có ký tự điều khiển hoặc ký tự đảo chiều văn bản ({', '.join(hidden)}): "
+            "tên hiển thị sai hoặc giả làm tên khác. Đổi tên (bỏ ký tự đó) rồi chạy lại"
+        )
     if any(part.startswith(".") for part in rel.split("/")):
         return "tệp hoặc thư mục ẩn"
     if name.lower() in SYSTEM_FILES:

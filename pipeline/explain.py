@@ -16,6 +16,7 @@ from pipeline.config import Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import apply_corrections, read_corrections
 from pipeline.extract import SOURCE_NAMES, Candidate, Step, classify, closest_lines, extract
+from pipeline.listtable import read_list
 from pipeline.model import LABELS_VI, Analysis, Problem, ReadError, Record
 from pipeline.reader import read_document
 from pipeline.validate import required_fields, validate_record
@@ -32,8 +33,17 @@ class Explanation:
     manual: dict[str, str] = field(default_factory=dict)  # typed field -> the file's own value
     missing: list[tuple[str, list[Candidate]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # A list table of several rows: each row's record as `dvk check --json` gives it (id, key, where,
+    # fields, sources, evidence, problems, …); the label walk is then not what was used.
+    rows: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        found = self.file_dict()
+        if self.rows:
+            found["records"] = self.rows
+        return found
+
+    def file_dict(self) -> dict:
         return {
             "path": self.path,
             "kind": self.kind,
@@ -94,8 +104,13 @@ def explain_file(workspace: Workspace, name: str) -> Explanation:
             Problem("UNKNOWN_KIND", "error", "Không nhận ra loại văn bản.", "tiêu đề")
         )
         return explanation
-    extraction = extract(doc, config, explain=True)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    listing = read_list(doc, config)
+    if listing is not None and len(listing.rows) > 1:
+        explanation.kind = kind.value
+        explanation.rows = list_rows(listing, kind, rel, sha256, workspace)
+        return explanation
+    extraction = extract(doc, config, explain=True)
     analysis = Analysis(Record(kind, rel, sha256, extraction.fields), tuple(extraction.problems))
     corrections = read_corrections(workspace.year_dir / CORRECTIONS_NAME)
     analysis = apply_corrections({rel: analysis}, corrections, config)[rel]
@@ -116,12 +131,55 @@ def explain_file(workspace: Workspace, name: str) -> Explanation:
     return explanation
 
 
+def list_rows(listing, kind, rel: str, sha256: str, workspace: Workspace) -> list[dict]:
+    """Each row of a list as the check reports it (typed corrections applied, every rule of one record)."""
+    from pipeline.check import list_analysis
+
+    config = workspace.config
+    analysis = list_analysis(listing, kind, rel, sha256, (), config)
+    corrections = read_corrections(workspace.year_dir / CORRECTIONS_NAME)
+    analysis = apply_corrections({rel: analysis}, corrections, config)[rel]
+    rows = []
+    for row in analysis.rows:
+        record = row.record
+        assert record is not None
+        manual = dict(row.manual)
+        rows.append(
+            {
+                "id": row.proposal_id,
+                "key": record.key,
+                "where": record.where,
+                "fields": {
+                    key: {"value": value.value, "where": value.where, "source": value.source}
+                    | {"origin": "manual" if key in manual else "file"}
+                    for key, value in record.fields.items()
+                },
+                "problems": [p.as_dict() for p in (*row.problems, *row.record_problems)],
+            }
+        )
+    return rows
+
+
+def list_lines(explanation: Explanation) -> list[str]:
+    lines = [f"Danh sách {len(explanation.rows)} mô hình, đọc theo từng hàng của bảng:"]
+    for row in explanation.rows:
+        lines += ["", f"  {row['where']} (mã {row['id']}, mã hàng {row['key']}):"]
+        for key, value in row["fields"].items():
+            origin = " [nhập tay]" if value["origin"] == "manual" else ""
+            how = SOURCE_NAMES.get(value["source"], value["source"])
+            lines.append(f"    {LABELS_VI[key]}: «{value['value'][:80]}» ({value['where']}; {how}){origin}")
+        lines += [f"    [{p['severity']}] {p['code']}: {p['message']}" for p in row["problems"]]
+    return lines
+
+
 def explain_lines(explanation: Explanation) -> list[str]:
     """The explanation as a clerk reads it in a terminal (Vietnamese)."""
     lines = [f"Tệp: {explanation.path}"]
     if explanation.kind is None:
         lines.append("Không trích xuất được: " + "; ".join(p.message for p in explanation.problems))
         return lines
+    if explanation.rows:
+        return [*lines, f"Loại văn bản: {KIND_NAMES[explanation.kind]}", "", *list_lines(explanation)]
     lines += [f"Loại văn bản: {KIND_NAMES[explanation.kind]}", "", "Nhãn đã đọc (dòng → mục, độ tin cậy):"]
     for step in explanation.steps:
         names = ", ".join(f"{LABELS_VI[key]} {score:.2f}" for key, score in step.fields) or "không"

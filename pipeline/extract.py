@@ -45,7 +45,7 @@ from pipeline.model import (
     Problem,
 )
 from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title
-from pipeline.vntext import fold, house_style, name_key
+from pipeline.vntext import fold, hidden_characters, house_style, name_key, neutralise
 
 # Long free-text fields run on over several lines; the others take one value.
 LONG_FIELDS = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
@@ -99,6 +99,9 @@ TRAILING_ITEMS = (
 MAX_UNKNOWN_WITH_COLON = 2
 MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) is a sentence, not a label
 PARENTHESES = re.compile(r"\([^()]*\)")
+# A sentence's end: after a lower-case letter, a figure, a closing mark, or a word in capitals ("XDHTCT. Kết
+# quả:"), not after a short abbreviation ("TP. Ngã Bảy").
+SENTENCE_END = re.compile(r"(?:(?<=[a-zà-ỹđ0-9)”\"])|(?<=[A-ZÀ-ỸĐ]{3}))[.!?]\s+(?=[A-ZÀ-ỸĐ])")
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
 MAX_BARE_LABEL_CHARS = 160  # nine words and a parenthesis: a longer line without a colon is a sentence
@@ -129,6 +132,11 @@ def classify(doc: DocText) -> Kind | None:
     if declared is not None:
         return declared
     title = title_words(doc)
+    from pipeline.listtable import list_kind  # the list reader's own rule (it imports this module)
+
+    listed = list_kind(title)  # "DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ CÔNG NHẬN …"
+    if listed is not None:
+        return listed
     if "phieu dang ky" in title:
         return Kind.REGISTRATION
     if any(word in title for word in PROPOSAL_TITLES):
@@ -202,8 +210,13 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
         if signer:
             raw["signer"] = signer
     fields = {key: normalise_value(key, value, config) for key, value in raw.items()}
-    problems = walk.problems + merge_facts(fields, document_facts(doc, config), walk.steps)
+    facts = document_facts(doc, config)
+    for key in walk.section_only & set(facts.fields) & set(fields):
+        if fields[key].source == SOURCE_LABEL and fields[key].where != facts.fields[key].where:
+            del fields[key]  # merge_facts puts the statement in its place
+    problems = walk.problems + merge_facts(fields, facts, walk.steps, config)
     complete_from_evidence(fields, doc, config)
+    problems += neutralise_fields(fields)
     result = Extraction(fields, problems, walk.steps)
     if explain:
         result.lines = lines
@@ -247,8 +260,22 @@ def lines_of(blocks: tuple[Block, ...], recognizer: Recognizer, config: Config) 
             previous_cell_text = block.text
             if block.row == 1 and fold(rows[key][0].text) in HEADER_CELLS:
                 continue
-        lines.extend(cell_lines(block))
+        lines.extend(piece for line in cell_lines(block) for piece in labelled_parts(line, recognizer))
     return lines
+
+
+def labelled_parts(line: Line, recognizer: Recognizer) -> list[Line]:
+    """ "Họ và tên: Bùi Hữu Sơn; chức vụ: Công an viên; đơn vị công tác: …": one line per item, when every
+    part after a semicolon (or a wide gap) starts with a label of its own."""
+    if ":" not in line.text or not INLINE_BREAK.search(line.text):
+        return [line]
+    parts = [part.strip() for part in INLINE_BREAK.split(line.text) if part.strip()]
+    if len(parts) > 1 and all(line_label(part, recognizer)[0].fields for part in parts[1:]):
+        return [Line(part.rstrip("."), line.where, line.cell) for part in parts]
+    return [line]
+
+
+INLINE_BREAK = re.compile(r";\s*|\t+|\s{3,}")  # "Tôi tên: …<spaces>Sinh năm: …": two items on one line
 
 
 def names_a_field(block: Block, recognizer: Recognizer) -> bool:
@@ -296,6 +323,7 @@ def line_label(text: str, recognizer: Recognizer) -> tuple[LabelMatch, str, bool
     the whole short line names a field and every word is known ("Tên mô hình", "II. KẾT QUẢ THỰC HIỆN")."""
     label, inline, colon = split_label(text)
     if colon:
+        label = SENTENCE_END.split(label)[-1]  # "Mô hình thuộc lĩnh vực kinh tế. Kết quả:": the label is last
         if len(PARENTHESES.sub("", label)) > MAX_LABEL_CHARS:
             return NO_MATCH, "", True
         found = recognizer.recognise(label)
@@ -357,6 +385,9 @@ class Walk:
         self.labelled = False  # a label line was seen
         self.steps: list[Step] = []
         self.problems: list[Problem] = []
+        # Narrative fields whose value is only the opening of a section ("II. THÀNH TÍCH ĐẠT ĐƯỢC"): the
+        # document's own statement of them ("… đạt được những kết quả sau:") is more precise.
+        self.section_only: set[str] = set()
 
     def read_controls(self, blocks: tuple[Block, ...]) -> None:
         """Content controls whose tag, alias or placeholder names a field: their text is that field's value.
@@ -483,13 +514,14 @@ class Walk:
     def resolve(self) -> dict[str, FieldValue]:
         """Fields from the entries, in document order: a field is filled once, except that a label naming
         only it replaces a value it shared with other fields (a heading's own sub-items win)."""
-        filled: dict[str, tuple[FieldValue, bool]] = {}
+        filled: dict[str, tuple[FieldValue, int]] = {}
         for entry in self.entries:
             outcome = self.resolve_entry(entry, filled)
             self.steps.append(Step(entry.label.where, entry.label.text, entry.match.fields, outcome))
-        return {key: value for key, (value, _) in filled.items()}
+        # An aim alone is no result: "Mục tiêu" says what a unit hopes for, not what it achieved.
+        return {key: value for key, (value, rank) in filled.items() if rank > 0}
 
-    def resolve_entry(self, entry: Entry, filled: dict[str, tuple[FieldValue, bool]]) -> str:
+    def resolve_entry(self, entry: Entry, filled: dict[str, tuple[FieldValue, int]]) -> str:
         match = entry.match
         if match.role == "ambiguous":
             names = " hoặc ".join(f"«{LABELS_VI[key]}»" for key in match.keys)
@@ -513,10 +545,18 @@ class Walk:
             # A value several fields share, or one found beside a person's name ("Nguyễn Văn An, Trưởng
             # ấp"), gives way to a label naming only that field.
             beside_name = key == "person_position" and key not in match.keys
-            shared = match.role == "several" or beside_name or is_aim(key, entry.label.text)
-            if key not in filled or (filled[key][1] and not shared):
-                filled[key] = (FieldValue(text, value.where), shared)
+            under_heading = entry.long and is_section_heading(entry.label.text)
+            shared = match.role == "several" or beside_name or under_heading
+            # How firmly the label names this field: an aim (0) gives way to a section or a shared label (1),
+            # which gives way to a label naming only this field (2).
+            rank = 0 if is_aim(key, entry.label.text) else 1 if shared else 2
+            if key not in filled or rank > filled[key][1]:
+                filled[key] = (FieldValue(text, value.where), rank)
                 taken.append(f"«{LABELS_VI[key]}» = «{shorten(text)}»")
+                if under_heading:
+                    self.section_only.add(key)
+                else:
+                    self.section_only.discard(key)  # a narrower label gave the value itself
         if not taken:
             return f"mục đã có giá trị từ trước; bỏ qua «{shorten(value.value)}» ({value.where})"
         return "lấy " + "; ".join(taken) + f" ({value.where})"
@@ -544,6 +584,13 @@ def vocabulary_owner(key: str, text: str, config: Config) -> str:
     return owners[0] if len(owners) == 1 else key
 
 
+def is_section_heading(label: str) -> bool:
+    """ "II. KẾT QUẢ THỰC HIỆN MÔ HÌNH": a section whose opening lines a later, narrower label of the same
+    field ("Kết quả cụ thể:") replaces."""
+    text = label.strip()
+    return bool(ROMAN_HEADING.match(text)) and not text.rstrip().endswith((":", "："))
+
+
 def is_aim(key: str, label: str) -> bool:
     """Results under "Mục tiêu"/"Chỉ tiêu" are what a plan aims at: a later "Kết quả" label replaces them."""
     words = fold(label)
@@ -561,10 +608,14 @@ def who_values(text: str, config: Config) -> list[tuple[str, str]]:
     return [("unit", text)]
 
 
+BIRTH_PART = re.compile(r"\s*[,;(]?\s*(?:sinh năm|năm sinh|sinh ngày|ngày sinh)\b[^,;)]*\)?", re.IGNORECASE)
+
+
 def person_values(text: str) -> list[tuple[str, str]]:
     """A person's name, and the position written after it ("Nguyễn Văn An – Trưởng ấp", "Nguyễn Văn An
     (Trưởng ấp)")."""
     text = re.sub(r"\s*\((.+)\)\s*$", r", \1", text.strip())
+    text = BIRTH_PART.sub("", text)  # "Bùi Hữu Sơn, sinh năm 1981": a birth year is neither name nor position
     first, rest = split_first(text)
     if rest and looks_like_person(first):
         return [("person_name", first), ("person_position", rest)]
@@ -770,6 +821,27 @@ def is_stt(text: str) -> bool:
     return bool(STT.fullmatch(text))
 
 
+def neutralise_fields(fields: dict[str, FieldValue]) -> list[Problem]:
+    """Bidirectional and control characters taken out of the values (U+202E in a model's name shows it
+    reversed in every list, workbook and certificate), each with a warning saying so."""
+    problems = []
+    for key, value in fields.items():
+        hidden = hidden_characters(value.value)
+        if hidden:
+            fields[key] = replace(value, neutralise(value.value))
+            problems.append(
+                Problem(
+                    "HIDDEN_CHARACTERS",
+                    WARNING,
+                    f"{LABELS_VI.get(key, key)} có ký tự đảo chiều văn bản hoặc ký tự điều khiển "
+                    f"({', '.join(hidden)}) làm chữ hiện sai thứ tự hoặc không thấy được; dvk đã bỏ các "
+                    "ký tự đó ở mọi nơi ghi giá trị này.",
+                    value.where,
+                )
+            )
+    return problems
+
+
 def join_lines(parts: list[Line]) -> FieldValue:
     return FieldValue(clean_value("\n".join(part.text for part in parts)), parts[0].where)
 
@@ -781,7 +853,7 @@ def clean_value(text: str) -> str:
     text = house_style(text).strip()
     if "  " in text or "\t" in text:  # most values have none: skip a regex pass over long texts
         text = BLANKS.sub(" ", text)
-    return "" if not text.strip(".…_") else text  # a form's empty "……" line is no value
+    return "" if not text.strip(".…_-–—=*") else text  # a form's empty "……" line, a rule "-----": no value
 
 
 SIGNATURE_TAIL = 15  # the signature block sits in the last lines of a document
@@ -831,11 +903,14 @@ SOURCE_NAMES = {
 }
 
 
-def merge_facts(fields: dict[str, FieldValue], facts: Facts, steps: list[Step]) -> list[Problem]:
+def merge_facts(
+    fields: dict[str, FieldValue], facts: Facts, steps: list[Step], config: Config
+) -> list[Problem]:
     """The document's facts fill what the labels left empty; where both give a value and they differ, the
     label's value stays and a warning names both (a clerk decides, nothing is picked silently)."""
     problems = []
     for key, fact in facts.fields.items():
+        fact = normalise_value(key, fact, config)
         taken = fields.get(key)
         if taken is None:
             fields[key] = fact
@@ -874,7 +949,7 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     texts capped, quotes around a model's name removed, vocabulary spellings given their configured label,
     a year reduced to its four digits."""
     if key in LONG_FIELDS:
-        return capped(value)
+        return capped(replace(value, BULLETS.sub("", value.value)))
     if key == "model_name":
         return replace(value, strip_quotes(value.value))
     if key in VOCABULARY_FIELDS:
@@ -884,9 +959,10 @@ def normalise_value(key: str, value: FieldValue, config: Config) -> FieldValue:
     if key == "year":
         found = YEAR.search(value.value)
         return replace(value, found.group(0)) if found else value
-    return value
+    return replace(value, value.value.rstrip(" .;")) if value.value.endswith((".", ";")) else value
 
 
+BULLETS = re.compile(r"(?m)^[ \t]*[-+•*–—][ \t]+")  # a point's mark is layout, not part of the text
 CHECKED_MARK = re.compile(r"[☒☑✓✔■⊠]|\[[xX]\]|\([xX]\)")
 ANY_BOX = re.compile(r"[☐☒☑✓✔■□⊠]|\[[ xX]?\]|\([ xX]\)")
 
@@ -949,8 +1025,9 @@ def match_term(value: str, terms: tuple[Term, ...]) -> Term | None:
 def year_of_date_line(doc: DocText) -> FieldValue | None:
     """The year of the document's place-and-date line ("Ngã Bảy, ngày 10 tháng 12 năm 2020"), near its top."""
     for block in doc.blocks[:10]:
-        found = DATE_LINE.search(fold(block.text))
-        if found:
+        folded = fold(block.text)
+        found = DATE_LINE.search(folded)
+        if found and "sinh" not in folded:  # "Sinh ngày 6 tháng 10 năm 1980" is a birth date
             return FieldValue(found.group(1), block.where, SOURCE_INFERRED)
     return None
 

@@ -60,6 +60,9 @@ HEADS: dict[str, tuple[str, ...]] = {
         "to chuc thuc hien mo hinh",
     ),
     "person_name": (
+        "ten toi la",
+        "toi ten la",
+        "toi ten",
         "ca nhan de nghi",
         "ho va ten",
         "ho ten",

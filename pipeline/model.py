@@ -6,6 +6,7 @@ conditions raise. Everything a user reads (`Problem.message`) is Vietnamese.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
@@ -125,6 +126,11 @@ class Block:
     tag: str = ""
     alias: str = ""
     prompt: str = ""
+    # Cells only: the grid column the cell starts at (1-based; merged cells before it counted by their
+    # width), how many grid columns it spans, and whether it continues a vertically merged cell above.
+    grid: int = 0
+    span: int = 1
+    merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,6 +224,10 @@ class Record:
     path: str  # relative to inputs/, with forward slashes
     sha256: str
     fields: dict[str, FieldValue] = field(default_factory=dict)
+    # A row of a list table (a file holding several records): the row's stable key in its file (a hash of
+    # what the row says, so it survives rows added around it and the file saved again) and its place.
+    key: str = ""
+    where: str = ""
 
     def get(self, key: str) -> str:
         value = self.fields.get(key)
@@ -251,6 +261,16 @@ class Analysis:
     # Fields the secretariat typed in the correction workbook: (field, the file's own value or ""). Never
     # cached: corrections are applied to the cached analysis on every run.
     manual: tuple[tuple[str, str], ...] = ()
+    # A list table of several registrations or proposals: one analysis per row (each with its record,
+    # problems, id and manual values); `record` is then None and `problems` holds the file's own findings.
+    rows: tuple[Analysis, ...] = ()
+
+    @property
+    def analyses(self) -> tuple[Analysis, ...]:
+        """The analysis of each record the file holds (itself when it holds one, none when unusable)."""
+        if self.rows:
+            return self.rows
+        return (self,) if self.record is not None else ()
 
 
 # ---------------------------------------------------------------------------- results of a check
@@ -299,6 +319,20 @@ class FileReport:
     problems: list[Problem] = field(default_factory=list)
     reason: str = ""  # why skipped
     manual: dict[str, str] = field(default_factory=dict)  # typed fields -> the file's own value ("" if none)
+    # A list table of several models: one report per row (same path and hash, with the row's key and place).
+    # The file is accepted when at least one of its records is.
+    records: list[FileReport] = field(default_factory=list)
+    key: str = ""  # a row's stable key in its file ("" for a file that is one record)
+    where: str = ""  # a row's place: "bảng 2, hàng 4"
+
+    @property
+    def ref(self) -> str:
+        """The record's key across the campaign: its file, or "file#row key" for a row of a list."""
+        return f"{self.path}#{self.key}" if self.key else self.path
+
+    @property
+    def place(self) -> str:
+        return f"{self.path} ({self.where})" if self.where else self.path
 
     def field(self, key: str) -> str:
         return self.record.get(key) if self.record else ""
@@ -312,7 +346,7 @@ class FileReport:
         return {key: value.where for key, value in self.record.fields.items()} if self.record else {}
 
     def as_dict(self) -> dict:
-        return {
+        found = {
             "path": self.path,
             "sha256": self.sha256,
             "status": self.status,
@@ -331,6 +365,27 @@ class FileReport:
             else {},
             "file_values": dict(self.manual),
         }
+        if self.records:
+            found["records"] = [record.record_dict() for record in self.records]
+        return found
+
+    def record_dict(self) -> dict:
+        """A row of a list, as the file's `records` give it."""
+        return {
+            "id": self.id,
+            "key": self.key,
+            "where": self.where,
+            "status": self.status,
+            "kind": self.kind,
+            "fields": self.fields,
+            "sources": self.sources,
+            "evidence": {key: value.source for key, value in self.record.fields.items()}
+            if self.record
+            else {},
+            "problems": [problem.as_dict() for problem in self.problems],
+            "origins": {key: "manual" if key in self.manual else "file" for key in self.fields},
+            "file_values": dict(self.manual),
+        }
 
 
 @dataclass
@@ -340,10 +395,22 @@ class CheckResult:
     workbook: WorkbookUpdate | None = None
     report_path: Path | None = None
 
+    def record_reports(self) -> Iterator[FileReport]:
+        """One report per registration or proposal: a file's own, or each row of a list."""
+        for report in self.files:
+            if report.records:
+                yield from report.records
+            elif report.record is not None:
+                yield report
+
     @property
     def totals(self) -> dict[str, int]:
+        """Files (found = accepted + rejected + skipped) and, beside them, the records inside the files:
+        a list of twelve registrations counts twelve registrations."""
         count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
-        accepted = [f for f in self.files if f.status == FileStatus.ACCEPTED]
+        records = list(self.record_reports())
+        accepted = [r for r in records if r.status == FileStatus.ACCEPTED]
+        problems = [p for f in self.files for p in (*f.problems, *(p for r in f.records for p in r.problems))]
         return {
             "found": len(self.files),
             "accepted": count(FileStatus.ACCEPTED),
@@ -352,11 +419,14 @@ class CheckResult:
             "duplicates": sum(
                 1 for f in self.files if f.status == FileStatus.SKIPPED and f.reason.startswith("trùng")
             ),
-            "registrations": sum(1 for f in accepted if f.kind == Kind.REGISTRATION.value),
-            "proposals": sum(1 for f in accepted if f.kind == Kind.PROPOSAL.value),
-            "errors": sum(1 for f in self.files for p in f.problems if p.severity == ERROR),
-            "warnings": sum(1 for f in self.files for p in f.problems if p.severity == WARNING),
-            "notices": sum(1 for f in self.files for p in f.problems if p.severity == INFO),
+            "registrations": sum(1 for r in accepted if r.kind == Kind.REGISTRATION.value),
+            "proposals": sum(1 for r in accepted if r.kind == Kind.PROPOSAL.value),
+            "errors": sum(1 for p in problems if p.severity == ERROR),
+            "warnings": sum(1 for p in problems if p.severity == WARNING),
+            "notices": sum(1 for p in problems if p.severity == INFO),
+            "records": len(records),
+            "records_accepted": len(accepted),
+            "records_rejected": len(records) - len(accepted),
         }
 
     def as_dict(self) -> dict:

@@ -99,11 +99,12 @@ def letterhead(doc: DocText) -> list[Part]:
             lines = [part for b in first_table if b.col == 1 and b.row == 1 for part in lines_in(b)]
     if not lines:
         for block in head:
-            if block.kind != "para" or not block.text.strip():
+            left = block.text.split("\t")[0]  # "ĐẢNG BỘ XÃ …<tab><tab>ĐẢNG CỘNG SẢN …" typed on one line
+            if block.kind != "para" or not left.strip():
                 continue
-            if starts_genre(block.text) or not _is_capitals(block.text):
+            if starts_genre(left) or not _is_capitals(left):
                 break
-            lines.extend(lines_in(block))
+            lines.append(Part(_plain(left).strip(), block.where))
     return [part for part in lines if _is_body_line(part.text)]
 
 
@@ -190,7 +191,10 @@ def sentences(doc: DocText) -> list[Part]:
     return found
 
 
-PAST = re.compile(r"\b(?:da duoc|duoc cong nhan|da dat|nam truoc|tung duoc|truoc day)\b")
+PAST = re.compile(
+    r"\b(?:da duoc (?:cong nhan|cong nhan|khen|tang)|duoc cong nhan|tung duoc|da dat (?:mo hinh|danh hieu)|"
+    r"nam truoc|truoc day)\b"
+)
 
 
 def _past(loose: str) -> bool:
@@ -230,22 +234,23 @@ def level_in(text: str, levels: tuple[Term, ...]) -> str:
 
 
 def rating_in(text: str, ratings: tuple[Term, ...]) -> str:
-    """A self-rating ("tự đánh giá mô hình đạt loại Tốt", "đề nghị xếp loại: Khá")."""
+    """A self-rating ("tự đánh giá mô hình đạt loại Tốt", "tự đánh giá, xếp loại mô hình: khá")."""
     loose = _loose(text)
     cue = RATING_CUE.search(loose)
     if not cue:
         return ""
     tail = loose[cue.end() : cue.end() + 80]
-    spot = RATING_SPOT.search(tail)
-    if not spot:
-        return ""
-    return _term_in(tail[spot.end() :], ratings, lambda spelling: True, at_start=True)
+    for spot in RATING_SPOT.finditer(tail):
+        found = _term_in(tail[spot.end() :], ratings, lambda spelling: True, at_start=True)
+        if found:
+            return found
+    return ""
 
 
 RATING_CUE = re.compile(
     r"\b(?:tu danh gia|tu xep loai|tu cham|de nghi xep loai|de nghi cong nhan|xep loai)\b"
 )
-RATING_SPOT = re.compile(r"\b(?:dat loai|xep loai|loai|muc|dat)\b\s*[:\"“]?\s*")
+RATING_SPOT = re.compile(r"(?:\b(?:dat loai|xep loai|loai|muc|dat)\b|:)\s*[:\"“]?\s*")
 
 
 def field_in(text: str, fields: tuple[Term, ...]) -> str:
@@ -267,6 +272,8 @@ def type_in(text: str, types: tuple[Term, ...]) -> str:
     """ "là mô hình tập thể", "điển hình cá nhân": the type, when only one is named."""
     loose = _loose(text)
     named = [key for key, pattern in TYPE_WORDS.items() if pattern.search(loose)]
+    if re.search(r"\btap the\b", loose) and re.search(r"\bca nhan\b", loose):
+        return ""  # "mô hình tập thể hay cá nhân …": both words, no statement of either
     if len(named) != 1:
         return ""
     return next((term.label for term in types if term.key == named[0]), "")
@@ -324,6 +331,9 @@ def document_facts(doc: DocText, config: Config) -> Facts:
         facts.offer("level", level_in(part.text, config.levels), part.where, SOURCE_SENTENCE)
         facts.offer("year", year_in(part.text), part.where, SOURCE_SENTENCE)
     read_sentences(doc, config, facts)
+    results = results_after_intro(doc)
+    if results:
+        facts.offer("results", results.value, results.where, SOURCE_SENTENCE)
     unit = unit_from_letterhead(doc, config)
     if unit:
         facts.offer("unit", unit.value, unit.where, SOURCE_LETTERHEAD)
@@ -331,26 +341,61 @@ def document_facts(doc: DocText, config: Config) -> Facts:
 
 
 PARENTHESES = re.compile(r"\([^()]*\)")
-LABEL_LINE = re.compile(r"^[^:.;]{1,60}:")
-SENTENCE_FIELDS = ("model_name", "field", "model_type", "proposed_rating", "level")
+LABEL_LINE = re.compile(r"^\W*(?:\w+\W+){0,5}?\w+\s*:")  # a short label before a colon, not a sentence
+SENTENCE_FIELDS = ("model_name", "unit", "field", "model_type", "proposed_rating", "level", "person_name")
 
 
 def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
     """Facts written in sentences of the body; the first sentence that states one wins."""
-    for whole in sentences(doc):
-        # Parentheses hold a form's instructions ("Họ và tên (mô hình cá nhân)"), not the unit's statements.
-        part = Part(PARENTHESES.sub(" ", whole.text), whole.where)
+    for part in sentences(doc):
         loose = _loose(part.text)
         if _past(loose) or LABEL_LINE.match(loose) or all(key in facts.fields for key in SENTENCE_FIELDS):
             continue  # a "Nhãn: giá trị" line is the label walk's to read (or to doubt), not a sentence
+        # Parentheses hold a form's instructions ("Họ và tên (mô hình cá nhân)"): no type or level there.
+        plain = PARENTHESES.sub(" ", part.text)
         if "mo hinh" in loose or "dien hinh" in loose:
             if re.search(r"\b(?:xay dung|thuc hien|dang ky|de nghi|trien khai|duy tri)\b", loose):
                 facts.offer("model_name", quoted_name(part.text), part.where, SOURCE_SENTENCE)
-            facts.offer("model_type", type_in(part.text, config.types), part.where, SOURCE_SENTENCE)
+            facts.offer("model_type", type_in(plain, config.types), part.where, SOURCE_SENTENCE)
         if re.search(r"\b(?:dang ky|de nghi)\b", loose):
-            facts.offer("level", level_in(part.text, config.levels), part.where, SOURCE_SENTENCE)
+            facts.offer("level", level_in(plain, config.levels), part.where, SOURCE_SENTENCE)
+        person = person_in(part.text)
+        if person:
+            facts.offer("person_name", person[0], part.where, SOURCE_SENTENCE)
+            facts.offer("person_position", person[1], part.where, SOURCE_SENTENCE)
+        facts.offer("unit", workplace_in(part.text) or implementer_in(part.text), part.where, SOURCE_SENTENCE)
         facts.offer("field", field_in(part.text, config.fields), part.where, SOURCE_SENTENCE)
         facts.offer("proposed_rating", rating_in(part.text, config.ratings), part.where, SOURCE_SENTENCE)
+
+
+RESULTS_INTRO = re.compile(r"\b(?:ket qua|dat duoc|thanh tich)\b[^.:]{0,60}:\s*$")
+# A line after the points: the self-rating, the request, the closing formula, an attachment note.
+AFTER_POINTS = re.compile(
+    r"^\s*(?:\(|kinh |tran trong|tren day|noi nhan)|\b(?:tu danh gia|xep loai|de nghi)\b"
+)
+BULLET = re.compile(r"^\s*(?:[-+•–*]|\d+[.)]|[a-dđ][.)])\s*\S")
+MAX_RESULT_LINES = 12
+
+
+def results_after_intro(doc: DocText) -> FieldValue | None:
+    """Results written as a sentence that announces them ("…, kết quả đạt được như sau:", "Kết quả:") and the
+    points under it, up to the first line that is not a point."""
+    paragraphs = [block for block in doc.blocks if block.kind == "para" and block.text.strip()]
+    for index, block in enumerate(paragraphs):
+        if not RESULTS_INTRO.search(_loose(block.text.strip())) or len(block.text) > 400:
+            continue
+        points = []
+        for following in paragraphs[index + 1 : index + 1 + MAX_RESULT_LINES]:
+            text = following.text.strip()
+            if text.endswith((":", "：")) or HEADING.match(_loose(text)) and not BULLET.match(text):
+                break  # a label line ("1. Cách thức thực hiện:") or a new section is no point of the results
+            if AFTER_POINTS.search(_loose(text)) or (not BULLET.match(text) and len(text) > 400):
+                break
+            points.append(following)
+        if points:
+            text = "\n".join(_plain(point.text).strip() for point in points)
+            return FieldValue(text, points[0].where, SOURCE_SENTENCE)
+    return None
 
 
 def kind_of_title(doc: DocText) -> Kind | None:
@@ -361,6 +406,8 @@ def kind_of_title(doc: DocText) -> Kind | None:
     loose = " ".join(re.sub(r"[^\w\s]", " ", _loose(" ".join(part.text for part in title))).split())
     if loose.startswith("phieu dang ky") or (loose.startswith("ke hoach") and BUILDING_A_MODEL.search(loose)):
         return Kind.REGISTRATION
+    if SUBJECT_LINE.match(loose) and re.search(r"\bde nghi\b.*\bcong nhan\b", loose):
+        return Kind.PROPOSAL  # a công văn "V/v đề nghị (xét) công nhận mô hình …"
     return None
 
 
@@ -379,25 +426,139 @@ GOVERNING_BODY = re.compile(r"^(?:ubnd|uy ban nhan dan|dang uy|dang bo|hdnd)\s+(
 
 def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
     """The body that writes the document: the last line of the letterhead, spelled as the configuration or
-    the document's own body text spells it. A line the file never writes in ordinary case, and the
-    configuration does not know, is given in capitalised words only when nothing better is found."""
-    lines = letterhead(doc)
+    the document's own text spells it ("CHI BỘ KHU VỰC 3" → "Chi bộ khu vực 3 (phường Ngã Bảy)" in the body).
+    A name the file never writes in ordinary case, and the configuration does not know, gives no value:
+    guessing the capitals of a name would print it wrongly in a decision."""
+    lines = [Part(expand_abbreviations(part.text), part.where) for part in letterhead(doc)]
     if not lines:
         return None
-    last = lines[-1]
-    if len(lines) >= 2 and len(last.text.split()) <= 2:  # "PHÒNG" over "TƯ PHÁP" split by Word: join them
-        last = Part(f"{lines[-2].text} {last.text}", last.where)
+    if len(lines) >= 2 and PLACE_ONLY.match(_loose(lines[-1].text)):  # "ỦY BAN MTTQ VIỆT NAM" / "THÀNH PHỐ …"
+        lines = [*lines[:-2], Part(f"{lines[-2].text} {lines[-1].text}", lines[-2].where)]
+    last, parent = lines[-1], (lines[-2].text if len(lines) >= 2 else "")
     name = " ".join(last.text.split())
-    spelled = known_spelling(name, doc, config)
+    city = re.escape(config.issuer.get("place", ""))
+    candidates = [name, re.sub(rf"(THÀNH PHỐ)\s+{city}$", r"\1", name, flags=re.IGNORECASE)]
+    if parent and len(name.split()) <= 3:  # "THÀNH ỦY NGÃ BẢY" over "VĂN PHÒNG": the Văn phòng Thành ủy
+        candidates.append(f"{name} {PLACE_TAIL.sub('', parent)}")
+        candidates.append(f"{parent} {name}")  # "PHÒNG" over "TƯ PHÁP", a name Word broke in two
+    bare = GOVERNING_BODY.sub("", _loose(name))
+    if bare != _loose(name):  # "ỦY BAN NHÂN DÂN PHƯỜNG X", "ĐẢNG ỦY PHƯỜNG X": the ward X
+        candidates.append(name[len(name) - len(bare) :])
+    spelled = known_spelling(candidates, doc, config) or proper_case(candidates[1])
+    if spelled and parent and not has_place(spelled):
+        spelled = with_place(spelled, parent, config)
     return FieldValue(spelled, last.where, SOURCE_LETTERHEAD) if spelled else None
 
 
-def known_spelling(name: str, doc: DocText, config: Config) -> str:
-    """`name` (capitals) as the configured unit list or the document's own text writes it."""
-    candidates = [name]
-    bare = GOVERNING_BODY.sub("", _loose(name))
-    if bare != _loose(name):  # "UBND PHƯỜNG X", "ĐẢNG ỦY PHƯỜNG X": the ward X
-        candidates.append(name[len(name) - len(bare) :])
+# Abbreviations of letterheads, and the governing organs that write for their organisation.
+ABBREVIATIONS = {
+    "UBND": "ỦY BAN NHÂN DÂN",
+    "UBMTTQ": "ỦY BAN MẶT TRẬN TỔ QUỐC",
+    "HĐND": "HỘI ĐỒNG NHÂN DÂN",
+    "LHPN": "LIÊN HIỆP PHỤ NỮ",
+    "MTTQ": "MẶT TRẬN TỔ QUỐC",
+    "CCB": "CỰU CHIẾN BINH",
+    "TP": "THÀNH PHỐ",
+    "TP.": "THÀNH PHỐ",
+}
+GOVERNING_ORGAN = re.compile(r"^(?:BCH|BAN CHẤP HÀNH|BTV|BAN THƯỜNG VỤ)\s+(?=\S)", re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    words = [ABBREVIATIONS.get(word.upper(), word) for word in " ".join(text.split()).split()]
+    name = GOVERNING_ORGAN.sub("", " ".join(words))
+    return YOUTH_UNION.sub(r"\1 THANH NIÊN ", name)  # "BCH ĐOÀN PHƯỜNG X": the Đoàn Thanh niên of ward X
+
+
+YOUTH_UNION = re.compile(r"^(ĐOÀN)\s+(?=(?:PHƯỜNG|XÃ|THỊ TRẤN|THÀNH PHỐ|KHỐI|CƠ SỞ)\b)", re.IGNORECASE)
+
+
+PLACE_ONLY = re.compile(r"^(?:thanh pho|huyen|tinh|phuong|xa|thi tran)\b")
+PLACE_TAIL = re.compile(r"\s+(?:NGÃ BẢY|THÀNH PHỐ.*|TỈNH.*)$", re.IGNORECASE)
+WARD_AFTER = re.compile(r"^\s*(?:,|\()\s*(phường|xã|thị trấn)\s+")
+
+
+def ward_after(text: str) -> str:
+    """ ", phường Ngã Bảy …" or " (phường Ngã Bảy)" right after a name: "phường Ngã Bảy"."""
+    found = WARD_AFTER.match(text)
+    if not found:
+        return ""
+    words = []
+    for word in text[found.end() :].split():
+        word = word.strip(",;.)")
+        if not word or not (word[0].isupper() or word.isdigit()):
+            break
+        words.append(word)
+        if not text[found.end() :].split()[len(words) - 1].isalnum():
+            break  # a comma or a parenthesis ends the ward's name
+    return f"{found.group(1)} {' '.join(words)}" if words else ""
+
+
+GRASSROOTS = re.compile(r"^(?:chi bo|chi hoi|to |ban cong tac|ban dieu hanh|doan thanh nien khu|khu vuc|ap )")
+
+
+def has_place(name: str) -> bool:
+    return bool(re.search(r"\b(?:phuong|xa|thi tran|thanh pho|huyen|tinh)\b", _loose(name)))
+
+
+def with_place(name: str, parent: str, config: Config) -> str:
+    """A grassroots unit under a ward's or commune's body ("ĐẢNG BỘ PHƯỜNG NGÃ BẢY" over "CHI BỘ KHU VỰC 3")
+    is named with its ward, as a city-wide list needs: "Chi bộ khu vực 3, phường Ngã Bảy"."""
+    if not GRASSROOTS.match(_loose(name)):
+        return name
+    parent = _loose(expand_abbreviations(parent))
+    for unit in config.all_units():
+        ward = _loose(unit)
+        if re.match(r"(?:phuong|xa|thi tran) ", ward) and parent.endswith(" " + ward):
+            return f"{name}, {unit[:1].lower()}{unit[1:]}"
+    return name
+
+
+# How the kinds of bodies that write letterheads are capitalised (NĐ 30/2020 Phụ lục II: the first letter of
+# each word naming the kind of body and its field): "HỘI CỰU CHIẾN BINH" is the "Hội Cựu chiến binh".
+BODY_NAMES = (
+    "Chi bộ", "Đảng bộ", "Đảng ủy", "Chi hội", "Chi đoàn", "Hội Cựu chiến binh", "Hội Liên hiệp Phụ nữ",
+    "Hội Nông dân", "Hội Chữ thập đỏ", "Hội Người cao tuổi", "Hội Khuyến học", "Đoàn Thanh niên",
+    "Ban công tác Mặt trận", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Trạm Y tế", "Trung tâm Y tế", "Công an",
+    "Ủy ban nhân dân", "Liên đoàn Lao động", "Ban Chỉ huy Quân sự", "Phòng Tư pháp", "Phòng Nội vụ",
+    "Phòng Tài chính - Kế hoạch", "Phòng Y tế", "Phòng Kinh tế", "Phòng Văn hóa và Thông tin",
+    "Phòng Giáo dục và Đào tạo", "Phòng Quản lý đô thị", "Phòng Tài nguyên và Môi trường",
+    "Phòng Lao động - Thương binh và Xã hội", "Văn phòng", "Thành đoàn",
+)  # fmt: skip
+PLACE_WORDS = ("thị trấn", "thành phố", "khu vực", "khu phố", "phường", "huyện", "tỉnh", "khóm", "ấp", "xã")
+
+
+def proper_case(name: str) -> str:
+    """A letterhead's capitals as the name is written in a sentence: the kind of body as NĐ 30 capitalises
+    it, then its place ("CHI BỘ KHU VỰC 3" → "Chi bộ khu vực 3", "HỘI NÔNG DÂN XÃ ĐẠI THÀNH" → "Hội Nông
+    dân xã Đại Thành"). A name whose words are not all known gives "": no guessed capitals."""
+    words = name.split()
+    body = next(
+        (known for known in sorted(BODY_NAMES, key=len, reverse=True) if _starts_with(words, known.split())),
+        "",
+    )
+    if not body:
+        return ""
+    place = " ".join(words[len(body.split()) :])
+    if not place:
+        return body
+    generic = next((g for g in PLACE_WORDS if _starts_with(place.split(), g.split())), "")
+    if not generic:
+        return ""
+    proper = place.split()[len(generic.split()) :]
+    if not proper and generic != "thành phố":
+        return ""
+    return " ".join([body, generic, *(word[:1].upper() + word[1:].lower() for word in proper)])
+
+
+def _starts_with(words: list[str], prefix: list[str]) -> bool:
+    return len(words) >= len(prefix) and all(
+        house_style(a).lower() == house_style(b).lower() for a, b in zip(words, prefix, strict=False)
+    )
+
+
+def known_spelling(candidates: list[str], doc: DocText, config: Config) -> str:
+    """The first candidate (capitals) as the configured unit list or the document's own text writes it."""
     for candidate in candidates:
         wanted = name_key(candidate)
         for unit in config.all_units():
@@ -411,7 +572,8 @@ def known_spelling(name: str, doc: DocText, config: Config) -> str:
 
 
 def spelled_in_body(name: str, doc: DocText) -> str:
-    """The same words in ordinary case somewhere in the document ("Chi bộ Tòa án đã …")."""
+    """The same words in ordinary case somewhere in the document ("Chi bộ Tòa án đã …"), with the ward that
+    follows them ("Chi bộ khu vực 2, phường Ngã Bảy", "Chi bộ khu vực 3 (phường Ngã Bảy)")."""
     words = name.split()
     pattern = re.compile(
         r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words) + r"(?!\w)", re.IGNORECASE
@@ -420,9 +582,107 @@ def spelled_in_body(name: str, doc: DocText) -> str:
         text = _plain(block.text)
         for found in pattern.finditer(text):
             spelled = found.group(0)
-            if not spelled.isupper() and spelled[:1].isupper():
-                return house_style(" ".join(spelled.split()))
+            if spelled.isupper() or not spelled[:1].isupper():
+                continue
+            spelled = house_style(" ".join(spelled.split()))
+            ward = ward_after(text[found.end() : found.end() + 60])
+            return f"{spelled}, {ward}" if ward and not has_place(spelled) else spelled
     return ""
+
+
+# A person named in a sentence: who writes ("Tôi tên là …") or whom the request is for ("công nhận bà …").
+PERSON_CUE = re.compile(
+    r"\b(?:toi ten la|toi ten|ten toi la|toi la|ban than la"
+    r"|(?:cong nhan|cho|doi voi) (?:ong|ba|dong chi|anh|chi))\s*:?\s+"
+)
+BIRTH = re.compile(r"^\s*[,(]?\s*(?:sinh nam|nam sinh|sinh ngay|ngay sinh)\b[^,;)]*\)?")
+POSITION_CUE = re.compile(r"\b(?:chuc vu\s*(?:hien nay)?|hien la)\s*:?\s*")
+WORKPLACE_CUE = re.compile(r"\b(?:cong tac tai|don vi cong tac|noi cong tac)\s*:?\s*")
+MAX_NAME_WORDS = 5
+
+
+def person_in(text: str) -> tuple[str, str] | None:
+    """(name, position) of the person a sentence names: "Tôi tên là Đỗ Thị Hạnh, sinh năm 1990, …, chức vụ
+    Chuyên viên"; "công nhận bà Lê Thị Tuyết (sinh năm 1968), Chuyên viên, Phòng … là điển hình …"."""
+    text = _plain(text)
+    loose = _loose(text)
+    cue = PERSON_CUE.search(loose)
+    if not cue:
+        return None
+    words = []
+    for word in text[cue.end() :].split():
+        bare = word.strip(",;.()")
+        if not bare[:1].isupper() or not bare.isalpha() or bare.isupper() and len(bare) > 1:
+            break
+        words.append(bare)
+        if bare != word or len(words) == MAX_NAME_WORDS:
+            break
+    if not 2 <= len(words) <= MAX_NAME_WORDS:
+        return None
+    after = text[cue.end() :].split(words[-1], 1)[1]
+    return " ".join(words), position_after(after)
+
+
+def position_after(text: str) -> str:
+    """The position written after a person's name: "chức vụ X", or the first part after the birth year when
+    it is no unit ("(sinh năm 1968), Chuyên viên, Phòng …")."""
+    loose = _loose(text)
+    cue = POSITION_CUE.search(loose)
+    if cue:
+        return re.split(r"[,;.]", text[cue.end() :])[0].strip()
+    birth = BIRTH.match(loose)
+    rest = text[birth.end() :] if birth else text
+    part = re.split(r"[,;(]", rest.lstrip(" ,;"))[0].strip() if rest.lstrip().startswith(",") else ""
+    if (
+        part
+        and len(part.split()) <= 6
+        and part[:1].isupper()
+        and not UNIT_OPENINGS.match(house_style(part).lower())
+    ):
+        return part
+    return ""
+
+
+# How a unit's name begins, with its marks ("Trưởng khu vực" is a position, "Trường …" a school).
+UNIT_OPENINGS = re.compile(
+    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|công an|trường"
+    r"|văn phòng|mặt trận|tổ(?! trưởng| phó)|ấp|khu|trạm|bệnh viện|cơ quan|thành ủy|thành đoàn)\b"
+)
+
+
+def unit_after_position(text: str) -> str:
+    """ "Tôi là …, sinh năm 1994, hiện là Chuyên viên, Ban Dân vận Thành ủy.": the unit after the position."""
+    cue = re.search(r"\bhien la\s+", _loose(text))
+    if not cue:
+        return ""
+    parts = [part.strip() for part in re.split(r"[,;]|\.\s|\.$", text[cue.end() :])]
+    unit = parts[1] if len(parts) > 1 else ""
+    return unit if UNIT_OPENINGS.match(house_style(unit).lower()) and len(unit.split()) <= 12 else ""
+
+
+def workplace_in(text: str) -> str:
+    """ "… hiện công tác tại Phòng Lao động - Thương binh và Xã hội, chức vụ …": the person's unit."""
+    text = _plain(text)
+    cue = WORKPLACE_CUE.search(_loose(text))
+    if not cue:
+        return unit_after_position(text)
+    name = re.split(r"[,;]|\.\s|\.$|\s+(?:chức vụ|từ năm|với)\b", text[cue.end() :])[0].strip()
+    return name if name[:1].isupper() and 2 <= len(name.split()) <= 12 else ""
+
+
+def implementer_in(text: str) -> str:
+    """ "mô hình “…” (Chi bộ khu vực 4, phường Ngã Bảy thực hiện)": the unit that carries the model out,
+    when another body (a ward's committee, an office) sends the proposal."""
+    found = IMPLEMENTER.search(_plain(text))
+    if not found:
+        return ""
+    name = " ".join((found.group(1) or found.group(2) or "").split()).strip(" ,;:")
+    return house_style(name) if name[:1].isupper() and len(name.split()) >= 2 else ""
+
+
+IMPLEMENTER = re.compile(
+    r"[”\"]\s*\((?:(?:đơn vị thực hiện|do)\s*:?\s*([^()]{3,80})|([^():]{3,80}?)\s+thực hiện)\)"
+)
 
 
 COLLECTIVE_WORDS = re.compile(r"\b(?:mo hinh|dien hinh|cho) tap the\b|\bmau (?:so )?0?1\b")

@@ -165,10 +165,23 @@ class Walker:
         self.tables += 1
         number = self.tables
         for row_index, tr in enumerate(self.children(tbl, (q("tr"),)), start=1):
+            grid = 1 + grid_value(tr.find(f"{q('trPr')}/{q('gridBefore')}"), 0)
             for col_index, tc in enumerate(self.children(tr, (q("tc"),)), start=1):
-                self.cell(tc, number, row_index, col_index)
+                props = tc.find(q("tcPr"))
+                span = max(1, grid_value(props.find(q("gridSpan")) if props is not None else None, 1))
+                merge = props.find(q("vMerge")) if props is not None else None
+                below = merge is not None and merge.get(q("val"), "continue") == "continue"
+                self.cell(tc, number, row_index, col_index, (grid, span, below))
+                grid += span
 
-    def cell(self, tc: etree._Element, table: int, row: int, col: int) -> None:
+    def cell(
+        self,
+        tc: etree._Element,
+        table: int,
+        row: int,
+        col: int,
+        layout: tuple[int, int, bool] = (0, 1, False),
+    ) -> None:
         where = f"{self.prefix}bảng {table}, hàng {row}, cột {col}"
         lines = []
         inner = len(
@@ -182,7 +195,11 @@ class Walker:
                 lines.append(text)
             elif child.tag == q("tbl"):
                 self.table(child)  # nested tables become their own numbered table
-        self.blocks.insert(inner, Block("cell", "\n".join(lines).strip(), where, table, row, col))
+        grid, span, merged = layout
+        text = "\n".join(lines).strip()
+        self.blocks.insert(
+            inner, Block("cell", text, where, table, row, col, grid=grid, span=span, merged=merged)
+        )
 
     def children(self, element: etree._Element, wanted: tuple[str, ...]) -> Iterator[etree._Element]:
         """Children with the wanted tags, looking through block/row/cell-level content controls
@@ -237,6 +254,18 @@ class Walker:
 
 
 PROMPT_ATTRIBUTE = "dvk-prompt"  # set on a prepared control that showed its placeholder
+
+
+def grid_value(element: etree._Element | None, default: int) -> int:
+    """A w:gridSpan or w:gridBefore count (a hostile file may write anything there)."""
+    try:
+        value = int(element.get(q("val"), "")) if element is not None else default
+    except ValueError:
+        return default
+    return value if 0 <= value <= MAX_GRID else default
+
+
+MAX_GRID = 64  # Word's own limit on a table's columns
 
 
 def property_value(props: etree._Element | None, name: str) -> str:

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import DISPLAY_VI, ERROR, CheckResult, FileReport
-from pipeline.workbook import save_atomically, style_like, top_wrap
+from pipeline.vntext import neutralise
+from pipeline.workbook import put, save_atomically, style_like, top_wrap
 
 SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 STATUS_MARK = {"accepted": "✔", "rejected": "✘", "skipped": "–"}
@@ -18,25 +19,40 @@ def clip(text: str, width: int) -> str:
 
 
 def console_lines(result: CheckResult) -> list[str]:
-    """One line per file (state, file, model, unit), its problems indented under it, then the totals."""
+    """One line per file (state, file, model, unit), its problems indented under it, then for a list each
+    row's line and problems, then the totals."""
     lines = [f"{'TRẠNG THÁI':<12} {'TỆP':<44} {'MÔ HÌNH':<40} ĐƠN VỊ / CÁ NHÂN", "-" * 130]
     for report in result.files:
         lines.append(file_line(report))
-        for problem in report.problems:
-            place = f" ({problem.where})" if problem.where else ""
-            lines.append(f"    {SEVERITY_VI[problem.severity]} [{problem.code}] {problem.message}{place}")
+        lines.extend(problem_lines(report, "    "))
         if report.reason:
             lines.append(f"    lý do: {report.reason}")
+        for row in report.records:
+            lines.append(file_line(row, "  "))
+            lines.extend(problem_lines(row, "      "))
     lines.append("-" * 130)
     lines.extend(totals_lines(result))
-    return lines
+    return [neutralise(line) for line in lines]  # a file's name may hold characters that mislead a terminal
 
 
-def file_line(report: FileReport) -> str:
+def problem_lines(report: FileReport, indent: str) -> list[str]:
+    return [
+        f"{indent}{SEVERITY_VI[p.severity]} [{p.code}] {p.message}" + (f" ({p.where})" if p.where else "")
+        for p in report.problems
+    ]
+
+
+def file_line(report: FileReport, indent: str = "") -> str:
+    """A file's line; a row of a list is indented and named by its place ("bảng 2, hàng 4")."""
     state = f"{STATUS_MARK[report.status]} {DISPLAY_VI[report.status]}"
     who = report.field("person_name") or report.field("unit")
     name = clip(report.field("model_name"), 40)
-    return f"{state:<12} {clip(report.path, 44):<44} {name:<40} {clip(who, 32)}"
+    if report.records:
+        name = f"danh sách {len(report.records)} mô hình"
+    place = indent + (report.where if report.where else report.path)
+    return (
+        f"{indent}{state:<12} {clip(place, 44 - len(indent)):<{44 - len(indent)}} {name:<40} {clip(who, 32)}"
+    )
 
 
 def totals_lines(result: CheckResult) -> list[str]:
@@ -45,7 +61,9 @@ def totals_lines(result: CheckResult) -> list[str]:
     lines = [
         f"Tổng số tệp: {t['found']} = {t['accepted']} chấp nhận + {t['rejected']} bị loại "
         f"+ {t['skipped']} bỏ qua" + ("" if balanced else "  (KHÔNG KHỚP: báo lỗi cho nhóm phát triển)"),
-        f"Được chấp nhận: {t['proposals']} báo cáo đề nghị công nhận, {t['registrations']} phiếu đăng ký; "
+        f"Mô hình trong các tệp: {t['records']} = {t['records_accepted']} chấp nhận + "
+        f"{t['records_rejected']} bị loại (một danh sách nhiều hàng là nhiều mô hình).",
+        f"Được chấp nhận: {t['proposals']} đề nghị công nhận, {t['registrations']} đăng ký; "
         f"{t['duplicates']} tệp trùng nội dung; {t['errors']} lỗi, {t['warnings']} cảnh báo.",
     ]
     if result.workbook:
@@ -105,9 +123,9 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
     sheet.freeze_panes = "B2"
     samples = style_samples(sheet)
     sheet.append([style_like(WriteOnlyCell(sheet, title), samples["bold"]) for title, _ in REPORT_COLUMNS])
-    for report in result.files:
+    for report in (one for f in result.files for one in (f, *f.records)):
         head = [
-            report.path,
+            report.place,
             DISPLAY_VI[report.status],
             DISPLAY_VI[report.kind],
             report.id or "",
@@ -120,9 +138,11 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
             lines.append(["", "", report.reason, ""])
         for line in lines:
             font = "error" if line[0] == SEVERITY_VI[ERROR] else "plain"
-            sheet.append([style_like(WriteOnlyCell(sheet, value), samples[font]) for value in head + line])
+            sheet.append(
+                [put(style_like(WriteOnlyCell(sheet), samples[font]), value) for value in head + line]
+            )
     totals = workbook.create_sheet("Tổng hợp")
-    for total in totals_lines(result)[:2]:
+    for total in totals_lines(result)[:3]:
         totals.append([total])
     save_atomically(workbook, path)
     return path

@@ -307,12 +307,25 @@ def save_corrections(workspace: Workspace, report: FileReport, values: dict[str,
     """Type the values a clerk gave for one checked file into the correction workbook (as in Excel), then
     check again."""
     # Every field the form showed: an emptied one clears what was typed before, as in Excel.
-    typed = {key: value for key, value in values.items() if key in corrections.EDITABLE}
+    typed = {name: value for name, value in values.items() if name in corrections.EDITABLE}
     with workspace_lock(workspace, wait=30):
-        changed = corrections.save_values(corrections_path(workspace), report.path, report.kind or "", typed)
+        path = corrections_path(workspace)
+        changed = corrections.save_values(
+            path, report.path, report.kind or "", typed, report.key, report.where
+        )
         result = check(workspace)
-    after = next(item for item in result.files if item.path == report.path)
+    after = record_of(result, report.path, report.key)
+    if after is None:  # removed from inputs/ meanwhile
+        raise DvkError(f"Không còn tệp {report.path} trong inputs/.")
     return CorrectionsSaved(changed, after, result)
+
+
+def record_of(result: CheckResult, rel: str, key: str = "") -> FileReport | None:
+    """The report of a file, or with `key` of one row of a list in it (None when there is none)."""
+    report = next((item for item in result.files if item.path == rel), None)
+    if report is None or not key:
+        return report
+    return next((row for row in report.records if row.key == key), None)
 
 
 # ---------------------------------------------------------------------------- appraisal

@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.platform import files
+from pipeline.vntext import neutralise
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -137,7 +138,7 @@ def text_cell(ref: str, text: str, attributes: dict[str, str]) -> bytes:
     """An inline-string cell; the reference first, as CELL_XML expects."""
     attributes = {name: value for name, value in attributes.items() if name not in ("r", "t")}
     spelled = "".join(f' {name}="{escape(value, quote=True)}"' for name, value in attributes.items())
-    inner = f'<is><t xml:space="preserve">{escape(text, quote=False)}</t></is>'
+    inner = f'<is><t xml:space="preserve">{escape(neutralise(text), quote=False)}</t></is>'
     return f'<c r="{ref}"{spelled} t="inlineStr">{inner}</c>'.encode()
 
 

@@ -40,6 +40,23 @@ def proposal_id(record: Record) -> str:
     return f"MH-{record.get('year') or '0000'}-{hashlib.sha256(basis.encode()).hexdigest()[:10].upper()}"
 
 
+def record_id(record: Record) -> str:
+    """A record's id: a proposal's stable id; for a registration the same hash under "DK-" (ids of
+    registrations are shown only for the rows of a list, where each record needs one)."""
+    identifier = proposal_id(record)
+    return identifier if record.kind is Kind.PROPOSAL else "DK-" + identifier.removeprefix("MH-")
+
+
+def record_ref(record: Record) -> str:
+    """Where a record is, as one key: its file, and for a row of a list "file#row key"."""
+    return f"{record.path}#{record.key}" if record.key else record.path
+
+
+def record_place(record: Record) -> str:
+    """Its file, and for a row of a list the row: "Chi bộ/danh sách.docx (bảng 2, hàng 4)"."""
+    return f"{record.path} ({record.where})" if record.where else record.path
+
+
 def is_individual(record: Record, config: Config) -> bool:
     label = term_label(config.types, "individual")  # "" when the configuration has no individual type
     return bool(label) and record.get("model_type") == label
@@ -210,7 +227,7 @@ def check_registered(records: list[Record]) -> dict[str, list[Problem]]:
     if not registered:
         return {}
     return {
-        record.path: [
+        record_ref(record): [
             Problem(
                 "NOT_REGISTERED",
                 WARNING,
@@ -234,8 +251,8 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
     found: dict[str, list[Problem]] = defaultdict(list)
     for group in by_model.values():
         for record in group if len(group) > 1 else ():
-            others = ", ".join(other.path for other in group if other is not record)
-            found[record.path].append(
+            others = ", ".join(record_place(other) for other in group if other is not record)
+            found[record_ref(record)].append(
                 Problem(
                     "DUPLICATE_PROPOSAL",
                     ERROR,
@@ -248,13 +265,14 @@ def check_duplicates(records: list[Record]) -> dict[str, list[Problem]]:
 def validate_all(
     records: list[Record], config: Config, per_record: dict[str, tuple[Problem, ...]] | None = None
 ) -> dict[str, list[Problem]]:
-    """Problems per record path, from every rule. `per_record` holds the per-record rules' findings
-    already computed (the check computes them with the reading, in the pool, and caches them)."""
+    """Problems per record (`record_ref`: its file, or "file#row" for a row of a list), from every rule.
+    `per_record` holds the per-record rules' findings already computed (the check computes them with the
+    reading, in the pool, and caches them)."""
     known = per_record or {}
-    problems: dict[str, list[Problem]] = {
-        record.path: list(known[record.path]) if record.path in known else validate_record(record, config)
-        for record in records
-    }
+    problems: dict[str, list[Problem]] = {}
+    for record in records:
+        ref = record_ref(record)
+        problems[ref] = list(known[ref]) if ref in known else validate_record(record, config)
     for cross_rule in (check_registered, check_duplicates):
         for path, found in cross_rule(records).items():
             problems[path].extend(found)
@@ -267,8 +285,10 @@ def known_from_registrations(records: list[Record], problems: dict[str, list[Pro
     registered = {
         name_key(record.get("unit"))
         for record in records
-        if record.kind is Kind.REGISTRATION and not any(p.severity == ERROR for p in problems[record.path])
+        if record.kind is Kind.REGISTRATION
+        and not any(p.severity == ERROR for p in problems[record_ref(record)])
     }
     for record in records:
+        ref = record_ref(record)
         if record.kind is Kind.PROPOSAL and name_key(record.get("unit")) in registered:
-            problems[record.path] = [p for p in problems[record.path] if p.code != "UNKNOWN_UNIT"]
+            problems[ref] = [p for p in problems[ref] if p.code != "UNKNOWN_UNIT"]

@@ -26,6 +26,38 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Characters that change how the text around them is shown without being seen: the bidirectional
+# embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F, U+061C).
+# "báo cáo\u202excod.docx" shows as "báo cáodocx.exe…": a name can pass for another. And the control
+# characters (BEL, ESC, VT…), which a file name from an unzipped archive may hold: invisible on screen,
+# forbidden in a workbook's XML.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_HIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f{BIDI_CONTROLS}]")
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The bidirectional and control characters in `text` ("U+202E"), each once, in order."""
+    return list(dict.fromkeys(f"U+{ord(found):04X}" for found in _HIDDEN.findall(text)))
+
+
+def neutralise(text: str) -> str:
+    """`text` as dvk shows and writes it (terminal, page, workbooks, documents): bidirectional controls
+    removed, so the text reads in the order it is stored; control characters replaced by their visible
+    pictures ("\x01" → "␁", DEL → "␡"; C1 controls → "�"). Tabs and line breaks are kept."""
+    if not _HIDDEN.search(text):
+        return text
+    return _HIDDEN.sub(_shown_as, text)
+
+
+def _shown_as(found: re.Match[str]) -> str:
+    code = ord(found.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "" if found.group(0) in BIDI_CONTROLS else "\ufffd"
+
+
 def split_tone(letter: str) -> tuple[str, str]:
     """Split one letter into (letter without tone, combining tone mark or "")."""
     tone = ""

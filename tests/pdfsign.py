@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,6 +166,33 @@ def text_pdf(lines: list[str]) -> bytes:
     text = "".join(f"({_pdf_string(line)}) Tj 0 -16 Td " for line in lines)
     _set_content(writer, page, f"BT /F1 11 Tf 60 780 Td {text}ET".encode("ascii"))
     return _write(writer)
+
+
+def draft_pdf(docx_path: Path, replace: dict[str, str] | None = None) -> bytes:
+    """A text PDF carrying what a printed draft shows: its paragraphs, table cells and footer (the code),
+    without diacritics (Helvetica here is ASCII only). `replace` edits the text first (a forged copy)."""
+    import docx  # python-docx, as the draft is read back elsewhere in the tests
+
+    document = docx.Document(str(docx_path))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines += list(dict.fromkeys(cell.text for cell in row.cells))  # a merged cell repeats
+    for section in document.sections:
+        lines += [paragraph.text for paragraph in section.footer.paragraphs]
+    text = "\n".join(lines)
+    for old, new in (replace or {}).items():
+        assert old in text, f"{old!r} is not in {docx_path.name}"
+        text = text.replace(old, new)
+    return text_pdf([ascii_text(line) for line in text.split("\n") if line.strip()])
+
+
+def ascii_text(text: str) -> str:
+    """Vietnamese without its marks ("Quyết định" -> "Quyet dinh"), typographic quotes made plain."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate({0x201C: '"', 0x201D: '"', 0xA0: " "})
+    return text.encode("ascii", "replace").decode("ascii")
 
 
 def scan_pdf() -> bytes:

@@ -45,6 +45,7 @@ from tests.pdfsign import (
     byte_range,
     change_byte_in_signed_range,
     convert_with_soffice,
+    draft_pdf,
     fill_field_after_signing,
     issue_signer,
     make_ca,
@@ -84,13 +85,13 @@ def pki():
 def campaign(tmp_path_factory):
     """Drafts made once with pipeline.build, and PDFs of the city decision: "draft" (number and day left
     blank) and "numbered" (built with number 123 on 23/12/2020), converted with LibreOffice; without
-    soffice, pypdf text PDFs carrying the same code (ASCII only, so there is no "numbered")."""
+    soffice, pypdf text PDFs of the drafts' text (ASCII only, so there is no "numbered")."""
     folder = tmp_path_factory.mktemp("campaign")
     workspace = load_workspace(init_workspace(folder / "ws"))
     documents = build.build_documents(workspace, MODELS, 187)
     kinds = {(d.kind, d.level): d for d in documents}
     city, commune = kinds[("decision", CITY_LEVEL)], kinds[("decision", COMMUNE_LEVEL)]
-    pdfs = {"commune": text_pdf(["QUYET DINH cap xa, phuong", commune.code])}
+    pdfs = {"commune": draft_pdf(commune.path)}
     if shutil.which("soffice"):
         other = load_workspace(init_workspace(folder / "numbered"))
         numbered = build.build_documents(other, MODELS, 187, number=123, issued=date(2020, 12, 23))[0]
@@ -99,7 +100,7 @@ def campaign(tmp_path_factory):
         made = convert_with_soffice([draft_docx, numbered_docx], folder)
         pdfs["draft"], pdfs["numbered"] = (pdf.read_bytes() for pdf in made)
     else:
-        pdfs["draft"] = text_pdf(["QUYET DINH cap thanh pho", city.code])
+        pdfs["draft"] = draft_pdf(city.path)
     return types.SimpleNamespace(
         root=workspace.root,
         documents=documents,
@@ -284,12 +285,6 @@ def test_a_text_pdf_without_signature_is_unsigned(workspace, campaign, tmp_path)
     )
 
 
-def test_a_list_code_files_under_its_decision(workspace, campaign, pki, tmp_path) -> None:
-    data = sign_pdf(text_pdf(["DANH SACH", campaign.city_list]), pki.signer)
-    [entry] = archive_files(workspace, [put(tmp_path, "ds.pdf", data)])
-    assert entry.code == campaign.city
-
-
 def test_an_unknown_code_is_refused(workspace, tmp_path) -> None:
     with pytest.raises(DvkError, match="không có dự thảo nào với mã"):
         archive_files(
@@ -335,7 +330,7 @@ def test_commune_decisions_are_numbered_by_their_own_body(tmp_path, pki) -> None
     entries = [
         archive_files(
             workspace,
-            [put(tmp_path, f"{i}.pdf", sign_pdf(text_pdf([d.code]), pki.signer))],
+            [put(tmp_path, f"{i}.pdf", sign_pdf(draft_pdf(d.path), pki.signer))],
             number=1,
             acceptance=Acceptance(untrusted="thử nghiệm"),
         )[0]
@@ -630,7 +625,9 @@ def test_a_broken_template_is_a_note_not_a_lost_archive(workspace, signed, tmp_p
     (workspace.templates / "quyet-dinh.docx").write_bytes(b"not a docx")
     [entry] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     assert any(note.startswith("Chưa tạo được bản chính thức có số 01-QĐ/TU") for note in entry.notes)
-    assert verify_archive(workspace) == []
+    # The archive holds; verify names the copies still to make (a rerun makes them once the template is
+    # fixed).
+    assert [problem.code for problem in verify_archive(workspace)] == ["final-copy-missing"] * 2
 
 
 # ---------------------------------------------------------------------------- crash and concurrency

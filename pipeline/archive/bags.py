@@ -15,7 +15,7 @@ from pipeline import __version__
 from pipeline.archive.entries import title_and_subject
 from pipeline.archive.eventlog import EVENTS_NAME, append_events, event
 from pipeline.archive.pdf import PdfFacts
-from pipeline.archive.register import Issued, file_sha256, format_number, relative_path
+from pipeline.archive.register import Attached, Issued, file_sha256, format_number, relative_path
 from pipeline.config import Config, Workspace
 from pipeline.model import DvkError
 from pipeline.platform import files
@@ -127,15 +127,21 @@ def clean_stale_staging(workspace: Workspace) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def supersede(workspace: Workspace, existing: Issued, moves: Moves) -> str:
-    """Move the old bag to superseded/<year>/<slug>--<time>; it is kept, never deleted."""
+def supersede(
+    workspace: Workspace, existing: Issued | Attached, moves: Moves, year: int | None = None
+) -> str:
+    """Move the old bag to superseded/<year>/<slug>--<time>; it is kept, never deleted. `year` is the
+    document's (an attached document's is its decision's)."""
     old = workspace.root / existing.archive_path
     if not old.is_dir():
         raise DvkError(
             f"Không tìm thấy gói lưu trữ cũ {existing.archive_path}; chạy dvk archive verify để kiểm tra."
         )
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    target = archive_root(workspace) / SUPERSEDED / str(existing.date.year) / f"{old.name}--{stamp}"
+    if year is None:  # an attached document's bag gives its decision's year
+        assert isinstance(existing, Issued)
+        year = existing.date.year
+    target = archive_root(workspace) / SUPERSEDED / str(year) / f"{old.name}--{stamp}"
     moves.move(old, target)
     return relative_path(workspace, target)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.archive.register import TYPE_NAMES, Issued, format_number
+from pipeline.archive.register import ATTACHED_NAMES, TYPE_NAMES, Issued, format_number
 from pipeline.archive.signature_policy import Acceptance
 from pipeline.config import Config
 from pipeline.model import Need, NeedsInput
@@ -35,12 +35,23 @@ class ArchiveEntry:
     sha256: str
     path: str  # the bag, relative to the workspace root
     printed: str  # "123-QĐ/TU"
-    outcome: str = "archived"  # archived | unchanged | replaced | registered (from the register)
+    outcome: str = "archived"  # archived | attached | unchanged | replaced | registered (from the register)
     notes: tuple[str, ...] = ()
+    kind: str = "decision"  # the filed document's kind; a "list" is filed under its decision's number
+
+    @property
+    def label(self) -> str:
+        """ "01-QĐ/TU", or "danh sách kèm theo 01-QĐ/TU" for a list filed under its decision's number."""
+        return (
+            f"{ATTACHED_NAMES[self.kind]} kèm theo {self.printed}"
+            if self.kind in ATTACHED_NAMES
+            else self.printed
+        )
 
     def as_dict(self) -> dict:
         return {
             "code": self.code,
+            "kind": self.kind,
             "number": self.number,
             "symbol": self.symbol,
             "date": self.date.isoformat(),
@@ -56,7 +67,9 @@ class ArchiveEntry:
 
 @dataclass(frozen=True)
 class RefusedEntry:
-    """A file the signature policy refused: no number used, nothing in the register."""
+    """A file not filed: no number used, nothing in the register. "refused" by the signature policy,
+    for a text that does not match its draft, or a list whose decision is not filed yet; "skipped"
+    for what the archive does not keep (certificates)."""
 
     file: str
     signature: str
@@ -66,7 +79,7 @@ class RefusedEntry:
     code: str | None = None  # the draft code printed on the page, if any
     quarantine: str | None = None  # where a tampered file is kept, relative to the workspace root
     notes: tuple[str, ...] = ()
-    outcome: str = "refused"
+    outcome: str = "refused"  # refused | skipped
     needs: tuple[Need, ...] = ()  # what the clerk can give to have it filed all the same
 
     def as_dict(self) -> dict:
@@ -113,6 +126,7 @@ def entry_from_issued(config: Config, issued: Issued) -> ArchiveEntry:
         printed=format_number(config, issued.number, issued.symbol),
         outcome="registered",
         notes=issued.notes,
+        kind=issued.kind,
     )
 
 

@@ -1,11 +1,17 @@
 """The archive: file the signed decisions without changing a signed byte (the module that uses pyHanko).
 
-For each PDF: identify its draft (the code printed in the draft's footer, else --number/--date), check
-what it is (digitally signed, a scan, or a plain text PDF) and, when signed, every signature against the
+For each PDF: identify its draft (the code printed in the draft's footer, else the number and date given),
+check what it is (digitally signed, a scan, or a plain text PDF) and, when signed, every signature against the
 workspace's trust roots; then, holding the register's write lock, give it its number, copy the original
 into a BagIt bag built in `outputs/archive/.staging/` and rename the bag into place just before the
 register commits. A run killed before the commit leaves only a staging folder (removed by the next run);
 the register and the archive never hold half an entry.
+
+Every PDF of a run is read and judged before any is filed, so decisions are filed before the lists
+that take their numbers (pipeline.archive.attached), whatever order the files come in. A PDF's text
+must show what the draft its code names printed (pipeline.archive.content), or it is refused like a
+tampered one. After the commit, the numbered copies the register row lacks are made
+(pipeline.archive.final), on every run, so a run killed in between loses none.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ import os
 import re
 import shutil
 import sqlite3
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from pipeline.archive.attached import ATTACHED_FOLDERS, attached_draft, file_attachment, skipped
 from pipeline.archive.bags import (
     ARCHIVE_DIR,
     QUARANTINE,
@@ -31,6 +39,7 @@ from pipeline.archive.bags import (
     stage_bag,
     supersede,
 )
+from pipeline.archive.content import judge_content
 from pipeline.archive.draft import identify_draft
 from pipeline.archive.entries import (
     ArchiveEntry,
@@ -40,12 +49,14 @@ from pipeline.archive.entries import (
     entry_from_issued,
 )
 from pipeline.archive.eventlog import append_events, event
-from pipeline.archive.final import make_final_copies
+from pipeline.archive.final import ensure_final_copies
 from pipeline.archive.numbering import Plan, issuing_body, plan_issue
 from pipeline.archive.pdf import PdfFacts, inspect_pdf
 from pipeline.archive.register import (
+    CODE_KINDS,
     Draft,
     Issued,
+    find_attached,
     find_issued,
     format_number,
     insert_issued,
@@ -60,6 +71,10 @@ from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance, Refu
 from pipeline.config import Config, Workspace
 from pipeline.model import DvkError, Need, NeedsInput
 from pipeline.vntext import strip_marks
+
+# Test hook (tests/test_archive_faults.py, tests/test_chaos.py): seconds to pause right after the
+# register commit, before the numbered copies are made, so a test can kill a run there.
+PAUSE_AFTER_COMMIT_ENV = "DVK_TEST_PAUSE_AFTER_COMMIT"
 
 
 def archive_files(
@@ -81,12 +96,15 @@ def archive_files(
         number, issued, (replace_reason or "").strip() or None, code, acceptance or Acceptance()
     )
     clean_stale_staging(workspace)
+    # Every file is read and judged first, so decisions are filed before the lists filed under their
+    # numbers, whatever order the files were given in.
+    received = sorted((receive(workspace, Path(pdf)) for pdf in pdfs), key=filing_rank)
     conn = open_register(workspace)
     done: list[ArchiveEntry | RefusedEntry] = []
     try:
-        for pdf in pdfs:
+        for item in received:
             try:
-                done.append(archive_one(workspace, conn, Path(pdf), options))
+                done.append(archive_one(workspace, conn, item, options))
             except DvkError as exc:
                 if not done:
                     raise
@@ -99,39 +117,83 @@ def archive_files(
     return done
 
 
-def archive_one(
-    workspace: Workspace, conn: sqlite3.Connection, pdf: Path, options: ArchiveOptions
-) -> ArchiveEntry | RefusedEntry:
-    """File one PDF: read and check it outside the lock, then number, bag and register it in one go."""
+@dataclass(frozen=True)
+class Received:
+    """One PDF read and inspected outside the lock; `error` when it could not be (raised in its turn)."""
+
+    pdf: Path
+    data: bytes = b""
+    facts: PdfFacts | None = None
+    error: DvkError | None = None
+
+
+def receive(workspace: Workspace, pdf: Path) -> Received:
     if not pdf.is_file():  # a FIFO or device is never opened: reading it could wait forever
         what = "không phải tệp thông thường (FIFO, thiết bị…)" if pdf.exists() else "không tồn tại"
-        raise DvkError(f"Tệp {pdf} {what}.")
+        return Received(pdf, error=DvkError(f"Tệp {pdf} {what}."))
     try:
         data = pdf.read_bytes()
+        return Received(pdf, data, inspect_pdf(workspace, data, pdf.name))
     except OSError as exc:
-        raise DvkError(f"Không đọc được tệp {pdf}: {exc.strerror or exc}") from exc
-    events = [event("received", "ok", file=pdf.name, size=len(data))]
-    facts = inspect_pdf(workspace, data, pdf.name)
+        return Received(pdf, error=DvkError(f"Không đọc được tệp {pdf}: {exc.strerror or exc}"))
+    except DvkError as exc:
+        return Received(pdf, error=exc)
+
+
+def filing_rank(received: Received) -> int:
+    """Numbered documents (decisions, reports) first, then lists (filed under a decision's number),
+    then the rest; a file that could not be read keeps its place among the first."""
+    kinds = {CODE_KINDS[code.split("-")[2]] for code in received.facts.codes} if received.facts else set()
+    order = {"decision": 0, "report": 0, "list": 1}
+    return min((order.get(kind, 2) for kind in kinds), default=0)
+
+
+def archive_one(
+    workspace: Workspace, conn: sqlite3.Connection, received: Received, options: ArchiveOptions
+) -> ArchiveEntry | RefusedEntry:
+    """File one PDF: judge it (signature, then its text against its draft), then number, bag and
+    register it in one go, then make the numbered copies its register row lacks."""
+    if received.error is not None:
+        raise received.error
+    data, facts = received.data, received.facts
+    assert facts is not None  # a file read without an error has its facts
+    events = [event("received", "ok", file=facts.name, size=len(data))]
     events.append(event("hashed", "ok", sha256=facts.sha256))
     events.append(event("signature checked", facts.status, signer=facts.signer, notes=list(facts.notes)))
-    if find_issued(conn, sha256=facts.sha256) is None:  # a file filed before is "unchanged", not judged again
-        refusal = judge_signature(facts, options.acceptance)
+    filed_before = find_issued(conn, sha256=facts.sha256) or find_attached(conn, sha256=facts.sha256)
+    if filed_before is None:  # a file filed before is "unchanged", not judged again
+        refusal = judge_signature(facts, options.acceptance) or judge_content(conn, facts, options.code)
         if refusal is not None:
             return refuse(workspace, facts, data, events, refusal)
         facts = _accepted_by_reason(facts, options.acceptance, events)
+    attached = attached_draft(conn, facts, options.code)
+    if attached is not None and attached.kind not in ATTACHED_FOLDERS:
+        return skipped(facts, attached)
     staging = new_staging_dir(workspace)
     moves = Moves()
     try:
         with write_transaction(conn):
-            entry = _file_document(workspace, conn, facts, data, options, events, staging, moves)
+            if attached is None:
+                entry = _file_document(workspace, conn, facts, data, options, events, staging, moves)
+            else:
+                entry = file_attachment(
+                    workspace, conn, facts, data, attached, options, events, staging, moves
+                )
     except BaseException:
         moves.undo()
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if entry.outcome == "archived":
-        entry = replace(entry, notes=entry.notes + tuple(make_final_copies(workspace, conn, entry)))
-    return entry
+    if isinstance(entry, RefusedEntry):
+        return entry
+    _pause_for_tests(PAUSE_AFTER_COMMIT_ENV)
+    return replace(entry, notes=entry.notes + tuple(ensure_final_copies(workspace, conn, entry)))
+
+
+def _pause_for_tests(variable: str) -> None:
+    delay = os.environ.get(variable)
+    if delay:
+        time.sleep(float(delay))
 
 
 def judge_signature(facts: PdfFacts, acceptance: Acceptance) -> Refusal | None:

@@ -1,53 +1,127 @@
-"""Final numbered copies of a decision's list and certificates, rendered from their drafts."""
+"""Final numbered copies of a decision and its lists, rendered from their drafts, and their check.
+
+The copies are made after the register commit, so a run killed in between leaves a numbered row
+without them; they are therefore made whenever a numbered row lacks one (after every filing, an
+"unchanged" one too), and `dvk archive verify` reports a copy missing or changed since it was made
+(the register keeps its SHA-256).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
+from pipeline.archive.attached import ATTACHED_FOLDERS
 from pipeline.archive.entries import ArchiveEntry
 from pipeline.archive.register import (
+    Draft,
+    Issued,
     attached_drafts,
     file_sha256,
+    find_attached,
     find_draft,
     find_issued,
+    find_issued_by_id,
+    format_number,
+    list_issued,
     relative_path,
     set_final_copies,
 )
 from pipeline.build import template_path, with_number
 from pipeline.config import Workspace
-from pipeline.model import DvkError
+from pipeline.model import ERROR, DvkError, Problem
+from pipeline.platform import files
 from pipeline.render import render_document
 
 
-def make_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: ArchiveEntry) -> list[str]:
-    """Render the numbered decision and its lists next to the drafts (drafts untouched); return notes.
+def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: ArchiveEntry) -> list[str]:
+    """Make whichever numbered copies of the decision and its lists are missing, next to the drafts
+    (drafts untouched), and record them with their SHA-256; return notes.
 
-    The signed PDF is already filed and committed; a template problem here must not undo that, so a
-    failure becomes a note telling the clerk what to fix.
+    Run after every filing, "unchanged" ones too: a run killed between the register commit and the
+    copies leaves a numbered row without them, and the next run makes them. A copy on disk is never
+    rendered again (a person may have edited it: verify reports that). The signed PDF is already filed
+    and committed; a template problem here must not undo that, so it becomes a note for the clerk.
     """
-    draft = find_draft(conn, entry.code) if entry.code else None
-    if draft is None:
+    issued = _numbered_row(conn, entry)
+    draft = find_draft(conn, issued.code) if issued is not None and issued.code else None
+    if issued is None or issued.id is None or draft is None:
         return []
+    printed = format_number(workspace.config, issued.number, issued.symbol)
     if "numbering" not in draft.context:
-        return [
-            f"Dự thảo {draft.code} không có thông tin đánh số nên chưa tạo được bản có số {entry.printed}."
-        ]
-    copies = []
+        return [f"Dự thảo {draft.code} không có thông tin đánh số nên chưa tạo được bản có số {printed}."]
+    recorded: dict[str, dict] = {copy["path"]: copy for copy in issued.final_copies}
+    copies, notes = [], []
     try:
         for each in [draft, *attached_drafts(conn, draft)]:
-            source = workspace.root / each.path
-            out = source.with_name(f"{source.stem}-so-{entry.number}{source.suffix}")
-            context = with_number(each.context, entry.number, entry.date)
-            render_document(template_path(workspace, each.template), context, out)
-            copies.append(
-                {"code": each.code, "path": relative_path(workspace, out), "sha256": file_sha256(out)}
-            )
+            out = numbered_copy_path(workspace, each, issued.number)
+            files.remove_stale_temporaries(out.parent)  # left by a run killed while rendering
+            rel = relative_path(workspace, out)
+            if not out.exists():
+                context = with_number(each.context, issued.number, issued.date)
+                render_document(template_path(workspace, each.template), context, out)
+                notes.append(f"Đã tạo bản có số: {rel}")
+                recorded.pop(rel, None)
+            kept = recorded.pop(rel) if rel in recorded else None
+            copies.append(kept or {"code": each.code, "path": rel, "sha256": file_sha256(out)})
     except (DvkError, OSError, ValueError, KeyError) as exc:  # see the docstring: report, keep the archive
-        return [f"Chưa tạo được bản chính thức có số {entry.printed} từ dự thảo {draft.code}: {exc}"]
-    issued = find_issued(conn, code=draft.code)
-    if issued is None or issued.id is None:  # filed in this same transaction: only a damaged register
-        return [
-            f"Chưa ghi được bản có số {entry.printed} vào sổ: sổ không có văn bản của dự thảo {draft.code}."
-        ]
-    set_final_copies(conn, issued.id, copies)
-    return [f"Đã tạo bản có số: {copy['path']}" for copy in copies]
+        notes.append(f"Chưa tạo được bản chính thức có số {printed} từ dự thảo {draft.code}: {exc}")
+    copies += recorded.values()  # copies of another kind (or of a moved draft) stay on record
+    if copies != list(issued.final_copies):
+        set_final_copies(conn, issued.id, copies)
+    return notes
+
+
+def numbered_copy_path(workspace: Workspace, draft: Draft, number: int) -> Path:
+    """ "quyet-dinh-cap-thanh-pho-so-12.docx" beside the draft."""
+    source = workspace.root / draft.path
+    return source.with_name(f"{source.stem}-so-{number}{source.suffix}")
+
+
+def _numbered_row(conn: sqlite3.Connection, entry: ArchiveEntry) -> Issued | None:
+    """The register row whose number a filed entry carries (a list's is its decision's)."""
+    if entry.kind in ATTACHED_FOLDERS:
+        attached = find_attached(conn, code=entry.code)
+        return find_issued_by_id(conn, attached.issued_id) if attached is not None else None
+    return find_issued(conn, code=entry.code) if entry.code else None
+
+
+def expected_copies(workspace: Workspace, conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+    """(label, path, SHA-256 or None) of every numbered copy: those the register records with their
+    hash, and those a numbered row's drafts call for (a run killed after its commit made none)."""
+    copies = []
+    for issued in list_issued(conn):
+        label = format_number(workspace.config, issued.number, issued.symbol)
+        recorded = {
+            copy["path"]: copy.get("sha256")
+            for copy in issued.final_copies
+            if isinstance(copy, dict) and isinstance(copy.get("path"), str)
+        }
+        draft = find_draft(conn, issued.code) if issued.code else None
+        called_for = []
+        if draft is not None and "numbering" in draft.context:
+            for each in [draft, *attached_drafts(conn, draft)]:
+                called_for.append(
+                    relative_path(workspace, numbered_copy_path(workspace, each, issued.number))
+                )
+        copies += [(label, path, recorded.get(path)) for path in dict.fromkeys([*recorded, *called_for])]
+    return copies
+
+
+def check_final_copies(workspace: Workspace, copies: list[tuple[str, str, str | None]]) -> list[Problem]:
+    """A numbered copy deleted, or changed since it was made (the register keeps its SHA-256)."""
+    problems = []
+    for label, rel, sha256 in copies:
+        path = workspace.root / rel
+        if not path.is_file():
+            message = (
+                f"Thiếu bản có số {rel} của văn bản {label}; "
+                "lưu trữ lại tệp đã ký của văn bản này để tạo lại."
+            )
+            problems.append(Problem("final-copy-missing", ERROR, message, rel))
+        elif sha256 and file_sha256(path) != sha256:
+            message = (
+                f"Bản có số {rel} của văn bản {label} đã bị sửa sau khi tạo (mã băm SHA-256 khác sổ đăng ký)."
+            )
+            problems.append(Problem("final-copy-changed", ERROR, message, rel))
+    return problems

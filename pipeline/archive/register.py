@@ -105,6 +105,30 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ALTER TABLE superseded ADD COLUMN events_head TEXT",
         ),
     ),
+    (
+        # A list signed apart from its decision: filed in a bag of its own, under the decision's number.
+        "0003-attached-documents",
+        (
+            """CREATE TABLE attached (
+                id INTEGER PRIMARY KEY,
+                issued_id INTEGER NOT NULL REFERENCES issued (id),
+                code TEXT NOT NULL UNIQUE REFERENCES drafts (code),
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                archive_path TEXT NOT NULL UNIQUE,
+                signature TEXT NOT NULL,
+                signer TEXT NOT NULL DEFAULT '',
+                notes TEXT NOT NULL DEFAULT '[]',
+                events_head TEXT,
+                created TEXT NOT NULL
+            )""",
+            "CREATE INDEX attached_sha256 ON attached (sha256)",
+            # A replaced file of an attached document: the code of that document (NULL: the numbered one's).
+            "ALTER TABLE superseded ADD COLUMN attached_code TEXT",
+        ),
+    ),
 )
 
 
@@ -562,11 +586,124 @@ def set_final_copies(conn: sqlite3.Connection, issued_id: int, copies: list[dict
         )
 
 
+@dataclass(frozen=True)
+class Attached:
+    """A document filed under its decision's number (a list signed apart from its decision)."""
+
+    issued_id: int
+    code: str
+    kind: str
+    subject: str
+    sha256: str
+    file_name: str
+    archive_path: str  # its own bag, relative to the workspace root
+    signature: str
+    signer: str
+    notes: tuple[str, ...] = ()
+    events_head: str | None = None
+    id: int | None = None
+
+
+def _attached(row: sqlite3.Row) -> Attached:
+    values = {key: row[key] for key in row.keys() if key != "created"}
+    return Attached(**{**values, "notes": tuple(json.loads(row["notes"]))})
+
+
+def find_attached(
+    conn: sqlite3.Connection, *, code: str | None = None, sha256: str | None = None
+) -> Attached | None:
+    """The attached document with this draft code or archived file hash."""
+    column, value = ("code", code) if code is not None else ("sha256", sha256)
+    row = conn.execute(f"SELECT * FROM attached WHERE {column} = ?", (value,)).fetchone()
+    return _attached(row) if row else None
+
+
+def list_attached(conn: sqlite3.Connection) -> list[Attached]:
+    return [_attached(row) for row in conn.execute("SELECT * FROM attached ORDER BY id")]
+
+
+def insert_attached(conn: sqlite3.Connection, attached: Attached) -> Attached:
+    try:
+        cursor = conn.execute(
+            """INSERT INTO attached (issued_id, code, kind, subject, sha256, file_name, archive_path,
+                   signature, signer, notes, events_head, created)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                attached.issued_id,
+                attached.code,
+                attached.kind,
+                attached.subject,
+                attached.sha256,
+                attached.file_name,
+                attached.archive_path,
+                attached.signature,
+                attached.signer,
+                _json(attached.notes),
+                attached.events_head,
+                now_iso(),
+            ),
+        )
+    except sqlite3.IntegrityError as exc:  # the UNIQUE backstop: another run filed it first
+        raise DvkError(
+            f"Không ghi được vào sổ đăng ký: văn bản kèm theo này đã được lưu trữ ({exc})."
+        ) from exc
+    return dataclasses.replace(attached, id=cursor.lastrowid)
+
+
+def replace_attached(
+    conn: sqlite3.Connection,
+    old: Attached,
+    new: Attached,
+    reason: str,
+    old_moved_to: str,
+    old_head: str | None,
+) -> Attached:
+    """Point an attached document at a new archived file; the old one is kept in `superseded`."""
+    conn.execute(
+        """INSERT INTO superseded (issued_id, sha256, file_name, archive_path, signature, reason, replaced,
+               events_head, attached_code)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            old.issued_id,
+            old.sha256,
+            old.file_name,
+            old_moved_to,
+            old.signature,
+            reason,
+            now_iso(),
+            old_head,
+            old.code,
+        ),
+    )
+    conn.execute(
+        """UPDATE attached SET sha256 = ?, file_name = ?, archive_path = ?, signature = ?, signer = ?,
+               notes = ?, events_head = ? WHERE id = ?""",
+        (
+            new.sha256,
+            new.file_name,
+            new.archive_path,
+            new.signature,
+            new.signer,
+            _json(new.notes),
+            new.events_head,
+            old.id,
+        ),
+    )
+    return dataclasses.replace(new, id=old.id)
+
+
+def find_issued_by_id(conn: sqlite3.Connection, issued_id: int) -> Issued | None:
+    row = conn.execute("SELECT * FROM issued WHERE id = ?", (issued_id,)).fetchone()
+    return _issued(row) if row else None
+
+
 def list_superseded(conn: sqlite3.Connection) -> list[dict]:
     """Replaced files, each with the number of the document it belonged to."""
     rows = conn.execute(
-        """SELECT s.*, i.number, i.symbol, i.scope, i.date FROM superseded s
-           JOIN issued i ON i.id = s.issued_id ORDER BY s.replaced"""
+        """SELECT s.*, i.number, i.symbol, i.scope, i.date,
+               COALESCE(a.kind, i.kind) AS kind, COALESCE(a.subject, i.subject) AS subject
+           FROM superseded s JOIN issued i ON i.id = s.issued_id
+           LEFT JOIN attached a ON a.code = s.attached_code ORDER BY s.replaced"""
     ).fetchall()
     return [dict(row) for row in rows]
 

@@ -7,9 +7,17 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.archive.entries import entry_from_issued, title_and_subject
-from pipeline.archive.register import format_day, format_number, list_issued, list_superseded, open_register
+from pipeline.archive.register import (
+    ATTACHED_NAMES,
+    format_day,
+    format_number,
+    list_issued,
+    list_superseded,
+    open_register,
+)
 from pipeline.config import Workspace
 from pipeline.platform import files
+from pipeline.workbook import text_cells
 
 REGISTER_COLUMNS = (
     "Số, ký hiệu văn bản",
@@ -40,7 +48,8 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
         issued = list_issued(conn)
         replaced: dict[int, list[str]] = {}
         for old in list_superseded(conn):
-            replaced.setdefault(old["issued_id"], []).append(old["reason"])
+            what = f"{ATTACHED_NAMES[old['kind']]}: " if old["attached_code"] else ""  # a list's own file
+            replaced.setdefault(old["issued_id"], []).append(f"{what}{old['reason']}")
     finally:
         conn.close()
     config = workspace.config
@@ -91,7 +100,7 @@ def write_register_xlsx(workspace: Workspace, path: Path) -> Path:
     sheet.append(list(REGISTER_COLUMNS))
     sheet.append([f"({index})" for index in range(1, len(REGISTER_COLUMNS) + 1)])
     for entry in outgoing_register(workspace):
-        sheet.append(register_row(entry))
+        sheet.append(text_cells(sheet, register_row(entry)))  # a signer names itself: text, not formula
     _style_register(sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     return files.write_atomically(path, book.save, ".xlsx")

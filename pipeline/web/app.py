@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode
 
 import anyio
 import jinja2
+import markupsafe
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -35,6 +36,7 @@ from pipeline.archive.entries import RefusedEntry
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
+from pipeline.vntext import neutralise
 from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
@@ -87,7 +89,10 @@ def create_app(
     app.state.builds = BuildJobs()
     app.state.archived = deque(maxlen=30)  # what the uploads of this session filed or refused, newest first
     app.state.templates = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=shown,  # every value a page prints, as dvk shows text everywhere
     )
     app.state.templates.globals.update(
         nav=NAV, status_vi=STATUS_VI, kind_vi=KIND_VI, download_url=download_url
@@ -109,6 +114,14 @@ async def fewer_threads(app: Starlette):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def shown(value: object) -> object:
+    """A value printed on a page: text neutralised (`vntext.neutralise`), so a name holding U+202E does
+    not show reversed; markup the templates build (Markup) is theirs and left as it is."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return neutralise(value)
+    return value
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -310,21 +323,32 @@ async def file_page(request: Request) -> Response:
     rel = request.query_params.get("p", "")
     workspace = request.app.state.workspace
     try:
-        detail = await run_in_threadpool(views.file_detail, workspace, rel)
+        detail = await run_in_threadpool(
+            views.file_detail, workspace, rel, request.query_params.get("hang", "")
+        )
     except DvkError as exc:
         raise HTTPException(404, str(exc)) from exc
     # The form reads the correction workbook and the file's closest lines: off the event loop too.
     correction = await run_in_threadpool(views.correction_form, workspace, detail)
-    return page(request, "tep.html", detail=detail, report=detail.report, correction=correction)
+    return page(
+        request,
+        "tep.html",
+        detail=detail,
+        report=detail.report,
+        correction=correction,
+        file_link=lambda rel: "/ho-so/tep?" + urlencode({"p": rel}),
+        row_link=lambda rel, key: "/ho-so/tep?" + urlencode({"p": rel, "hang": key}),
+    )
 
 
 async def save_correction(request: Request) -> Response:
     form = await posted(request)
-    rel = str(form.get("p", ""))
-    url = "/ho-so/tep?" + urlencode({"p": rel})
+    rel, row = str(form.get("p", "")), str(form.get("hang", ""))
+    url = "/ho-so/tep?" + urlencode({"p": rel, **({"hang": row} if row else {})})
     values = {key[len("gia-tri-") :]: str(value) for key, value in form.items() if key.startswith("gia-tri-")}
+    workspace = request.app.state.workspace
     try:
-        outcome = await run_in_threadpool(views.save_corrections, request.app.state.workspace, rel, values)
+        outcome = await run_in_threadpool(views.save_corrections, workspace, rel, values, row)
     except DvkError as exc:
         return back(request, url, "error", str(exc))
     return back(request, url, "ok", *outcome)
@@ -506,7 +530,7 @@ async def upload_signed(request: Request) -> Response:
             lines.append(reason)
         else:
             log.appendleft({"ok": True, "entry": entry})
-            lines.append(f"Đã lưu trữ {entry.printed}: {service.signature_label(entry.signature)}.")
+            lines.append(f"Đã lưu trữ {entry.label}: {service.signature_label(entry.signature)}.")
     if refused:
         log.appendleft(
             {"ok": False, "names": ", ".join(upload.name for upload in uploads), "reason": refused}

@@ -122,7 +122,7 @@ def find_files(result: CheckResult, query: FileQuery) -> list:
     for report, row in zip(result.files, index.rows, strict=True):
         if query.status and report.status != query.status:
             continue
-        if query.level and row.level != query.level:
+        if query.level and query.level not in row.levels:
             continue
         if query.code and query.code not in row.codes:
             continue
@@ -141,7 +141,7 @@ def file_choices(result: CheckResult) -> dict[str, list]:
 
 @dataclass(frozen=True, slots=True)
 class IndexRow:
-    level: str
+    levels: frozenset[str]  # a list's rows may have several
     codes: frozenset[str]
     unit: str  # folded: compared without diacritics or case
     text: str  # folded path, model name and unit
@@ -176,15 +176,22 @@ def file_index(result: CheckResult) -> FileIndex:
 def build_file_index(result: CheckResult) -> FileIndex:
     rows = []
     for report in result.files:
-        unit = report.field("unit") or report.path.split("/")[0]
-        text = fold(" ".join((report.path, report.field("model_name"), report.field("unit"))))
-        codes = frozenset(problem.code for problem in report.problems)
-        rows.append(IndexRow(report.field("level"), codes, fold(unit), text))
-    levels = Counter(row.level for row in rows if row.level)
-    code_counts = Counter(problem.code for report in result.files for problem in report.problems)
-    units = {report.field("unit") or report.path.split("/")[0] for report in result.files}
+        each = report.records or [report]  # a list is found by any of its rows
+        unit = " ".join(dict.fromkeys(one.field("unit") for one in each)).strip() or report.path.split("/")[0]
+        said = (part for one in each for part in (one.field("model_name"), one.field("unit")))
+        text = fold(" ".join((report.path, *said)))
+        codes = frozenset(problem.code for one in (report, *report.records) for problem in one.problems)
+        levels = frozenset(one.field("level") for one in each if one.field("level"))
+        rows.append(IndexRow(levels, codes, fold(unit), text))
+    level_counts = Counter(level for row in rows for level in row.levels)
+    code_counts = Counter(code for row in rows for code in row.codes)
+    units = {
+        one.field("unit") or report.path.split("/")[0]
+        for report in result.files
+        for one in report.records or [report]
+    }
     choices: dict[str, list] = {
-        "levels": sorted(levels.items()),
+        "levels": sorted(level_counts.items()),
         "codes": sorted(code_counts.items()),
         "units": sorted((unit for unit in units if unit), key=sort_key),
     }
@@ -196,19 +203,24 @@ def build_file_index(result: CheckResult) -> FileIndex:
 
 @dataclass
 class FileDetail:
-    report: FileReport
+    report: FileReport  # the file's, or one row's of a list
     fields: list[dict]  # {key, label, value, where, manual}
     blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
     read_error: str = ""
+    file: object = None  # check.FileReport of the whole file (the same as `report` unless a row is shown)
 
 
-def file_detail(workspace: Workspace, rel: str) -> FileDetail:
-    """One input file: its check report, the extracted fields with where each came from, and its text.
-    `rel` must be a file the check knows (never a path from outside inputs/)."""
+def file_detail(workspace: Workspace, rel: str, key: str = "") -> FileDetail:
+    """One input file (or, with `key`, one row of a list in it): its check report, the extracted fields
+    with where each came from, and its text. `rel` must be a file the check knows (never a path from
+    outside inputs/)."""
     result = current_check(workspace)
-    report = next((item for item in result.files if item.path == rel), None)
-    if report is None:
+    whole = next((item for item in result.files if item.path == rel), None)
+    if whole is None:
         raise DvkError(f"Không có tệp {rel} trong inputs/.")
+    report = service.record_of(result, rel, key)
+    if report is None:
+        raise DvkError(f"Tệp {rel} không có hàng {key} (danh sách đã thay đổi?).")
     sources = report.sources
     fields = [
         {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
@@ -216,11 +228,11 @@ def file_detail(workspace: Workspace, rel: str) -> FileDetail:
     ]
     blocks: list[dict] = []
     error = ""
-    if report.record is not None:  # read again only what the check read within its time and memory limits
+    if whole.record is not None or whole.records:  # read again only what the check read within its limits
         blocks, error = file_text(workspace, rel, sources)
     elif report.status == "rejected":
         error = "Không hiển thị nội dung: tệp không đọc được (xem phần Vấn đề)."
-    return FileDetail(report, fields, blocks, error)
+    return FileDetail(report, fields, blocks, error, whole)
 
 
 def file_text(workspace: Workspace, rel: str, sources: dict[str, str]) -> tuple[list[dict], str]:
@@ -250,9 +262,11 @@ def correction_form(workspace: Workspace, detail: FileDetail) -> dict:
     if report.record is None:
         return {"fields": [], "workbook": corrections_relpath(workspace)}
     missing = corrections.missing_fields(report, config) if report.status == "rejected" else ()
-    typed = corrections.read_corrections(corrections_path(workspace)).get(report.path)
+    typed = corrections.read_corrections(corrections_path(workspace)).get(report.ref)
     values = typed.values if typed else {}
-    hints = corrections.file_hints(workspace.inputs / report.path, missing, config, workspace.cache_dir)
+    hints = ""  # a row of a list is all on the page already: no closest lines to point at
+    if not report.key:
+        hints = corrections.file_hints(workspace.inputs / report.path, missing, config, workspace.cache_dir)
     hint_of = dict(line.split(": ", 1) for line in hints.splitlines() if ": " in line)
     sections = {"level": "levels", "model_type": "types", "field": "fields", "proposed_rating": "ratings"}
     fields = []
@@ -442,17 +456,22 @@ def add_inputs(workspace: Workspace, folder: str, uploads: list[service.Upload])
     return added
 
 
-def save_corrections(workspace: Workspace, rel: str, values: dict[str, str]) -> list[str]:
-    """Type the values a clerk gave for one file into the correction workbook, then check again; returns
-    what happened (Vietnamese)."""
-    report = next((item for item in current_check(workspace).files if item.path == rel), None)
+def save_corrections(workspace: Workspace, rel: str, values: dict[str, str], key: str = "") -> list[str]:
+    """Type the values a clerk gave for one file (or, with `key`, one row of a list in it) into the
+    correction workbook, then check again; returns what happened (Vietnamese)."""
+    report = service.record_of(current_check(workspace), rel, key)
     if report is None or report.record is None:
         raise DvkError(f"Không có tệp {rel} đọc được trong inputs/.")
     saved = service.save_corrections(workspace, report, values)
     remember_check(workspace, saved.result)
     after = saved.report
+    if after is None:
+        return [
+            f"Đã ghi {saved.changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel} không còn hàng này."
+        ]
     state = ("vẫn " if after.status == FileStatus.REJECTED else "") + DISPLAY_VI[after.status]
-    lines = [f"Đã ghi {saved.changed} giá trị vào {corrections.WORKBOOK_NAME}. Tệp {rel}: {state}."]
+    what = f"Tệp {rel}" if not key else f"{rel}, {after.where}"
+    lines = [f"Đã ghi {saved.changed} giá trị vào {corrections.WORKBOOK_NAME}. {what}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
 
