@@ -34,12 +34,12 @@ from pipeline.model import (
     FieldValue,
     Kind,
 )
-from pipeline.vntext import house_style, name_key, strip_marks
+from pipeline.vntext import house_style, name_key, strip_marks, total_table
 
 # ---------------------------------------------------------------------------- loose text
 
 # Combining marks left outside NFC would make the loose text shorter than the original.
-_COMBINING = dict.fromkeys(range(0x300, 0x370))
+_COMBINING = total_table(dict.fromkeys(range(0x300, 0x370)))  # total: see vntext.total_table
 
 
 def _plain(text: str) -> str:
