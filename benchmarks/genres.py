@@ -1,7 +1,7 @@
 """The per-genre benchmark (issue 18): how many documents of each genre dvk reads without correction.
 
 Run: python -m benchmarks.genres [--per-genre 60] [--part dev|blind|both] [--corpus DIR] [--keep DIR]
-                                 [--misses 30] [--out results.json]
+                                 [--genre G …] [--misses 30] [--out results.json]
 
 The corpus comes from `corpora/genres.py` (its own phrase tables; it imports nothing from `pipeline`). For
 every file the benchmark asks `pipeline.check.analyse_file` what a user would see, takes each record it
@@ -186,11 +186,15 @@ def shorten(text: str, size: int = 70) -> str:
 
 
 # ---------------------------------------------------------------------------- running
-def run_part(corpus: Path, config: Config) -> tuple[dict, bool, list[RecordResult], float]:
+def run_part(
+    corpus: Path, config: Config, genres: tuple[str, ...]
+) -> tuple[dict, bool, list[RecordResult], float]:
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     by_genre: dict[str, list] = defaultdict(list)
     split, seconds = True, []
     for entry in manifest["files"]:
+        if entry["genre"] not in genres:
+            continue
         results, split_here, took = evaluate_file(corpus / entry["file"], entry, config)
         split, seconds = split and split_here, [*seconds, took]
         by_genre[entry["genre"]].append((entry, results))
@@ -204,7 +208,9 @@ def corpus_for(part: str, args, temp: Path) -> Path:
         return args.corpus / part
     target = (args.keep / part) if args.keep else temp / part
     started = time.perf_counter()
-    manifest = generate(target, args.per_genre, part, libreoffice_share=args.libreoffice_share)
+    manifest = generate(
+        target, args.per_genre, part, libreoffice_share=args.libreoffice_share, genres=args.genre
+    )
     note = " (LibreOffice missing: no file re-saved)" if manifest["libreoffice_missing"] else ""
     print(
         f"{part}: generated {len(manifest['files'])} files, {manifest['libreoffice']} re-saved by "
@@ -228,15 +234,19 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, help="generate the corpora into DIR/dev and DIR/blind and keep them"
     )
     parser.add_argument("--libreoffice-share", type=float, default=0.15)
+    parser.add_argument(
+        "--genre", action="append", choices=GENRES, help="only this genre (repeatable); all by default"
+    )
     parser.add_argument("--misses", type=int, default=30, help="worst misses of the dev part to list")
     parser.add_argument("--out", type=Path, help="write the results as JSON (the blind part as totals only)")
     args = parser.parse_args(argv)
+    args.genre = tuple(args.genre or GENRES)
     config = load_config(DEFAULT_CONFIG)
     parts = ("dev", "blind") if args.part == "both" else (args.part,)
     data = {}
     with tempfile.TemporaryDirectory(prefix="dvk-genres-") as temp:
         for part in parts:
-            report, split, results, ms = run_part(corpus_for(part, args, Path(temp)), config)
+            report, split, results, ms = run_part(corpus_for(part, args, Path(temp)), config, args.genre)
             print_report(
                 f"=== {part} part: {report['all']['files']} files, {ms:.0f} ms per file", report, split
             )

@@ -318,9 +318,11 @@ POSITIONS = [
 ]
 
 
-def workplace(rng: random.Random, units: Units) -> tuple[str, str]:
-    """A position and the unit the person works in (a configured or a local unit)."""
-    position, where = rng.choice(POSITIONS)
-    commune = rng.choice(units.commune)
+def workplace(rng: random.Random, units: Units, commune: str = "") -> tuple[str, str]:
+    """A position and the unit the person works in (a configured or a local unit); in `commune` when given
+    (a ward's list names its own people)."""
+    local = [(p, w) for p, w in POSITIONS if "{" in w]
+    position, where = rng.choice(local if commune else POSITIONS)
+    commune = commune or rng.choice(units.commune)
     cells = [u for u in local_units(commune) if u.startswith("Chi bộ")] or [commune]
     return position, where.format(W=commune, w=lower_first(commune), C=rng.choice(cells))

@@ -233,7 +233,7 @@ def model_name(ctx: Ctx, field_index: int, who: str) -> str:
     return name
 
 
-def make_model(ctx: Ctx, individual: bool = False, unit: str = "") -> Model:
+def make_model(ctx: Ctx, individual: bool = False, unit: str = "", commune: str = "") -> Model:
     rng, vocab = ctx.rng, ctx.vocab
     field_index = rng.randrange(len(vocab.fields))
     units = vocab.units
@@ -251,7 +251,7 @@ def make_model(ctx: Ctx, individual: bool = False, unit: str = "") -> Model:
     if individual:
         model.individual = True
         model.person, model.gender = person(rng)
-        model.position, model.unit = workplace(rng, units)
+        model.position, model.unit = workplace(rng, units, commune)
         model.born = (rng.randint(1, 28), rng.randint(1, 12), rng.randint(1958, 1996))
     model.name = model_name(ctx, field_index, model.person or model.unit)
     city_unit = model.unit in units.city
@@ -534,6 +534,8 @@ def rated(ctx: Ctx, model: Model, who: str) -> list[str]:
             "Tự đánh giá: mô hình đạt loại ",
             "{who} tự chấm điểm và đề nghị xếp loại ",
             "{who} tự đánh giá kết quả thực hiện mô hình năm {y} đạt loại ",
+            "Căn cứ tiêu chí, {who} tự xếp loại mô hình: ",
+            "{who} tự nhận xét, đánh giá mô hình đạt loại ",
         ]
     ).format(who=who, y=ctx.vocab.year)
     lead = lead[:1].upper() + lead[1:]
@@ -676,6 +678,8 @@ RESULT_LEADS = [
     "Sau thời gian triển khai, mô hình mang lại kết quả thiết thực:",
     "Những kết quả nổi bật:",
     "Kết quả thực hiện mô hình:",
+    "Kết quả sau một năm thực hiện:",
+    "Mô hình đã mang lại những kết quả cụ thể như sau:",
 ]
 AWARD_HEADINGS = [
     "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG",
@@ -690,6 +694,9 @@ REQUESTS = [
     "Đề nghị {sup} quan tâm xem xét, công nhận mô hình “Dân vận khéo” {level} cho {who}./.",
     "Trên đây là báo cáo thành tích của {who}, kính đề nghị {sup} xem xét, công nhận mô hình “Dân vận khéo”"
     " {level} năm {y}./.",
+    "{who} kính đề nghị {sup} xem xét, công nhận mô hình {qname} đạt mô hình “Dân vận khéo” {level}.",
+    "Căn cứ kết quả trên, kính đề nghị {sup} công nhận mô hình “Dân vận khéo” {level} năm {y} cho {who}.",
+    "Kính trình {sup} xem xét, công nhận mô hình {qname} là mô hình “Dân vận khéo” {level} năm {y}./.",
 ]
 
 
@@ -910,6 +917,8 @@ TO_TRINH_SUBJECTS = [
     "Đề nghị xét công nhận mô hình {qname} đạt mô hình “Dân vận khéo” {level}",
     "Về việc xét, công nhận điển hình “Dân vận khéo” {level} năm {y}",
     "Về việc đề nghị công nhận mô hình “Dân vận khéo” năm {y}",
+    "V/v xét công nhận mô hình “Dân vận khéo” {level} năm {y}",
+    "Về việc đề nghị công nhận mô hình {qname}",
 ]
 BASES = ["Căn cứ {g};", "Thực hiện {g};", "Căn cứ {g},", "Căn cứ vào {g};"]
 PLEAS_COLLECTIVE = [
@@ -921,6 +930,9 @@ PLEAS_COLLECTIVE = [
     "Cụ thể:",
     "{who} trình {sup} xem xét, công nhận mô hình {qname} là mô hình “Dân vận khéo” {level}, với những nội "
     "dung chính sau:",
+    "Xét kết quả thực hiện, {who} kính trình {sup} xem xét công nhận mô hình {qname} là mô hình “Dân vận "
+    "khéo” {level} năm {y}:",
+    "{who} kính trình {sup} công nhận mô hình “Dân vận khéo” {level} năm {y}: mô hình {qname}.",
 ]
 PLEAS_PERSON = [
     "{who} kính trình {sup} xem xét, công nhận điển hình cá nhân “Dân vận khéo” {level} năm {y} đối với "
@@ -1037,6 +1049,10 @@ CV_PLEAS = [
     "{level} năm {y}.",
     "Qua một năm triển khai, {who} đề nghị {sup} công nhận mô hình {qname} ({unit} thực hiện) là mô hình "
     "“Dân vận khéo” {level} năm {y}.",
+    "Để kịp thời biểu dương, {who} đề nghị {sup} xem xét, công nhận mô hình {qname} của {unit} là mô hình "
+    "“Dân vận khéo” {level} năm {y}.",
+    "{who} báo cáo và đề nghị {sup} công nhận mô hình “Dân vận khéo” {level} năm {y} đối với mô hình "
+    "{qname} do {unit} thực hiện.",
 ]
 CV_DETAILS = [
     (
@@ -1115,6 +1131,8 @@ CB_TITLES = [
     "Sơ kết, đánh giá mô hình “Dân vận khéo” {qname} năm {y}",
     "Tổng kết thực hiện mô hình “Dân vận khéo” năm {y}",
     "kết quả thực hiện mô hình “Dân vận khéo” {qname}\nnăm {y}",
+    "Kết quả thực hiện mô hình “Dân vận khéo” năm {y} của chi bộ",
+    "Kết quả 01 năm thực hiện mô hình {qname}",
 ]
 CB_SITUATION = [
     "{who} có {n} đảng viên, được thành lập năm {founded}; trên địa bàn có {h}00 hộ với hơn {p}.000 nhân "
@@ -1161,6 +1179,9 @@ CB_REQUESTS = [
     "Đề nghị cấp trên xem xét, công nhận mô hình “Dân vận khéo” {level} cho {who}.",
     "Kính đề nghị {sup} công nhận mô hình {qname} đạt mô hình “Dân vận khéo” {level}.",
     "Chi bộ đề nghị {sup} xem xét công nhận mô hình {qname} là mô hình “Dân vận khéo” {level} năm {y}./.",
+    "Chi bộ kính đề nghị cấp trên xem xét, công nhận mô hình {qname} là mô hình “Dân vận khéo” {level} năm "
+    "{y}.",
+    "Kính đề nghị {sup} xét công nhận mô hình “Dân vận khéo” {level} năm {y} đối với mô hình {qname}.",
 ]
 
 
@@ -1263,6 +1284,12 @@ KH_REGISTER = [
     ),
     ("{who} xây dựng mô hình {qname} (lĩnh vực {field}), đăng ký công nhận {level}.", False),
     ("Mô hình đăng ký: {qname}; lĩnh vực: {field}; {level}; loại mô hình: tập thể.", True),
+    (
+        "{who} đăng ký xây dựng mô hình {qname}, lĩnh vực {field}, đăng ký công nhận mô hình “Dân vận khéo”"
+        " {level}.",
+        False,
+    ),
+    ("Mô hình: {qname}. Lĩnh vực thực hiện: {field}. Cấp đăng ký: {level}. Đây là mô hình tập thể.", True),
 ]
 KH_CLOSING = [
     "Định kỳ hằng quý sơ kết; cuối năm tổng kết, đánh giá kết quả và đề nghị cấp trên xem xét, công nhận mô"
@@ -1372,6 +1399,12 @@ DK_PLEDGE = [
         " {level}.",
         False,
     ),
+    (
+        "Tôi xin đăng ký thực hiện mô hình cá nhân {qname}, thuộc lĩnh vực {field}, đăng ký công nhận "
+        "{level} năm {y}.",
+        True,
+    ),
+    ("Bản thân đăng ký xây dựng mô hình {qname} (lĩnh vực {field}) để đề nghị xét công nhận {level}.", False),
 ]
 
 
@@ -1436,14 +1469,28 @@ COLUMNS = {
         "Mô hình",
         "Tên gọi mô hình",
     ],
-    "name_reg": ["Tên mô hình", "Tên mô hình đăng ký", "Tên mô hình “Dân vận khéo”", "Mô hình đăng ký"],
-    "name_prop": ["Tên mô hình", "Tên mô hình đề nghị công nhận", "Tên mô hình “Dân vận khéo”", "Mô hình"],
+    "name_reg": [
+        "Tên mô hình",
+        "Tên mô hình đăng ký",
+        "Tên mô hình “Dân vận khéo”",
+        "Mô hình đăng ký",
+        "Tên mô hình đăng ký thực hiện",
+    ],
+    "name_prop": [
+        "Tên mô hình",
+        "Tên mô hình đề nghị công nhận",
+        "Tên mô hình “Dân vận khéo”",
+        "Mô hình",
+        "Tên mô hình đề nghị",
+    ],
     "who": [
         "Đơn vị thực hiện",
         "Tập thể, cá nhân thực hiện",
         "Đơn vị/cá nhân thực hiện",
         "Chủ thể thực hiện",
         "Tên tập thể, cá nhân",
+        "Đơn vị, cá nhân đăng ký",
+        "Tập thể/cá nhân",
     ],
     "position": [
         "Chức vụ, đơn vị công tác",
@@ -1451,10 +1498,23 @@ COLUMNS = {
         "Chức vụ, đơn vị công tác (đối với cá nhân)",
         "Chức vụ - đơn vị",
     ],
-    "field": ["Lĩnh vực", "Thuộc lĩnh vực", "Lĩnh vực thực hiện", "Lĩnh vực mô hình"],
-    "type": ["Loại mô hình", "Tập thể/Cá nhân", "Loại mô hình (TT/CN)", "Hình thức"],
-    "level": ["Cấp đăng ký", "Cấp", "Cấp công nhận", "Cấp đề nghị"],
-    "level_prop": ["Cấp đề nghị công nhận", "Cấp", "Đề nghị công nhận cấp", "Cấp công nhận"],
+    "field": [
+        "Lĩnh vực",
+        "Thuộc lĩnh vực",
+        "Lĩnh vực thực hiện",
+        "Lĩnh vực mô hình",
+        "Lĩnh vực (KT, VH-XH, QP-AN, XDHTCT)",
+        "Thuộc lĩnh vực nào",
+    ],
+    "type": ["Loại mô hình", "Tập thể/Cá nhân", "Loại mô hình (TT/CN)", "Hình thức", "Tập thể hay cá nhân"],
+    "level": ["Cấp đăng ký", "Cấp", "Cấp công nhận", "Cấp đề nghị", "Cấp đăng ký công nhận"],
+    "level_prop": [
+        "Cấp đề nghị công nhận",
+        "Cấp",
+        "Đề nghị công nhận cấp",
+        "Cấp công nhận",
+        "Đề nghị cấp công nhận",
+    ],
     "period": ["Thời gian thực hiện", "Thời gian", "Thời gian triển khai", "Thời gian bắt đầu - kết thúc"],
     "results": [
         "Kết quả nổi bật",
@@ -1462,8 +1522,18 @@ COLUMNS = {
         "Hiệu quả đạt được",
         "Kết quả, hiệu quả",
         "Sản phẩm, kết quả",
+        "Kết quả thực hiện",
+        "Hiệu quả mang lại",
     ],
-    "rating": ["Tự đánh giá", "Đề nghị xếp loại", "Tự xếp loại", "Xếp loại đề nghị", "Tự đánh giá, xếp loại"],
+    "rating": [
+        "Tự đánh giá",
+        "Đề nghị xếp loại",
+        "Tự xếp loại",
+        "Xếp loại đề nghị",
+        "Tự đánh giá, xếp loại",
+        "Đơn vị tự đánh giá",
+        "Kết quả tự đánh giá",
+    ],
     "note": ["Ghi chú", "Ghi chú", "Ghi chú", "Ghi chú"],
 }
 
@@ -1486,7 +1556,8 @@ def list_models(ctx: Ctx, issuer: str, kind: str) -> tuple[list[Model], str]:
     models = []
     for _ in range(rows):
         if individuals and ctx.chance(0.25):
-            models.append(make_model(ctx, individual=True))
+            home = issuer if issuer in ctx.vocab.units.commune else ""
+            models.append(make_model(ctx, individual=True, commune=home))
         else:
             models.append(make_model(ctx, unit=ctx.rng.choice(candidates)))
     common = ctx.chance(0.5)
@@ -1579,8 +1650,8 @@ def write_list(ctx: Ctx, kind: str) -> Doc:
         page.para(f"Tổng cộng: {len(models):02d} mô hình.", italic=True)
     signer = signer_name(ctx)
     signature(ctx, page, prof, signer, None)
-    for record in records:
-        record.truth["signer"] = signer
+    for record in records:  # the list's signer signs for the list, not for each unit's own report
+        record.unscored.append("signer")
     return Doc(page, kind, records)
 
 

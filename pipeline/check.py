@@ -21,7 +21,7 @@ from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.corrections import Typed, apply_corrections, corrections_digest, read_corrections
 from pipeline.discover import Found, discover
 from pipeline.extract import classify, extract
-from pipeline.listtable import ListReading, list_fields, read_list
+from pipeline.listtable import ListReading, list_fields, one_row_fields, read_list
 from pipeline.model import (
     ERROR,
     WARNING,
@@ -92,8 +92,8 @@ def analyse_file(
     if kind is None or extraction is None:
         return Analysis(None, doc.notes + (Problem("UNKNOWN_KIND", ERROR, UNKNOWN_KIND_MESSAGE, "tiêu đề"),))
     fields = extraction.fields
-    if listing is not None:  # a list of one row is one record, as a form is: it fills what the walk missed
-        fields = {**list_fields(listing, listing.rows[0], config), **fields}
+    if listing is not None:  # a list of one row is one record, as a form is
+        fields = one_row_fields(listing, fields, config)
     record = Record(kind, rel, sha256, fields)
     identifier = proposal_id(record) if kind is Kind.PROPOSAL else ""
     notes = doc.notes + tuple(extraction.problems)
@@ -204,6 +204,15 @@ def run_check(
     cache.last_identity = identity
     save_cache(cache_path, cache)
     return result
+
+
+def seed_analyses(workspace: Workspace, analyses: dict[str, Analysis]) -> None:
+    """Analyses of files read before they were under inputs/ (an upload read to find its unit's folder),
+    kept in the cache by content hash so the check that follows does not read the files again."""
+    path = workspace.cache_dir / "check.pickle"
+    cache = load_cache(path, cache_key(workspace.config.raw))
+    cache.analyses.update({sha: value for sha, value in analyses.items() if not caused_by_machine(value)})
+    save_cache(path, cache)
 
 
 def remove_leftovers(workspace: Workspace) -> None:

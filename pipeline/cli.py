@@ -13,7 +13,7 @@ import click
 from pipeline import __version__, explain, service
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import fail, guard, json_option, print_json, progress_for, workspace_option
-from pipeline.config import Workspace, init_workspace
+from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, ERROR, ExitCode
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
@@ -32,8 +32,7 @@ def main() -> None:
 @guard
 def init_command(folder: Path) -> None:
     """Tạo thư mục làm việc mới: dvk.toml, inputs/, outputs/, templates_docx/."""
-    root = init_workspace(folder)
-    launcher.write_launcher(root, has_web="serve" in main.commands)
+    root = service.create_workspace(folder).root
     click.echo(f"Đã tạo thư mục làm việc {root} (nháy đúp {launcher.LAUNCHER_NAME} để chạy trên Windows).")
     click.echo(
         f"Sửa {root / 'dvk.toml'} (cơ quan, năm, danh sách đơn vị), chép tệp Word vào {root / 'inputs'}, "
@@ -88,6 +87,7 @@ def build_command(
 ) -> None:
     """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
     number_given, date_given = service.number_and_date(number or "", issued or "")
+    warn_samples(workspace, as_json)
     emit_build(
         service.build_campaign(workspace, number_given, date_given, pdf, progress_for(as_json)), as_json
     )
@@ -104,7 +104,23 @@ def run_command(workspace: Workspace, pdf: bool, as_json: bool) -> None:
     if not as_json:
         click.echo("\n".join(console_lines(result)))
         click.echo("")
+    warn_samples(workspace, as_json)
     emit_build(service.build_campaign(workspace, pdf=pdf, progress=progress_for(as_json)), as_json)
+
+
+def warn_samples(workspace: Workspace, as_json: bool) -> None:
+    """Before a build: the settings that still hold the shipped sample's values, which it would print
+    (a person reads this; a script asking for --json gets its JSON alone)."""
+    from pipeline.settings import sample_values
+
+    found = sample_values(workspace.config)
+    if found and not as_json:
+        values = ", ".join(f"{item.label} “{item.value}”" for item in found)
+        click.echo(
+            f"Lưu ý: dvk.toml vẫn giữ giá trị mẫu: {values}. Văn bản lập lúc này in đúng các giá trị đó; "
+            "sửa trong dvk.toml hoặc ở trang Cài đặt (dvk serve) nếu đó không phải giá trị thật.",
+            err=True,
+        )
 
 
 def emit_build(result: service.BuildResult, as_json: bool) -> None:

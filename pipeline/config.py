@@ -93,6 +93,12 @@ class Workspace:
         return self.root / ".dvk-cache"
 
 
+def is_workspace(root: Path) -> bool:
+    """Whether `root` is a workspace: its own dvk.toml, or an inputs/ folder (a folder of samples runs
+    on the default configuration)."""
+    return (Path(root) / CONFIG_NAME).is_file() or (Path(root) / "inputs").is_dir()
+
+
 def load_workspace(root: Path) -> Workspace:
     """Open the workspace at `root`, reading its dvk.toml (or the embedded default)."""
     root = Path(root).resolve()

@@ -666,7 +666,7 @@ UNIT_WORDS = (
     "ủy ban", "ubnd", "công an", "trường", "văn phòng", "mặt trận", "tổ", "ấp", "khu phố", "khu vực", "khóm",
     "bệnh viện", "liên đoàn", "cơ quan", "đội", "chi hội", "chi đoàn", "hợp tác xã", "htx", "công ty",
     "tòa án", "viện", "thành đoàn", "huyện", "thành phố", "tỉnh", "hội đồng", "kho bạc", "chi cục", "cục",
-    "sở", "nhà văn hóa", "đài", "báo", "cá nhân", "tập thể",
+    "sở", "trạm", "nhà văn hóa", "đài", "báo", "cá nhân", "tập thể",
 )  # fmt: skip
 
 

@@ -30,19 +30,25 @@ from pipeline.extract import (
     clean_value,
     exact_term,
     is_stt,
+    is_unit_name,
+    lines_of,
+    looks_like_person,
     normalise_value,
     short_fold,
+    signer_from_closing,
 )
 from pipeline.labels import LabelMatch, Recognizer, recognizer_for
 from pipeline.model import (
     SOURCE_INFERRED,
+    SOURCE_SIGNATURE,
     SOURCE_TABLE_ROW,
+    SOURCE_TITLE,
     Block,
     DocText,
     FieldValue,
     Kind,
 )
-from pipeline.prose import document_facts, level_in, type_in
+from pipeline.prose import document_facts, level_in, type_in, year_in
 from pipeline.vntext import fold
 
 HEADER_SEARCH_ROWS = 3  # a list's header is in its first rows (a caption row may come first)
@@ -56,7 +62,7 @@ MARKS = {"x", "v", "✓", "✔", "☒", "☑", "■", "co", "dat"}
 def list_kind(title: str) -> Kind | None:
     """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
     CÔNG NHẬN …"); None when the title is not a list's."""
-    if "danh sach" not in title:
+    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
         return None
     if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
         return Kind.PROPOSAL
@@ -70,10 +76,33 @@ def list_kind(title: str) -> Kind | None:
 LIST_FACTS = ("level", "year", "unit", "model_type")
 
 
-def list_facts(doc: DocText, config: Config) -> dict[str, FieldValue]:
-    """The level and year of the list's title, its type when the title names one, the letterhead's unit."""
-    facts = document_facts(doc, config).fields
-    return {key: value for key, value in facts.items() if key in LIST_FACTS}
+def list_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue]:
+    """The level and year of the list's title, its type when the title names one, the letterhead's unit,
+    and the signer of the list (scored like any record's, never required)."""
+    facts = {key: value for key, value in document_facts(doc, config).fields.items() if key in LIST_FACTS}
+    for key, value in caption_facts(doc, config, table).items():
+        facts.setdefault(key, value)
+    recognizer = recognizer_for(config.label_spellings)
+    signer = signer_from_closing(lines_of(doc.blocks, recognizer, config))
+    if signer:
+        facts["signer"] = FieldValue(signer.value, signer.where, SOURCE_SIGNATURE)
+    return facts
+
+
+def caption_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue]:
+    """The year and level of the lines over the table when the title is not one the prose reader knows
+    ("BẢNG TỔNG HỢP" over "Đăng ký xây dựng mô hình … năm 2020")."""
+    found: dict[str, FieldValue] = {}
+    for block in doc.blocks:
+        if block.kind == "cell" and block.table == table:
+            break
+        words = fold(block.text)
+        if block.kind != "para" or len(words.split()) > 40 or "mo hinh" not in words:
+            continue
+        for key, value in (("year", year_in(block.text)), ("level", level_in(block.text, config.levels))):
+            if value and key not in found:
+                found[key] = FieldValue(value, block.where, SOURCE_TITLE)
+    return found
 
 
 # ---------------------------------------------------------------------------- the table
@@ -132,7 +161,7 @@ def read_list(doc: DocText, config: Config) -> ListReading | None:
         header_texts = {tuple(fold(c.text) for c in rows[key]) for key in sorted(rows) if key < first_data}
         listed = read_rows(data, columns, header_texts, config)
         if listed:
-            return ListReading(listed, list_facts(doc, config), number, first_data - min(rows))
+            return ListReading(listed, list_facts(doc, config, number), number, first_data - min(rows))
     return None
 
 
@@ -346,9 +375,24 @@ def row_values(
             continue
         assert column.match is not None
         for key, part in walk.assignments(column.match, clean_value(text)):
+            key, part = person_or(key, part)
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|đồng chí|đ/c)\s+", re.IGNORECASE)
+
+
+def person_or(key: str, text: str) -> tuple[str, str]:
+    """A list's "Đơn vị thực hiện" column names the person on an individual model's row ("Bà Trần Thị
+    Phượng"): a name is a person, never a unit. A person's name loses its "Ông"/"Bà"."""
+    if key not in ("unit", "person_name"):
+        return key, text
+    bare = HONORIFIC.sub("", text)
+    if looks_like_person(bare) and not is_unit_name(bare):
+        return "person_name", bare
+    return key, text
 
 
 def row_place(cell: Block) -> str:
@@ -375,11 +419,41 @@ def row_key(texts: dict[int, str], columns: dict[int, Column], seen: dict[str, i
 def list_fields(reading: ListReading, row: ListRow, config: Config) -> dict[str, FieldValue]:
     """A row's fields: its own values over the document's facts, and its type from the evidence."""
     fields = {**reading.facts, **row.fields}
+    if "unit" in row.fields and "unit" in reading.facts:
+        fields["unit"] = named_place(row.fields["unit"], reading.facts["unit"])
     if "model_type" not in fields:
         inferred = row_type(fields, row, config)
         if inferred:
             fields["model_type"] = inferred
     return fields
+
+
+def one_row_fields(
+    reading: ListReading, walked: dict[str, FieldValue], config: Config
+) -> dict[str, FieldValue]:
+    """A list of one row is one record: the row's own cells win (the label walk reads a row of column numbers
+    or a letterhead where the row says better), what the walk found elsewhere in the file (results written
+    under the table) fills the rest, then the list's facts."""
+    row = reading.rows[0]
+    fields = {key: value for key, value in walked.items() if value.source != SOURCE_INFERRED}
+    fields.update(row.fields)
+    return list_fields(reading, ListRow(fields, row.where, row.key), config)
+
+
+BARE_PLACE = re.compile(r"\s(phường|xã|thị trấn)$", re.IGNORECASE)
+
+
+def named_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Ủy ban nhân dân phường" in the list of Phường Ngã Bảy is "Ủy ban nhân dân phường Ngã Bảy": a
+    row names its ward or commune by its kind alone when the letterhead names it."""
+    bare = BARE_PLACE.search(unit.value)
+    if bare is None:
+        return unit
+    kind = bare.group(1)
+    if not fold(letterhead.value).startswith(fold(kind) + " "):
+        return unit
+    name = letterhead.value[len(kind) :].strip()
+    return FieldValue(f"{unit.value} {name}", f"{unit.where}; {letterhead.where}", unit.source)
 
 
 def row_type(fields: dict[str, FieldValue], row: ListRow, config: Config) -> FieldValue | None:

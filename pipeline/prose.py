@@ -432,7 +432,8 @@ def unit_from_letterhead(doc: DocText, config: Config) -> FieldValue | None:
     lines = [Part(expand_abbreviations(part.text), part.where) for part in letterhead(doc)]
     if not lines:
         return None
-    if len(lines) >= 2 and PLACE_ONLY.match(_loose(lines[-1].text)):  # "ỦY BAN MTTQ VIỆT NAM" / "THÀNH PHỐ …"
+    if len(lines) >= 2 and PLACE_ONLY.match(_loose(lines[-1].text)) and not has_place(lines[-2].text):
+        # "ỦY BAN MTTQ VIỆT NAM" over "THÀNH PHỐ NGÃ BẢY": one name on two lines
         lines = [*lines[:-2], Part(f"{lines[-2].text} {lines[-1].text}", lines[-2].where)]
     last, parent = lines[-1], (lines[-2].text if len(lines) >= 2 else "")
     name = " ".join(last.text.split())

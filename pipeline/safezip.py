@@ -243,6 +243,11 @@ class SafeZip:
         self._file.close()
 
     @property
+    def members(self) -> list[zipfile.ZipInfo]:
+        """The members' entries as stored (names, flags, sizes), in the zip's order."""
+        return list(self._index.values())
+
+    @property
     def names(self) -> list[str]:
         """Member names as stored."""
         return [info.filename for info in self._index.values()]

@@ -19,14 +19,14 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import corrections
+from pipeline import corrections, intake
 from pipeline.appraise import set_results
 from pipeline.archive import register, register_export
 from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
@@ -38,7 +38,7 @@ from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
 from pipeline.model import CheckResult, DvkError, FileReport, InvalidInput, Model, Need
-from pipeline.names import numbered, safe_name
+from pipeline.names import safe_name
 from pipeline.platform import files, process
 from pipeline.soffice import soffice_path
 from pipeline.vntext import nfc, parse_date, sort_key
@@ -199,42 +199,26 @@ def corrections_path(workspace: Workspace) -> Path:
 
 # ---------------------------------------------------------------------------- adding input files
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # per file; the check reads files up to 100 MB, a form this big is odd
-INPUT_EXTENSIONS = (".docx", ".docm", ".dotx", ".doc", ".odt", ".rtf")
-
-
-@dataclass
-class Upload:
-    """A file a user hands over: the name it had on their computer and its bytes."""
-
-    name: str
-    data: bytes
-
-
-@dataclass
-class Saved:
-    original: str
-    path: str = ""  # where it was saved: inputs/…, or archived as …
-    refused: str = ""  # why it was not saved (Vietnamese), or ""
+MAX_UPLOAD_BYTES = intake.MAX_FILE_BYTES  # one file handed over (a document, a signed PDF)
+Upload = intake.Upload
 
 
 @dataclass
 class InputsAdded:
-    saved: list[Saved]
+    saved: list[intake.Saved]
     result: CheckResult
     problem: str = ""  # the files are saved and checked, but the workbook or report could not be written
 
 
-def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> InputsAdded:
-    """Save submitted files into inputs/<unit folder>/ (names made safe, never over an existing file),
-    then check. Each file is saved or refused with its reason; one refusal does not stop the others."""
-    unit_folder = safe_name(folder, fallback="")
-    if not unit_folder:
-        raise DvkError("Chọn hoặc ghi tên đơn vị gửi tệp (thư mục trong inputs/).")
+def add_inputs(workspace: Workspace, folder: str, uploads: Iterable[Upload]) -> InputsAdded:
+    """Save submitted files (folders and zips of folders too) under inputs/, then check. Each file is
+    saved, skipped or refused with its reason; one refusal does not stop the others. `folder`: the unit
+    chosen for files sent without a folder ("" to read it from each file). `uploads` may be lazy: each
+    file's bytes are read only when its turn comes."""
+    unit_folder = safe_name(folder, fallback="") if folder.strip() else ""
     problem = ""
     with workspace_lock(workspace):
-        target = workspace.inputs / unit_folder
-        saved = [save_input(target, upload) for upload in uploads]
+        saved = intake.take_in(workspace, unit_folder, uploads, lambda found: units_read(workspace, found))
         try:
             result = run_check(workspace, write_outputs=any(item.path for item in saved))
         except DvkError as exc:  # e.g. the workbook open in Excel: the files stay saved and are still checked
@@ -243,37 +227,18 @@ def add_inputs(workspace: Workspace, folder: str, uploads: list[Upload]) -> Inpu
     return InputsAdded(saved, result, problem)
 
 
-def save_input(folder: Path, upload: Upload) -> Saved:
-    name = safe_name(upload.name)
-    outcome = Saved(upload.name)
-    if not name.lower().endswith(INPUT_EXTENSIONS):
-        outcome.refused = f"Chỉ nhận tệp văn bản ({', '.join(INPUT_EXTENSIONS)}); không lưu {name}."
-    elif len(upload.data) > MAX_UPLOAD_BYTES:
-        outcome.refused = f"Tệp {name} lớn hơn {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; không lưu."
-    elif not upload.data:
-        outcome.refused = f"Tệp {name} rỗng; không lưu."
-    if outcome.refused:
-        return outcome
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file of that name is in the way, or the folder cannot be made
-        outcome.refused = f"Không tạo được thư mục inputs/{folder.name} cho {name}: {exc.strerror or exc}."
-        return outcome
-    for taken in range(1, 1000):
-        candidate = folder / (name if taken == 1 else numbered(name, taken))
-        try:
-            with open(candidate, "xb") as out:  # "x": never over a file that is already there
-                out.write(upload.data)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            candidate.unlink(missing_ok=True)
-            outcome.refused = f"Không ghi được {candidate.name}: {exc}."
-            return outcome
-        outcome.path = f"inputs/{folder.name}/{candidate.name}"
-        return outcome
-    outcome.refused = f"Đã có quá nhiều tệp tên {name} trong {folder.name}."
-    return outcome
+def units_read(workspace: Workspace, found: list) -> dict[str, str]:
+    """The unit each file names (by rel), read as the check reads (workers, limits); the analyses are
+    kept for the check that follows, which then does not read these files again."""
+    from pipeline.check import analyse_many, seed_analyses
+
+    analyses = analyse_many(found, workspace.config, workspace.cache_dir)
+    seed_analyses(workspace, analyses)
+    units = {}
+    for entry in found:
+        record = analyses[entry.sha256].record
+        units[entry.rel] = (record.get("unit") if record is not None else "") or ""
+    return units
 
 
 def input_folders(workspace: Workspace) -> list[str]:
@@ -614,3 +579,77 @@ def given_reason(reason: str | None, need: Need) -> str | None:
 
 def pdf_available() -> bool:
     return soffice_path() is not None
+
+
+# ---------------------------------------------------------------------------- campaign settings
+
+
+def create_workspace(root: Path) -> Workspace:
+    """`dvk init`, and `dvk serve` started outside a workspace: dvk.toml, inputs/, outputs/, the templates
+    and the Windows launcher (what exists is left as it is)."""
+    from pipeline.config import init_workspace, load_workspace
+    from pipeline.platform import launcher
+
+    created = init_workspace(root)
+    launcher.write_launcher(created, has_web=True)
+    return load_workspace(created)
+
+
+def save_settings(workspace: Workspace, changes: dict[str, str]) -> Workspace:
+    """The Cài đặt page: the changed settings written to dvk.toml, checked as a loaded dvk.toml is (a
+    ConfigError names the key); the workspace as it reads now."""
+    from pipeline import settings
+    from pipeline.config import load_workspace
+
+    with workspace_lock(workspace):
+        settings.save_settings(workspace.root, changes, workspace.config)
+        return load_workspace(workspace.root)
+
+
+def add_units(workspace: Workspace, units: list[tuple[str, str]]) -> Workspace:
+    """ "Thêm vào danh sách": each (level key, name) becomes a known unit in dvk.toml."""
+    from pipeline import settings
+    from pipeline.config import load_workspace
+
+    with workspace_lock(workspace):
+        settings.add_units(workspace.root, units, workspace.config)
+        return load_workspace(workspace.root)
+
+
+@dataclass
+class SeenUnit:
+    """A unit named in the campaign's files: whether [units] knows it, its level, its files."""
+
+    name: str  # as configured when known, else as the first file spells it; "" when no file names one
+    known: bool
+    level: str  # level key: configured, or the level most of its files ask for ("" when none does)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (path under inputs/, status)
+
+
+def units_seen(workspace: Workspace, result: CheckResult) -> tuple[list[SeenUnit], list[tuple[str, str]]]:
+    """The units the files of a check name (known or not, with their files), and the configured
+    (level, unit)s that no file names yet."""
+    from collections import Counter
+
+    from pipeline.vntext import name_key, sort_key
+
+    config = workspace.config
+    configured = {name_key(unit): (unit, level) for level, names in config.units.items() for unit in names}
+    level_keys = {term.label: term.key for term in config.levels}
+    groups: dict[str, SeenUnit] = {}
+    asked: dict[str, Counter] = {}
+    for report in result.files:
+        if report.status == "skipped":
+            continue
+        unit = report.field("unit")
+        key = name_key(unit) if unit else ""
+        name, level = configured.get(key, (unit, ""))
+        seen = groups.setdefault(key, SeenUnit(name, key in configured, level))
+        seen.files.append((report.path, report.status))
+        asked.setdefault(key, Counter())[level_keys.get(report.field("level"), "")] += 1
+    for key, seen in groups.items():
+        if not seen.level:
+            seen.level = next((level for level, _ in asked[key].most_common() if level), "")
+    shown = sorted(groups.values(), key=lambda seen: (seen.name == "", sort_key(seen.name)))
+    missing = [(level, unit) for key, (unit, level) in configured.items() if key not in groups]
+    return shown, missing

@@ -16,8 +16,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import types
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -39,107 +37,43 @@ from pipeline.archive.signatures import parse_pdf_date
 from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.config import Workspace, init_workspace, load_workspace
-from pipeline.model import DvkError, Model, Need, NeedsInput
+from pipeline.model import DvkError, Need, NeedsInput
+from tests import signedcampaign
 from tests.pdfsign import (
     append_incremental_update,
     byte_range,
     change_byte_in_signed_range,
-    convert_with_soffice,
     draft_pdf,
     fill_field_after_signing,
-    issue_signer,
-    make_ca,
     scan_pdf,
     sign_pdf,
     text_pdf,
     with_number_field,
 )
+from tests.signedcampaign import (
+    COMMUNE_LEVEL,
+    EVERY_REASON,
+    MODELS,
+    SIGNER,
+    issued_rows,
+    model,
+    put,
+)
 
 REPO = Path(__file__).resolve().parent.parent
-SIGNER = "Nguyễn Văn A"
 CLI = (
     "import sys; from pipeline.cli_archive import archive_command; "
     "archive_command.main(sys.argv[1:], 'dvk archive')"
 )
-CITY_LEVEL, COMMUNE_LEVEL = "Cấp thành phố", "Cấp xã, phường"
 COMMUNE_SUBJECT = "Quyết định về việc công nhận mô hình “Dân vận khéo” cấp xã, phường năm 2020"
 
-
-def model(i: int, level: str, unit: str = "Chi bộ Tòa án") -> Model:
-    return Model(f"m{i:03d}", f"Mô hình số {i}", unit, level, "Tập thể", "Kinh tế", "Tốt")
-
-
-MODELS = [model(1, CITY_LEVEL), model(2, CITY_LEVEL), model(3, COMMUNE_LEVEL, "Phường Lái Hiếu")]
-
-
-@pytest.fixture(scope="session")
-def pki():
-    trusted = make_ca("CA thử nghiệm dvk")
-    other = make_ca("CA không tin cậy")
-    return types.SimpleNamespace(
-        trusted=trusted, signer=issue_signer(trusted, SIGNER), stranger=issue_signer(other, "Người Lạ")
-    )
-
-
-@pytest.fixture(scope="session")
-def campaign(tmp_path_factory):
-    """Drafts made once with pipeline.build, and PDFs of the city decision: "draft" (number and day left
-    blank) and "numbered" (built with number 123 on 23/12/2020), converted with LibreOffice; without
-    soffice, pypdf text PDFs of the drafts' text (ASCII only, so there is no "numbered")."""
-    folder = tmp_path_factory.mktemp("campaign")
-    workspace = load_workspace(init_workspace(folder / "ws"))
-    documents = build.build_documents(workspace, MODELS, 187)
-    kinds = {(d.kind, d.level): d for d in documents}
-    city, commune = kinds[("decision", CITY_LEVEL)], kinds[("decision", COMMUNE_LEVEL)]
-    pdfs = {"commune": draft_pdf(commune.path)}
-    if shutil.which("soffice"):
-        other = load_workspace(init_workspace(folder / "numbered"))
-        numbered = build.build_documents(other, MODELS, 187, number=123, issued=date(2020, 12, 23))[0]
-        draft_docx = shutil.copyfile(city.path, folder / "du-thao.docx")
-        numbered_docx = shutil.copyfile(numbered.path, folder / "so-123.docx")
-        made = convert_with_soffice([draft_docx, numbered_docx], folder)
-        pdfs["draft"], pdfs["numbered"] = (pdf.read_bytes() for pdf in made)
-    else:
-        pdfs["draft"] = draft_pdf(city.path)
-    return types.SimpleNamespace(
-        root=workspace.root,
-        documents=documents,
-        pdfs=pdfs,
-        city=city.code,
-        city_list=kinds[("list", CITY_LEVEL)].code,
-        commune=commune.code,
-        city_path=city.path.relative_to(workspace.root),
-        list_path=kinds[("list", CITY_LEVEL)].path.relative_to(workspace.root),
-    )
-
-
-@pytest.fixture(scope="session")
-def signed(campaign, pki) -> dict[str, bytes]:
-    return {name: sign_pdf(data, pki.signer) for name, data in campaign.pdfs.items()}
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, pki, campaign) -> Workspace:
-    """A fresh copy of the built campaign, its drafts recorded, the test CA in trust-roots/."""
-    root = Path(shutil.copytree(campaign.root, tmp_path / "ws"))
-    (root / "trust-roots" / "ca-thu-nghiem.pem").write_bytes(pki.trusted.pem())
-    ws = load_workspace(root)
-    moved = [replace(d, path=root / d.path.relative_to(campaign.root)) for d in campaign.documents]
-    record_drafts(ws, moved)
-    return ws
-
-
-def put(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    return path
-
-
-def issued_rows(workspace: Workspace) -> list[tuple]:
-    conn = open_register(workspace)
-    rows = conn.execute("SELECT number, symbol, code, signature FROM issued ORDER BY number").fetchall()
-    conn.close()
-    return [tuple(row) for row in rows]
+# The campaign, its signed PDFs, the CA and a fresh workspace (tests/signedcampaign.py).
+pki, campaign, signed, workspace = (
+    signedcampaign.pki,
+    signedcampaign.campaign,
+    signedcampaign.signed,
+    signedcampaign.workspace,
+)
 
 
 # ---------------------------------------------------------------------------- signature reports
@@ -162,9 +96,6 @@ def test_valid_signature_is_trusted_with_the_right_signer(workspace, signed, cam
     events = [record["event"] for record in read_events(bag)]
     assert events == ["received", "hashed", "signature checked", "bagged", "fixity checked", "registered"]
     assert all(record["tool"].startswith("dvk ") and record["time"] for record in read_events(bag))
-
-
-EVERY_REASON = Acceptance(untrusted="đã xác minh qua điện thoại", unsigned="bản giấy ký tay")
 
 
 def test_a_tampered_pdf_is_refused_quarantined_and_takes_no_number(workspace, signed, tmp_path) -> None:

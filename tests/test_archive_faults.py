@@ -27,16 +27,18 @@ from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import archive_command
 from pipeline.config import Workspace
 from pipeline.model import DvkError, Need
-from tests import test_archive as archive_tests
+from tests import signedcampaign
 from tests.pdfsign import draft_pdf, scan_pdf, sign_pdf
-from tests.test_archive import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, REPO, issued_rows, put
+from tests.signedcampaign import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, issued_rows, put
 
-# The campaign, its signed PDFs, the CA and a fresh workspace: test_archive's fixtures.
+REPO = Path(__file__).resolve().parent.parent
+
+# The campaign, its signed PDFs, the CA and a fresh workspace (tests/signedcampaign.py).
 pki, campaign, signed, workspace = (
-    archive_tests.pki,
-    archive_tests.campaign,
-    archive_tests.signed,
-    archive_tests.workspace,
+    signedcampaign.pki,
+    signedcampaign.campaign,
+    signedcampaign.signed,
+    signedcampaign.workspace,
 )
 
 

@@ -51,7 +51,8 @@ def test_run_on_the_samples_builds_every_document(samples):
     assert all(Path(d["path"]).is_file() for d in documents)
     decisions = {d["level"]: d["count"] for d in documents if d["kind"] == "decision"}
     # The sample copied without its correction workbook: the file awaiting a typed level stays out.
-    assert decisions == {"Cấp thành phố": 8, "Cấp xã, phường": 4}
+    # The genre samples add four city-level proposals and one commune-level (tools/genre_samples.py).
+    assert decisions == {"Cấp thành phố": 12, "Cấp xã, phường": 5}
 
 
 def test_build_without_workbook_drafts_from_proposed_ratings_and_says_so(samples):
@@ -64,7 +65,7 @@ def test_not_recognised_in_the_workbook_leaves_the_model_out(samples):
     assert invoke("check", "-w", str(samples)).exit_code == 0
     set_result(samples, "Tên mô hình", "Sổ vàng khởi nghiệp", "Không công nhận")
     stats = json.loads(invoke("stats", "-w", str(samples), "--json").output)
-    assert stats["levels"][0]["recognized"] == 7
+    assert stats["levels"][0]["recognized"] == 11  # 12 city-level proposals, one left out
 
 
 def test_build_refuses_an_appraisal_rating_outside_the_vocabulary(samples):

@@ -15,7 +15,7 @@ from pipeline.config import init_workspace, load_workspace
 from pipeline.corrections import FILE, PLACE, ROW_KEY, SHEET, STATUS
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS
 from pipeline.extract import classify
-from pipeline.listtable import read_list
+from pipeline.listtable import list_fields, read_list
 from pipeline.model import Kind
 from pipeline.reader import read_document
 from tests.docxbuild import p, tbl, tc, write_docx
@@ -334,8 +334,6 @@ def test_a_row_saying_otherwise_wins_over_the_title(tmp_path):
         tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH CẤP THÀNH PHỐ NĂM 2020"), tbl([header, *rows])
     )
     reading = read_list(read_document(path), config())
-    from pipeline.listtable import list_fields
-
     made = [list_fields(reading, row, config())["level"] for row in reading.rows]
     assert [(value.value, value.source) for value in made] == [
         ("Cấp xã, phường", "table_row"),
@@ -416,6 +414,14 @@ def test_the_committed_list_sample_reads_one_registration_per_row():
     levels = {"tp": "Cấp thành phố", "xa": "Cấp xã, phường"}
     assert got == [(name, unit, levels[level]) for name, unit, _, level, _ in ROWS]
     assert reading.facts["year"].value == "2020"
+    made = [list_fields(reading, row, config())["unit"].value for row in reading.rows]
+    assert made == [
+        "Chi bộ Khu vực 1",
+        "Chi bộ Khu vực 1",
+        "Hội Liên hiệp Phụ nữ phường Ngã Bảy",  # the letterhead names the ward the row calls "phường"
+        "Ủy ban nhân dân phường Ngã Bảy",
+        "Ủy ban nhân dân phường Ngã Bảy",
+    ]
 
 
 def test_explain_shows_each_row_and_where_its_values_came_from(root):
@@ -462,3 +468,90 @@ def test_the_page_shows_a_lists_rows_and_takes_a_correction_for_one_row(root):
         ("accepted", "Xây dựng hệ thống chính trị"),
         ("accepted", "Quốc phòng - an ninh"),
     ]
+
+
+# ---------------------------------------------------------------------------- what lists write
+
+
+def test_a_person_in_the_unit_column_is_the_person_and_the_list_signer_is_read(tmp_path):
+    header = ["STT", "Tên mô hình", "Đơn vị thực hiện", "Chức vụ, đơn vị công tác", "Lĩnh vực"]
+    rows = [
+        ["1", "Chợ văn minh", "Phường Lái Hiếu", "", "Kinh tế"],
+        [
+            "2",
+            "Đối thoại với dân",
+            "Bà Trần Thị Phượng",
+            "Chuyên viên, Phòng Lao động - Thương binh và Xã hội",
+            "KT",
+        ],
+        ["3", "Sơ cứu tại nhà", "Ông Võ Hoàng Thắng", "Y sĩ, Trạm Y tế phường Lái Hiếu", "VH-XH"],
+    ]
+    path = write_docx(
+        tmp_path / "ds.docx",
+        p("BẢNG TỔNG HỢP"),
+        p("Đăng ký xây dựng mô hình “Dân vận khéo” năm 2020"),
+        tbl([header, *rows]),
+        tbl([["", p("T/M ĐẢNG ỦY") + p("BÍ THƯ") + p("Nguyễn Văn Hải")]]),
+    )
+    document = read_document(path)
+    assert classify(document) is Kind.REGISTRATION
+    reading = read_list(document, config())
+    made = [list_fields(reading, row, config()) for row in reading.rows]
+    got = [
+        {
+            key: made_row[key].value
+            for key in ("person_name", "person_position", "unit", "model_type")
+            if key in made_row
+        }
+        for made_row in made
+    ]
+    assert got == [
+        {"unit": "Phường Lái Hiếu", "model_type": "Tập thể"},
+        {
+            "person_name": "Trần Thị Phượng",
+            "person_position": "Chuyên viên",
+            "unit": "Phòng Lao động - Thương binh và Xã hội",
+            "model_type": "Cá nhân",
+        },
+        {
+            "person_name": "Võ Hoàng Thắng",
+            "person_position": "Y sĩ",
+            "unit": "Trạm Y tế, phường Lái Hiếu",
+            "model_type": "Cá nhân",
+        },
+    ]
+    assert (made[0]["year"].value, made[0]["year"].source) == ("2020", "title")
+    assert (made[0]["signer"].value, made[0]["signer"].source) == ("Nguyễn Văn Hải", "signature")
+
+
+def test_a_single_row_list_takes_its_rows_values_over_the_walks(root):
+    write_docx(
+        root / "inputs" / LIST,
+        tbl(
+            [[p("UBND THÀNH PHỐ NGÃ BẢY") + p("UBND XÃ TÂN THÀNH"), p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]]
+        ),
+        p("DANH SÁCH"),
+        p("ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” CẤP XÃ NĂM 2020"),
+        tbl(
+            [
+                ["Số TT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực", "Thời gian thực hiện"],
+                ["1", "2", "3", "4", "5"],
+                [
+                    "1",
+                    "Bữa cơm nghĩa tình",
+                    "Hội Liên hiệp Phụ nữ xã Tân Thành",
+                    "VH-XH",
+                    "Từ tháng 2 đến tháng 12/2020",
+                ],
+            ]
+        ),
+    )
+    entry = by_path(check(root))[LIST]
+    assert "records" not in entry and entry["status"] == "accepted"
+    assert {key: entry["fields"][key] for key in ("model_name", "unit", "period", "level")} == {
+        "model_name": "Bữa cơm nghĩa tình",
+        "unit": "Hội Liên hiệp Phụ nữ xã Tân Thành",
+        "period": "Từ tháng 2 đến tháng 12/2020",
+        "level": "Cấp xã, phường",
+    }
+    assert entry["evidence"]["unit"] == "table_row"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,10 +17,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from pipeline import corrections, service
+from pipeline import corrections, intake, service
 from pipeline.appraise import read_results
 from pipeline.cli import main
-from pipeline.config import load_workspace
+from pipeline.config import DEFAULT_CONFIG, load_workspace
 from pipeline.model import ConfigError
 from pipeline.names import safe_name
 from pipeline.platform import constraints
@@ -79,8 +80,8 @@ def test_every_page_answers_in_vietnamese_with_safe_headers(web, url) -> None:
 
 def test_overview_gives_the_totals_stats_and_next_step(web) -> None:
     page = web.get("/").text
-    assert "28</strong> tệp" in page and "22 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
-    assert "Mô hình trong các tệp</dt><dd>28 = 26 chấp nhận + 2 bị loại" in page
+    assert "34</strong> tệp" in page and "28 chấp nhận" in page and "4 bị loại" in page and "2 bỏ qua" in page
+    assert "Mô hình trong các tệp</dt><dd>34 = 32 chấp nhận + 2 bị loại" in page
     assert "187</strong> mô hình đăng ký" in page and "Cấp thành phố" in page
     assert "Việc cần làm tiếp" in page and 'class="button" href="/van-ban"' in page
 
@@ -282,20 +283,22 @@ def test_uploaded_names_and_unit_folders_stay_inside_inputs(workspace, web, tmp_
     data = write_docx(tmp_path / "src" / "x.docx", *proposal_paragraphs()).read_bytes()
     names = ["../../../escape.docx", "CON.docx", "~$lock.docx"]
     answer = upload(web, [(name, data, "application/octet-stream") for name in names], unit="../../ngoài")
-    assert answer.status_code == 303
+    text = notice(web, answer)
     saved = sorted(path.relative_to(workspace.root).as_posix() for path in workspace.inputs.rglob("*.docx"))
-    assert "inputs/ngoài/escape.docx" in saved and "inputs/ngoài/_CON.docx" in saved
-    assert "inputs/ngoài/lock.docx" in saved
+    assert "inputs/ngoài/_CON.docx" in saved
+    assert "Không lưu ../../../escape.docx: đường dẫn có “..” (ra ngoài thư mục)." in text
+    assert "Bỏ qua ~$lock.docx: tệp khóa tạm của Word (~$…), không phải văn bản." in text
+    assert not [name for name in saved if "escape" in name or "lock" in name]
     assert not list(workspace.root.parent.glob("*.docx")) and not (workspace.root / "escape.docx").exists()
 
 
-def test_uploads_of_the_wrong_type_or_too_big_are_refused(workspace, web, monkeypatch) -> None:
-    monkeypatch.setattr(service, "MAX_UPLOAD_BYTES", 1000)
-    answer = upload(
-        web, [("virus.exe", b"MZ", "application/octet-stream"), ("lon.docx", b"PK" + b"0" * 2000, "x/y")]
-    )
+def test_uploads_of_the_wrong_type_are_skipped_and_too_big_refused(workspace, web, monkeypatch) -> None:
+    monkeypatch.setattr(intake, "MAX_FILE_BYTES", 1024 * 1024)
+    big = b"PK" + b"0" * 1024 * 1024
+    answer = upload(web, [("virus.exe", b"MZ", "application/octet-stream"), ("lon.docx", big, "x/y")])
     text = notice(web, answer)
-    assert "Chỉ nhận tệp văn bản" in text and "lớn hơn" in text
+    assert "Bỏ qua virus.exe: không phải văn bản Word (phần mở rộng '.exe')." in text
+    assert "Tệp lon.docx lớn hơn 1 MB; không lưu." in text
     assert not (workspace.inputs / "Phường Hiệp Thành").exists()
 
 
@@ -322,9 +325,10 @@ def test_a_unit_folder_blocked_by_a_file_is_reported(workspace, web) -> None:
 
 
 def test_a_request_body_over_the_cap_is_refused(web, monkeypatch) -> None:
-    monkeypatch.setattr(protect, "MAX_BODY_BYTES", 10_000)
-    answer = upload(web, [("a.docx", b"PK" + b"0" * 20_000, "application/octet-stream")])
+    monkeypatch.setattr(protect, "UPLOAD_BODY_BYTES", 1024 * 1024)
+    answer = upload(web, [("a.docx", b"PK" + b"0" * 1024 * 1024, "application/octet-stream")])
     assert answer.status_code == 413
+    assert "Tổng dung lượng các tệp tải lên vượt quá 1 MB cho một lần gửi" in answer.text
 
 
 # ---------------------------------------------------------------------------- appraisal
@@ -408,7 +412,7 @@ def test_build_from_the_page_lists_and_serves_the_decision(workspace, web) -> No
     state = wait_for_build(web, answer.headers["location"])
     assert state["error"] == ""
     page = web.get(answer.headers["location"]).text
-    assert re.search(r"Công nhận 0?8 \(tám\) mô hình", page) and "chưa cấp" in page
+    assert re.search(r"Công nhận 12 \(mười hai\) mô hình", page) and "chưa cấp" in page
     link = re.search(r'href="(/tai-ve/outputs/2020/quyet-dinh/[^"]+\.docx)"', page).group(1)
     decision = web.get(link)
     assert decision.status_code == 200
@@ -727,6 +731,7 @@ def test_dvk_serve_starts_a_local_server_and_says_where(workspace, tmp_path) -> 
 
 def test_a_workspace_without_inputs_gets_a_page_that_says_so(tmp_path) -> None:
     (tmp_path / "trong").mkdir()
+    shutil.copyfile(DEFAULT_CONFIG, tmp_path / "trong" / "dvk.toml")
     web = client(load_workspace(tmp_path / "trong"))
     for url in ("/", "/ho-so"):
         answer = web.get(url)

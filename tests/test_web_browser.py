@@ -122,7 +122,7 @@ def test_a_clerks_day(site, page, tmp_path) -> None:
     page.locator("details.upload summary").click()
     page.fill("#don-vi", "Phường Hiệp Thành")
     with page.expect_navigation():
-        drop_file(page, "form[data-drop]", "Báo cáo DVK Hiệp Thành.docx", report.read_bytes())
+        drop_file(page, "form[data-upload]", "Báo cáo DVK Hiệp Thành.docx", report.read_bytes())
     notice = page.locator(".notice").inner_text()
     assert "Đã lưu inputs/Phường Hiệp Thành/Báo cáo DVK Hiệp Thành.docx: bị loại" in notice
     assert "Cấp công nhận" in notice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import time
@@ -48,7 +49,7 @@ def notice(web: TestClient, response) -> str:
     assert response.status_code == 303, response.text[:500]
     page = web.get(response.headers["location"])
     found = re.search(r'<div class="notice[^"]*"[^>]*>(.*?)</div>', page.text, re.S)
-    return re.sub(r"<[^>]+>", " ", found.group(1)) if found else ""
+    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))) if found else ""
 
 
 def wait_for_build(web: TestClient, location: str, seconds: float = 120) -> dict:

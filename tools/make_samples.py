@@ -25,6 +25,7 @@ from pathlib import Path
 from tools import docgen
 from tools.docgen import ROOT, header_for, make_values
 from tools.foreign_samples import foreign_manifest, write_foreign_samples
+from tools.genre_samples import genre_manifest, write_genre_samples
 from tools.list_samples import LIST_SAMPLE, ROWS, write_list_samples
 
 INPUTS = ROOT / "inputs"
@@ -356,6 +357,7 @@ def write_samples(folder: Path = INPUTS, fixtures: Path = FIXTURES) -> list[Path
     )
     written += _write_faulty(folder)
     written += write_foreign_samples(folder)
+    written += write_genre_samples(folder)
     written += write_list_samples(folder)
     return written
 
@@ -477,6 +479,7 @@ def manifest() -> list[dict]:
             "expect": f"duplicate of {DUPLICATE_OF}",
         },
         *foreign_manifest(),
+        *genre_manifest(),
         {
             "path": LIST_SAMPLE,
             "kind": "registration",

@@ -31,12 +31,13 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pipeline import service
+from pipeline import service, settings
 from pipeline.archive.entries import RefusedEntry
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError, FileStatus
 from pipeline.platform import files
 from pipeline.vntext import neutralise
+from pipeline.web import campaign
 from pipeline.web import pages as views
 from pipeline.web.protect import Protect, TooLarge
 from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
@@ -52,6 +53,8 @@ NAV = (
     ("/tham-dinh", "Thẩm định"),
     ("/van-ban", "Văn bản"),
     ("/luu-tru", "Lưu trữ"),
+    ("/don-vi", "Đơn vị"),
+    ("/cai-dat", "Cài đặt"),
 )
 
 
@@ -64,7 +67,6 @@ def create_app(
         Route("/", overview_page),
         Route("/ho-so", files_page),
         Route("/ho-so/tep", file_page),
-        Route("/ho-so/tai-len", upload_inputs, methods=["POST"]),
         Route("/ho-so/kiem-tra", run_check, methods=["POST"]),
         Route("/ho-so/bo-sung", save_correction, methods=["POST"]),
         Route("/tham-dinh", appraisal_page),
@@ -79,11 +81,13 @@ def create_app(
         Route("/tai-ve/{path:path}", download),
         Route("/dang-nhap", login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", logout, methods=["POST"]),
+        *campaign.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers: dict[Any, Any] = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
+    app.state.needs_init = campaign.needs_init(workspace.root)
     app.state.guard = Guard(password_hash)
     app.state.notices = Notices()
     app.state.builds = BuildJobs()
@@ -98,7 +102,10 @@ def create_app(
         nav=NAV, status_vi=STATUS_VI, kind_vi=KIND_VI, download_url=download_url
     )
     app.state.templates.globals.update(signature_label=service.signature_label)
-    return Protect(app, app.state.guard, hosts)
+    app.state.templates.globals.update(
+        sample_values=settings.sample_values, upload_limits=campaign.upload_limits
+    )
+    return Protect(campaign.FirstRun(app), app.state.guard, hosts)
 
 
 WORKER_THREADS = 6  # a 2-core machine: more threads only take turns at the GIL, each with its own memory
@@ -139,18 +146,28 @@ def page(request: Request, template: str, status_code: int = 200, **context) -> 
     return HTMLResponse(html, status_code=status_code)
 
 
-async def posted(request: Request, max_files: int = 0):
+async def posted(request: Request, max_files: int = 0, max_fields: int = 40):
     """The form of a POST, after checking its CSRF token (403 without a valid one)."""
     try:
-        form = await request.form(max_files=max_files, max_fields=40)
+        form = await request.form(max_files=max_files, max_fields=max_fields)
     except TooLarge as exc:
         raise HTTPException(413, "Yêu cầu lớn quá mức cho phép; gửi ít tệp hơn mỗi lần.") from exc
+    except HTTPException as exc:  # the multipart parser's refusals are in English: say them here
+        raise HTTPException(exc.status_code, form_refusal(str(exc.detail), max_files, max_fields)) from exc
     if not request.app.state.guard.csrf_ok(request.state.csrf_cookie, str(form.get(CSRF_FIELD) or "")):
         await form.close()
         raise HTTPException(
             403, "Phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang dvk; tải lại trang."
         )
     return form
+
+
+def form_refusal(detail: str, max_files: int, max_fields: int) -> str:
+    if detail.startswith("Too many files"):
+        return f"Gửi quá {max_files} tệp trong một lần; chia thành nhiều lần rồi gửi lại."
+    if detail.startswith("Too many fields"):
+        return f"Biểu mẫu có quá {max_fields} ô; tải lại trang rồi thử lại."
+    return "Không đọc được dữ liệu biểu mẫu gửi lên (có thể bị gián đoạn); tải lại trang rồi gửi lại."
 
 
 def back(request: Request, url: str, kind: str, *lines: str) -> Response:
@@ -271,36 +288,7 @@ async def files_page(request: Request) -> Response:
         pages=pages,
         page_link=lambda n: "/ho-so?" + urlencode({**kept, "trang": n}),
         file_link=lambda rel: "/ho-so/tep?" + urlencode({"p": rel}),
-        max_mb=service.MAX_UPLOAD_BYTES // (1024 * 1024),
-        extensions=",".join(service.INPUT_EXTENSIONS),
     )
-
-
-async def upload_inputs(request: Request) -> Response:
-    form = await posted(request, max_files=MAX_FILES_PER_POST)
-    uploads = await uploads_of(form, "tep")
-    if not uploads:
-        return back(request, "/ho-so", "error", "Chưa chọn tệp nào để tải lên.")
-    try:
-        added = await run_in_threadpool(
-            views.add_inputs, request.app.state.workspace, str(form.get("don-vi", "")), uploads
-        )
-    except DvkError as exc:
-        return back(request, "/ho-so", "error", str(exc))
-    by_path = {f"inputs/{report.path}": report for report in added.result.files}
-    lines = []
-    for item in added.saved:
-        report = by_path.get(item.path)
-        if item.refused:
-            lines.append(item.refused)
-        elif report is not None:
-            why = (
-                "; ".join(problem.message for problem in report.problems if problem.severity == "error")
-                or report.reason
-            )
-            lines.append(f"Đã lưu {item.path}: {STATUS_VI[report.status]}" + (f" — {why}" if why else "."))
-    kind = "error" if added.problem or all(item.refused for item in added.saved) else "ok"
-    return back(request, "/ho-so", kind, *lines, *([added.problem] if added.problem else []))
 
 
 async def run_check(request: Request) -> Response:

@@ -11,7 +11,7 @@ import functools
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +72,12 @@ def remember_check(workspace: Workspace, result: CheckResult) -> None:
     signature = inputs_signature(workspace)
     with _checks_guard:
         _checks[workspace.root] = (signature, result, time.monotonic())
+
+
+def forget_check(workspace: Workspace) -> None:
+    """dvk.toml changed on the page: the next page checks again, even within FRESH_SECONDS."""
+    with _checks_guard:
+        _checks.pop(workspace.root, None)
 
 
 def inputs_signature(workspace: Workspace) -> tuple:
@@ -450,7 +456,7 @@ def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult
     return result
 
 
-def add_inputs(workspace: Workspace, folder: str, uploads: list[service.Upload]) -> service.InputsAdded:
+def add_inputs(workspace: Workspace, folder: str, uploads: Iterable[service.Upload]) -> service.InputsAdded:
     added = service.add_inputs(workspace, folder, uploads)
     remember_check(workspace, added.result)
     return added

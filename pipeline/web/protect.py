@@ -5,10 +5,17 @@ from __future__ import annotations
 import secrets
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipeline.web.security import CSRF_COOKIE, MAX_BODY_BYTES, SESSION_COOKIE, Guard
+from pipeline.web.security import (
+    CSRF_COOKIE,
+    MAX_BODY_BYTES,
+    SESSION_COOKIE,
+    UPLOAD_BODY_BYTES,
+    UPLOAD_PATHS,
+    Guard,
+)
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 PUBLIC_PATHS = ("/dang-nhap",)
@@ -72,10 +79,10 @@ class Protect:
             await send_with_headers(message)
 
         try:
-            await self.app(scope, limited(receive), tracked)
+            await self.app(scope, limited(receive, body_cap(request.url.path)), tracked)
         except TooLarge:
             if not started:
-                await too_large()(scope, receive, send_with_headers)
+                await too_large(request.url.path)(scope, receive, send_with_headers)
 
     def refusal(self, request: Request):
         host = request.headers.get("host", "").lower()
@@ -83,8 +90,8 @@ class Protect:
         if self.hosts is not None and name not in self.hosts:
             return PlainTextResponse("Địa chỉ (Host) không hợp lệ cho máy chủ dvk này.", status_code=400)
         length = request.headers.get("content-length", "")
-        if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return too_large()
+        if length and (not length.isdigit() or int(length) > body_cap(request.url.path)):
+            return too_large(request.url.path)
         path = request.url.path
         if self.guard.needs_login and not path.startswith(PUBLIC_PATHS):
             if not self.guard.session_ok(request.cookies.get(SESSION_COOKIE)):
@@ -94,12 +101,25 @@ class Protect:
         return None
 
 
-def too_large() -> PlainTextResponse:
-    mb = MAX_BODY_BYTES // (1024 * 1024)
-    return PlainTextResponse(f"Yêu cầu lớn quá {mb} MB; gửi ít tệp hơn mỗi lần.", status_code=413)
+def body_cap(path: str) -> int:
+    return UPLOAD_BODY_BYTES if path in UPLOAD_PATHS else MAX_BODY_BYTES
 
 
-def limited(receive: Receive) -> Receive:
+def too_large(path: str) -> HTMLResponse:
+    """A page (the form posted here) that says what was refused and where to go back."""
+    mb = body_cap(path) // (1024 * 1024)
+    what = "Tổng dung lượng các tệp tải lên" if path in UPLOAD_PATHS else "Yêu cầu"
+    back = "/ho-so" if path.startswith("/ho-so") else "/"
+    message = f"{what} vượt quá {mb} MB cho một lần gửi; chia thành nhiều lần (ví dụ từng thư mục) "
+    message += "rồi gửi lại."
+    html = (
+        f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Tải lên quá lớn</title>'
+        f'<p role="alert">{message}</p><p><a href="{back}">Quay lại</a></p></html>'
+    )
+    return HTMLResponse(html, status_code=413)
+
+
+def limited(receive: Receive, cap: int) -> Receive:
     """`receive` that stops a body (sent without a length, or longer than it said) past the cap."""
     received = 0
 
@@ -108,7 +128,7 @@ def limited(receive: Receive) -> Receive:
         message = await receive()
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
-            if received > MAX_BODY_BYTES:
+            if received > cap:
                 raise TooLarge
         return message
 

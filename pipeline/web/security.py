@@ -28,6 +28,10 @@ SESSION_SECONDS = 12 * 3600  # one working day
 PASSWORD_ENV = "DVK_PASSWORD_HASH"
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MAX_BODY_BYTES = 110 * 1024 * 1024  # a few documents per request; a single file is capped by the service
+# Hồ sơ takes a whole campaign in one request (a folder tree, a .zip): its cap is the total size, not a
+# count of files; the files are spooled to disk as they come and saved one at a time.
+UPLOAD_BODY_BYTES = 500 * 1024 * 1024
+UPLOAD_PATHS = ("/ho-so/tai-len",)
 
 
 # ---------------------------------------------------------------------------- passwords

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import webbrowser
 
-from pipeline.config import Workspace
+from pipeline.config import Workspace, is_workspace
 from pipeline.model import ConfigError, DvkError
 from pipeline.platform.network import probe_listen
 from pipeline.web.security import configured_password_hash
@@ -30,9 +30,11 @@ def serve(
     hosts = () if host in LOCAL else None  # on a LAN the login protects; clients name the host their way
     require_free_port(host, port)
     app = create_app(workspace, password_hash, hosts)
-    note = prepare(workspace, progress)
+    first_run = not is_workspace(workspace.root)  # the page offers to create one (as `dvk init` does)
+    note = "" if first_run else prepare(workspace, progress)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/ho-so"
+    start = "tao-thu-muc" if first_run else "ho-so"
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/{start}"
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     announce(url)
