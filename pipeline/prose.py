@@ -398,6 +398,18 @@ def results_after_intro(doc: DocText) -> FieldValue | None:
     return None
 
 
+def list_kind(title: str) -> Kind | None:
+    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
+    CÔNG NHẬN …"); None when the title is not a list's."""
+    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
+        return None
+    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
+        return Kind.PROPOSAL
+    if "dang ky" in title:
+        return Kind.REGISTRATION
+    return None
+
+
 def kind_of_title(doc: DocText) -> Kind | None:
     """A plan declares a model the unit will build: a registration, never a proposal."""
     title = title_lines(doc)

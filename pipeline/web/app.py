@@ -34,18 +34,19 @@ from starlette.staticfiles import StaticFiles
 from pipeline import service, settings
 from pipeline.archive.entries import RefusedEntry
 from pipeline.config import Workspace
-from pipeline.model import DISPLAY_VI, DvkError, FileStatus
+from pipeline.model import DISPLAY_VI, DvkError
 from pipeline.platform import files
 from pipeline.vntext import neutralise
 from pipeline.web import campaign
 from pipeline.web import pages as views
-from pipeline.web.protect import Protect, TooLarge
-from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
+from pipeline.web.pages import STATUS_VI
+from pipeline.web.protect import Protect
+from pipeline.web.respond import page, posted
+from pipeline.web.security import SESSION_COOKIE, Guard, served_file
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50  # rows per page: a 10,000-file campaign is 200 pages, never a 10,000-row table
 MAX_FILES_PER_POST = 20
-STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
 KIND_VI = DISPLAY_VI
 NAV = (
     ("/", "Tổng quan"),
@@ -129,45 +130,6 @@ def shown(value: object) -> object:
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
         return neutralise(value)
     return value
-
-
-def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    state = request.app.state
-    notice = state.notices.take(request.query_params.get("tb", ""))
-    html = state.templates.get_template(template).render(
-        path=request.url.path,
-        csrf_field=CSRF_FIELD,
-        csrf=request.state.csrf_token,
-        workspace=state.workspace,
-        login=state.guard.needs_login,
-        notice=notice,
-        **context,
-    )
-    return HTMLResponse(html, status_code=status_code)
-
-
-async def posted(request: Request, max_files: int = 0, max_fields: int = 40):
-    """The form of a POST, after checking its CSRF token (403 without a valid one)."""
-    try:
-        form = await request.form(max_files=max_files, max_fields=max_fields)
-    except TooLarge as exc:
-        raise HTTPException(413, "Yêu cầu lớn quá mức cho phép; gửi ít tệp hơn mỗi lần.") from exc
-    except HTTPException as exc:  # the multipart parser's refusals are in English: say them here
-        raise HTTPException(exc.status_code, form_refusal(str(exc.detail), max_files, max_fields)) from exc
-    if not request.app.state.guard.csrf_ok(request.state.csrf_cookie, str(form.get(CSRF_FIELD) or "")):
-        await form.close()
-        raise HTTPException(
-            403, "Phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang dvk; tải lại trang."
-        )
-    return form
-
-
-def form_refusal(detail: str, max_files: int, max_fields: int) -> str:
-    if detail.startswith("Too many files"):
-        return f"Gửi quá {max_files} tệp trong một lần; chia thành nhiều lần rồi gửi lại."
-    if detail.startswith("Too many fields"):
-        return f"Biểu mẫu có quá {max_fields} ô; tải lại trang rồi thử lại."
-    return "Không đọc được dữ liệu biểu mẫu gửi lên (có thể bị gián đoạn); tải lại trang rồi gửi lại."
 
 
 def back(request: Request, url: str, kind: str, *lines: str) -> Response:

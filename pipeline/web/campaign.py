@@ -19,6 +19,8 @@ from pipeline import service, settings
 from pipeline.config import is_workspace
 from pipeline.model import FIELDS, LABELS_VI, DvkError
 from pipeline.web import pages as views
+from pipeline.web.pages import STATUS_VI
+from pipeline.web.respond import page, posted
 from pipeline.web.security import CSRF_FIELD, UPLOAD_BODY_BYTES
 
 FIRST_RUN_PATHS = ("/tao-thu-muc", "/static", "/dang-nhap")
@@ -106,8 +108,6 @@ def answer(request: Request, url: str, kind: str, lines: list[str]) -> Response:
 
 
 async def create_page(request: Request) -> Response:
-    from pipeline.web.app import page, posted
-
     state = request.app.state
     if not state.needs_init:
         return RedirectResponse("/cai-dat", status_code=303)
@@ -140,8 +140,6 @@ async def create_page(request: Request) -> Response:
 
 
 async def settings_page(request: Request) -> Response:
-    from pipeline.web.app import page, posted
-
     state = request.app.state
     if request.method == "GET":
         return page(request, "cai-dat.html", sections=settings_form(state.workspace.config), error="")
@@ -219,8 +217,6 @@ def vocabulary(title: str, name: str, terms, field, spare: bool) -> dict:
 
 
 async def units_page(request: Request) -> Response:
-    from pipeline.web.app import page
-
     workspace = request.app.state.workspace
     result = await run_in_threadpool(views.current_check, workspace)
     seen, missing = service.units_seen(workspace, result)
@@ -239,8 +235,6 @@ async def units_page(request: Request) -> Response:
 
 
 async def add_units(request: Request) -> Response:
-    from pipeline.web.app import posted
-
     form = await posted(request, max_fields=5000)
     if form.get("mot"):  # the row's own button
         chosen = [str(form.get("mot"))]
@@ -268,8 +262,6 @@ async def add_units(request: Request) -> Response:
 
 
 async def upload_inputs(request: Request) -> Response:
-    from pipeline.web.app import STATUS_VI, posted
-
     form = await posted(request, max_files=MAX_FILES_PER_UPLOAD)
     try:
         items = [item for item in form.getlist("tep") if isinstance(item, UploadFile) and item.filename]

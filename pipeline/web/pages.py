@@ -36,6 +36,10 @@ from pipeline.reader import read_document
 from pipeline.service import Step, corrections_path, workbook_path
 from pipeline.vntext import fold, sort_key
 
+# The file statuses in the page's words, in the order the file list's filter offers them.
+STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
+
+
 # ---------------------------------------------------------------------------- the current check
 
 
