@@ -19,6 +19,7 @@ sentence about the past ("đã được công nhận … năm 2019") is never ev
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_COMBINING)
 
 
+@functools.lru_cache(maxsize=8192)  # the same lines and vocabulary terms come back all through a document
 def _loose(text: str) -> str:
     """Lower case without diacritics, one character for one: a match in it slices the original."""
     return strip_marks(text).lower()
