@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,18 +17,8 @@ from pipeline import corrections, service
 from pipeline.appraise import read_results
 from tests.docxbuild import proposal_paragraphs, write_docx
 from tests.pdfsign import draft_pdf, issue_signer, make_ca, sign_pdf
-from tests.webtools import sample_workspace
+from tests.webtools import ARGS, CHROMIUM, free_port, sample_workspace
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
     pytest.mark.browser,
@@ -38,12 +26,6 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)"
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

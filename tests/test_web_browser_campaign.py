@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.config import load_config, load_workspace
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.test_web_browser import ARGS, CHROMIUM, free_port
+from tests.webtools import ARGS, CHROMIUM, free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [

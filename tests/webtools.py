@@ -1,10 +1,12 @@
-"""Shared by the web tests: a checked copy of the sample campaign, a client bound like the server, tokens."""
+"""Shared by the web tests: a checked copy of the sample campaign, a client bound like the server, tokens;
+for the browser tests, Debian's chromium and its arguments, and a free port."""
 
 from __future__ import annotations
 
 import html
 import re
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -61,3 +63,23 @@ def wait_for_build(web: TestClient, location: str, seconds: float = 120) -> dict
             return state
         time.sleep(0.1)
     raise AssertionError("the build did not finish")
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
