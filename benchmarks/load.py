@@ -96,9 +96,11 @@ class Memory(threading.Thread):
 class Client(threading.Thread):
     """One browser: its own connection and CSRF cookie, a loop of page views and saves."""
 
-    def __init__(self, base: str, ids: list[str], choices: list[str], until: float, seed: int) -> None:
+    def __init__(
+        self, base: str, ids: list[str], choices: list[str], until: float, seed: int, think: float = 0
+    ) -> None:
         super().__init__(daemon=True)
-        self.base, self.ids, self.choices, self.until = base, ids, choices, until
+        self.base, self.ids, self.choices, self.until, self.think = base, ids, choices, until, think
         self.rng = random.Random(seed)
         self.times: dict[str, list[float]] = defaultdict(list)
         self.refused: dict[str, int] = defaultdict(int)
@@ -123,6 +125,8 @@ class Client(threading.Thread):
             token = CSRF.search(first.text).group(1) if first is not None else ""
             while time.monotonic() < self.until:
                 self.step(client, token)
+                if self.think:  # a person reads the page before the next click
+                    time.sleep(self.rng.uniform(0, 2 * self.think))
 
     def step(self, client: httpx.Client, token: str) -> None:
         roll = self.rng.random()
@@ -178,6 +182,10 @@ def report(clients: list[Client], before_mb: float, peak_mb: float, lost: list[s
         f"server RSS: {before_mb:.0f} MB before the load, {peak_mb:.0f} MB at most "
         f"(target < {MEMORY_TARGET_MB})"
     )
+    if hasattr(os, "getloadavg"):  # the machine is shared: say how busy it was
+        print(
+            f"machine load average (1/5/15 min) at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+        )
     saves = sum(len(client.saved) for client in clients)
     print(f"acknowledged saves checked in tham-dinh.xlsx: {saves} proposals, {len(lost)} lost {lost[:5]}")
     return ok and peak_mb < MEMORY_TARGET_MB and not lost
@@ -217,7 +225,7 @@ def run(args: argparse.Namespace) -> bool:
         memory = Memory(server.pid)
         memory.start()
         until = time.monotonic() + args.seconds
-        clients = [Client(base, ids, choices, until, seed) for seed in range(args.clients)]
+        clients = [Client(base, ids, choices, until, seed, args.think) for seed in range(args.clients)]
         for client in clients:
             client.start()
         for client in clients:
@@ -242,10 +250,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=20, help="parallel clients (at most 100)")
     parser.add_argument("--seconds", type=float, default=60, help="how long the clients run (at most 600)")
     parser.add_argument(
+        "--think", type=float, default=0, help="mean seconds a client waits between requests (0: none)"
+    )
+    parser.add_argument(
         "--keep", type=Path, help="build the workspace here and keep it (reused when present)"
     )
     args = parser.parse_args(argv)
-    args.clients, args.seconds = min(args.clients, 100), min(args.seconds, 600)
+    args.clients, args.seconds, args.think = (
+        min(args.clients, 100),
+        min(args.seconds, 600),
+        min(args.think, 10),
+    )
     sys.exit(0 if run(args) else 1)
 
 

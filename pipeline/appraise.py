@@ -49,6 +49,9 @@ ID = "Mã đề nghị"
 SOURCE = "Tệp nguồn"
 SOURCE_HASH = "SHA-256 khi lập"
 STATUS = "Tình trạng tệp nguồn"
+# Filled from the campaign history (pipeline.history): the earlier year's recognition of the same model.
+# A workbook made before this column existed works without it.
+EARLIER = "Đã công nhận những năm trước"
 COLUMNS = (
     (ID, 20),
     ("Tên mô hình", 50),
@@ -62,7 +65,9 @@ COLUMNS = (
     (SOURCE, 40),
     (SOURCE_HASH, 20),
     (STATUS, 34),
+    (EARLIER, 50),
 )
+REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column[0] != EARLIER)
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
@@ -88,6 +93,7 @@ class Proposal:
     rating: str
     source: str
     sha256: str
+    earlier: str = ""  # "Đã được công nhận năm 2020, Quyết định số …" (pipeline.history), or ""
 
 
 def update_workbook(
@@ -124,7 +130,7 @@ def update_once(
             )
     else:
         workbook, sheet = new_workbook(config)
-    columns = header_columns(sheet, path, COLUMNS)
+    columns = header_columns(sheet, path, REQUIRED_COLUMNS)
     rows = {
         str(sheet.cell(row, columns[ID]).value): row
         for row in range(2, sheet.max_row + 1)
@@ -156,7 +162,7 @@ def refresh_in_place(
     counts = {CHANGED: 0, MISSING: 0}
 
     def edit(sheet: Sheet) -> bool | None:
-        if any(title not in sheet.columns for title, _ in COLUMNS):
+        if any(title not in sheet.columns for title, _ in REQUIRED_COLUMNS):
             return None
         rows = {
             sheet.value(c): row for row in sheet.rows if row > 1 if (c := sheet.cell(row, ID)) is not None
@@ -176,6 +182,13 @@ def refresh_in_place(
             if proposal is not None and source is not None and sheet.value(source) != proposal.source:
                 sheet.set_text(source, proposal.source, None)
                 changed = True
+            if proposal is not None and EARLIER in sheet.columns:
+                earlier = sheet.cell(row, EARLIER)
+                if (sheet.value(earlier) if earlier is not None else "") != proposal.earlier:
+                    if earlier is None:
+                        return None  # no cell to write into: openpyxl adds it
+                    sheet.set_text(earlier, proposal.earlier, None)
+                    changed = True
             cell = sheet.cell(row, STATUS)
             if cell is None or sheet.value(cell) == status:
                 continue
@@ -188,7 +201,7 @@ def refresh_in_place(
 
     found = cell_styles(path, LIST_SHEET, ("B1", "B2")) or {}
     samples = {flag: found[ref] for flag, ref in ((True, "B1"), (False, "B2")) if ref in found}
-    outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS), before_replace)
+    outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS, EARLIER), before_replace)
     if outcome is None:
         return None
     return WorkbookUpdate(path, 0, counts[CHANGED] + counts.get(REJECTED, 0), counts[MISSING])
@@ -219,6 +232,8 @@ def row_status(
     """Refresh the system columns of an existing row and return its status."""
     if proposal is not None:
         put(sheet.cell(row, columns[SOURCE]), proposal.source)
+        if EARLIER in columns and (sheet.cell(row, columns[EARLIER]).value or "") != proposal.earlier:
+            put(sheet.cell(row, columns[EARLIER]), proposal.earlier or None)
     status = source_status(proposal, sheet.cell(row, columns[SOURCE_HASH]).value, rejected)
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
@@ -273,11 +288,13 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
         SOURCE: proposal.source,
         SOURCE_HASH: proposal.sha256[:16],
         STATUS: UNCHANGED,
+        EARLIER: proposal.earlier,
     }
     sample = sheet.cell(row, columns[ID])
     sample.alignment = top_wrap()
     for title, value in values.items():
-        put(style_like(sheet.cell(row, columns[title]), sample), value)
+        if title in columns:  # a workbook made before the history column has none
+            put(style_like(sheet.cell(row, columns[title]), sample), value)
 
 
 def read_results(path: Path) -> dict[str, str]:
@@ -394,16 +411,15 @@ def row_index(sheet: Sheet, wanted: Iterable[str]) -> dict[str, int]:
     """Proposal id -> row. Reading every id cell was most of a save's time; a save rarely moves rows, so
     the last index is used again when each wanted id is still on its row there (checked cell by cell:
     whatever moved the rows, nothing is written on a wrong one)."""
-    known = _last_index
+    known = _last_index[0]
     if all(key in known and cell_text(sheet, known[key], ID) == key for key in wanted):
         return known
     rows = {cell_text(sheet, row, ID): row for row in sheet.rows if row > 1}
-    _last_index.clear()
-    _last_index.update(rows)
+    _last_index[0] = rows  # replaced whole, never changed in place: another thread may be reading it
     return rows
 
 
-_last_index: dict[str, int] = {}  # the index of the last sheet written into
+_last_index: list[dict[str, int]] = [{}]  # the index of the last sheet written into
 
 
 def cell_text(sheet: Sheet, row: int, title: str) -> str:
@@ -418,7 +434,7 @@ def set_results_openpyxl(
     if SHEET not in workbook.sheetnames:
         raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
     sheet = workbook[SHEET]
-    columns = header_columns(sheet, path, COLUMNS)
+    columns = header_columns(sheet, path, REQUIRED_COLUMNS)
     if NOTE not in columns:
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
     rows = {str(sheet.cell(row, columns[ID]).value or "").strip(): row for row in range(2, sheet.max_row + 1)}

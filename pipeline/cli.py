@@ -13,6 +13,7 @@ import click
 from pipeline import __version__, explain, service
 from pipeline.cli_archive import archive_command, register_command
 from pipeline.cli_common import fail, guard, json_option, print_json, progress_for, workspace_option
+from pipeline.cli_history import history_group
 from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, ERROR, ExitCode
 from pipeline.platform import console, launcher
@@ -241,6 +242,7 @@ def serve_command(workspace: Workspace, host: str, port: int, no_browser: bool, 
 
 main.add_command(archive_command)
 main.add_command(register_command)
+main.add_command(history_group)
 
 
 def run() -> None:

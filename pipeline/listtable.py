@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
+    LONG_FIELDS,
+    PARENTHESES,
     VOCABULARY_FIELDS,
     Walk,
     bare_label,
@@ -36,6 +38,8 @@ from pipeline.extract import (
     normalise_value,
     short_fold,
     signer_from_closing,
+    split_first,
+    split_values,
 )
 from pipeline.labels import LabelMatch, Recognizer, recognizer_for
 from pipeline.model import (
@@ -70,7 +74,8 @@ def list_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue
     for key, value in caption_facts(doc, config, table).items():
         facts.setdefault(key, value)
     recognizer = recognizer_for(config.label_spellings)
-    signer = signer_from_closing(lines_of(doc.blocks, recognizer, config))
+    last = max(at for at, block in enumerate(doc.blocks) if block.kind == "cell" and block.table == table)
+    signer = signer_from_closing(lines_of(doc.blocks[last + 1 :], recognizer, config))  # under the list
     if signer:
         facts["signer"] = FieldValue(signer.value, signer.where, SOURCE_SIGNATURE)
     return facts
@@ -171,9 +176,15 @@ def header_of(
 
 
 def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
-    first = " ".join(text.split())
-    found = bare_label(first, recognizer)
-    return found if found.fields and found.role != "ambiguous" else None
+    """What a header cell names. Its parentheses may list the values the column takes ("Lĩnh vực (KT,
+    VH-XH, QP-AN)"), words that mean something else on a label line ("KT" also reads "ký thay"): when the
+    cell is refused with them, its words outside the parentheses decide."""
+    whole = " ".join(text.split())
+    for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
+        found = bare_label(candidate, recognizer)
+        if found.fields and found.role != "ambiguous":
+            return found
+    return None
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
@@ -361,25 +372,43 @@ def row_values(
                 values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
             continue
         assert column.match is not None
-        for key, part in walk.assignments(column.match, clean_value(text)):
-            key, part = person_or(key, part)
+        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
+        for key, part in (pair for given in assigned for pair in person_or(*given, config)):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
 
 
-HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|đồng chí|đ/c)\s+", re.IGNORECASE)
+PEOPLE_FIELDS = {"person_name", "person_position"}
 
 
-def person_or(key: str, text: str) -> tuple[str, str]:
+def one_line(text: str, match: LabelMatch) -> str:
+    """A short field's cell written over several lines reads as one: a person's lines ("Nguyễn Văn An" over
+    "Trưởng ấp") are parts, as if separated by commas; a unit's lines are one name."""
+    if "\n" not in text or any(key in LONG_FIELDS for key in match.keys):
+        return text
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    people = match.role in ("who", "split") or PEOPLE_FIELDS & set(match.keys)
+    person = looks_like_person(HONORIFIC.sub("", lines[0])) and not is_unit_name(lines[0])
+    return (", " if people or person else " ").join(lines)
+
+
+HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|cô|thầy|chú|đồng chí|đ/c|đ\.c)\s+", re.IGNORECASE)
+
+
+def person_or(key: str, text: str, config: Config) -> list[tuple[str, str]]:
     """A list's "Đơn vị thực hiện" column names the person on an individual model's row ("Bà Trần Thị
-    Phượng"): a name is a person, never a unit. A person's name loses its "Ông"/"Bà"."""
+    Phượng", "Nguyễn Văn An - Trưởng ấp, Ấp Mang Cá"): a name is a person, never a unit, and what follows
+    it is the position (and the unit when it ends with one). A person's name loses its "Ông"/"Bà"."""
     if key not in ("unit", "person_name"):
-        return key, text
-    bare = HONORIFIC.sub("", text)
-    if looks_like_person(bare) and not is_unit_name(bare):
-        return "person_name", bare
-    return key, text
+        return [(key, text)]
+    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", text))
+    name, rest = split_first(bare)
+    if not looks_like_person(name) or is_unit_name(name):
+        return [(key, text)]
+    if not rest:
+        return [("person_name", name)]
+    return [("person_name", name), *split_values(("person_position", "unit"), rest, config)]
 
 
 def row_place(cell: Block) -> str:

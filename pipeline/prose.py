@@ -282,7 +282,8 @@ def type_in(text: str, types: tuple[Term, ...]) -> str:
 
 
 def year_in(text: str) -> str:
-    found = re.search(r"\bnam ((?:19|20)\d{2})\b", _loose(text))
+    """ "… năm 2020": the campaign's year; never a birth, founding or admission year ("sinh năm 1968")."""
+    found = re.search(r"(?<!sinh )(?<!lap )(?<!dang )\bnam ((?:19|20)\d{2})\b", _loose(text))
     return found.group(1) if found else ""
 
 
@@ -420,7 +421,7 @@ def kind_of_title(doc: DocText) -> Kind | None:
     loose = " ".join(re.sub(r"[^\w\s]", " ", _loose(" ".join(part.text for part in title))).split())
     if loose.startswith("phieu dang ky") or (loose.startswith("ke hoach") and BUILDING_A_MODEL.search(loose)):
         return Kind.REGISTRATION
-    if SUBJECT_LINE.match(loose) and re.search(r"\bde nghi\b.*\bcong nhan\b", loose):
+    if SUBJECT_LINE.match(_loose(title[0].text)) and re.search(r"\bde nghi\b.*\bcong nhan\b", loose):
         return Kind.PROPOSAL  # a công văn "V/v đề nghị (xét) công nhận mô hình …"
     return None
 

@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import corrections, intake
+from pipeline import corrections, history, intake
 from pipeline.appraise import set_results
 from pipeline.archive import register, register_export
 from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
@@ -170,8 +170,27 @@ def build_locked(
         workspace, models, registered, number=number, issued=issued, progress=progress
     )
     register.record_drafts(workspace, documents)
+    history.record_build(workspace, models, decision_codes(workspace, models))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
     return BuildResult(documents, notes, pdfs)
+
+
+def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
+    """Model id -> the code of the decision draft that recognises it (the history marks it issued when
+    the register files that decision)."""
+    from pipeline import build
+
+    year = workspace.config.year
+    return {
+        model.id: build.document_code("decision", year, level.label, [m.id for m in group])
+        for _, level, group in build.decision_groups(workspace.config, models)
+        for model in group
+    }
+
+
+def import_history(workspace: Workspace, paths: list[Path]):
+    """`dvk history import`: the rows of old Danh sách files into the campaign history."""
+    return history.import_lists(workspace, paths)
 
 
 def campaign_stats(workspace: Workspace) -> dict:
@@ -472,7 +491,10 @@ def archive_signed(
         given_reason(unsigned_reason, Need.UNSIGNED_REASON),
     )
     with workspace_lock(workspace):
-        return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        try:
+            return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
+        finally:  # what was filed before a refusal is issued too
+            history.sync_issued(workspace)
 
 
 def verify_archive(workspace: Workspace) -> list:
@@ -595,14 +617,15 @@ def create_workspace(root: Path) -> Workspace:
     return load_workspace(created)
 
 
-def save_settings(workspace: Workspace, changes: dict[str, str]) -> Workspace:
+def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | None = None) -> Workspace:
     """The Cài đặt page: the changed settings written to dvk.toml, checked as a loaded dvk.toml is (a
-    ConfigError names the key); the workspace as it reads now."""
+    ConfigError names the key); the workspace as it reads now. `seen`: the file's version the form was
+    made from (settings.version); a file changed since is refused, not overwritten."""
     from pipeline import settings
     from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
-        settings.save_settings(workspace.root, changes, workspace.config)
+        settings.save_settings(workspace.root, changes, workspace.config, seen)
         return load_workspace(workspace.root)
 
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from pipeline.archive.bags import archive_root
 from pipeline.archive.eventlog import EVENTS_NAME
 from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
-from pipeline.archive.register import open_register
+from pipeline.archive.register import file_sha256, open_register
 from pipeline.archive.register_export import outgoing_register
 from pipeline.archive.verify import verify_archive
 from pipeline.cli_archive import archive_command
@@ -344,6 +344,29 @@ def test_verify_names_an_emptied_quarantine_log(workspace, signed, tmp_path) -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("damage", "what"),
+    [
+        (lambda log: log.unlink(), f"thiếu nhật ký sự kiện {EVENTS_NAME}"),
+        (lambda log: log.write_bytes(b"\xff\xfe binary"), f"không đọc được nhật ký sự kiện {EVENTS_NAME}"),
+        (
+            lambda log: log.write_text(log.read_text("utf-8").split("\n", 1)[1], "utf-8"),
+            "dòng 1 của nhật ký sự kiện không nối tiếp dòng trước (đã bị sửa, xóa hoặc chèn)",
+        ),
+    ],
+    ids=["deleted", "binary", "first line deleted"],
+)
+def test_verify_names_a_quarantine_log_deleted_unreadable_or_cut(
+    workspace, signed, tmp_path, damage, what
+) -> None:
+    folder = quarantined(workspace, signed, tmp_path)
+    damage(folder / EVENTS_NAME)
+    rel = folder.relative_to(workspace.root).as_posix()
+    [problem] = verify_archive(workspace)
+    assert (problem.code, problem.where) == ("quarantine-record-damaged", rel)
+    assert problem.message.startswith(f"Nhật ký sự kiện của tệp giữ riêng trong {rel} bị hỏng: {what}")
+
+
 REGISTER_EDITS = {
     "date": ("2020-12-24", "ngày", "24/12/2020"),
     "subject": ("về việc khác", "trích yếu", "Quyết định về việc khác"),
@@ -395,3 +418,26 @@ def test_verify_names_a_numbered_copy_deleted_or_edited(workspace, signed, campa
         ),
     ]
     assert archive_root(workspace).is_dir()
+
+
+def test_verify_names_a_numbered_pdf_deleted_or_edited(workspace, signed, campaign, tmp_path) -> None:
+    """A numbered copy's PDF, once made and recorded with its hash, is checked like the .docx."""
+    archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
+    conn = open_register(workspace)
+    [row] = conn.execute("SELECT id, final_copies FROM issued").fetchall()
+    copies = json.loads(row[1])
+    pdfs = []
+    for copy in copies:
+        pdf = (workspace.root / copy["path"]).with_suffix(".pdf")
+        pdf.write_bytes(b"%PDF-1.7 numbered copy")
+        copy.update(pdf=pdf.relative_to(workspace.root).as_posix(), pdf_sha256=file_sha256(pdf))
+        pdfs.append(pdf)
+    conn.execute("UPDATE issued SET final_copies = ? WHERE id = ?", (json.dumps(copies), row[0]))
+    conn.close()
+    assert verify_archive(workspace) == []
+    pdfs[0].write_bytes(b"%PDF-1.7 edited")
+    pdfs[1].unlink()
+    assert sorted((p.code, p.where) for p in verify_archive(workspace)) == [
+        ("final-copy-changed", pdfs[0].relative_to(workspace.root).as_posix()),
+        ("final-copy-missing", pdfs[1].relative_to(workspace.root).as_posix()),
+    ]

@@ -116,6 +116,17 @@ def test_forty_parallel_guesses_from_one_address_are_paced_as_designed(guarded) 
     assert sorted(answers) == [403] * 8 + [429] * 32
 
 
+def test_guesses_spread_over_forty_addresses_share_one_pace(guarded) -> None:
+    app, checked = guarded
+    addresses = [f"192.0.2.{100 + index}" for index in range(40)]
+    for _ in range(3):  # three rounds of one guess from every address, each round sent at once
+        for address in addresses:
+            parallel_logins(app, 1, "đoán sai", address)
+    # Each address's first guess is its own; after it, every address that has failed waits its turn in
+    # one pace of 0.5 s, and what would wait past 15 s is refused: 40 + 30 checked, not 120.
+    assert len(checked) == 70
+
+
 def test_the_clerk_is_not_held_up_by_guesses_from_another_address(guarded) -> None:
     app, checked = guarded
     parallel_logins(app, 40, "đoán sai", "192.0.2.66")

@@ -252,3 +252,79 @@ def test_a_sentence_about_an_earlier_recognition_is_no_evidence(tmp_path, senten
     body = (p("BÁO CÁO KẾT QUẢ THỰC HIỆN MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2020"), p(sentence))
     _, extraction = read(tmp_path, *body)
     assert "level" not in extraction.fields
+
+
+@pytest.mark.parametrize(
+    ("letterhead", "unit"),
+    [
+        (("ĐẢNG BỘ PHƯỜNG NGÃ BẢY", "CHI BỘ KHU VỰC 3", "*"), "Chi bộ khu vực 3, phường Ngã Bảy"),
+        (("HỘI CCB TP NGÃ BẢY", "HỘI CỰU CHIẾN BINH PHƯỜNG HIỆP LỢI"), "Hội Cựu chiến binh phường Hiệp Lợi"),
+        (("HỘI LHPN TỈNH HẬU GIANG", "BCH HỘI LHPN THÀNH PHỐ NGÃ BẢY"), "Hội Liên hiệp Phụ nữ thành phố"),
+        (("THÀNH ỦY NGÃ BẢY", "VĂN PHÒNG", "*"), "Văn phòng Thành ủy"),
+        (("ĐOÀN TNCS HỒ CHÍ MINH", "BCH ĐOÀN XÃ TÂN THÀNH"), "Đoàn Thanh niên xã Tân Thành"),
+        (("ỦY BAN MTTQ VIỆT NAM", "THÀNH PHỐ NGÃ BẢY"), "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố"),
+    ],
+)
+def test_the_letterhead_names_the_unit_as_the_unit_list_or_nd30_writes_it(tmp_path, letterhead, unit):
+    body = (
+        party_letterhead(*letterhead),
+        p("BÁO CÁO"),
+        p("Kết quả thực hiện mô hình “Sổ tay dân vận” năm 2020"),
+    )
+    _, extraction = read(tmp_path, *body)
+    assert (extraction.fields["unit"].value, extraction.fields["unit"].source) == (unit, SOURCE_LETTERHEAD)
+
+
+def test_a_letterhead_name_with_an_unknown_word_gives_no_guessed_capitals(tmp_path):
+    body = (party_letterhead("ĐẢNG BỘ THÀNH PHỐ NGÃ BẢY", "HỢP TÁC XÃ QUYẾT THẮNG"), p("BÁO CÁO"))
+    _, extraction = read(tmp_path, *body)
+    assert "unit" not in extraction.fields
+
+
+def test_a_cong_van_subject_line_makes_a_proposal_and_a_person_is_read_from_a_sentence(tmp_path):
+    body = (
+        tbl(
+            [
+                [
+                    lines(
+                        "UBND THÀNH PHỐ NGÃ BẢY",
+                        "PHÒNG Y TẾ",
+                        "Số: 12/CV-PYT",
+                        "V/v đề nghị xét công nhận điển hình “Dân vận khéo”",
+                    ),
+                    lines("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Ngã Bảy, ngày 02 tháng 12 năm 2020"),
+                ]
+            ]
+        ),
+        p(
+            "Phòng Y tế kính đề nghị xem xét, công nhận bà Lê Thị Mỹ Tuyết (sinh năm 1968), Chuyên viên, "
+            "Phòng Y tế là điển hình “Dân vận khéo” cấp thành phố năm 2020 với mô hình “Sổ khám bệnh”."
+        ),
+    )
+    kind, extraction = read(tmp_path, *body)
+    fields = extraction.fields
+    assert kind is Kind.PROPOSAL
+    assert (fields["person_name"].value, fields["person_position"].value) == (
+        "Lê Thị Mỹ Tuyết",
+        "Chuyên viên",
+    )
+    assert fields["model_type"].value == "Cá nhân" and fields["model_type"].source == SOURCE_INFERRED
+    assert fields["year"].value == "2020"
+
+
+def test_items_written_on_one_line_are_read_one_by_one(tmp_path):
+    body = (
+        p("BÁO CÁO THÀNH TÍCH"),
+        p("Đề nghị công nhận điển hình cá nhân “Dân vận khéo” cấp thành phố năm 2020"),
+        p(
+            "Họ và tên: Bùi Hữu Sơn, sinh năm 1981; chức vụ: Công an viên; đơn vị công tác: Công an "
+            "thành phố."
+        ),
+        p("Tôi tên: Trương Văn Phước          Sinh năm: 1981"),
+    )
+    _, extraction = read(tmp_path, *body)
+    fields = extraction.fields
+    assert fields["person_name"].value == "Bùi Hữu Sơn"
+    assert fields["person_position"].value == "Công an viên"
+    assert fields["unit"].value == "Công an thành phố"
+    assert fields["year"].value == "2020"

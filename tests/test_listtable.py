@@ -555,3 +555,65 @@ def test_a_single_row_list_takes_its_rows_values_over_the_walks(root):
         "level": "Cấp xã, phường",
     }
     assert entry["evidence"]["unit"] == "table_row"
+
+
+def test_a_row_added_to_a_proposal_list_leaves_the_other_appraisal_rows_unchanged(root):
+    rows = [
+        ["1", "Tòa án với nhân dân", "Chi bộ Tòa án", "XDHTCT", "Tiếp 120 lượt công dân.", "Tốt"],
+        ["2", "Hòa giải viên giỏi", "Chi bộ Tòa án", "QP-AN", "Hòa giải thành 35 vụ việc.", "Khá"],
+    ]
+    proposal_list(root / "inputs" / PROPOSALS, rows)
+    check(root)
+    extra = ["3", "Phiên tòa mẫu cho học sinh", "Chi bộ Tòa án", "VH-XH", "Mười phiên tòa mẫu.", "Tốt"]
+    proposal_list(root / "inputs" / PROPOSALS, [*rows, extra])
+    check(root)
+    found = workbook_rows(root / "outputs" / "2020" / "tham-dinh.xlsx", "Thẩm định")
+    assert [(row["Tên mô hình"], row["Tình trạng tệp nguồn"]) for row in found] == [
+        ("Tòa án với nhân dân", "Không đổi"),
+        ("Hòa giải viên giỏi", "Không đổi"),
+        ("Phiên tòa mẫu cho học sinh", "Không đổi"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Bà Trần Thị Phượng", [("person_name", "Trần Thị Phượng")]),
+        (
+            "Nguyễn Văn An - Trưởng ấp, Ấp Mang Cá",
+            [("person_name", "Nguyễn Văn An"), ("person_position", "Trưởng ấp"), ("unit", "Ấp Mang Cá")],
+        ),
+        (
+            "Đ/c Lê Văn Tám (Bí thư Chi bộ)",
+            [("person_name", "Lê Văn Tám"), ("person_position", "Bí thư Chi bộ")],
+        ),
+        ("Hội Cựu chiến binh phường Ngã Bảy", [("unit", "Hội Cựu chiến binh phường Ngã Bảy")]),
+        ("Chi bộ khu vực 3, phường Hiệp Thành", [("unit", "Chi bộ khu vực 3, phường Hiệp Thành")]),
+    ],
+)
+def test_a_unit_cell_naming_a_person_gives_the_person(written, read):
+    from pipeline.listtable import person_or
+
+    assert person_or("unit", written, config()) == read
+
+
+def test_a_cell_written_over_two_lines_reads_as_one_value(tmp_path):
+    header = ["STT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực"]
+    rows = [
+        ["1", "Chợ văn minh", p("Hội Nông dân") + p("phường Hiệp Lợi"), "KT"],
+        ["2", "Sơ cứu tại nhà", p("Nguyễn Văn An") + p("Trưởng ấp"), "VH-XH"],
+    ]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl([header, *rows]))
+    reading = read_list(read_document(path), config())
+    got = [{key: value.value for key, value in row.fields.items()} for row in reading.rows]
+    assert got[0]["unit"] == "Hội Nông dân phường Hiệp Lợi"
+    assert (got[1]["person_name"], got[1]["person_position"]) == ("Nguyễn Văn An", "Trưởng ấp")
+    assert "unit" not in got[1] and "signer" not in reading.facts  # no signature under the list
+
+
+def test_a_header_listing_its_values_in_parentheses_still_names_its_column(tmp_path):
+    header = ["Số TT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực (KT, VH-XH, QP-AN, XDHTCT)"]
+    rows = [["1", "Chợ văn minh", "Phường Lái Hiếu", "KT"], ["2", "Khu phố xanh", "Phường Lái Hiếu", "VH-XH"]]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl([header, *rows]))
+    reading = read_list(read_document(path), config())
+    assert [row.fields["field"].value for row in reading.rows] == ["Kinh tế", "Văn hóa - xã hội"]

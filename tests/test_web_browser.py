@@ -17,8 +17,9 @@ from pipeline import corrections, service
 from pipeline.appraise import read_results
 from tests.docxbuild import proposal_paragraphs, write_docx
 from tests.pdfsign import draft_pdf, issue_signer, make_ca, sign_pdf
-from tests.webtools import ARGS, CHROMIUM, free_port, sample_workspace
+from tests.webtools import CHROMIUM, CHROMIUM_ARGS, free_port, sample_workspace
 
+ARGS = CHROMIUM_ARGS
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
     pytest.mark.browser,

@@ -16,7 +16,8 @@ import pytest
 
 from pipeline.config import load_config, load_workspace
 from tests.docxbuild import proposal_paragraphs, write_docx
-from tests.webtools import ARGS, CHROMIUM, free_port
+from tests.webtools import CHROMIUM, free_port
+from tests.webtools import CHROMIUM_ARGS as ARGS
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [
@@ -134,6 +135,8 @@ def walk(clerk: Clerk, url: str, folder: Path, tmp_path: Path) -> None:
     clerk.shoot("cai-dat")
 
     clerk.click("nav a", has_text="Hồ sơ")
+    assert page.locator("details.upload").get_attribute("open") is not None, "open while inputs/ is empty"
+    clerk.shoot("ho-so-them")
     clerk.choose_folder("#thu-muc", campaign_folder(tmp_path))
     page.wait_for_url("**/ho-so?tb=*")
     notice = page.locator(".notice").inner_text()
@@ -152,3 +155,84 @@ def walk(clerk: Clerk, url: str, folder: Path, tmp_path: Path) -> None:
     row.locator("button", has_text="Thêm vào danh sách").click()
     assert "Đã thêm vào danh sách đơn vị" in page.locator(".notice").inner_text()
     assert "Hội Khuyến học thành phố" in load_config(folder / "dvk.toml").units["city"]
+
+
+def test_a_zip_goes_in_and_a_choice_past_the_cap_is_refused_before_sending(server, tmp_path) -> None:
+    from pipeline import service
+
+    url, folder, app = server
+    app.state.workspace, app.state.needs_init = service.create_workspace(folder), False
+    tree = campaign_folder(tmp_path)
+    archive = Path(shutil.make_archive(str(tmp_path / "Hồ sơ DVK"), "zip", tree.parent, tree.name))
+    with playwright_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
+        try:
+            page.goto(f"{url}/ho-so")
+            page.evaluate("document.querySelector('form[data-upload]').dataset.maxBytes = '1000'")
+            page.set_input_files("#thu-muc", str(tree))
+            status = page.locator("[data-chosen]")
+            assert "KB vượt quá 1 KB cho một lần gửi; chia thành nhiều lần" in status.inner_text()
+            assert "Chưa gửi tệp nào." in status.inner_text()
+            assert not list((folder / "inputs").iterdir()), "nothing was sent"
+            page.reload()
+            with page.expect_navigation(url="**/ho-so?tb=*"):
+                page.set_input_files("#tep", str(archive))
+            notice = page.locator(".notice").inner_text()
+            assert "Đã lưu inputs/Hồ sơ DVK/Phường Lái Hiếu/Báo cáo đề nghị.docx" in notice
+            assert "Bỏ qua Hồ sơ DVK/Phường Lái Hiếu/~$Báo cáo đề nghị.docx: tệp khóa tạm của Word" in notice
+        finally:
+            chromium.close()
+
+
+DROP_FOLDER = """([encoded, batches]) => {
+    // A folder dropped from the file manager, as Chromium hands it over: entries (webkitGetAsEntry) whose
+    // folder reader gives its children in batches, then an empty batch.
+    const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+    const file = (path) => ({
+        isFile: true, isDirectory: false, fullPath: path,
+        file: (ok) => ok(new File([bytes], path.split("/").pop())),
+    });
+    const folder = (path, children) => {
+        const queue = [...children.map((batch) => batch.map((child) =>
+            Array.isArray(child) ? folder(child[0], child[1]) : file(child))), []];
+        return { isFile: false, isDirectory: true, fullPath: path,
+                 createReader: () => ({ readEntries: (ok) => ok(queue.shift() || []) }) };
+    };
+    const root = folder("/Hồ sơ kéo thả", batches);
+    const event = new Event("drop", { bubbles: true, cancelable: true });
+    Object.defineProperty(event, "dataTransfer", {
+        value: { items: [{ webkitGetAsEntry: () => root }], files: [] },
+    });
+    document.querySelector("form[data-upload]").dispatchEvent(event);
+}"""
+
+
+def test_a_dropped_folder_is_walked_batch_by_batch_and_keeps_its_paths(server, tmp_path) -> None:
+    import base64
+
+    from pipeline import service
+
+    url, folder, app = server
+    app.state.workspace, app.state.needs_init = service.create_workspace(folder), False
+    data = write_docx(tmp_path / "x.docx", *proposal_paragraphs(unit="Phường Lái Hiếu")).read_bytes()
+    batches = [
+        [
+            "/Hồ sơ kéo thả/a.docx",
+            ["/Hồ sơ kéo thả/Phường Lái Hiếu", [["/Hồ sơ kéo thả/Phường Lái Hiếu/b.docx"]]],
+        ],
+        ["/Hồ sơ kéo thả/~$a.docx"],
+    ]
+    with playwright_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = chromium.new_context(locale="vi-VN").new_page()
+        try:
+            page.goto(f"{url}/ho-so")
+            with page.expect_navigation(url="**/ho-so?tb=*"):
+                page.evaluate(DROP_FOLDER, [base64.b64encode(data).decode(), batches])
+            notice = page.locator(".notice").inner_text()
+        finally:
+            chromium.close()
+    assert (folder / "inputs" / "Hồ sơ kéo thả" / "a.docx").exists()
+    assert (folder / "inputs" / "Hồ sơ kéo thả" / "Phường Lái Hiếu" / "b.docx").exists()
+    assert "Bỏ qua Hồ sơ kéo thả/~$a.docx: tệp khóa tạm của Word" in notice

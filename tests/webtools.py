@@ -17,6 +17,24 @@ from pipeline.config import Workspace, load_workspace
 from pipeline.web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 LOCAL = "http://127.0.0.1:8765"
 
 
@@ -63,23 +81,3 @@ def wait_for_build(web: TestClient, location: str, seconds: float = 120) -> dict
             return state
         time.sleep(0.1)
     raise AssertionError("the build did not finish")
-
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

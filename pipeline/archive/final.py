@@ -88,15 +88,19 @@ def _numbered_row(conn: sqlite3.Connection, entry: ArchiveEntry) -> Issued | Non
 
 def expected_copies(workspace: Workspace, conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
     """(label, path, SHA-256 or None) of every numbered copy: those the register records with their
-    hash, and those a numbered row's drafts call for (a run killed after its commit made none)."""
+    hash (a .docx, and its PDF when one was made), and those a numbered row's drafts call for (a run
+    killed after its commit made none)."""
     copies = []
     for issued in list_issued(conn):
         label = format_number(workspace.config, issued.number, issued.symbol)
-        recorded = {
-            copy["path"]: copy.get("sha256")
-            for copy in issued.final_copies
-            if isinstance(copy, dict) and isinstance(copy.get("path"), str)
-        }
+        recorded = {}
+        for copy in (copy for copy in issued.final_copies if isinstance(copy, dict)):
+            for path, sha256 in (
+                (copy.get("path"), copy.get("sha256")),
+                (copy.get("pdf"), copy.get("pdf_sha256")),
+            ):
+                if isinstance(path, str) and path:
+                    recorded[path] = sha256
         draft = find_draft(conn, issued.code) if issued.code else None
         called_for = []
         if draft is not None and "numbering" in draft.context:

@@ -190,23 +190,28 @@ def write_transaction(conn: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iter
     conn.execute("COMMIT")
 
 
-def pending_migrations(conn: sqlite3.Connection) -> list[str]:
+def pending_migrations(
+    conn: sqlite3.Connection, migrations: tuple[tuple[str, tuple[str, ...]], ...] = MIGRATIONS
+) -> list[str]:
     """Names of the migrations not applied yet (a read: no lock is taken when there are none)."""
     table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
     ).fetchone()
     done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")} if table else set()
-    return [name for name, _ in MIGRATIONS if name not in done]
+    return [name for name, _ in migrations if name not in done]
 
 
-def apply_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Apply every named migration not applied yet, all in one exclusive transaction; return their names."""
+def apply_migrations(
+    conn: sqlite3.Connection, migrations: tuple[tuple[str, tuple[str, ...]], ...] = MIGRATIONS
+) -> list[str]:
+    """Apply every named migration not applied yet, all in one exclusive transaction; return their names.
+    (The campaign history, pipeline.history, passes its own.)"""
     applied = []
     with write_transaction(conn, "EXCLUSIVE"):
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
         )
-        for name, statements in MIGRATIONS:
+        for name, statements in migrations:
             if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
                 continue
             for statement in statements:

@@ -255,10 +255,14 @@ def check_quarantine(workspace: Workspace) -> list[Problem]:
 
 
 def _quarantine_log(kept: Path, rel: str) -> list[Problem]:
-    broken = chain_breaks(kept, log_head(kept / EVENTS_NAME)) if (kept / EVENTS_NAME).is_file() else None
-    if broken is None:
-        broken = [f"thiếu nhật ký sự kiện {EVENTS_NAME}"]
-    elif not broken and not _logged_events(kept) and not read_events(kept):
+    """No register head is kept for a refused file: its log must be there, readable, chained from its
+    first line, and not empty (it holds at least the file's hash and the refusal)."""
+    try:
+        head = log_head(kept / EVENTS_NAME)
+    except (OSError, UnicodeDecodeError):
+        head = None  # chain_breaks says it cannot be read
+    broken = chain_breaks(kept, head)
+    if not broken and head == "":
         broken = [f"nhật ký sự kiện {EVENTS_NAME} trống"]
     return [
         Problem(

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pipeline import service, settings
-from pipeline.config import is_workspace
+from pipeline.config import is_workspace, load_workspace
 from pipeline.model import FIELDS, LABELS_VI, DvkError
 from pipeline.web import pages as views
 from pipeline.web.pages import STATUS_VI
@@ -141,16 +141,31 @@ async def create_page(request: Request) -> Response:
 
 async def settings_page(request: Request) -> Response:
     state = request.app.state
+    root = state.workspace.root
     if request.method == "GET":
-        return page(request, "cai-dat.html", sections=settings_form(state.workspace.config), error="")
+        sections = settings_form(state.workspace.config)
+        seen = settings.version(root)
+        return page(request, "cai-dat.html", sections=sections, error="", seen=seen, stale=False)
     form = await posted(request, max_fields=1000)
-    changes = {key: str(value) for key, value in form.items() if key != CSRF_FIELD}
+    changes = {key: str(value) for key, value in form.items() if key not in (CSRF_FIELD, "phien-ban")}
     try:
-        state.workspace = await run_in_threadpool(service.save_settings, state.workspace, changes)
+        state.workspace = await run_in_threadpool(
+            service.save_settings,
+            state.workspace,
+            changes,
+            form.get("phien-ban"),  # absent: a script
+        )
         views.forget_check(state.workspace)
-    except DvkError as exc:  # the config's own message (it names the key), or the file could not be written
-        sections = settings_form(state.workspace.config, changes)
-        return page(request, "cai-dat.html", 400, sections=sections, error=str(exc))
+    except DvkError as exc:  # the config's own message (it names the key), changed meanwhile, or not written
+        stale = isinstance(exc, settings.ChangedMeanwhile)
+        if stale:  # the file as it is now: the clerk's values are not kept over it
+            state.workspace = await run_in_threadpool(load_workspace, root)
+        sections = settings_form(state.workspace.config, None if stale else changes)
+        seen = settings.version(root)
+        status = 409 if stale else 400
+        return page(
+            request, "cai-dat.html", status, sections=sections, error=str(exc), seen=seen, stale=stale
+        )
     return answer(request, "/cai-dat", "ok", ["Đã lưu cài đặt vào dvk.toml."])
 
 
@@ -325,6 +340,7 @@ def upload_limits() -> dict:
         "max_total_mb": UPLOAD_BODY_BYTES // (1024 * 1024),
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
         "extensions": ",".join((*INPUT_EXTENSIONS, ".zip")),
+        "shown": ", ".join((*INPUT_EXTENSIONS, ".zip")),
     }
 
 

@@ -7,6 +7,7 @@
 (function () {
   const MB = 1024 * 1024;
   const megabytes = (n) => (n / MB).toFixed(1).replace(".", ",");
+  const size = (n) => (n < MB ? Math.ceil(n / 1024) + " KB" : megabytes(n) + " MB");
 
   function readBatch(reader) {
     return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
@@ -34,7 +35,6 @@
   }
 
   function setupUpload(form) {
-    const limit = Number(form.dataset.maxBytes);
     const status = form.querySelector("[data-chosen]");
     const bar = form.querySelector("[data-upload-progress]");
     const button = form.querySelector("button[type=submit]");
@@ -48,8 +48,9 @@
     const send = () => {
       if (!chosen.length) { show("Chưa chọn tệp nào để tải lên.", true); return; }
       const total = chosen.reduce((sum, item) => sum + item.file.size, 0);
+      const limit = Number(form.dataset.maxBytes);
       if (total > limit) {
-        show("Tổng dung lượng " + megabytes(total) + " MB vượt quá " + megabytes(limit) + " MB cho một lần gửi; " +
+        show("Tổng dung lượng " + size(total) + " vượt quá " + size(limit) + " cho một lần gửi; " +
           "chia thành nhiều lần (ví dụ từng thư mục) rồi gửi lại. Chưa gửi tệp nào.", true);
         return;
       }
@@ -63,7 +64,7 @@
         bar.hidden = false;
         bar.max = event.total || 1;
         bar.value = event.loaded;
-        show("Đang gửi " + chosen.length + " tệp: " + megabytes(event.loaded) + "/" + megabytes(event.total) + " MB…");
+        show("Đang gửi " + chosen.length + " tệp: " + size(event.loaded) + " / " + size(event.total) + "…");
       });
       request.upload.addEventListener("load", () => show("Đã gửi xong; đang lưu và kiểm tra " + chosen.length + " tệp…"));
       request.addEventListener("load", () => {
@@ -84,7 +85,7 @@
     const choose = (items) => {
       chosen = items;
       const total = items.reduce((sum, item) => sum + item.file.size, 0);
-      show("Đã chọn " + items.length + " tệp (" + megabytes(total) + " MB).");
+      show("Đã chọn " + items.length + " tệp (" + size(total) + ").");
       send();
     };
 
