@@ -73,6 +73,8 @@ LIST_VARIABLES = _HEADER | {"subject", "decision_ref", "sections"}
 REPORT_VARIABLES = (
     _HEADER | _SIGNED | {"summary", "level_lines", "outstanding_intro", "outstanding", "closing"}
 )
+# The news item (pipeline.news): built beside the documents, not registered (it is not an official document).
+NEWS_VARIABLES = {"heading", "title", "paragraphs", "year", "issuer_name", "area", "registered"}
 # What the build context offers each shipped template (`dvk templates check` compares with the template).
 TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "quyet-dinh.docx": DECISION_VARIABLES,
@@ -82,6 +84,7 @@ TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "giay-chung-nhan.docx": {"certificates", "doc_code"},
     "bao-cao-ket-qua.docx": REPORT_VARIABLES,
     "bao-cao-ket-qua-ubnd.docx": REPORT_VARIABLES,
+    "tin-bai.docx": NEWS_VARIABLES,
 }
 INTERNAL_KEYS = {"page", "numbering"}  # in the context for re-rendering, not meant for templates
 

@@ -133,6 +133,8 @@ def emit_build(result: service.BuildResult, as_json: bool) -> None:
     for document in result.documents:
         level = f" — {document.level}" if document.level else ""
         click.echo(f"{DISPLAY_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
+    for path in result.news:
+        click.echo(f"Tin bài: {path}")
     for pdf in result.pdfs:
         click.echo(f"PDF: {pdf}")
 

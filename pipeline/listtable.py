@@ -51,7 +51,7 @@ from pipeline.model import (
     DocText,
     FieldValue,
 )
-from pipeline.prose import document_facts, level_in, type_in, year_in
+from pipeline.prose import GRASSROOTS, document_facts, has_place, level_in, type_in, year_in
 from pipeline.vntext import fold
 
 HEADER_SEARCH_ROWS = 3  # a list's header is in its first rows (a caption row may come first)
@@ -367,9 +367,8 @@ def row_values(
             continue
         where = places[grid]
         if column.option:
-            key, label = column.option
-            if fold(text) in MARKS and key not in values:
-                values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
+            for key, value in option_values(column.option, text, config):
+                values.setdefault(key, FieldValue(value, where, SOURCE_TABLE_ROW))
             continue
         assert column.match is not None
         assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
@@ -377,6 +376,19 @@ def row_values(
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+def option_values(option: tuple[str, str], text: str, config: Config) -> list[tuple[str, str]]:
+    """An option column's cell: a mark ("x") gives the field its option. Under "Tập thể | Cá nhân" a cell
+    may hold the name instead of a mark: the unit of a collective model, the person of an individual one."""
+    key, label = option
+    if fold(text) in MARKS:
+        return [(key, label)]
+    if key != "model_type" or len(text) < 3:
+        return []
+    individual = next((term.key == "individual" for term in config.types if term.label == label), False)
+    named = person_or("person_name" if individual else "unit", text.replace("\n", ", "), config)
+    return [(key, label), *named]
 
 
 PEOPLE_FIELDS = {"person_name", "person_position"}
@@ -464,12 +476,25 @@ def named_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
     row names its ward or commune by its kind alone when the letterhead names it."""
     bare = BARE_PLACE.search(unit.value)
     if bare is None:
-        return unit
+        return grassroots_place(unit, letterhead)
     kind = bare.group(1)
     if not fold(letterhead.value).startswith(fold(kind) + " "):
         return unit
     name = letterhead.value[len(kind) :].strip()
     return FieldValue(f"{unit.value} {name}", f"{unit.where}; {letterhead.where}", unit.source)
+
+
+def grassroots_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Chi bộ khu vực 3" in the list of Phường Hiệp Thành is "Chi bộ khu vực 3, phường Hiệp Thành", as the
+    prose reader names a grassroots unit under a ward's letterhead (a city-wide decision needs the ward)."""
+    ward = letterhead.value
+    if has_place(unit.value) or not GRASSROOTS.match(fold(unit.value)) or not WARD.match(ward):
+        return unit
+    named = f"{unit.value}, {ward[:1].lower()}{ward[1:]}"
+    return FieldValue(named, f"{unit.where}; {letterhead.where}", unit.source)
+
+
+WARD = re.compile(r"(?:Phường|Xã|Thị trấn) \S")
 
 
 def row_type(fields: dict[str, FieldValue], row: ListRow, config: Config) -> FieldValue | None:

@@ -102,9 +102,13 @@ class BuildResult:
     documents: list[BuiltDocument]
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    news: list[Path] = field(default_factory=list)  # the public news item: .docx and .txt
 
     def as_dict(self) -> dict:
-        return {"documents": [document.as_dict() for document in self.documents]}
+        return {
+            "documents": [document.as_dict() for document in self.documents],
+            "news": [str(path) for path in self.news],
+        }
 
 
 def recognised(workspace: Workspace, progress: Progress | None = None) -> tuple[list[Model], int, list[str]]:
@@ -160,7 +164,7 @@ def build_campaign(
 def build_locked(
     workspace: Workspace, number: int | None, issued: date | None, pdf: bool, progress: Progress | None
 ) -> BuildResult:
-    from pipeline import build
+    from pipeline import build, news
 
     models, registered, notes = recognised(workspace, progress)
     if number is not None and issued is not None:
@@ -171,8 +175,9 @@ def build_locked(
     )
     register.record_drafts(workspace, documents)
     history.record_build(workspace, models, decision_codes(workspace, models))
+    item = news.write_news(workspace, models, registered)
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
-    return BuildResult(documents, notes, pdfs)
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text])
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
