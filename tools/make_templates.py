@@ -1,7 +1,7 @@
 """Build the official output templates in templates_docx/ with python-docx and lxml.
 
 Run `python -m tools.make_templates` after changing a layout; the .docx files are committed and a
-secretariat may then edit them in Word. Layout follows DOMAIN.md §4: HD 36-HD/VPTW for the Party
+secretariat may then edit them in Word. Layout follows docs/domain.md §4: HD 36-HD/VPTW for the Party
 profile, NĐ 30/2020/NĐ-CP for the State profile. Every text that depends on the issuer, the year or
 the data comes from a `{{ variable }}` the build stage provides (pipeline/build.py); only the fixed
 words of the standard ("ĐẢNG CỘNG SẢN VIỆT NAM", "QUYẾT ĐỊNH", "Điều 1.", …) are written here.

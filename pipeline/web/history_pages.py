@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from pipeline import maintenance, service
+from pipeline import service
 from pipeline.web import pages as views
 
 
@@ -22,6 +22,8 @@ def routes() -> list[Route]:
 
 
 def years_view(workspace) -> dict:
+    from pipeline import maintenance  # renders with docxtpl: loaded when the page is asked for, not before
+
     stats = service.year_stats(workspace)
     follow_ups = service.follow_ups(workspace, views.current_check(workspace))
     return {
