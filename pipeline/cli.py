@@ -135,6 +135,8 @@ def emit_build(result: service.BuildResult, as_json: bool) -> None:
         click.echo(f"{DISPLAY_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
     for path in result.news:
         click.echo(f"Tin bài: {path}")
+    if result.follow_up:
+        click.echo(f"Báo cáo duy trì, nhân rộng: {result.follow_up}")
     for pdf in result.pdfs:
         click.echo(f"PDF: {pdf}")
 

@@ -103,11 +103,13 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     news: list[Path] = field(default_factory=list)  # the public news item: .docx and .txt
+    follow_up: Path | None = None  # Báo cáo duy trì, nhân rộng
 
     def as_dict(self) -> dict:
         return {
             "documents": [document.as_dict() for document in self.documents],
             "news": [str(path) for path in self.news],
+            "follow_up": str(self.follow_up) if self.follow_up else None,
         }
 
 
@@ -178,7 +180,7 @@ def build_locked(
     item = news.write_news(workspace, models, registered)
     kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
-    return BuildResult(documents, notes, pdfs, [item.docx, item.text, kept])
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:

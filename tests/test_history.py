@@ -308,7 +308,7 @@ def test_the_next_year_shows_models_maintained_and_replicated_by_unit(campaigns)
     proposal(root, "nhan.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Phường Lái Hiếu")
     proposal(root, "khac.docx", 2021, model_name="“Sổ vàng tiết kiệm”", unit="Phường Hiệp Lợi")
     result = service.build_campaign(load_workspace(root))
-    report = next(path for path in result.news if path.name.startswith("bao-cao-duy-tri"))
+    report = result.follow_up
     paragraphs = [line for line in read_back(report).paragraphs if line.strip()]
     assert paragraphs[2:] == [
         "Năm 2021, trong các mô hình “Dân vận khéo” đã được công nhận những năm trước, có 01 mô hình được "
