@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from pipeline import history
 from pipeline.appraise import Proposal, Recognition, recognised_models, update_workbook
 from pipeline.cache import CheckCache, cache_key, load_cache, save_cache
 from pipeline.config import Config, Workspace
@@ -182,12 +183,15 @@ def run_check(
     looked_ns = time.time_ns()  # before any stat: a file changed after it is racily clean next time
     found = discover(workspace.inputs, cache.known_hash)
     corrections = read_corrections(workspace.year_dir / CORRECTIONS_NAME)
+    history.sync_issued(workspace)  # an archive killed after its register commit is caught up here
+    earlier = history.load_index(workspace)  # once per run: each proposal looks up its own unit's models
     identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found) + (
         ("bổ sung", corrections_digest(corrections)),
+        ("lịch sử", earlier.digest),
     )
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
     if identity == cache.last_identity and all(entry.sha256 in cache.analyses for entry in readable):
-        return unchanged_result(workspace, found, cache, write_outputs, corrections)
+        return unchanged_result(workspace, found, cache, write_outputs, corrections, earlier)
     fresh = analyse_many(
         [e for e in readable if e.sha256 not in cache.analyses], config, workspace.cache_dir, progress, jobs
     )
@@ -197,7 +201,7 @@ def run_check(
     records = [one.record for one in each if one.record is not None]
     per_record = {record_ref(one.record): one.record_problems for one in each if one.record is not None}
     cache.rule_problems = validate_all(records, config, per_record)
-    result = assemble(found, analyses, cache.rule_problems)
+    result = flag_reproposals(assemble(found, analyses, cache.rule_problems), earlier)
     if write_outputs:
         write_check_outputs(workspace, result, cache, corrections)
         cache.outputs_identity = identity
@@ -228,12 +232,13 @@ def unchanged_result(
     cache: CheckCache,
     write_outputs: bool,
     corrections: dict[str, Typed],
+    earlier: history.HistoryIndex,
 ) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
     the last result stands, rebuilt from the cache without reading or validating. Outputs are written
     only if that run did not write them (`dvk build` checks without writing) or someone changed them."""
     analyses = apply_corrections(analyses_by_rel(found, cache), corrections, workspace.config)
-    result = assemble(found, analyses, cache.rule_problems)
+    result = flag_reproposals(assemble(found, analyses, cache.rule_problems), earlier)
     report_path = workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
@@ -285,6 +290,22 @@ def assemble(
     )
 
 
+def flag_reproposals(result: CheckResult, earlier: history.HistoryIndex) -> CheckResult:
+    """A proposal matching a model recognised in an earlier year carries a warning naming that model and
+    its decision. A warning, never an error: the committee decides, dvk drops nothing by itself."""
+    if not earlier.by_who:
+        return result
+    for report in result.record_reports():
+        if report.kind != Kind.PROPOSAL.value or report.record is None:
+            continue
+        record = report.record
+        found = earlier.earlier(record.get("model_name"), record.get("unit"), record.get("person_name"))
+        if found:
+            problem = history.earlier_problem(found[0])
+            report.problems.append(dataclasses.replace(problem, where=report.where))
+    return result
+
+
 def analysis_for(entry: Found, cache: CheckCache) -> Analysis:
     if entry.error:
         return Analysis(None, (Problem(entry.error_code, ERROR, entry.error),))
@@ -321,7 +342,7 @@ def caused_by_machine(analysis: Analysis) -> bool:
     return any(problem.code in MACHINE_CODES for problem in analysis.problems)
 
 
-def digest_of(rows: Iterable[tuple]) -> str:
+def digest_of(rows: Iterable[object]) -> str:
     digest = hashlib.sha256()
     for row in rows:
         digest.update(repr(row).encode())
@@ -361,6 +382,7 @@ def write_check_outputs(
         for f in result.record_reports()
         if f.status == FileStatus.REJECTED and f.id and f.kind == Kind.PROPOSAL.value
     ) - {p.id for p in proposals}
+    last_corrections: list[str]
     workbook_digest, report_digest = (
         digest_of([*proposals, *sorted(rejected)]),
         digest_of(report_rows(result)),
@@ -498,6 +520,7 @@ def make_proposals(result: CheckResult, config: Config) -> list[Proposal]:
                 # A row is followed by its own content: another row added to the list changes the file,
                 # not the row.
                 sha256=report.key or report.sha256,
+                earlier=next((p.message for p in report.problems if p.code in history.EARLIER_CODES), ""),
             )
         )
     return proposals

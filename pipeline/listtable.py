@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.extract import (
     HEADER_CELLS,
+    LONG_FIELDS,
+    PARENTHESES,
     VOCABULARY_FIELDS,
     Walk,
     bare_label,
@@ -48,9 +50,8 @@ from pipeline.model import (
     Block,
     DocText,
     FieldValue,
-    Kind,
 )
-from pipeline.prose import document_facts, level_in, type_in, year_in
+from pipeline.prose import GRASSROOTS, document_facts, has_place, level_in, type_in, year_in
 from pipeline.vntext import fold
 
 HEADER_SEARCH_ROWS = 3  # a list's header is in its first rows (a caption row may come first)
@@ -59,18 +60,6 @@ MARKS = {"x", "v", "✓", "✔", "☒", "☑", "■", "co", "dat"}
 
 
 # ---------------------------------------------------------------------------- what a title says
-
-
-def list_kind(title: str) -> Kind | None:
-    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
-    CÔNG NHẬN …"); None when the title is not a list's."""
-    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
-        return None
-    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
-        return Kind.PROPOSAL
-    if "dang ky" in title:
-        return Kind.REGISTRATION
-    return None
 
 
 # What a list states once for all its rows (the prose reader's facts of the title and the letterhead): the
@@ -85,7 +74,8 @@ def list_facts(doc: DocText, config: Config, table: int) -> dict[str, FieldValue
     for key, value in caption_facts(doc, config, table).items():
         facts.setdefault(key, value)
     recognizer = recognizer_for(config.label_spellings)
-    signer = signer_from_closing(lines_of(doc.blocks, recognizer, config))
+    last = max(at for at, block in enumerate(doc.blocks) if block.kind == "cell" and block.table == table)
+    signer = signer_from_closing(lines_of(doc.blocks[last + 1 :], recognizer, config))  # under the list
     if signer:
         facts["signer"] = FieldValue(signer.value, signer.where, SOURCE_SIGNATURE)
     return facts
@@ -186,9 +176,15 @@ def header_of(
 
 
 def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
-    first = " ".join(text.split())
-    found = bare_label(first, recognizer)
-    return found if found.fields and found.role != "ambiguous" else None
+    """What a header cell names. Its parentheses may list the values the column takes ("Lĩnh vực (KT,
+    VH-XH, QP-AN)"), words that mean something else on a label line ("KT" also reads "ký thay"): when the
+    cell is refused with them, its words outside the parentheses decide."""
+    whole = " ".join(text.split())
+    for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
+        found = bare_label(candidate, recognizer)
+        if found.fields and found.role != "ambiguous":
+            return found
+    return None
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
@@ -371,16 +367,42 @@ def row_values(
             continue
         where = places[grid]
         if column.option:
-            key, label = column.option
-            if fold(text) in MARKS and key not in values:
-                values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
+            for key, value in option_values(column.option, text, config):
+                values.setdefault(key, FieldValue(value, where, SOURCE_TABLE_ROW))
             continue
         assert column.match is not None
-        assigned = walk.assignments(column.match, clean_value(text))
+        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
         for key, part in (pair for given in assigned for pair in person_or(*given, config)):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+def option_values(option: tuple[str, str], text: str, config: Config) -> list[tuple[str, str]]:
+    """An option column's cell: a mark ("x") gives the field its option. Under "Tập thể | Cá nhân" a cell
+    may hold the name instead of a mark: the unit of a collective model, the person of an individual one."""
+    key, label = option
+    if fold(text) in MARKS:
+        return [(key, label)]
+    if key != "model_type" or len(text) < 3:
+        return []
+    individual = next((term.key == "individual" for term in config.types if term.label == label), False)
+    named = person_or("person_name" if individual else "unit", text.replace("\n", ", "), config)
+    return [(key, label), *named]
+
+
+PEOPLE_FIELDS = {"person_name", "person_position"}
+
+
+def one_line(text: str, match: LabelMatch) -> str:
+    """A short field's cell written over several lines reads as one: a person's lines ("Nguyễn Văn An" over
+    "Trưởng ấp") are parts, as if separated by commas; a unit's lines are one name."""
+    if "\n" not in text or any(key in LONG_FIELDS for key in match.keys):
+        return text
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    people = match.role in ("who", "split") or PEOPLE_FIELDS & set(match.keys)
+    person = looks_like_person(HONORIFIC.sub("", lines[0])) and not is_unit_name(lines[0])
+    return (", " if people or person else " ").join(lines)
 
 
 HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|cô|thầy|chú|đồng chí|đ/c|đ\.c)\s+", re.IGNORECASE)
@@ -454,12 +476,25 @@ def named_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
     row names its ward or commune by its kind alone when the letterhead names it."""
     bare = BARE_PLACE.search(unit.value)
     if bare is None:
-        return unit
+        return grassroots_place(unit, letterhead)
     kind = bare.group(1)
     if not fold(letterhead.value).startswith(fold(kind) + " "):
         return unit
     name = letterhead.value[len(kind) :].strip()
     return FieldValue(f"{unit.value} {name}", f"{unit.where}; {letterhead.where}", unit.source)
+
+
+def grassroots_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Chi bộ khu vực 3" in the list of Phường Hiệp Thành is "Chi bộ khu vực 3, phường Hiệp Thành", as the
+    prose reader names a grassroots unit under a ward's letterhead (a city-wide decision needs the ward)."""
+    ward = letterhead.value
+    if has_place(unit.value) or not GRASSROOTS.match(fold(unit.value)) or not WARD.match(ward):
+        return unit
+    named = f"{unit.value}, {ward[:1].lower()}{ward[1:]}"
+    return FieldValue(named, f"{unit.where}; {letterhead.where}", unit.source)
+
+
+WARD = re.compile(r"(?:Phường|Xã|Thị trấn) \S")
 
 
 def row_type(fields: dict[str, FieldValue], row: ListRow, config: Config) -> FieldValue | None:

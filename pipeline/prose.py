@@ -35,12 +35,12 @@ from pipeline.model import (
     FieldValue,
     Kind,
 )
-from pipeline.vntext import house_style, name_key, strip_marks
+from pipeline.vntext import house_style, name_key, strip_marks, total_table
 
 # ---------------------------------------------------------------------------- loose text
 
 # Combining marks left outside NFC would make the loose text shorter than the original.
-_COMBINING = dict.fromkeys(range(0x300, 0x370))
+_COMBINING = total_table(dict.fromkeys(range(0x300, 0x370)))  # total: see vntext.total_table
 
 
 @functools.lru_cache(maxsize=16384)  # the helpers below ask again for the same line: translate once
@@ -49,7 +49,7 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_COMBINING)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=8192)  # the same lines and vocabulary terms come back all through a document
 def _loose(text: str) -> str:
     """Lower case without diacritics, one character for one: a match in it slices the original."""
     return strip_marks(text).lower()
@@ -447,6 +447,18 @@ def results_after_intro(doc: DocText) -> FieldValue | None:
         if points:
             text = "\n".join(_plain(point.text).strip() for point in points)
             return FieldValue(text, points[0].where, SOURCE_SENTENCE)
+    return None
+
+
+def list_kind(title: str) -> Kind | None:
+    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
+    CÔNG NHẬN …"); None when the title is not a list's."""
+    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
+        return None
+    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
+        return Kind.PROPOSAL
+    if "dang ky" in title:
+        return Kind.REGISTRATION
     return None
 
 

@@ -10,6 +10,7 @@ whose value changed are touched, and the file is replaced atomically.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -21,7 +22,7 @@ import tomlkit
 from tomlkit.items import AoT, Array, Table
 
 from pipeline.config import CONFIG_NAME, DEFAULT_CONFIG, Config, config_text, parse_config, tool_path
-from pipeline.model import FIELDS, ConfigError
+from pipeline.model import FIELDS, ConfigError, DvkError
 from pipeline.platform import files
 
 TEXT, LINES, NUMBER = "text", "lines", "number"
@@ -115,9 +116,27 @@ def read_document(root: Path) -> tomlkit.TOMLDocument:
         raise ConfigError(f"Tệp cấu hình {CONFIG_NAME} sai cú pháp TOML: {exc}") from exc
 
 
-def save_settings(root: Path, changes: Mapping[str, str], config: Config) -> Config:
+class ChangedMeanwhile(DvkError):
+    """dvk.toml was changed (another tab, Notepad) after the form was shown: saving it would undo that."""
+
+
+def version(root: Path) -> str:
+    """What the form was made from: a digest of dvk.toml's bytes ("" while the workspace has none)."""
+    try:
+        return hashlib.sha256((root / CONFIG_NAME).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def save_settings(root: Path, changes: Mapping[str, str], config: Config, seen: str | None = None) -> Config:
     """Apply the form's `changes` (key -> text) to dvk.toml under `root`, check, write; the new Config.
-    Keys the page may not change are ignored; an invalid value raises the config's own ConfigError."""
+    Keys the page may not change are ignored; an invalid value raises the config's own ConfigError.
+    `seen`: the `version` the form was made from; a file changed since is refused (ChangedMeanwhile)."""
+    if seen is not None and seen != version(root):
+        raise ChangedMeanwhile(
+            f"{CONFIG_NAME} đã được sửa ở nơi khác (một thẻ khác hoặc Notepad) sau khi biểu mẫu được mở; "
+            "chưa lưu để khỏi xóa mất thay đổi đó."
+        )
     document = read_document(root)
     wanted = {key: parse_value(kind, text) for key, text in changes.items() if (kind := kind_of(key, config))}
     for key, value in sorted(wanted.items(), key=_removals_last):
@@ -134,7 +153,8 @@ def add_units(root: Path, units: list[tuple[str, str]], config: Config) -> Confi
         name = " ".join(unicodedata.normalize("NFC", raw).split())
         if level not in levels:
             raise ConfigError(f"Khóa units.{level} không ứng với cấp nào trong [[levels]].")
-        current = list(value_of(document.unwrap(), f"units.{level}") or [])
+        known = value_of(document.unwrap(), f"units.{level}")
+        current = list(known) if isinstance(known, list) else []
         if name and name not in current:
             _set(document, f"units.{level}", [*current, name])
     return write_document(root, document)

@@ -416,8 +416,8 @@ def test_the_committed_list_sample_reads_one_registration_per_row():
     assert reading.facts["year"].value == "2020"
     made = [list_fields(reading, row, config())["unit"].value for row in reading.rows]
     assert made == [
-        "Chi bộ Khu vực 1",
-        "Chi bộ Khu vực 1",
+        "Chi bộ Khu vực 1, phường Ngã Bảy",  # a grassroots unit is named with the letterhead's ward
+        "Chi bộ Khu vực 1, phường Ngã Bảy",
         "Hội Liên hiệp Phụ nữ phường Ngã Bảy",  # the letterhead names the ward the row calls "phường"
         "Ủy ban nhân dân phường Ngã Bảy",
         "Ủy ban nhân dân phường Ngã Bảy",
@@ -595,3 +595,45 @@ def test_a_unit_cell_naming_a_person_gives_the_person(written, read):
     from pipeline.listtable import person_or
 
     assert person_or("unit", written, config()) == read
+
+
+def test_a_cell_written_over_two_lines_reads_as_one_value(tmp_path):
+    header = ["STT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực"]
+    rows = [
+        ["1", "Chợ văn minh", p("Hội Nông dân") + p("phường Hiệp Lợi"), "KT"],
+        ["2", "Sơ cứu tại nhà", p("Nguyễn Văn An") + p("Trưởng ấp"), "VH-XH"],
+    ]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl([header, *rows]))
+    reading = read_list(read_document(path), config())
+    got = [{key: value.value for key, value in row.fields.items()} for row in reading.rows]
+    assert got[0]["unit"] == "Hội Nông dân phường Hiệp Lợi"
+    assert (got[1]["person_name"], got[1]["person_position"]) == ("Nguyễn Văn An", "Trưởng ấp")
+    assert "unit" not in got[1] and "signer" not in reading.facts  # no signature under the list
+
+
+def test_a_header_listing_its_values_in_parentheses_still_names_its_column(tmp_path):
+    header = ["Số TT", "Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực (KT, VH-XH, QP-AN, XDHTCT)"]
+    rows = [["1", "Chợ văn minh", "Phường Lái Hiếu", "KT"], ["2", "Khu phố xanh", "Phường Lái Hiếu", "VH-XH"]]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl([header, *rows]))
+    reading = read_list(read_document(path), config())
+    assert [row.fields["field"].value for row in reading.rows] == ["Kinh tế", "Văn hóa - xã hội"]
+
+
+def test_names_written_under_tap_the_and_ca_nhan_columns_give_the_unit_or_the_person(tmp_path):
+    header = [
+        [tc("STT", merge="restart"), tc("Tên mô hình", merge="restart"), tc("Tên tập thể, cá nhân", span=2)],
+        [tc(merge="continue"), tc(merge="continue"), "Tập thể", "Cá nhân"],
+    ]
+    rows = [["1", "Chợ văn minh", "Phường Lái Hiếu", ""], ["2", "Sơ cứu", "", "Ông Nguyễn Văn An, Trưởng ấp"]]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl(header + rows))
+    reading = read_list(read_document(path), config())
+    got = [{key: value.value for key, value in row.fields.items()} for row in reading.rows]
+    assert got == [
+        {"model_name": "Chợ văn minh", "model_type": "Tập thể", "unit": "Phường Lái Hiếu"},
+        {
+            "model_name": "Sơ cứu",
+            "model_type": "Cá nhân",
+            "person_name": "Nguyễn Văn An",
+            "person_position": "Trưởng ấp",
+        },
+    ]

@@ -183,3 +183,56 @@ def test_a_zip_goes_in_and_a_choice_past_the_cap_is_refused_before_sending(serve
             assert "Bỏ qua Hồ sơ DVK/Phường Lái Hiếu/~$Báo cáo đề nghị.docx: tệp khóa tạm của Word" in notice
         finally:
             chromium.close()
+
+
+DROP_FOLDER = """([encoded, batches]) => {
+    // A folder dropped from the file manager, as Chromium hands it over: entries (webkitGetAsEntry) whose
+    // folder reader gives its children in batches, then an empty batch.
+    const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+    const file = (path) => ({
+        isFile: true, isDirectory: false, fullPath: path,
+        file: (ok) => ok(new File([bytes], path.split("/").pop())),
+    });
+    const folder = (path, children) => {
+        const queue = [...children.map((batch) => batch.map((child) =>
+            Array.isArray(child) ? folder(child[0], child[1]) : file(child))), []];
+        return { isFile: false, isDirectory: true, fullPath: path,
+                 createReader: () => ({ readEntries: (ok) => ok(queue.shift() || []) }) };
+    };
+    const root = folder("/Hồ sơ kéo thả", batches);
+    const event = new Event("drop", { bubbles: true, cancelable: true });
+    Object.defineProperty(event, "dataTransfer", {
+        value: { items: [{ webkitGetAsEntry: () => root }], files: [] },
+    });
+    document.querySelector("form[data-upload]").dispatchEvent(event);
+}"""
+
+
+def test_a_dropped_folder_is_walked_batch_by_batch_and_keeps_its_paths(server, tmp_path) -> None:
+    import base64
+
+    from pipeline import service
+
+    url, folder, app = server
+    app.state.workspace, app.state.needs_init = service.create_workspace(folder), False
+    data = write_docx(tmp_path / "x.docx", *proposal_paragraphs(unit="Phường Lái Hiếu")).read_bytes()
+    batches = [
+        [
+            "/Hồ sơ kéo thả/a.docx",
+            ["/Hồ sơ kéo thả/Phường Lái Hiếu", [["/Hồ sơ kéo thả/Phường Lái Hiếu/b.docx"]]],
+        ],
+        ["/Hồ sơ kéo thả/~$a.docx"],
+    ]
+    with playwright_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = chromium.new_context(locale="vi-VN").new_page()
+        try:
+            page.goto(f"{url}/ho-so")
+            with page.expect_navigation(url="**/ho-so?tb=*"):
+                page.evaluate(DROP_FOLDER, [base64.b64encode(data).decode(), batches])
+            notice = page.locator(".notice").inner_text()
+        finally:
+            chromium.close()
+    assert (folder / "inputs" / "Hồ sơ kéo thả" / "a.docx").exists()
+    assert (folder / "inputs" / "Hồ sơ kéo thả" / "Phường Lái Hiếu" / "b.docx").exists()
+    assert "Bỏ qua Hồ sơ kéo thả/~$a.docx: tệp khóa tạm của Word" in notice

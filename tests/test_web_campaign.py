@@ -157,6 +157,28 @@ def test_a_bad_value_is_refused_with_the_configs_own_message(workspace, web, key
     assert path.read_bytes() == before, "nothing written"
 
 
+def test_a_form_older_than_the_file_is_refused_not_saved_over_it(workspace, web) -> None:
+    """Two tabs, or the page and Notepad: a form made before the file changed would undo that change."""
+    import re
+
+    seen = re.search(r'name="phien-ban" value="([0-9a-f]+)"', web.get("/cai-dat").text).group(1)
+    path = workspace.root / "dvk.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("PHÓ BÍ THƯ", "BÍ THƯ"), encoding="utf-8")
+    form = {"phien-ban": seen, "signer.title": "PHÓ BÍ THƯ", "signer.name": "Lê A"}
+    answer = web.post("/cai-dat", data={"csrf": token(web, "/cai-dat"), **form})
+    assert answer.status_code == 409
+    assert (
+        "dvk.toml đã được sửa ở nơi khác (một thẻ khác hoặc Notepad) sau khi biểu mẫu được mở" in answer.text
+    )
+    assert 'name="signer.title" value="BÍ THƯ"' in answer.text, "the form shows the file as it is now"
+    assert (load_config(path).signer["title"], load_config(path).signer["name"]) == ("BÍ THƯ", "Nguyễn Văn A")
+    fresh = re.search(r'name="phien-ban" value="([0-9a-f]+)"', answer.text).group(1)
+    again = web.post(
+        "/cai-dat", data={"csrf": token(web, "/cai-dat"), "phien-ban": fresh, "signer.name": "Lê A"}
+    )
+    assert again.status_code == 303 and load_config(path).signer["name"] == "Lê A"
+
+
 def test_the_page_refuses_what_loading_the_file_refuses(tmp_path) -> None:
     """One way: a bad year typed in the file is refused by load_config with the message the page shows."""
     text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace("year = 2020", 'year = "năm nay"', 1)
