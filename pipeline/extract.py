@@ -44,7 +44,7 @@ from pipeline.model import (
     Kind,
     Problem,
 )
-from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title
+from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title, list_kind
 from pipeline.vntext import fold, hidden_characters, house_style, name_key, neutralise
 
 # Long free-text fields run on over several lines; the others take one value.
@@ -132,8 +132,6 @@ def classify(doc: DocText) -> Kind | None:
     if declared is not None:
         return declared
     title = title_words(doc)
-    from pipeline.listtable import list_kind  # the list reader's own rule (it imports this module)
-
     listed = list_kind(title)  # "DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ CÔNG NHẬN …"
     if listed is not None:
         return listed
@@ -636,7 +634,7 @@ def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple
         head = ", ".join(parts)
         if unit:  # "Chi bộ Tòa án" alone under "Chức vụ, đơn vị công tác" is the unit
             return [*split_values(keys[:-1], head, config), ("unit", unit)] if head else [("unit", unit)]
-    parts: list[str] = []
+    parts = []
     rest = text
     for key in keys[:-1]:
         first, rest = split_first(rest) if key == "person_name" else split_at_comma(rest)

@@ -1,4 +1,4 @@
-"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (DOMAIN.md §5).
+"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (docs/domain.md §5).
 
 Old offices typed Vietnamese with 8-bit fonts: TCVN3 fonts are named ".Vn…" (".VnTime"; ".VnTimeH" is
 the capitals variant, where the same byte values draw CAPITAL letters) and VNI fonts "VNI-…", where a
@@ -122,7 +122,7 @@ def _vni_decode_table() -> dict[str, str]:
     for letter, legacy in VNI.items():
         table[legacy] = letter
         if len(legacy) == 2:
-            base, accent = legacy
+            base, accent = legacy[0], legacy[1]
             mixed = letter.upper() if base.isupper() else letter.lower()
             table.setdefault(base + accent.swapcase(), mixed)
     return table

@@ -51,7 +51,6 @@ from pipeline.model import (
     Block,
     DocText,
     FieldValue,
-    Kind,
 )
 from pipeline.prose import GRASSROOTS, document_facts, has_place, level_in, type_in, year_in
 from pipeline.vntext import fold
@@ -62,18 +61,6 @@ MARKS = {"x", "v", "✓", "✔", "☒", "☑", "■", "co", "dat"}
 
 
 # ---------------------------------------------------------------------------- what a title says
-
-
-def list_kind(title: str) -> Kind | None:
-    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
-    CÔNG NHẬN …"); None when the title is not a list's."""
-    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
-        return None
-    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
-        return Kind.PROPOSAL
-    if "dang ky" in title:
-        return Kind.REGISTRATION
-    return None
 
 
 # What a list states once for all its rows (the prose reader's facts of the title and the letterhead): the

@@ -19,6 +19,7 @@ sentence about the past ("đã được công nhận … năm 2019") is never ev
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,12 +35,12 @@ from pipeline.model import (
     FieldValue,
     Kind,
 )
-from pipeline.vntext import house_style, name_key, strip_marks
+from pipeline.vntext import house_style, name_key, strip_marks, total_table
 
 # ---------------------------------------------------------------------------- loose text
 
 # Combining marks left outside NFC would make the loose text shorter than the original.
-_COMBINING = dict.fromkeys(range(0x300, 0x370))
+_COMBINING = total_table(dict.fromkeys(range(0x300, 0x370)))  # total: see vntext.total_table
 
 
 def _plain(text: str) -> str:
@@ -47,6 +48,7 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_COMBINING)
 
 
+@functools.lru_cache(maxsize=8192)  # the same lines and vocabulary terms come back all through a document
 def _loose(text: str) -> str:
     """Lower case without diacritics, one character for one: a match in it slices the original."""
     return strip_marks(text).lower()
@@ -396,6 +398,18 @@ def results_after_intro(doc: DocText) -> FieldValue | None:
         if points:
             text = "\n".join(_plain(point.text).strip() for point in points)
             return FieldValue(text, points[0].where, SOURCE_SENTENCE)
+    return None
+
+
+def list_kind(title: str) -> Kind | None:
+    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
+    CÔNG NHẬN …"); None when the title is not a list's."""
+    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
+        return None
+    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
+        return Kind.PROPOSAL
+    if "dang ky" in title:
+        return Kind.REGISTRATION
     return None
 
 
