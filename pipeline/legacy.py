@@ -46,21 +46,7 @@ TCVN3: dict[str, str] = {
 
 # The capitals fonts (".VnTimeH", ".VnArialH" …) draw every letter slot as a capital: the 67 capitals
 # are written with the lower-case slots (TCVN 5712:1993 VN3, capital-font variant).
-# fmt: off
-TCVN3_CAPITALS: dict[str, str] = {
-    "À": "µ", "Ả": "¶", "Ã": "·", "Á": "¸", "Ạ": "¹", "Ă": "¨", "Ằ": "»", "Ẳ": "¼", "Ẵ": "½", "Ắ": "¾",
-    "Ặ": "Æ", "Â": "©", "Ầ": "Ç", "Ẩ": "È", "Ẫ": "É", "Ấ": "Ê", "Ậ": "Ë",
-    "Đ": "®",
-    "È": "Ì", "Ẻ": "Î", "Ẽ": "Ï", "É": "Ð", "Ẹ": "Ñ", "Ê": "ª", "Ề": "Ò", "Ể": "Ó", "Ễ": "Ô", "Ế": "Õ",
-    "Ệ": "Ö",
-    "Ì": "×", "Ỉ": "Ø", "Ĩ": "Ü", "Í": "Ý", "Ị": "Þ",
-    "Ò": "ß", "Ỏ": "á", "Õ": "â", "Ó": "ã", "Ọ": "ä", "Ô": "«", "Ồ": "å", "Ổ": "æ", "Ỗ": "ç", "Ố": "è",
-    "Ộ": "é", "Ơ": "¬", "Ờ": "ê", "Ở": "ë", "Ỡ": "ì", "Ớ": "í", "Ợ": "î",
-    "Ù": "ï", "Ủ": "ñ", "Ũ": "ò", "Ú": "ó", "Ụ": "ô", "Ư": "\xad", "Ừ": "õ", "Ử": "ö", "Ữ": "÷",
-    "Ứ": "ø", "Ự": "ù",
-    "Ỳ": "ú", "Ỷ": "û", "Ỹ": "ü", "Ý": "ý", "Ỵ": "þ",
-}
-# fmt: on
+TCVN3_CAPITALS: dict[str, str] = {letter.upper(): slot for letter, slot in TCVN3.items() if letter.islower()}
 
 # VNI Windows (fonts "VNI-Times", "VNI-Helve" …): a base letter followed by one accent byte, or one
 # byte for ơ ư đ and the i/ỵ letters. Source: the VNI-WIN table of Unikey's vnconv and xvnkb's vni.h.
