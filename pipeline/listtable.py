@@ -184,8 +184,18 @@ def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
     for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
         found = bare_label(candidate, recognizer)
         if found.fields and found.role != "ambiguous":
-            return found
+            return as_row_field(found)
     return None
+
+
+def as_row_field(found: LabelMatch) -> LabelMatch:
+    """A list's rows are not signed: a column "Người đăng ký" / "Người đề nghị" (the signer's words on a
+    form) names the person who carries out the row's model."""
+    if found.keys != ("signer",):
+        return found
+    return LabelMatch(
+        (("person_name", found.confidence),), "one", found.unexplained, found.strong, found.lead
+    )
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:

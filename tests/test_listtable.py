@@ -671,3 +671,18 @@ def test_a_results_cell_starting_with_a_year_stays_the_results():
     column = walk.recognizer.recognise("Kết quả đạt được")
     text = "Năm 2020: giúp 3 hộ thoát nghèo."
     assert cell_values(column, text, walk, config()) == [("results", text)]
+
+
+def test_a_person_column_named_like_a_signer_names_the_person(tmp_path):
+    header = ["STT", "Tên mô hình", "Người đăng ký", "Chức vụ", "Lĩnh vực"]
+    rows = [
+        ["1", "Sơ cứu tại nhà", "Nguyễn Văn An", "Y sĩ", "VH-XH"],
+        ["2", "Tủ sách khu phố", "Lê Thị Hoa", "Giáo viên", "VH-XH"],
+    ]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl([header, *rows]))
+    reading = read_list(read_document(path), config())
+    made = [list_fields(reading, row, config()) for row in reading.rows]
+    assert [(row["person_name"].value, row["model_type"].value) for row in made] == [
+        ("Nguyễn Văn An", "Cá nhân"),
+        ("Lê Thị Hoa", "Cá nhân"),
+    ]
