@@ -20,15 +20,19 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/dvk serve
 
-## Lint, then the default test suite twice: as it is, and under the simulated Windows constraints
-## (LibreOffice tests skip when soffice is missing).
+## Lint, format check and type check (mypy on pipeline/), then the default test suite twice: as it is, and
+## under the simulated Windows constraints (LibreOffice tests skip when soffice is missing).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --windows-constraints
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## The speed benchmark (issue 6): N synthetic proposals, every stage timed.
 bench: $(STAMP)

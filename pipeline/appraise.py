@@ -9,23 +9,26 @@ people may reorder them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.model import DvkError, Model, WorkbookUpdate
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
 from pipeline.workbook import (
+    HIGHLIGHT,
+    column_letter,
     header_columns,
+    no_fill,
     open_workbook,
     put,
     redo_if_moved,
     save_atomically,
+    solid_fill,
     style_like,
     titled_sheet,
     top_wrap,
@@ -37,10 +40,6 @@ if TYPE_CHECKING:
 
 # openpyxl is imported when a workbook is first opened or written: a rerun with nothing to write
 # (the common case) starts a tenth of a second sooner without it.
-openpyxl = lazy.module("openpyxl")
-styles = lazy.module("openpyxl.styles")
-xlsx_utils = lazy.module("openpyxl.utils")
-datavalidation = lazy.module("openpyxl.worksheet.datavalidation")
 
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
@@ -50,6 +49,9 @@ ID = "Mã đề nghị"
 SOURCE = "Tệp nguồn"
 SOURCE_HASH = "SHA-256 khi lập"
 STATUS = "Tình trạng tệp nguồn"
+# Filled from the campaign history (pipeline.history): the earlier year's recognition of the same model.
+# A workbook made before this column existed works without it.
+EARLIER = "Đã công nhận những năm trước"
 COLUMNS = (
     (ID, 20),
     ("Tên mô hình", 50),
@@ -63,7 +65,9 @@ COLUMNS = (
     (SOURCE, 40),
     (SOURCE_HASH, 20),
     (STATUS, 34),
+    (EARLIER, 50),
 )
+REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column[0] != EARLIER)
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
@@ -73,7 +77,7 @@ VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the dro
 
 @functools.cache
 def changed_fill() -> Any:
-    return styles.PatternFill("solid", fgColor="FFF2CC")
+    return solid_fill(HIGHLIGHT)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class Proposal:
     rating: str
     source: str
     sha256: str
+    earlier: str = ""  # "Đã được công nhận năm 2020, Quyết định số …" (pipeline.history), or ""
 
 
 def update_workbook(
@@ -125,7 +130,7 @@ def update_once(
             )
     else:
         workbook, sheet = new_workbook(config)
-    columns = header_columns(sheet, path, COLUMNS)
+    columns = header_columns(sheet, path, REQUIRED_COLUMNS)
     rows = {
         str(sheet.cell(row, columns[ID]).value): row
         for row in range(2, sheet.max_row + 1)
@@ -157,7 +162,7 @@ def refresh_in_place(
     counts = {CHANGED: 0, MISSING: 0}
 
     def edit(sheet: Sheet) -> bool | None:
-        if any(title not in sheet.columns for title, _ in COLUMNS):
+        if any(title not in sheet.columns for title, _ in REQUIRED_COLUMNS):
             return None
         rows = {
             sheet.value(c): row for row in sheet.rows if row > 1 if (c := sheet.cell(row, ID)) is not None
@@ -169,32 +174,37 @@ def refresh_in_place(
         changed = False
         for proposal_id, row in rows.items():
             proposal = current.get(proposal_id)
-            recorded = sheet.value(sheet.cell(row, SOURCE_HASH)) if proposal is not None else ""
+            hash_cell = sheet.cell(row, SOURCE_HASH)
+            recorded = sheet.value(hash_cell) if proposal is not None and hash_cell is not None else ""
             status = source_status(proposal, recorded, proposal_id in rejected)
             counts[status] = counts.get(status, 0) + 1
             source = sheet.cell(row, SOURCE)
             if proposal is not None and source is not None and sheet.value(source) != proposal.source:
                 sheet.set_text(source, proposal.source, None)
                 changed = True
+            if proposal is not None and EARLIER in sheet.columns:
+                earlier = sheet.cell(row, EARLIER)
+                if (sheet.value(earlier) if earlier is not None else "") != proposal.earlier:
+                    if earlier is None:
+                        return None  # no cell to write into: openpyxl adds it
+                    sheet.set_text(earlier, proposal.earlier, None)
+                    changed = True
             cell = sheet.cell(row, STATUS)
             if cell is None or sheet.value(cell) == status:
                 continue
-            style = styles.get(status != UNCHANGED, NOT_SEEN)
-            if style is NOT_SEEN:
+            highlighted = status != UNCHANGED
+            if highlighted not in styles:
                 return None  # no cell yet shows how this status is coloured: let openpyxl style it
-            sheet.set_text(cell, status, style)
+            sheet.set_text(cell, status, styles[highlighted])
             changed = True
         return changed
 
     found = cell_styles(path, LIST_SHEET, ("B1", "B2")) or {}
     samples = {flag: found[ref] for flag, ref in ((True, "B1"), (False, "B2")) if ref in found}
-    outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS), before_replace)
+    outcome = patch_sheet(path, SHEET, edit, (ID, SOURCE, SOURCE_HASH, STATUS, EARLIER), before_replace)
     if outcome is None:
         return None
     return WorkbookUpdate(path, 0, counts[CHANGED] + counts.get(REJECTED, 0), counts[MISSING])
-
-
-NOT_SEEN = object()
 
 
 def observed_status_styles(sheet: Sheet, rows: Iterable[int]) -> dict[bool, str | None]:
@@ -222,11 +232,13 @@ def row_status(
     """Refresh the system columns of an existing row and return its status."""
     if proposal is not None:
         put(sheet.cell(row, columns[SOURCE]), proposal.source)
+        if EARLIER in columns and (sheet.cell(row, columns[EARLIER]).value or "") != proposal.earlier:
+            put(sheet.cell(row, columns[EARLIER]), proposal.earlier or None)
     status = source_status(proposal, sheet.cell(row, columns[SOURCE_HASH]).value, rejected)
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
         cell.value = status
-        cell.fill = changed_fill() if status != UNCHANGED else styles.PatternFill()
+        cell.fill = changed_fill() if status != UNCHANGED else no_fill()
     return status
 
 
@@ -244,16 +256,14 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     for index, label in enumerate(choices, start=1):
         put(lists.cell(index, 1), label)
     # Style samples for refresh_in_place: how a status cell looks when changed and when not.
-    for row, (status, fill) in enumerate(
-        ((CHANGED, changed_fill()), (UNCHANGED, styles.PatternFill())), start=1
-    ):
+    for row, (status, fill) in enumerate(((CHANGED, changed_fill()), (UNCHANGED, no_fill())), start=1):
         sample = lists.cell(row, 2, status)
         sample.alignment, sample.fill = top_wrap(), fill
     lists.sheet_state = "hidden"
-    column = xlsx_utils.get_column_letter(
-        next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT)
-    )
-    validation = datavalidation.DataValidation(
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    column = column_letter(next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT))
+    validation = DataValidation(
         type="list",
         formula1=f"'{LIST_SHEET}'!$A$1:$A${len(choices)}",
         allow_blank=False,
@@ -278,11 +288,13 @@ def append_row(sheet: Worksheet, columns: dict[str, int], proposal: Proposal, ro
         SOURCE: proposal.source,
         SOURCE_HASH: proposal.sha256[:16],
         STATUS: UNCHANGED,
+        EARLIER: proposal.earlier,
     }
     sample = sheet.cell(row, columns[ID])
     sample.alignment = top_wrap()
     for title, value in values.items():
-        put(style_like(sheet.cell(row, columns[title]), sample), value)
+        if title in columns:  # a workbook made before the history column has none
+            put(style_like(sheet.cell(row, columns[title]), sample), value)
 
 
 def read_results(path: Path) -> dict[str, str]:
@@ -315,11 +327,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     """Every proposal row of the sheet as {column title: text}, in sheet order (the web page's table).
     Read with lxml from the sheet's XML: a 9,000-row workbook in a fraction of openpyxl's time."""
     found = read_sheet_rows(path, SHEET)
-    rows = openpyxl_rows(path) if found is None else found
+    rows: Sequence[Mapping[str, object]] = openpyxl_rows(path) if found is None else found
     return [row_values(values) for values in rows if str(values.get(ID) or "").strip()]
 
 
-def row_values(values: dict[str, object]) -> dict[str, str]:
+def row_values(values: Mapping[str, object]) -> dict[str, str]:
     """The id and result tidied as `read_results` reads them (the page and the build agree on every
     result); other cells as written, stripped."""
     row = {title: str(value).strip() if value is not None else "" for title, value in values.items()}
@@ -386,7 +398,8 @@ def put_results(sheet: Sheet, latest: dict[str, tuple[str, str]], missing: set[s
         row = rows.get(proposal_id)
         if row is None:
             continue
-        style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
+        sample = sheet.cell(row, ID) or sheet.cell(row, RESULT)
+        style = sample.get("s") if sample is not None else None
         if not all(
             sheet.put_text(row, title, text, style) for title, text in ((RESULT, result), (NOTE, note))
         ):
@@ -421,7 +434,7 @@ def set_results_openpyxl(
     if SHEET not in workbook.sheetnames:
         raise DvkError(f'Sổ thẩm định {path} không có trang "{SHEET}".')
     sheet = workbook[SHEET]
-    columns = header_columns(sheet, path, COLUMNS)
+    columns = header_columns(sheet, path, REQUIRED_COLUMNS)
     if NOTE not in columns:
         raise DvkError(f'Sổ thẩm định {path.name} thiếu cột "{NOTE}".')
     rows = {str(sheet.cell(row, columns[ID]).value or "").strip(): row for row in range(2, sheet.max_row + 1)}

@@ -342,7 +342,7 @@ def caused_by_machine(analysis: Analysis) -> bool:
     return any(problem.code in MACHINE_CODES for problem in analysis.problems)
 
 
-def digest_of(rows: Iterable[tuple]) -> str:
+def digest_of(rows: Iterable[object]) -> str:
     digest = hashlib.sha256()
     for row in rows:
         digest.update(repr(row).encode())
@@ -382,6 +382,7 @@ def write_check_outputs(
         for f in result.record_reports()
         if f.status == FileStatus.REJECTED and f.id and f.kind == Kind.PROPOSAL.value
     ) - {p.id for p in proposals}
+    last_corrections: list[str]
     workbook_digest, report_digest = (
         digest_of([*proposals, *sorted(rejected)]),
         digest_of(report_rows(result)),
@@ -519,6 +520,7 @@ def make_proposals(result: CheckResult, config: Config) -> list[Proposal]:
                 # A row is followed by its own content: another row added to the list changes the file,
                 # not the row.
                 sha256=report.key or report.sha256,
+                earlier=next((p.message for p in report.problems if p.code in history.EARLIER_CODES), ""),
             )
         )
     return proposals

@@ -33,6 +33,7 @@ from pipeline.extract import (
     exact_term,
     is_stt,
     is_unit_name,
+    line_label,
     lines_of,
     looks_like_person,
     normalise_value,
@@ -50,9 +51,8 @@ from pipeline.model import (
     Block,
     DocText,
     FieldValue,
-    Kind,
 )
-from pipeline.prose import document_facts, level_in, type_in, year_in
+from pipeline.prose import GRASSROOTS, document_facts, has_place, level_in, type_in, year_in
 from pipeline.vntext import fold
 
 HEADER_SEARCH_ROWS = 3  # a list's header is in its first rows (a caption row may come first)
@@ -61,18 +61,6 @@ MARKS = {"x", "v", "✓", "✔", "☒", "☑", "■", "co", "dat"}
 
 
 # ---------------------------------------------------------------------------- what a title says
-
-
-def list_kind(title: str) -> Kind | None:
-    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
-    CÔNG NHẬN …"); None when the title is not a list's."""
-    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
-        return None
-    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
-        return Kind.PROPOSAL
-    if "dang ky" in title:
-        return Kind.REGISTRATION
-    return None
 
 
 # What a list states once for all its rows (the prose reader's facts of the title and the letterhead): the
@@ -196,8 +184,18 @@ def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
     for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
         found = bare_label(candidate, recognizer)
         if found.fields and found.role != "ambiguous":
-            return found
+            return as_row_field(found)
     return None
+
+
+def as_row_field(found: LabelMatch) -> LabelMatch:
+    """A list's rows are not signed: a column "Người đăng ký" / "Người đề nghị" (the signer's words on a
+    form) names the person who carries out the row's model."""
+    if found.keys != ("signer",):
+        return found
+    return LabelMatch(
+        (("person_name", found.confidence),), "one", found.unexplained, found.strong, found.lead
+    )
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
@@ -380,16 +378,45 @@ def row_values(
             continue
         where = places[grid]
         if column.option:
-            key, label = column.option
-            if fold(text) in MARKS and key not in values:
-                values[key] = FieldValue(label, where, SOURCE_TABLE_ROW)
+            for key, value in option_values(column.option, text, config):
+                values.setdefault(key, FieldValue(value, where, SOURCE_TABLE_ROW))
             continue
         assert column.match is not None
-        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
-        for key, part in (pair for given in assigned for pair in person_or(*given, config)):
+        for key, part in cell_values(column.match, clean_value(text), walk, config):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+WHO_FIELDS = {"unit", "person_name", "person_position", "model_type"}  # who carries out the model
+
+
+def cell_values(match: LabelMatch, text: str, walk: Walk, config: Config) -> list[tuple[str, str]]:
+    """The fields a cell gives: its column's, or, for lines that say who with their own label ("Họ tên: Nguyễn
+    Văn An", "Cá nhân: …"), what that label names (the same recognizer as every label). A results line such
+    as "Năm 2020: …" stays the column's."""
+    labelled, rest = [], []
+    for line in text.split("\n"):
+        found, inline, colon = line_label(line, walk.recognizer)
+        if colon and inline and found.fields and found.role != "ambiguous" and set(found.keys) <= WHO_FIELDS:
+            labelled += walk.assignments(found, inline)
+        elif line.strip():
+            rest.append(line)
+    own = walk.assignments(match, one_line("\n".join(rest), match)) if rest else []
+    return [pair for given in (*labelled, *own) for pair in person_or(*given, config)]
+
+
+def option_values(option: tuple[str, str], text: str, config: Config) -> list[tuple[str, str]]:
+    """An option column's cell: a mark ("x") gives the field its option. Under "Tập thể | Cá nhân" a cell
+    may hold the name instead of a mark: the unit of a collective model, the person of an individual one."""
+    key, label = option
+    if fold(text) in MARKS:
+        return [(key, label)]
+    if key != "model_type" or len(text) < 3:
+        return []
+    individual = next((term.key == "individual" for term in config.types if term.label == label), False)
+    named = person_or("person_name" if individual else "unit", text.replace("\n", ", "), config)
+    return [(key, label), *named]
 
 
 PEOPLE_FIELDS = {"person_name", "person_position"}
@@ -415,7 +442,10 @@ def person_or(key: str, text: str, config: Config) -> list[tuple[str, str]]:
     it is the position (and the unit when it ends with one). A person's name loses its "Ông"/"Bà"."""
     if key not in ("unit", "person_name"):
         return [(key, text)]
-    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", text))
+    written = text
+    if text.isupper() and len(text.split()) <= 6:  # "NGUYỄN VĂN AN": a name typed in capitals
+        written = " ".join(word.capitalize() for word in text.split())
+    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", written))
     name, rest = split_first(bare)
     if not looks_like_person(name) or is_unit_name(name):
         return [(key, text)]
@@ -477,12 +507,25 @@ def named_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
     row names its ward or commune by its kind alone when the letterhead names it."""
     bare = BARE_PLACE.search(unit.value)
     if bare is None:
-        return unit
+        return grassroots_place(unit, letterhead)
     kind = bare.group(1)
     if not fold(letterhead.value).startswith(fold(kind) + " "):
         return unit
     name = letterhead.value[len(kind) :].strip()
     return FieldValue(f"{unit.value} {name}", f"{unit.where}; {letterhead.where}", unit.source)
+
+
+def grassroots_place(unit: FieldValue, letterhead: FieldValue) -> FieldValue:
+    """ "Chi bộ khu vực 3" in the list of Phường Hiệp Thành is "Chi bộ khu vực 3, phường Hiệp Thành", as the
+    prose reader names a grassroots unit under a ward's letterhead (a city-wide decision needs the ward)."""
+    ward = letterhead.value
+    if has_place(unit.value) or not GRASSROOTS.match(fold(unit.value)) or not WARD.match(ward):
+        return unit
+    named = f"{unit.value}, {ward[:1].lower()}{ward[1:]}"
+    return FieldValue(named, f"{unit.where}; {letterhead.where}", unit.source)
+
+
+WARD = re.compile(r"(?:Phường|Xã|Thị trấn) \S")
 
 
 def row_type(fields: dict[str, FieldValue], row: ListRow, config: Config) -> FieldValue | None:

@@ -245,7 +245,7 @@ def test_a_list_carries_the_number_of_its_own_issuers_decision(workspace, conn):
         numbered_draft(conn, find_draft(conn, "DVK-2020-GCN-0000000E"))
     assert str(refused.value) == (
         "Mã DVK-2020-GCN-0000000E là của giấy chứng nhận kèm theo nhưng sổ đăng ký không có quyết định cùng "
-        "đợt lập. Hãy lưu trữ tệp quyết định, hoặc ghi rõ --code của quyết định."
+        "đợt lập. Hãy lưu trữ tệp quyết định, hoặc ghi rõ mã dự thảo của quyết định."
     )
     assert find_draft(conn, "DVK-2020-QD-FFFFFFFF") is None
 
@@ -328,7 +328,7 @@ def test_the_first_day_of_the_term_is_in_the_term_and_the_day_before_is_refused(
         numbering_scope(config, date(2020, 9, 30))
     assert str(refused.value) == (
         "Ngày văn bản 30/09/2020 trước ngày đầu nhiệm kỳ 01/10/2020 (issuer.term_start trong dvk.toml). "
-        "Kiểm tra lại --date hoặc cấu hình nhiệm kỳ."
+        "Kiểm tra lại ngày văn bản hoặc cấu hình nhiệm kỳ."
     )
 
 

@@ -87,3 +87,29 @@ def test_build_writes_decisions_whose_text_and_lists_agree(campaign):
     report_text = "\n".join(read_back(Path(report["path"])).paragraphs)
     assert "45 mô hình tập thể và 01 mô hình cá nhân" in report_text
     assert "187" in report_text and "62" in report_text
+
+
+def test_the_news_item_carries_exactly_the_seed_figures(campaign):
+    result = CliRunner().invoke(main, ["build", "-w", str(campaign), "--json"])
+    assert result.exit_code == 0, result.output
+    news = [Path(path) for path in json.loads(result.output)["news"]]
+    assert [path.suffix for path in news] == [".docx", ".txt"]
+    text = news[1].read_text(encoding="utf-8")
+    assert "\n".join(read_back(news[0]).paragraphs).split() == text.split()
+    paragraphs = text.split("\n\n")
+    assert paragraphs[:3] == [
+        "TIN TỨC THÀNH ỦY NGÃ BẢY",
+        "Thành phố Ngã Bảy công nhận 62 mô hình “Dân vận khéo” năm 2020",
+        "Thành ủy Ngã Bảy vừa công nhận 62 mô hình “Dân vận khéo” đạt hiệu quả, có tính khả thi và có thể "
+        "nhân rộng trên địa bàn thành phố Ngã Bảy năm 2020.",
+    ]
+    # The seed's words, figure for figure; no outstanding model was marked, so none is named.
+    assert paragraphs[3] == (
+        "Trong đó, đối với cấp thành phố công nhận 46 mô hình “Dân vận khéo” năm 2020 (gồm: 45 mô hình tập "
+        "thể và 01 mô hình cá nhân), trong đó xếp loại tốt là 40 mô hình và xếp loại khá 06 mô hình. Còn đối "
+        "với cấp xã, phường: có 16 mô hình tập thể được công nhận mô hình “Dân vận khéo” năm 2020, trong đó "
+        "xếp loại tốt là 13 mô hình và xếp loại khá 03 mô hình."
+    )
+    assert "thành phố Ngã Bảy có 187 mô hình đăng ký thi đua điển hình Dân vận khéo." in paragraphs[5]
+    stats = json.loads(CliRunner().invoke(main, ["stats", "-w", str(campaign), "--json"]).output)
+    assert f" {stats['recognized']} mô hình" in paragraphs[1] and f"có {stats['registered']} mô hình" in text

@@ -16,7 +16,7 @@ from pipeline.archive.register import (
     unissued_drafts,
 )
 from pipeline.config import Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 
 
 def identify_draft(
@@ -26,7 +26,7 @@ def identify_draft(
     if facts.codes:
         return _draft_from_codes(conn, facts, options), []
     if options.number is None or options.issued is None:
-        raise DvkError(_missing_code_message(facts))
+        raise NeedsInput(_missing_code_message(facts), (Need.NUMBER, Need.DATE))
     if options.code:
         return numbered_draft(conn, _known_draft(conn, options.code)), []
     symbol = document_symbol(workspace.config, "decision")
@@ -52,7 +52,9 @@ def _draft_from_codes(conn, facts: PdfFacts, options: ArchiveOptions) -> Draft:
         )
     draft = next(iter(numbered.values()))
     if options.code and options.code not in {draft.code, *facts.codes}:
-        raise DvkError(f"Tệp {facts.name} mang mã {draft.code}, khác mã ghi ở --code ({options.code}).")
+        raise NeedsInput(
+            f"Tệp {facts.name} mang mã {draft.code}, khác mã dự thảo đã ghi ({options.code}).", (Need.CODE,)
+        )
     return draft
 
 
@@ -71,13 +73,16 @@ def _only_unissued_draft(conn, facts: PdfFacts) -> tuple[Draft, list[str]]:
             f"Tệp {facts.name} không mang mã văn bản; đã gán cho dự thảo duy nhất chưa có số: {draft.code}."
         ]
     if not candidates:
-        raise DvkError(
+        raise NeedsInput(
             f"Tệp {facts.name} không mang mã văn bản và sổ đăng ký không có dự thảo nào chưa cấp số. "
-            "Hãy lập dự thảo bằng dvk build trước, hoặc ghi rõ --code MÃ."
+            "Hãy lập dự thảo trước, hoặc ghi rõ mã dự thảo.",
+            (Need.CODE,),
         )
     listed = "; ".join(f"{draft.code} ({draft.subject})" for draft in candidates)
-    raise DvkError(
-        f"Tệp {facts.name} không mang mã văn bản và có nhiều dự thảo chưa cấp số: {listed}. Ghi rõ --code MÃ."
+    raise NeedsInput(
+        f"Tệp {facts.name} không mang mã văn bản và có nhiều dự thảo chưa cấp số: {listed}. "
+        "Ghi rõ mã dự thảo.",
+        (Need.CODE,),
     )
 
 
@@ -88,6 +93,6 @@ def _missing_code_message(facts: PdfFacts) -> str:
         else "không có mã văn bản (DVK-…) ở chân trang"
     )
     return (
-        f'Tệp {facts.name} {what}. Hãy ghi rõ số và ngày văn bản: dvk archive "{facts.name}" --number SỐ '
-        "--date NGÀY (thêm --code MÃ nếu có nhiều dự thảo chưa cấp số)."
+        f"Tệp {facts.name} {what}. Hãy ghi rõ số và ngày văn bản (và mã dự thảo nếu có nhiều dự thảo chưa "
+        "cấp số)."
     )

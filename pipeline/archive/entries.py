@@ -9,7 +9,7 @@ from datetime import date
 from pipeline.archive.register import ATTACHED_NAMES, TYPE_NAMES, Issued, format_number
 from pipeline.archive.signature_policy import Acceptance
 from pipeline.config import Config
-from pipeline.model import DvkError
+from pipeline.model import Need, NeedsInput
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class RefusedEntry:
     quarantine: str | None = None  # where a tampered file is kept, relative to the workspace root
     notes: tuple[str, ...] = ()
     outcome: str = "refused"  # refused | skipped
+    needs: tuple[Need, ...] = ()  # what the clerk can give to have it filed all the same
 
     def as_dict(self) -> dict:
         return {
@@ -92,16 +93,23 @@ class RefusedEntry:
             "path": self.quarantine,
             "outcome": self.outcome,
             "reason": self.reason,
+            "needs": [str(need) for need in self.needs],
             "notes": list(self.notes),
         }
 
 
-class ArchiveRefused(DvkError):
-    """A file could not be filed; `done` holds the outcomes of the files before it in the same run."""
+class ArchiveRefused(NeedsInput):
+    """A file could not be filed; `done` holds the outcomes of the files before it in the same run, and
+    `needs` what the clerk could give (empty when nothing would help)."""
 
-    def __init__(self, message: str, done: list[ArchiveEntry | RefusedEntry]) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, done: list[ArchiveEntry | RefusedEntry], needs: tuple[Need, ...] = ()
+    ) -> None:
+        super().__init__(message, needs)
         self.done = done
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (str(self), self.done, self.needs))
 
 
 def entry_from_issued(config: Config, issued: Issued) -> ArchiveEntry:

@@ -45,12 +45,12 @@ def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: A
     """
     issued = _numbered_row(conn, entry)
     draft = find_draft(conn, issued.code) if issued is not None and issued.code else None
-    if draft is None:
+    if issued is None or issued.id is None or draft is None:
         return []
     printed = format_number(workspace.config, issued.number, issued.symbol)
     if "numbering" not in draft.context:
         return [f"Dự thảo {draft.code} không có thông tin đánh số nên chưa tạo được bản có số {printed}."]
-    recorded = {copy["path"]: copy for copy in issued.final_copies}
+    recorded: dict[str, dict] = {copy["path"]: copy for copy in issued.final_copies}
     copies, notes = [], []
     try:
         for each in [draft, *attached_drafts(conn, draft)]:
@@ -62,9 +62,8 @@ def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: A
                 render_document(template_path(workspace, each.template), context, out)
                 notes.append(f"Đã tạo bản có số: {rel}")
                 recorded.pop(rel, None)
-            copies.append(
-                recorded.pop(rel, None) or {"code": each.code, "path": rel, "sha256": file_sha256(out)}
-            )
+            kept = recorded.pop(rel) if rel in recorded else None
+            copies.append(kept or {"code": each.code, "path": rel, "sha256": file_sha256(out)})
     except (DvkError, OSError, ValueError, KeyError) as exc:  # see the docstring: report, keep the archive
         notes.append(f"Chưa tạo được bản chính thức có số {printed} từ dự thảo {draft.code}: {exc}")
     copies += recorded.values()  # copies of another kind (or of a moved draft) stay on record

@@ -21,10 +21,24 @@ from pipeline.archive import register
 from pipeline.check import Progress, accepted_proposals, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.discover import walk_files
-from pipeline.model import DISPLAY_VI, LABELS_VI, CheckResult, DvkError, FileStatus, ReadError
+from pipeline.model import (
+    DISPLAY_VI,
+    LABELS_VI,
+    CheckResult,
+    DvkError,
+    FileReport,
+    FileStatus,
+    Need,
+    ReadError,
+    needs_of,
+)
 from pipeline.reader import read_document
 from pipeline.service import Step, corrections_path, workbook_path
 from pipeline.vntext import fold, sort_key
+
+# The file statuses in the page's words, in the order the file list's filter offers them.
+STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
+
 
 # ---------------------------------------------------------------------------- the current check
 
@@ -179,16 +193,16 @@ def build_file_index(result: CheckResult) -> FileIndex:
         codes = frozenset(problem.code for one in (report, *report.records) for problem in one.problems)
         levels = frozenset(one.field("level") for one in each if one.field("level"))
         rows.append(IndexRow(levels, codes, fold(unit), text))
-    levels = Counter(level for row in rows for level in row.levels)
-    codes = Counter(code for row in rows for code in row.codes)
+    level_counts = Counter(level for row in rows for level in row.levels)
+    code_counts = Counter(code for row in rows for code in row.codes)
     units = {
         one.field("unit") or report.path.split("/")[0]
         for report in result.files
         for one in report.records or [report]
     }
-    choices = {
-        "levels": sorted(levels.items()),
-        "codes": sorted(codes.items()),
+    choices: dict[str, list] = {
+        "levels": sorted(level_counts.items()),
+        "codes": sorted(code_counts.items()),
         "units": sorted((unit for unit in units if unit), key=sort_key),
     }
     return FileIndex(result, rows, choices)
@@ -199,7 +213,7 @@ def build_file_index(result: CheckResult) -> FileIndex:
 
 @dataclass
 class FileDetail:
-    report: object  # check.FileReport: the file's, or one row's of a list
+    report: FileReport  # the file's, or one row's of a list
     fields: list[dict]  # {key, label, value, where, manual}
     blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
     read_error: str = ""
@@ -222,7 +236,8 @@ def file_detail(workspace: Workspace, rel: str, key: str = "") -> FileDetail:
         {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
         for key, value in report.fields.items()
     ]
-    blocks, error = [], ""
+    blocks: list[dict] = []
+    error = ""
     if whole.record is not None or whole.records:  # read again only what the check read within its limits
         blocks, error = file_text(workspace, rel, sources)
     elif report.status == "rejected":
@@ -469,3 +484,26 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str], key
     lines = [f"Đã ghi {saved.changed} giá trị vào {corrections.WORKBOOK_NAME}. {what}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
+
+
+# ---------------------------------------------------------------------------- refusals in the page's words
+
+# How the page asks for what a refusal needs (model.Need): the fields of the archive form.
+FIELDS = {
+    Need.NUMBER: "“Số văn bản”",
+    Need.DATE: "“Ngày văn bản”",
+    Need.CODE: "“Mã dự thảo”",
+    Need.REPLACE_REASON: "“Lý do thay bản đã lưu”",
+    Need.UNTRUSTED_REASON: "lý do vẫn lưu khi chứng thư không thuộc chứng thư gốc tin cậy",
+    Need.UNSIGNED_REASON: "lý do vẫn lưu bản quét hoặc bản không ký số",
+}
+
+
+def fields_for(needs: tuple[Need, ...]) -> str:
+    """ " Ghi vào: “Số văn bản”, “Ngày văn bản”." for what a refusal needs, or ""."""
+    return f" Ghi vào: {', '.join(FIELDS[need] for need in needs)}." if needs else ""
+
+
+def error_text(exc: DvkError) -> str:
+    """A library error in the page's words: its message, and the fields that give what it needs."""
+    return str(exc) + fields_for(needs_of(exc))
