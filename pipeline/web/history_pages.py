@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from pipeline import service
 from pipeline.web import pages as views
+from pipeline.web.respond import page
 
 
 def routes() -> list[Route]:
@@ -35,8 +36,6 @@ def years_view(workspace) -> dict:
 
 
 async def years_page(request: Request) -> Response:
-    from pipeline.web.app import page
-
     view = await run_in_threadpool(years_view, request.app.state.workspace)
     return page(request, "cac-nam.html", **view)
 
