@@ -523,6 +523,10 @@ ABBREVIATIONS = {
     "LHPN": "LIÊN HIỆP PHỤ NỮ",
     "MTTQ": "MẶT TRẬN TỔ QUỐC",
     "CCB": "CỰU CHIẾN BINH",
+    "LĐLĐ": "LIÊN ĐOÀN LAO ĐỘNG",
+    "CHQS": "CHỈ HUY QUÂN SỰ",
+    "HCTĐ": "HỘI CHỮ THẬP ĐỎ",
+    "HLHPN": "HỘI LIÊN HIỆP PHỤ NỮ",
     "TP": "THÀNH PHỐ",
     "TP.": "THÀNH PHỐ",
 }
@@ -710,7 +714,8 @@ def position_after(text: str) -> str:
 
 # How a unit's name begins, with its marks ("Trưởng khu vực" is a position, "Trường …" a school).
 UNIT_OPENINGS = re.compile(
-    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|công an|trường"
+    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|trường"
+    r"|công an(?! viên)"
     r"|văn phòng|mặt trận|tổ(?! trưởng| phó)|ấp|khu|trạm|bệnh viện|cơ quan|thành ủy|thành đoàn)\b"
 )
 
