@@ -85,6 +85,7 @@ TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "bao-cao-ket-qua.docx": REPORT_VARIABLES,
     "bao-cao-ket-qua-ubnd.docx": REPORT_VARIABLES,
     "tin-bai.docx": NEWS_VARIABLES,
+    "bao-cao-duy-tri.docx": {"issuer_upper", "title", "summary", "units"},
 }
 INTERNAL_KEYS = {"page", "numbering"}  # in the context for re-rendering, not meant for templates
 

@@ -135,16 +135,22 @@ def emit_build(result: service.BuildResult, as_json: bool) -> None:
         click.echo(f"{DISPLAY_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
     for path in result.news:
         click.echo(f"Tin bài: {path}")
+    if result.follow_up:
+        click.echo(f"Báo cáo duy trì, nhân rộng: {result.follow_up}")
     for pdf in result.pdfs:
         click.echo(f"PDF: {pdf}")
 
 
 @main.command("stats")
+@click.option("--years", is_flag=True, help="Số liệu các năm (sổ lịch sử mô hình) và biểu đồ.")
 @workspace_option
 @json_option
 @guard
-def stats_command(workspace: Workspace, as_json: bool) -> None:
+def stats_command(workspace: Workspace, years: bool, as_json: bool) -> None:
     """Số liệu: đăng ký, được công nhận, theo cấp, loại và xếp loại."""
+    if years:
+        emit_years(service.year_stats(workspace), as_json)
+        return
     stats = service.campaign_stats(workspace)
     if as_json:
         print_json(stats)
@@ -158,6 +164,26 @@ def stats_command(workspace: Workspace, as_json: bool) -> None:
             f"- {level['level']}: {level['recognized']} ({level.get('collective', 0)} tập thể, "
             f"{level.get('individual', 0)} cá nhân; {ratings})"
         )
+
+
+def emit_years(stats: dict, as_json: bool) -> None:
+    if as_json:
+        print_json(stats)
+        return
+    if not stats["years"]:
+        click.echo("Sổ lịch sử mô hình chưa có năm nào (chạy dvk build hoặc dvk history import).")
+        return
+    for entry in stats["years"]:
+        registered = "chưa rõ" if entry["registered"] is None else entry["registered"]
+        click.echo(f"Năm {entry['year']}: {registered} đăng ký, {entry['recognized']} được công nhận.")
+        for key, title in (
+            ("levels", "cấp"),
+            ("types", "loại"),
+            ("fields", "lĩnh vực"),
+            ("ratings", "xếp loại"),
+        ):
+            click.echo(f"  - Theo {title}: " + ", ".join(f"{k} {v}" for k, v in entry[key].items()))
+    click.echo(f"Biểu đồ: {stats['chart']}")
 
 
 @main.group("templates")

@@ -71,6 +71,17 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        # The registered count of each year's campaign (dvk stats --years): recorded by every build.
+        "0002-campaign-years",
+        (
+            """CREATE TABLE campaigns (
+                year INTEGER PRIMARY KEY,
+                registered INTEGER NOT NULL,
+                updated TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 # Problem codes of `dvk check`: a proposal matching a model of an earlier year (issued, or only drafted).
@@ -193,7 +204,9 @@ def campaign_key(year: int, model_id: str) -> str:
     return f"{SOURCE_CAMPAIGN}:{year}:{model_id}"
 
 
-def record_build(workspace: Workspace, models: list[Model], decision_codes: dict[str, str]) -> int:
+def record_build(
+    workspace: Workspace, models: list[Model], decision_codes: dict[str, str], registered: int = 0
+) -> int:
     """The models of the drafts just built, not yet issued; models of this year's earlier builds that are
     no longer recognised leave (issued ones never do). `decision_codes`: model id -> its decision's code."""
     year, now = workspace.config.year, now_iso()
@@ -208,6 +221,12 @@ def record_build(workspace: Workspace, models: list[Model], decision_codes: dict
             )
             for model, key in zip(models, keys, strict=True):
                 _upsert_built(conn, workspace, model, key, decision_codes.get(model.id), now)
+            conn.execute(
+                """INSERT INTO campaigns (year, registered, updated) VALUES (?, ?, ?)
+                   ON CONFLICT (year) DO UPDATE
+                   SET registered = excluded.registered, updated = excluded.updated""",
+                (year, registered, now),
+            )
         _sync(conn, workspace)
     finally:
         conn.close()
@@ -667,3 +686,99 @@ def imported_row(
         decision[1],
         place,
     )
+
+
+# ---------------------------------------------------------------------------- year over year
+
+
+def year_stats(workspace: Workspace) -> list[dict]:
+    """Per year of the history: registered (when a build recorded it, else None) and recognised, by
+    level, type, field and rating. A year's drafts count until its decisions are issued (they are the
+    campaign's result so far)."""
+    path = history_path(workspace)
+    if not path.is_file():
+        return []
+    conn = open_history(path)
+    try:
+        models = all_models(conn)
+        registered = dict(conn.execute("SELECT year, registered FROM campaigns").fetchall())
+    finally:
+        conn.close()
+    years = sorted({model.year for model in models} | set(registered))
+    return [year_entry(year, [m for m in models if m.year == year], registered.get(year)) for year in years]
+
+
+def year_entry(year: int, models: list[Earlier], registered: int | None) -> dict:
+    def counted(values: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for value in values:
+            found[value or "(không rõ)"] = found.get(value or "(không rõ)", 0) + 1
+        return found
+
+    return {
+        "year": year,
+        "registered": registered,
+        "recognized": len(models),
+        "issued": sum(model.issued for model in models),
+        "levels": counted(model.level for model in models),
+        "types": counted(model.model_type for model in models),
+        "fields": counted(model.field for model in models),
+        "ratings": counted(model.rating for model in models),
+    }
+
+
+# ---------------------------------------------------------------------------- maintained and replicated
+
+
+@dataclass(frozen=True)
+class Current:
+    """A registration or proposal of this year's campaign, as the follow-up compares it."""
+
+    name: str
+    unit: str
+    person: str
+    place: str  # "x.docx" or "ds.docx (bảng 1, hàng 3)"
+
+
+@dataclass
+class FollowUp:
+    """An earlier year's model and what this year shows of it: its own unit proposing or reporting it
+    again (maintained), other units carrying a model of the same name (replicated)."""
+
+    earlier: Earlier
+    maintained: list[Current]
+    replicated: list[Current]
+
+
+def follow_up(index: HistoryIndex, records: list[Current]) -> list[FollowUp]:
+    """Every earlier model that this year's records maintain or replicate, by unit then year."""
+    by_syllable: dict[str, list[tuple[frozenset[str], str, Earlier]]] = {}
+    for who, models in index.by_who.items():
+        for syllables, model in models:
+            for syllable in syllables:
+                by_syllable.setdefault(syllable, []).append((syllables, who, model))
+    found: dict[int, FollowUp] = {}
+    for record in records:
+        who = index.who_key(record.unit, record.person)
+        syllables = name_syllables(record.name)
+        for other, owner, model in candidates(by_syllable, syllables):
+            if not names_match(syllables, other):
+                continue
+            entry = found.setdefault(model.id, FollowUp(model, [], []))
+            (entry.maintained if owner == who else entry.replicated).append(record)
+    return sorted(found.values(), key=lambda f: (fold(f.earlier.person or f.earlier.unit), f.earlier.year))
+
+
+def candidates(
+    by_syllable: dict[str, list[tuple[frozenset[str], str, Earlier]]], syllables: frozenset[str]
+) -> list[tuple[frozenset[str], str, Earlier]]:
+    """The earlier models sharing one of the name's rarest syllables, each once. A matching name shares at
+    least half of this name's syllables (Dice ≥ 0.7, or containment at most twice as long), so by
+    pigeonhole it shares one of the `present - ceil(half) + 1` rarest: no match is missed."""
+    present = sorted((len(by_syllable[s]), s) for s in syllables if s in by_syllable)
+    needed = (len(syllables) + 1) // 2
+    seen: dict[int, tuple[frozenset[str], str, Earlier]] = {}
+    for _, syllable in present[: max(len(present) - needed + 1, 0)]:
+        for item in by_syllable[syllable]:
+            seen.setdefault(item[2].id, item)
+    return list(seen.values())

@@ -37,7 +37,7 @@ from pipeline.config import NOT_RECOGNISED, Workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
-from pipeline.model import CheckResult, DvkError, FileReport, InvalidInput, Model, Need
+from pipeline.model import CheckResult, DvkError, FileReport, FileStatus, InvalidInput, Model, Need
 from pipeline.names import safe_name
 from pipeline.platform import files, process
 from pipeline.soffice import soffice_path
@@ -103,11 +103,13 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     news: list[Path] = field(default_factory=list)  # the public news item: .docx and .txt
+    follow_up: Path | None = None  # Báo cáo duy trì, nhân rộng
 
     def as_dict(self) -> dict:
         return {
             "documents": [document.as_dict() for document in self.documents],
             "news": [str(path) for path in self.news],
+            "follow_up": str(self.follow_up) if self.follow_up else None,
         }
 
 
@@ -164,7 +166,7 @@ def build_campaign(
 def build_locked(
     workspace: Workspace, number: int | None, issued: date | None, pdf: bool, progress: Progress | None
 ) -> BuildResult:
-    from pipeline import build, news
+    from pipeline import build, maintenance, news
 
     models, registered, notes = recognised(workspace, progress)
     if number is not None and issued is not None:
@@ -174,10 +176,11 @@ def build_locked(
         workspace, models, registered, number=number, issued=issued, progress=progress
     )
     register.record_drafts(workspace, documents)
-    history.record_build(workspace, models, decision_codes(workspace, models))
+    history.record_build(workspace, models, decision_codes(workspace, models), registered)
     item = news.write_news(workspace, models, registered)
+    kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
-    return BuildResult(documents, notes, pdfs, [item.docx, item.text])
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
@@ -196,6 +199,28 @@ def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
 def import_history(workspace: Workspace, paths: list[Path]):
     """`dvk history import`: the rows of old Danh sách files into the campaign history."""
     return history.import_lists(workspace, paths)
+
+
+def follow_ups(workspace: Workspace, result: CheckResult | None = None) -> list:
+    """The earlier years' models this campaign's accepted records maintain or replicate (history.FollowUp)."""
+    if result is None:
+        result = run_check(workspace, write_outputs=False)
+    records = [
+        history.Current(r.field("model_name"), r.field("unit"), r.field("person_name"), r.place)
+        for r in result.record_reports()
+        if r.status == FileStatus.ACCEPTED and r.field("model_name")
+    ]
+    return history.follow_up(history.load_index(workspace), records)
+
+
+def year_stats(workspace: Workspace) -> dict:
+    """`dvk stats --years`: registered and recognised per year from the campaign history, and the chart
+    (a PNG in outputs/<year>/thong-ke/, for the page and the summary report)."""
+    from pipeline import charts
+
+    years = history.year_stats(workspace)
+    chart = workspace.year_dir / charts.FOLDER / charts.YEARS_CHART
+    return {"years": years, "chart": str(charts.write_years_chart(years, chart)) if years else None}
 
 
 def campaign_stats(workspace: Workspace) -> dict:

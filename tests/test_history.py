@@ -22,6 +22,7 @@ from pipeline.archive.register import insert_issued, open_register, write_transa
 from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import Model
+from pipeline.render import read_back
 from tests.docxbuild import p, proposal_paragraphs, tbl, write_docx
 from tests.helpers import issued
 
@@ -268,3 +269,66 @@ def test_an_import_after_the_workbook_was_written_fills_its_column_on_the_next_c
         "Đã được công nhận năm 2019, Quyết định số 98-QĐ/TU, ngày 20/12/2019: mô hình “Mô hình đường hoa "
         "số 2” của Chi bộ Tòa án (cấp thành phố, xếp loại tốt)."
     ]
+
+
+def test_stats_years_count_each_year_and_draw_the_chart(campaigns, tmp_path):
+    root = campaigns / "2020"
+    service.import_history(load_workspace(root), [old_list(tmp_path / "ds.docx")])
+    result = CliRunner().invoke(main, ["stats", "--years", "-w", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert stats["years"] == [
+        {
+            "year": 2019,
+            "registered": None,
+            "recognized": 3,
+            "issued": 3,
+            "levels": {"Cấp thành phố": 3},
+            "types": {"Tập thể": 3},
+            "fields": {"Kinh tế": 3},
+            "ratings": {"Tốt": 3},
+        },
+        {
+            "year": 2020,
+            "registered": 187,  # the configured count (campaign.registered), as the build used it
+            "recognized": 3,
+            "issued": 3,
+            "levels": {"Cấp thành phố": 3},
+            "types": {"Tập thể": 3},
+            "fields": {"Kinh tế": 3},
+            "ratings": {"Tốt": 2, "Khá": 1},
+        },
+    ]
+    assert Path(stats["chart"]).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_next_year_shows_models_maintained_and_replicated_by_unit(campaigns):
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "lai.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    proposal(root, "nhan.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Phường Lái Hiếu")
+    proposal(root, "khac.docx", 2021, model_name="“Sổ vàng tiết kiệm”", unit="Phường Hiệp Lợi")
+    result = service.build_campaign(load_workspace(root))
+    report = result.follow_up
+    paragraphs = [line for line in read_back(report).paragraphs if line.strip()]
+    assert paragraphs[2:] == [
+        "Năm 2021, trong các mô hình “Dân vận khéo” đã được công nhận những năm trước, có 01 mô hình được "
+        "đơn vị tiếp tục duy trì (đề nghị hoặc báo cáo lại) và 01 mô hình được đơn vị khác nhân rộng.",
+        "Văn phòng Thành ủy",
+        "- Mô hình “Sổ vàng khởi nghiệp” (công nhận năm 2020, Quyết định số 123-QĐ/TU, ngày 23/12/2020; cấp "
+        "thành phố): duy trì: “Sổ vàng khởi nghiệp” (lai.docx); nhân rộng tại: Phường Lái Hiếu — “Sổ vàng "
+        "khởi nghiệp” (nhan.docx).",
+    ]
+
+
+def test_the_years_page_shows_each_year_the_chart_and_the_follow_up(campaigns):
+    from tests.webtools import client
+
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "nhan.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Phường Lái Hiếu")
+    web = client(load_workspace(root))
+    html = web.get("/cac-nam").text
+    assert '<a href="/cac-nam" aria-current="page">Các năm</a>' in html
+    assert "<td>2020</td>" in html and '<img src="/cac-nam/bieu-do.png"' in html
+    assert "nhân rộng tại: Phường Lái Hiếu — “Sổ vàng khởi nghiệp” (nhan.docx)." in html
+    chart = web.get("/cac-nam/bieu-do.png")
+    assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import replace
 
 from pipeline.archive.bags import ARCHIVE_DIR, SUPERSEDED, clear_orphan, stage_bag, supersede
-from pipeline.archive.entries import ArchiveEntry, RefusedEntry
+from pipeline.archive.entries import ArchiveEntry, RefusedEntry, entry_from_issued
 from pipeline.archive.eventlog import append_events, event
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
@@ -160,18 +160,11 @@ def _records(config: Config, facts: PdfFacts, draft: Draft, decision: Issued) ->
 
 
 def attachment_entry(config: Config, decision: Issued, attached: Attached) -> ArchiveEntry:
-    return ArchiveEntry(
-        code=attached.code,
-        number=decision.number,
-        symbol=decision.symbol,
-        date=decision.date,
-        subject=attached.subject,
-        signature=attached.signature,
-        signer=attached.signer,
-        sha256=attached.sha256,
+    """The decision's number, symbol and date; the attached file's own code, subject, signature and bag."""
+    own = ("code", "subject", "signature", "signer", "sha256", "notes", "kind")
+    return replace(
+        entry_from_issued(config, decision),
+        **{name: getattr(attached, name) for name in own},
         path=attached.archive_path,
-        printed=format_number(config, decision.number, decision.symbol),
         outcome="attached",
-        notes=attached.notes,
-        kind=attached.kind,
     )

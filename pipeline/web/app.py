@@ -37,7 +37,7 @@ from pipeline.config import Workspace
 from pipeline.model import DISPLAY_VI, DvkError
 from pipeline.platform import files
 from pipeline.vntext import neutralise
-from pipeline.web import campaign
+from pipeline.web import campaign, history_pages
 from pipeline.web import pages as views
 from pipeline.web.pages import STATUS_VI
 from pipeline.web.protect import Protect
@@ -55,6 +55,7 @@ NAV = (
     ("/van-ban", "Văn bản"),
     ("/luu-tru", "Lưu trữ"),
     ("/don-vi", "Đơn vị"),
+    ("/cac-nam", "Các năm"),
     ("/cai-dat", "Cài đặt"),
 )
 
@@ -83,6 +84,7 @@ def create_app(
         Route("/dang-nhap", login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", logout, methods=["POST"]),
         *campaign.routes(),
+        *history_pages.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     handlers: dict[Any, Any] = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
