@@ -12,9 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Run the whole pipeline (check, then build) on the sample files in inputs/.
+## Run the whole pipeline (check, then build) on the sample files in inputs/ (2020), then the second year:
+## the small 2021 campaign in samples/2021/ (a re-proposal flagged, a replicated model), and the years.
 demo: $(STAMP)
 	$(BIN)/dvk run
+	$(BIN)/dvk run -w samples/2021
+	$(BIN)/dvk stats --years -w samples/2021
 
 ## Open the secretariat's page (dvk serve) on the sample files, in the browser.
 serve: $(STAMP)

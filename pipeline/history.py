@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.archive.register import (
     BUSY_TIMEOUT_MS,
@@ -81,6 +82,11 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 updated TEXT NOT NULL
             )""",
         ),
+    ),
+    (
+        # A name's folded syllables (name_syllables), kept at insert: a check's index folds nothing.
+        "0003-name-words",
+        ("ALTER TABLE models ADD COLUMN words TEXT",),
     ),
 )
 
@@ -142,9 +148,8 @@ def _prepare(conn: sqlite3.Connection) -> None:
 # ---------------------------------------------------------------------------- what it holds
 
 
-@dataclass(frozen=True)
-class Earlier:
-    """One model of the history."""
+class Earlier(NamedTuple):
+    """One model of the history (a tuple: the index holds tens of thousands, made straight from rows)."""
 
     id: int
     year: int
@@ -157,32 +162,34 @@ class Earlier:
     rating: str
     decision: str  # "123-QĐ/TU", "" while not issued
     decision_date: str  # ISO, "" while not issued
-    issued: bool
+    issued: int  # 1 once the decision is issued (the register holds it), else 0
     source: str
     origin: str
 
 
-def _earlier(row: sqlite3.Row) -> Earlier:
-    return Earlier(
-        row["id"],
-        row["year"],
-        row["level"],
-        row["model_type"],
-        row["unit"],
-        row["person"],
-        row["name"],
-        row["field"],
-        row["rating"],
-        row["decision"],
-        row["decision_date"],
-        bool(row["issued"]),
-        row["source"],
-        row["origin"],
-    )
+COLUMNS = ", ".join(Earlier._fields)
 
 
-def all_models(conn: sqlite3.Connection) -> list[Earlier]:
-    return [_earlier(row) for row in conn.execute("SELECT * FROM models ORDER BY year, id")]
+def all_models(conn: sqlite3.Connection, before: int = 10_000) -> list[Earlier]:
+    """The models of the years before `before` (all by default), oldest first."""
+    return [model for model, _ in models_with_words(conn, before)]
+
+
+def models_with_words(conn: sqlite3.Connection, before: int) -> list[tuple[Earlier, frozenset[str]]]:
+    """Each model with its name's syllables (kept in `words`; worked out for rows written before that)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: made into Earlier at C speed
+    cursor.execute(f"SELECT {COLUMNS}, words FROM models WHERE year < ? ORDER BY year, id", (before,))
+    make = Earlier._make
+    return [
+        (make(row[:-1]), frozenset(row[-1].split()) if row[-1] is not None else name_syllables(row[6]))
+        for row in cursor
+    ]
+
+
+def words_of(name: str) -> str:
+    """The `words` column: the name's syllables, space-separated."""
+    return " ".join(sorted(name_syllables(name)))
 
 
 def read_history(workspace: Workspace) -> list[Earlier]:
@@ -238,10 +245,10 @@ def _upsert_built(
 ) -> None:
     conn.execute(
         """INSERT INTO models (key, year, level, model_type, unit, person, name, field, rating,
-               decision_code, source, origin, created, updated)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               decision_code, source, origin, created, updated, words)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (key) DO UPDATE SET level = excluded.level, model_type = excluded.model_type,
-               unit = excluded.unit, person = excluded.person, name = excluded.name,
+               unit = excluded.unit, person = excluded.person, name = excluded.name, words = excluded.words,
                field = excluded.field, rating = excluded.rating, decision_code = excluded.decision_code,
                origin = excluded.origin, updated = excluded.updated
            WHERE models.issued = 0""",
@@ -260,6 +267,7 @@ def _upsert_built(
             workspace.root.name,
             now,
             now,
+            words_of(model.name),
         ),
     )
 
@@ -355,8 +363,8 @@ def add_imported(workspace: Workspace, sha256: str, file_name: str, rows: Iterab
             for row in rows:
                 added += conn.execute(
                     """INSERT INTO models (key, year, level, model_type, unit, person, name, field, rating,
-                           decision, decision_date, issued, source, origin, created, updated)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                           decision, decision_date, issued, source, origin, created, updated, words)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                        ON CONFLICT (key) DO NOTHING""",
                     (
                         row.key(),
@@ -374,6 +382,7 @@ def add_imported(workspace: Workspace, sha256: str, file_name: str, rows: Iterab
                         row.origin,
                         now,
                         now,
+                        words_of(row.name),
                     ),
                 ).rowcount
             conn.execute(
@@ -495,14 +504,20 @@ class HistoryIndex:
         return [model for _, model in found]
 
 
-def build_index(models: Iterable[Earlier], year: int, place: str, renamed: dict[str, str]) -> HistoryIndex:
+def build_index(
+    models: Iterable[tuple[Earlier, frozenset[str]]], year: int, place: str, renamed: dict[str, str]
+) -> HistoryIndex:
     index = HistoryIndex(year, place, renamed, {})
-    for model in models:
+    keys: dict[tuple[str, str], str] = {}  # a unit has many models: its key is worked out once
+    for model, syllables in models:
         if model.year >= year:
             continue
-        key = index.who_key(model.unit, model.person)
+        who = (model.unit, model.person)
+        key = keys.get(who)
+        if key is None:
+            key = keys[who] = index.who_key(model.unit, model.person)
         if key and key != "person:":
-            index.by_who.setdefault(key, []).append((name_syllables(model.name), model))
+            index.by_who.setdefault(key, []).append((syllables, model))
     return index
 
 
@@ -515,14 +530,14 @@ def load_index(workspace: Workspace) -> HistoryIndex:
         return build_index([], config.year, place, renamed)
     conn = open_history(path)
     try:
-        rows = conn.execute("SELECT * FROM models WHERE year < ? ORDER BY id", (config.year,)).fetchall()
+        models = models_with_words(conn, config.year)
         state = conn.execute(
             "SELECT count(*), coalesce(max(updated), ''), coalesce(sum(id), 0) FROM models WHERE year < ?",
             (config.year,),
         ).fetchone()
     finally:
         conn.close()
-    index = build_index((_earlier(row) for row in rows), config.year, place, renamed)
+    index = build_index(models, config.year, place, renamed)
     index.digest = f"{tuple(state)}{sorted(renamed.items())}"
     return index
 

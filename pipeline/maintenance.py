@@ -19,12 +19,12 @@ FOLDER = "bao-cao"
 def earlier_label(followed: FollowUp) -> str:
     """ "Mô hình “X” (công nhận năm 2020, Quyết định số 123-QĐ/TU, ngày 23/12/2020; cấp thành phố)"."""
     model = followed.earlier
-    decision = ""
-    if model.issued and model.decision:
-        day = format_date_short(date.fromisoformat(model.decision_date)) if model.decision_date else ""
-        decision = f", Quyết định số {model.decision}" + (f", ngày {day}" if day else "")
-    else:
-        decision = ", quyết định chưa ban hành"
+    if not (model.issued and model.decision):
+        return f"Mô hình “{model.name}” (dự thảo công nhận năm {model.year}, quyết định chưa ban hành; " + (
+            f"{model.level.lower()})"
+        )
+    day = format_date_short(date.fromisoformat(model.decision_date)) if model.decision_date else ""
+    decision = f", Quyết định số {model.decision}" + (f", ngày {day}" if day else "")
     return f"Mô hình “{model.name}” (công nhận năm {model.year}{decision}; {model.level.lower()})"
 
 
