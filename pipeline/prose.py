@@ -356,8 +356,8 @@ class Facts:
 
 def document_facts(doc: DocText, config: Config, wanted: frozenset[str] | None = None) -> Facts:
     """The facts of the title, the closing request, the body's sentences and the letterhead. With `wanted`,
-    the body's sentences and the letterhead are read only for those fields (the title and the request are
-    always read: a label that disagrees with them is worth a warning)."""
+    the closing request, the body's sentences and the letterhead are read only for those fields (the title is
+    always read: a label that disagrees with it is worth a warning)."""
     facts = Facts(kind=kind_of_title(doc))
     title = title_lines(doc)
     if title:
@@ -367,11 +367,11 @@ def document_facts(doc: DocText, config: Config, wanted: frozenset[str] | None =
         facts.offer("level", level_in(text, config.levels), where, SOURCE_TITLE)
         facts.offer("model_type", type_in(text, config.types), where, SOURCE_TITLE)
         facts.offer("year", year_in(text), where, SOURCE_TITLE)
-    for part in closing_requests(doc):
+    wants = (lambda key: True) if wanted is None else wanted.__contains__
+    for part in closing_requests(doc) if any(map(wants, ("model_name", "level", "year"))) else ():
         facts.offer("model_name", quoted_name(part.text), part.where, SOURCE_SENTENCE)
         facts.offer("level", level_in(part.text, config.levels), part.where, SOURCE_SENTENCE)
         facts.offer("year", year_in(part.text), part.where, SOURCE_SENTENCE)
-    wants = (lambda key: True) if wanted is None else wanted.__contains__
     if any(wants(key) for key in (*SENTENCE_FIELDS, "person_position")):
         read_sentences(doc, config, facts, wants)
     results = results_after_intro(doc) if wants("results") else None
@@ -523,6 +523,10 @@ ABBREVIATIONS = {
     "LHPN": "LIÊN HIỆP PHỤ NỮ",
     "MTTQ": "MẶT TRẬN TỔ QUỐC",
     "CCB": "CỰU CHIẾN BINH",
+    "LĐLĐ": "LIÊN ĐOÀN LAO ĐỘNG",
+    "CHQS": "CHỈ HUY QUÂN SỰ",
+    "HCTĐ": "HỘI CHỮ THẬP ĐỎ",
+    "HLHPN": "HỘI LIÊN HIỆP PHỤ NỮ",
     "TP": "THÀNH PHỐ",
     "TP.": "THÀNH PHỐ",
 }
@@ -710,7 +714,8 @@ def position_after(text: str) -> str:
 
 # How a unit's name begins, with its marks ("Trưởng khu vực" is a position, "Trường …" a school).
 UNIT_OPENINGS = re.compile(
-    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|công an|trường"
+    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|trường"
+    r"|công an(?! viên)"
     r"|văn phòng|mặt trận|tổ(?! trưởng| phó)|ấp|khu|trạm|bệnh viện|cơ quan|thành ủy|thành đoàn)\b"
 )
 

@@ -32,16 +32,24 @@ from pipeline.archive import register, register_export
 from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
 from pipeline.archive.eventlog import read_events
 from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance
-from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
-from pipeline.config import NOT_RECOGNISED, Workspace
+from pipeline.check import (
+    WORKBOOK_NAME,
+    Progress,
+    analyse_many,
+    recognise,
+    registered_count,
+    run_check,
+    seed_analyses,
+)
+from pipeline.config import NOT_RECOGNISED, Workspace, init_workspace, load_workspace
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
 from pipeline.model import CheckResult, DvkError, FileReport, FileStatus, InvalidInput, Model, Need
 from pipeline.names import safe_name
-from pipeline.platform import files, process
+from pipeline.platform import files, launcher, process
 from pipeline.soffice import soffice_path
-from pipeline.vntext import nfc, parse_date, sort_key
+from pipeline.vntext import name_key, nfc, parse_date, sort_key
 
 if TYPE_CHECKING:
     from pipeline.build import BuiltDocument
@@ -280,8 +288,6 @@ def add_inputs(workspace: Workspace, folder: str, uploads: Iterable[Upload]) -> 
 def units_read(workspace: Workspace, found: list) -> dict[str, str]:
     """The unit each file names (by rel), read as the check reads (workers, limits); the analyses are
     kept for the check that follows, which then does not read these files again."""
-    from pipeline.check import analyse_many, seed_analyses
-
     analyses = analyse_many(found, workspace.config, workspace.cache_dir)
     seed_analyses(workspace, analyses)
     units = {}
@@ -640,9 +646,6 @@ def pdf_available() -> bool:
 def create_workspace(root: Path) -> Workspace:
     """`dvk init`, and `dvk serve` started outside a workspace: dvk.toml, inputs/, outputs/, the templates
     and the Windows launcher (what exists is left as it is)."""
-    from pipeline.config import init_workspace, load_workspace
-    from pipeline.platform import launcher
-
     created = init_workspace(root)
     launcher.write_launcher(created, has_web=True)
     return load_workspace(created)
@@ -653,7 +656,6 @@ def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | Non
     ConfigError names the key); the workspace as it reads now. `seen`: the file's version the form was
     made from (settings.version); a file changed since is refused, not overwritten."""
     from pipeline import settings
-    from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
         settings.save_settings(workspace.root, changes, workspace.config, seen)
@@ -663,7 +665,6 @@ def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | Non
 def add_units(workspace: Workspace, units: list[tuple[str, str]]) -> Workspace:
     """ "Thêm vào danh sách": each (level key, name) becomes a known unit in dvk.toml."""
     from pipeline import settings
-    from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
         settings.add_units(workspace.root, units, workspace.config)
@@ -684,8 +685,6 @@ def units_seen(workspace: Workspace, result: CheckResult) -> tuple[list[SeenUnit
     """The units the files of a check name (known or not, with their files), and the configured
     (level, unit)s that no file names yet."""
     from collections import Counter
-
-    from pipeline.vntext import name_key, sort_key
 
     config = workspace.config
     configured = {name_key(unit): (unit, level) for level, names in config.units.items() for unit in names}

@@ -92,10 +92,12 @@ def inputs_signature(workspace: Workspace) -> tuple:
             with contextlib.suppress(OSError):
                 stat = item.stat(follow_symlinks=False)
                 files.append((rel, stat.st_size, stat.st_mtime_ns))
-    return (tuple(files), file_stamp(workspace.root / "dvk.toml"), file_stamp(corrections_path(workspace)))
+    return (tuple(files), stat_stamp(workspace.root / "dvk.toml"), stat_stamp(corrections_path(workspace)))
 
 
-def file_stamp(path: Path) -> tuple[int, int] | None:
+def stat_stamp(path: Path) -> tuple[int, int] | None:
+    """Size and modification time (None: no file): enough to see a change a page shows, without reading it
+    (workbook.file_stamp adds the content hash, for a write that must not land over a person's save)."""
     try:
         stat = path.stat()
     except OSError:
@@ -317,7 +319,7 @@ def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
     times at once)."""
     path = workbook_path(workspace)
     with _rows_reading:
-        stamp = file_stamp(path)
+        stamp = stat_stamp(path)
         if stamp is None:
             return []
         with _checks_guard:
@@ -341,7 +343,7 @@ def watch_results(path: Path) -> Iterator[Callable]:
 
 def remember_saved_results(path: Path, read: tuple | None, changes: Sequence[tuple[str, str, str]]) -> None:
     latest = {proposal_id: (result, note) for proposal_id, result, note in changes}
-    stamp = file_stamp(path)  # a person saving in the instant since the replace is read at their next change
+    stamp = stat_stamp(path)  # a person saving in the instant since the replace is read at their next change
     with _checks_guard:
         known = _rows.get(path)
         if known is None or read is None or known[0] != read[:2]:  # `read` carries the hash as well
@@ -394,9 +396,9 @@ def overview(workspace: Workspace) -> Overview:
         path = register.register_path(workspace)
         key = (
             id(result),
-            file_stamp(workbook_path(workspace)),
-            file_stamp(path),
-            file_stamp(path.with_name(path.name + "-wal")),
+            stat_stamp(workbook_path(workspace)),
+            stat_stamp(path),
+            stat_stamp(path.with_name(path.name + "-wal")),
         )
         with _checks_guard:
             known = _overviews.get(workspace.root)
