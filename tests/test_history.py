@@ -357,3 +357,17 @@ def test_the_news_item_names_only_the_models_marked_outstanding(tmp_path):
         "Chi bộ Tòa án." in text
     )
     assert "Sổ vàng khởi nghiệp" not in text
+
+
+def test_an_unchanged_rerun_keeps_its_warnings_without_loading_the_history_again(campaigns, monkeypatch):
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "y.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    first = service.check(load_workspace(root))
+
+    def not_again(workspace):
+        raise AssertionError("the index was loaded again")
+
+    monkeypatch.setattr(history, "load_index", not_again)
+    again = service.check(load_workspace(root))
+    assert [p.code for p in again.files[0].problems] == [p.code for p in first.files[0].problems]
+    assert "HISTORY_RECOGNISED" in [p.code for p in again.files[0].problems]
