@@ -52,6 +52,8 @@ STATUS = "Tình trạng tệp nguồn"
 # Filled from the campaign history (pipeline.history): the earlier year's recognition of the same model.
 # A workbook made before this column existed works without it.
 EARLIER = "Đã công nhận những năm trước"
+# The secretariat marks the outstanding models here ("x"): the news item names those, and only those.
+OUTSTANDING = "Tiêu biểu (ghi x)"
 COLUMNS = (
     (ID, 20),
     ("Tên mô hình", 50),
@@ -66,8 +68,9 @@ COLUMNS = (
     (SOURCE_HASH, 20),
     (STATUS, 34),
     (EARLIER, 50),
+    (OUTSTANDING, 12),
 )
-REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column[0] != EARLIER)
+REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column[0] not in (EARLIER, OUTSTANDING))
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
@@ -315,6 +318,28 @@ def read_results(path: Path) -> dict[str, str]:
             results[tidy(values[id_col])] = tidy(result) if result is not None else ""
     workbook.close()
     return results
+
+
+def read_outstanding(path: Path) -> set[str]:
+    """Ids of the proposals marked in the "Tiêu biểu" column (any mark); none when the column is absent."""
+    if not path.exists():
+        return set()
+    workbook = open_workbook(path, read_only=True)
+    try:
+        if SHEET not in workbook.sheetnames:
+            return set()
+        rows = workbook[SHEET].iter_rows(values_only=True)
+        header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+        if ID not in header or OUTSTANDING not in header:
+            return set()
+        id_col, mark_col = header.index(ID), header.index(OUTSTANDING)
+        return {
+            tidy(values[id_col])
+            for values in rows
+            if mark_col < len(values) and values[id_col] and tidy(values[mark_col] or "")
+        }
+    finally:
+        workbook.close()
 
 
 def tidy(value: object) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import corrections, history, intake
-from pipeline.appraise import set_results
+from pipeline.appraise import read_outstanding, set_results
 from pipeline.archive import register, register_export
 from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
 from pipeline.archive.eventlog import read_events
@@ -185,7 +185,8 @@ def build_locked(
     )
     register.record_drafts(workspace, documents)
     history.record_build(workspace, models, decision_codes(workspace, models), registered)
-    item = news.write_news(workspace, models, registered)
+    marked = read_outstanding(workspace.year_dir / WORKBOOK_NAME)
+    item = news.write_news(workspace, models, registered, [m for m in models if m.id in marked])
     kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
     return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from pipeline import history, service
-from pipeline.appraise import EARLIER, SOURCE, read_rows
+from pipeline.appraise import EARLIER, OUTSTANDING, SOURCE, read_rows
 from pipeline.archive.register import insert_issued, open_register, write_transaction
 from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
@@ -332,3 +333,27 @@ def test_the_years_page_shows_each_year_the_chart_and_the_follow_up(campaigns):
     assert "nhân rộng tại: Phường Lái Hiếu — “Sổ vàng khởi nghiệp” (nhan.docx)." in html
     chart = web.get("/cac-nam/bieu-do.png")
     assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
+
+
+def test_the_news_item_names_only_the_models_marked_outstanding(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    proposal(root, "a.docx", model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    proposal(root, "b.docx", model_name="“Thắp sáng đường quê”", unit="Chi bộ Tòa án")
+    workspace = load_workspace(root)
+    service.check(workspace)
+    news = service.build_campaign(workspace).news[1]
+    assert "tiêu biểu" not in news.read_text(encoding="utf-8")  # none by default, never invented
+    book_path = root / "outputs" / "2020" / "tham-dinh.xlsx"
+    book = load_workbook(book_path)
+    sheet = book["Thẩm định"]
+    header = [cell.value for cell in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, header.index("Tên mô hình") + 1).value == "Thắp sáng đường quê":
+            sheet.cell(row, header.index(OUTSTANDING) + 1, "x")
+    book.save(book_path)
+    text = service.build_campaign(load_workspace(root)).news[1].read_text(encoding="utf-8")
+    assert (
+        "Các mô hình “Dân vận khéo” tiêu biểu nổi bật trong năm 2020 như: mô hình “Thắp sáng đường quê” của "
+        "Chi bộ Tòa án." in text
+    )
+    assert "Sổ vàng khởi nghiệp" not in text
