@@ -12,23 +12,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Run the whole pipeline (check, then build) on the sample files in inputs/.
+## Run the whole pipeline (check, then build) on the sample files in inputs/ (2020), then the second year:
+## the small 2021 campaign in samples/2021/ (a re-proposal flagged, a replicated model), and the years.
 demo: $(STAMP)
 	$(BIN)/dvk run --as-proposed
+	$(BIN)/dvk run --as-proposed -w samples/2021
+	$(BIN)/dvk stats --years -w samples/2021
 
 ## Open the secretariat's page (dvk serve) on the sample files, in the browser.
 serve: $(STAMP)
 	$(BIN)/dvk serve
 
-## Lint, then the default test suite twice: as it is, and under the simulated Windows constraints
-## (LibreOffice tests skip when soffice is missing).
+## Lint, format check and type check (mypy on pipeline/), then the default test suite twice: as it is, and
+## under the simulated Windows constraints (LibreOffice tests skip when soffice is missing).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --windows-constraints
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## The speed benchmark (issue 6): N synthetic proposals, every stage timed.
 bench: $(STAMP)

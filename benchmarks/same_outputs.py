@@ -8,7 +8,8 @@ outputs/): `dvk check --json`, `dvk build --json` (drafts), then `dvk build --nu
 --json`, `dvk register --json`. What is compared: each command's stdout and exit code, and every file
 under outputs/ afterwards.
 Word and Excel files are compared part by part, with the parts' zip timestamps and the document's own
-creation/modification times left out; in JSON and text, the workspace's path is replaced by a placeholder.
+creation/modification times left out; JSON output by what it says (not its layout); in JSON and text, the
+workspace's path is replaced by a placeholder.
 Exit code 0 when everything is identical; otherwise the differing items are listed and the code is 1.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -59,12 +61,20 @@ def run_side(code: Path, samples: Path, scratch: Path) -> dict[str, str]:
         )
         label = f"{number}: dvk {' '.join(args)}"
         seen[f"{label} (exit code)"] = str(done.returncode)
-        seen[f"{label} (stdout)"] = digest(placeholder(done.stdout, workspace))
+        seen[f"{label} (stdout)"] = digest(canonical(placeholder(done.stdout, workspace)))
     for path in sorted((workspace / "outputs").rglob("*")):
         if path.is_file():
             name = path.relative_to(workspace).as_posix()
             seen.update(file_digests(name, path, workspace))
     return seen
+
+
+def canonical(data: bytes) -> bytes:
+    """JSON compared by what it says, not how it is laid out (one item a line, or indented)."""
+    try:
+        return json.dumps(json.loads(data), ensure_ascii=False, sort_keys=True).encode()
+    except ValueError:
+        return data
 
 
 def placeholder(data: bytes, workspace: Path) -> bytes:

@@ -2,8 +2,8 @@
 
 This generator measures the extractor on what it was not written for, so it shares nothing with it: its
 label grammar (`LABELS`, `COMPOUND_LABELS`, `TAG_SCHEMES`) is its own table, written from how offices word
-these forms (DOMAIN.md §2 and §5, issue 10), and nothing here imports `pipeline`. Only the *values* of the
-vocabulary fields (level, type, field, rating) come from the configuration, because a value outside the
+these forms (docs/domain.md §2 and §5, issue 10), and nothing here imports `pipeline`. Only the *values* of
+the vocabulary fields (level, type, field, rating) come from the configuration, because a value outside the
 vocabulary is an error by design; the manifest gives for them the configured label the value means.
 
     python -m corpora.variants OUTDIR [--files 400] [--seed 2020] [--libreoffice-share 0.15]

@@ -9,23 +9,26 @@ people may reorder them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import lazy
 from pipeline.config import NOT_RECOGNISED, Config
 from pipeline.model import DvkError, Model, WorkbookUpdate
 from pipeline.sheet_patch import Sheet, cell_styles, patch_sheet
 from pipeline.sheet_patch import read_rows as read_sheet_rows
 from pipeline.vntext import nfc
 from pipeline.workbook import (
+    HIGHLIGHT,
+    column_letter,
     header_columns,
+    no_fill,
     open_workbook,
     put,
     redo_if_moved,
     save_atomically,
+    solid_fill,
     style_like,
     titled_sheet,
     top_wrap,
@@ -37,10 +40,6 @@ if TYPE_CHECKING:
 
 # openpyxl is imported when a workbook is first opened or written: a rerun with nothing to write
 # (the common case) starts a tenth of a second sooner without it.
-openpyxl = lazy.module("openpyxl")
-styles = lazy.module("openpyxl.styles")
-xlsx_utils = lazy.module("openpyxl.utils")
-datavalidation = lazy.module("openpyxl.worksheet.datavalidation")
 
 SHEET = "Thẩm định"
 LIST_SHEET = "Danh mục"
@@ -54,6 +53,8 @@ STATUS = "Tình trạng tệp nguồn"
 # Filled from the campaign history (pipeline.history): the earlier year's recognition of the same model.
 # A workbook made before this column existed works without it.
 EARLIER = "Đã công nhận những năm trước"
+# The secretariat marks the outstanding models here ("x"): the news item names those, and only those.
+OUTSTANDING = "Tiêu biểu (ghi x)"
 COLUMNS = (
     (ID, 20),
     ("Tên mô hình", 50),
@@ -68,8 +69,9 @@ COLUMNS = (
     (SOURCE_HASH, 20),
     (STATUS, 34),
     (EARLIER, 50),
+    (OUTSTANDING, 12),
 )
-REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column[0] != EARLIER)
+REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column[0] not in (EARLIER, OUTSTANDING))
 UNCHANGED = "Không đổi"
 CHANGED = "Tệp đã thay đổi sau khi lập: kiểm tra lại"
 MISSING = "Không còn trong inputs/"
@@ -79,7 +81,7 @@ VALIDATION_ROWS = 1_048_576  # the whole column, so rows added later get the dro
 
 @functools.cache
 def changed_fill() -> Any:
-    return styles.PatternFill("solid", fgColor="FFF2CC")
+    return solid_fill(HIGHLIGHT)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,8 @@ def refresh_in_place(
         changed = False
         for proposal_id, row in rows.items():
             proposal = current.get(proposal_id)
-            recorded = sheet.value(sheet.cell(row, SOURCE_HASH)) if proposal is not None else ""
+            hash_cell = sheet.cell(row, SOURCE_HASH)
+            recorded = sheet.value(hash_cell) if proposal is not None and hash_cell is not None else ""
             status = source_status(proposal, recorded, proposal_id in rejected)
             counts[status] = counts.get(status, 0) + 1
             source = sheet.cell(row, SOURCE)
@@ -193,10 +196,10 @@ def refresh_in_place(
             cell = sheet.cell(row, STATUS)
             if cell is None or sheet.value(cell) == status:
                 continue
-            style = styles.get(status != UNCHANGED, NOT_SEEN)
-            if style is NOT_SEEN:
+            highlighted = status != UNCHANGED
+            if highlighted not in styles:
                 return None  # no cell yet shows how this status is coloured: let openpyxl style it
-            sheet.set_text(cell, status, style)
+            sheet.set_text(cell, status, styles[highlighted])
             changed = True
         return changed
 
@@ -206,9 +209,6 @@ def refresh_in_place(
     if outcome is None:
         return None
     return WorkbookUpdate(path, 0, counts[CHANGED] + counts.get(REJECTED, 0), counts[MISSING])
-
-
-NOT_SEEN = object()
 
 
 def observed_status_styles(sheet: Sheet, rows: Iterable[int]) -> dict[bool, str | None]:
@@ -242,7 +242,7 @@ def row_status(
     cell = sheet.cell(row, columns[STATUS])
     if cell.value != status:  # touch styles only where the status changes: they are slow in openpyxl
         cell.value = status
-        cell.fill = changed_fill() if status != UNCHANGED else styles.PatternFill()
+        cell.fill = changed_fill() if status != UNCHANGED else no_fill()
     return status
 
 
@@ -260,16 +260,14 @@ def add_rating_dropdown(workbook: Workbook, sheet: Worksheet, config: Config) ->
     for index, label in enumerate(choices, start=1):
         put(lists.cell(index, 1), label)
     # Style samples for refresh_in_place: how a status cell looks when changed and when not.
-    for row, (status, fill) in enumerate(
-        ((CHANGED, changed_fill()), (UNCHANGED, styles.PatternFill())), start=1
-    ):
+    for row, (status, fill) in enumerate(((CHANGED, changed_fill()), (UNCHANGED, no_fill())), start=1):
         sample = lists.cell(row, 2, status)
         sample.alignment, sample.fill = top_wrap(), fill
     lists.sheet_state = "hidden"
-    column = xlsx_utils.get_column_letter(
-        next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT)
-    )
-    validation = datavalidation.DataValidation(
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    column = column_letter(next(i for i, (title, _) in enumerate(COLUMNS, 1) if title == RESULT))
+    validation = DataValidation(
         type="list",
         formula1=f"'{LIST_SHEET}'!$A$1:$A${len(choices)}",
         allow_blank=False,
@@ -333,6 +331,28 @@ def is_pending(row: dict[str, str]) -> bool:
     return not row.get(RESULT) and not is_gone(row)
 
 
+def read_outstanding(path: Path) -> set[str]:
+    """Ids of the proposals marked in the "Tiêu biểu" column (any mark); none when the column is absent."""
+    if not path.exists():
+        return set()
+    workbook = open_workbook(path, read_only=True)
+    try:
+        if SHEET not in workbook.sheetnames:
+            return set()
+        rows = workbook[SHEET].iter_rows(values_only=True)
+        header = [str(value).strip() if value is not None else "" for value in next(rows, ())]
+        if ID not in header or OUTSTANDING not in header:
+            return set()
+        id_col, mark_col = header.index(ID), header.index(OUTSTANDING)
+        return {
+            tidy(values[id_col])
+            for values in rows
+            if mark_col < len(values) and values[id_col] and tidy(values[mark_col] or "")
+        }
+    finally:
+        workbook.close()
+
+
 def tidy(value: object) -> str:
     """A cell as typed, for comparing: NFC (a result typed in decomposed Unicode reads the same), spaces
     collapsed."""
@@ -343,11 +363,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     """Every proposal row of the sheet as {column title: text}, in sheet order (the web page's table).
     Read with lxml from the sheet's XML: a 9,000-row workbook in a fraction of openpyxl's time."""
     found = read_sheet_rows(path, SHEET)
-    rows = openpyxl_rows(path) if found is None else found
+    rows: Sequence[Mapping[str, object]] = openpyxl_rows(path) if found is None else found
     return [row_values(values) for values in rows if str(values.get(ID) or "").strip()]
 
 
-def row_values(values: dict[str, object]) -> dict[str, str]:
+def row_values(values: Mapping[str, object]) -> dict[str, str]:
     """The id and result tidied as `read_results` reads them (the page and the build agree on every
     result); other cells as written, stripped."""
     row = {title: str(value).strip() if value is not None else "" for title, value in values.items()}
@@ -414,7 +434,8 @@ def put_results(sheet: Sheet, latest: dict[str, tuple[str, str]], missing: set[s
         row = rows.get(proposal_id)
         if row is None:
             continue
-        style = (sheet.cell(row, ID) or sheet.cell(row, RESULT)).get("s")
+        sample = sheet.cell(row, ID) or sheet.cell(row, RESULT)
+        style = sample.get("s") if sample is not None else None
         if not all(
             sheet.put_text(row, title, text, style) for title, text in ((RESULT, result), (NOTE, note))
         ):

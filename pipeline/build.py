@@ -3,7 +3,7 @@
 The build composes every sentence in Python from the configuration and the recognised models, renders
 the templates (pipeline.render), then re-reads each file and checks that what was written agrees with
 the data: every model once in its list, and the counts in Điều 1 equal the real counts. A decision
-whose counts do not add up is never left on disk (DOMAIN.md §4; issue 3, "Done when").
+whose counts do not add up is never left on disk (docs/domain.md §4; issue 3, "Done when").
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pipeline.vntext import (
 
 QUOTED_DVK = "“Dân vận khéo”"
 NO_BREAK = "\u00a0"
-NUMBER_BLANK = "      "  # "Số      -QĐ/TU": room for the clerk's number (DOMAIN.md §4, drafts)
+NUMBER_BLANK = "      "  # "Số      -QĐ/TU": room for the clerk's number (docs/domain.md §4, drafts)
 KIND_CODES = {"decision": "QĐ", "list": "DS", "certificates": "GCN", "report": "BC"}
 CODE_KINDS = {"decision": "QD", "list": "DS", "certificates": "GCN", "report": "BC"}
 CODE_PATTERN = re.compile(r"DVK-\d{4}-(QD|DS|GCN|BC)-[0-9A-F]{8}")
@@ -85,6 +85,7 @@ TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "bao-cao-ket-qua.docx": REPORT_VARIABLES,
     "bao-cao-ket-qua-ubnd.docx": REPORT_VARIABLES,
     "tin-bai.docx": NEWS_VARIABLES,
+    "bao-cao-duy-tri.docx": {"issuer_upper", "title", "summary", "units"},
 }
 INTERNAL_KEYS = {"page", "numbering"}  # in the context for re-rendering, not meant for templates
 
@@ -398,7 +399,8 @@ def commune_issuer(config: Config, commune: str) -> Issuer:
 def commune_signer(values: dict, commune: str) -> str:
     """Who signs a commune's decision: `signers."<commune>"` (each commune has its own secretary), else
     `signer`, in [decision.commune]; a decision with a blank signer is never drafted."""
-    signers = values.get("signers") if isinstance(values.get("signers"), dict) else {}
+    named = values.get("signers")
+    signers = named if isinstance(named, dict) else {}
     name = str(signers.get(commune) or values.get("signer") or "").strip()
     if not name:
         raise ConfigError(
@@ -479,7 +481,7 @@ def numbering_strings(numbering: dict) -> dict[str, str]:
     issued = date.fromisoformat(numbering["issued"]) if numbering["issued"] else None
     month = date.fromisoformat(numbering["draft_month"]) if numbering.get("draft_month") else None
     year = numbering.get("year") or (month.year if month else "")
-    # A draft's blank takes the place of the number and its space: "Số      -QĐ/TU" (DOMAIN.md §4).
+    # A draft's blank takes the place of the number and its space: "Số      -QĐ/TU" (docs/domain.md §4).
     shown = f" {padded(number)}" if number is not None else NUMBER_BLANK
     if issued:
         when = format_date(issued)
@@ -635,7 +637,8 @@ def article1(config: Config, level: Term, models: list[Model]) -> str:
 
 
 def list_order(config: Config, models: list[Model]) -> list[Model]:
-    """Type order, then rating order as configured, then Vietnamese collation of the name (DOMAIN.md §5)."""
+    """Type order, then rating order as configured, then the Vietnamese collation of the name (docs/domain.md
+    §5)."""
     types = {term.label: i for i, term in enumerate(config.types)}
     ratings = {term.label: i for i, term in enumerate(config.ratings)}
     return sorted(
@@ -646,12 +649,13 @@ def list_order(config: Config, models: list[Model]) -> list[Model]:
 
 def list_sections(config: Config, ordered: list[Model]) -> list[dict]:
     """I. MÔ HÌNH TẬP THỂ > 1. Xếp loại Tốt > rows; numbering (STT) runs through the whole list."""
-    sections, stt = [], 0
+    sections: list[dict] = []
+    stt = 0
     for kind in config.types:
         of_kind = [m for m in ordered if m.model_type == kind.label]
         if not of_kind:
             continue
-        groups = []
+        groups: list[dict] = []
         for rating in config.ratings:
             rows = []
             for model in (m for m in of_kind if m.rating == rating.label):
@@ -995,7 +999,7 @@ def readable_name(text: str) -> str:
 
 
 def printed(text: str) -> str:
-    """A string as the outputs print it: NFC (DOMAIN.md §5: Windows input may be decomposed) with
+    """A string as the outputs print it: NFC (docs/domain.md §5: Windows input may be decomposed) with
     typographic quotes (configured texts and submitted names are typed with straight ones)."""
     return typographic_quotes(nfc(text))
 

@@ -40,15 +40,24 @@ KINDS = {kind.value: kind for kind in Kind}
 class CheckCache:
     key: str
     looked_ns: int = 0  # when the files were last looked at: the stamps were taken after it
-    stamps: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # rel -> (stat stamp, sha256)
+    stamps: dict[str, tuple[Stamp | tuple[()], str]] = field(
+        default_factory=dict
+    )  # rel -> (stat stamp, sha256)
     analyses: dict[str, Analysis] = field(default_factory=dict)  # sha256 -> what reading it gave
     packed: dict[str, tuple] = field(default_factory=dict)  # sha256 -> its analysis as loaded: not re-packed
     last_identity: tuple = ()  # (rel, sha256, skip reason, error) of every file found last time
     rule_problems: dict[str, list[Problem]] = field(default_factory=dict)  # record ref -> rules' findings
-    outputs: tuple[str, str] = ("", "")  # digests of what the workbook and the problem report last showed
+    # Digests of what the appraisal workbook, the problem report and the correction workbook last showed.
+    outputs: tuple[str, ...] = ("", "")
     outputs_identity: tuple = ()  # the identity the workbook and problem report were last written for
-    last_workbook: tuple = ()  # (path, changed, missing) the workbook reported when last written
+    # The appraisal workbook when dvk last wrote it: (path relative to the workspace, added, changed, missing,
+    # size, mtime_ns); its counts are reused while the file on disk keeps that size and time.
+    last_workbook: tuple = ()
     transient: set[str] = field(default_factory=set)  # analyses this run uses but does not save
+    # The re-proposal warnings of the last run (record ref -> problem) and the history digest they were found
+    # with: an unchanged rerun reuses them instead of loading the campaign history's index again.
+    history_digest: str = ""
+    history_flags: dict[str, Problem] = field(default_factory=dict)
 
     def known_hash(self, rel: str, stamp: Stamp) -> str | None:
         """The cached hash when the file's stat is unchanged and its times not racily close to (or after)
@@ -125,6 +134,8 @@ def pack(cache: CheckCache) -> dict[str, Any]:
         "outputs": cache.outputs,
         "outputs_identity": cache.outputs_identity,
         "last_workbook": cache.last_workbook,
+        "history_digest": cache.history_digest,
+        "history_flags": {ref: pack_problems([found])[0] for ref, found in cache.history_flags.items()},
     }
 
 
@@ -140,6 +151,8 @@ def unpack(data: dict[str, Any]) -> CheckCache:
         outputs=data["outputs"],
         outputs_identity=data["outputs_identity"],
         last_workbook=data["last_workbook"],
+        history_digest=data.get("history_digest", ""),
+        history_flags={ref: Problem(*found) for ref, found in data.get("history_flags", {}).items()},
     )
 
 

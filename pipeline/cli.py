@@ -12,20 +12,16 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__, lazy
+from pipeline import __version__, explain, service
 from pipeline.cli_archive import archive_command, register_command
-from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, progress_for, workspace_option
+from pipeline.cli_common import fail, guard, json_option, print_json, progress_for, workspace_option
 from pipeline.cli_history import history_group
 from pipeline.config import Workspace
-from pipeline.model import DISPLAY_VI, ERROR
+from pipeline.model import DISPLAY_VI, ERROR, ExitCode
 from pipeline.platform import console, launcher
 from pipeline.report import console_lines
 
-# docxtpl, Jinja and the archive's pyHanko load only for the commands that use them.
-service = lazy.module("pipeline.service")
-template_lint = lazy.module("pipeline.template_lint")
-explain = lazy.module("pipeline.explain")
-format_check = lazy.module("pipeline.format_check")
+# docxtpl and Jinja (template_lint, format_check) are imported inside the commands that use them.
 
 
 as_proposed_option = click.option(
@@ -90,32 +86,29 @@ def emit_explanation(workspace: Workspace, name: str, as_json: bool) -> None:
 
 @main.command("build")
 @workspace_option
+@click.option("--number", metavar="SỐ", help="Số quyết định (khi đã có số); để trống: bản dự thảo.")
 @click.option(
-    "--number", type=click.IntRange(min=1), help="Số quyết định (khi đã có số); để trống: bản dự thảo."
-)
-@click.option(
-    "--date",
-    "issued",
-    type=click.DateTime(["%d/%m/%Y", "%Y-%m-%d"]),
-    help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo.",
+    "--date", "issued", metavar="NGÀY", help="Ngày ban hành, dạng 23/12/2020; để trống: bản dự thảo."
 )
 @click.option("--pdf", is_flag=True, help="Chuyển thêm sang PDF bằng LibreOffice.")
 @as_proposed_option
 @json_option
 @guard
 def build_command(
-    workspace: Workspace, number: int | None, issued, pdf: bool, as_proposed: bool, as_json: bool
+    workspace: Workspace,
+    number: str | None,
+    issued: str | None,
+    pdf: bool,
+    as_proposed: bool,
+    as_json: bool,
 ) -> None:
     """Lập quyết định, danh sách, giấy chứng nhận và báo cáo từ kết quả thẩm định."""
-    if (number is None) != (issued is None):
-        fail(
-            "Dùng --number cùng với --date (văn thư cấp số và ngày cùng lúc); bỏ cả hai để lập bản dự thảo.",
-            ExitCode.USAGE,
-        )
+    number_given, date_given = service.number_and_date(number or "", issued or "")
     warn_samples(workspace, as_json)
-    day = issued.date() if issued else None
     with pending_worded():
-        built = service.build_campaign(workspace, number, day, pdf, progress_for(as_json), as_proposed)
+        built = service.build_campaign(
+            workspace, number_given, date_given, pdf, progress_for(as_json), as_proposed
+        )
     emit_build(built, as_json)
 
 
@@ -181,16 +174,22 @@ def emit_build(result: service.BuildResult, as_json: bool) -> None:
         click.echo(f"{DISPLAY_VI[document.kind]}{level}: {document.count} mô hình → {document.path}")
     for path in result.news:
         click.echo(f"Tin bài: {path}")
+    if result.follow_up:
+        click.echo(f"Báo cáo duy trì, nhân rộng: {result.follow_up}")
     for pdf in result.pdfs:
         click.echo(f"PDF: {pdf}")
 
 
 @main.command("stats")
+@click.option("--years", is_flag=True, help="Số liệu các năm (sổ lịch sử mô hình) và biểu đồ.")
 @workspace_option
 @json_option
 @guard
-def stats_command(workspace: Workspace, as_json: bool) -> None:
+def stats_command(workspace: Workspace, years: bool, as_json: bool) -> None:
     """Số liệu: đăng ký, được công nhận, theo cấp, loại và xếp loại."""
+    if years:
+        emit_years(service.year_stats(workspace), as_json)
+        return
     stats = service.campaign_stats(workspace)
     if as_json:
         print_json(stats)
@@ -206,6 +205,26 @@ def stats_command(workspace: Workspace, as_json: bool) -> None:
         )
 
 
+def emit_years(stats: dict, as_json: bool) -> None:
+    if as_json:
+        print_json(stats)
+        return
+    if not stats["years"]:
+        click.echo("Sổ lịch sử mô hình chưa có năm nào (chạy dvk build hoặc dvk history import).")
+        return
+    for entry in stats["years"]:
+        registered = "chưa rõ" if entry["registered"] is None else entry["registered"]
+        click.echo(f"Năm {entry['year']}: {registered} đăng ký, {entry['recognized']} được công nhận.")
+        for key, title in (
+            ("levels", "cấp"),
+            ("types", "loại"),
+            ("fields", "lĩnh vực"),
+            ("ratings", "xếp loại"),
+        ):
+            click.echo(f"  - Theo {title}: " + ", ".join(f"{k} {v}" for k, v in entry[key].items()))
+    click.echo(f"Biểu đồ: {stats['chart']}")
+
+
 @main.group("templates")
 def templates_group() -> None:
     """Mẫu văn bản (.docx) trong templates_docx/."""
@@ -217,6 +236,8 @@ def templates_group() -> None:
 @guard
 def templates_check_command(workspace: Workspace, as_json: bool) -> None:
     """Kiểm tra các mẫu sau khi sửa bằng Word: thẻ bị tách, biến lạ, khối chưa đóng."""
+    from pipeline import template_lint
+
     found = template_lint.lint_templates(workspace.templates)
     if as_json:
         print_json({name: [problem.as_dict() for problem in problems] for name, problems in found.items()})
@@ -241,6 +262,8 @@ def format_group() -> None:
 @guard
 def format_check_command(workspace: Workspace, files: tuple[Path, ...], as_json: bool) -> None:
     """Đối chiếu quyết định với danh mục thể thức; không nêu tệp: điền thử mẫu của thư mục làm việc."""
+    from pipeline import format_check
+
     if files:
         found = {str(path): format_check.check_file(path, workspace.config) for path in files}
     else:

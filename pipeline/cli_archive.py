@@ -6,59 +6,22 @@ stderr (cli_common).
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 
 import click
 
-from pipeline import lazy
-from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, workspace_option
+from pipeline import service
+from pipeline.archive import register_export
+from pipeline.archive import signature_policy as policy
+from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
+from pipeline.cli_common import fail, guard, json_option, options_for, print_json, workspace_option
 from pipeline.config import Workspace
+from pipeline.model import ExitCode
 
 # pyHanko and pypdf load only when an archive command runs (they double `dvk check` start-up time).
-archive_entries = lazy.module("pipeline.archive.entries")
-policy = lazy.module("pipeline.archive.signature_policy")
-register_export = lazy.module("pipeline.archive.register_export")
-signatures = lazy.module("pipeline.archive.signatures")
-service = lazy.module("pipeline.service")
 
 VERIFY = "verify"
 FILES = "files"
-
-# What a refusal asks the clerk to give, in this face's words (see pipeline.archive.entries.Refused).
-CLI_WORDS = {
-    "number": "--number SỐ",
-    "date": "--date NGÀY",
-    "code": "--code MÃ",
-    "replace": '--replace "LÝ DO"',
-    "accept_untrusted": '--accept-untrusted "LÝ DO"',
-    "accept_unsigned": '--accept-unsigned "LÝ DO"',
-    "trust_root": (
-        "chép chứng thư gốc của tổ chức đó (tệp .pem, .crt hoặc .cer) vào thư mục trust-roots/ của thư mục "
-        "làm việc rồi chạy lại"
-    ),
-    "build": "dvk build",
-}
-
-
-class DateParam(click.ParamType):
-    """A document date: 23/12/2020 (as printed) or 2020-12-23."""
-
-    name = "NGÀY"
-
-    def convert(self, value, param, ctx) -> date:
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-        try:
-            if match:
-                day, month, year = (int(part) for part in match.groups())
-                return date(year, month, day)
-            return date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"'{value}' không phải ngày hợp lệ (dạng 23/12/2020 hoặc 2020-12-23).", param, ctx)
 
 
 class ArchiveGroup(click.Group):
@@ -83,9 +46,9 @@ def archive_command() -> None:
 
 @archive_command.command(FILES)
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--number", type=click.IntRange(min=1), help="Số văn bản (bắt buộc với bản quét).")
+@click.option("--number", metavar="SỐ", help="Số văn bản (bắt buộc với bản quét).")
 @click.option(
-    "--date", "issued", type=DateParam(), help="Ngày văn bản, ví dụ 23/12/2020 (bắt buộc với bản quét)."
+    "--date", "issued", metavar="NGÀY", help="Ngày văn bản, ví dụ 23/12/2020 (bắt buộc với bản quét)."
 )
 @click.option(
     "--replace", "replace_reason", metavar="LÝ_DO", help="Thay bản đã lưu của số này; bản cũ được giữ."
@@ -107,8 +70,8 @@ def archive_command() -> None:
 def files_command(
     workspace: Workspace,
     pdfs: tuple[Path, ...],
-    number: int | None,
-    issued: date | None,
+    number: str | None,
+    issued: str | None,
     replace_reason: str | None,
     code: str | None,
     accept_untrusted: str | None,
@@ -116,22 +79,13 @@ def files_command(
     as_json: bool,
 ) -> None:
     """Lưu trữ các tệp PDF đã ký: nhận diện dự thảo, kiểm tra chữ ký số, cấp số, đóng gói BagIt."""
-    for flag, reason in (
-        ("--replace", replace_reason),
-        ("--accept-untrusted", accept_untrusted),
-        ("--accept-unsigned", accept_unsigned),
-    ):
-        if reason is not None and not reason.strip():
-            fail(f"{flag} cần ghi lý do.", ExitCode.USAGE)
-    acceptance = policy.Acceptance(accept_untrusted, accept_unsigned)
+    number_given, date_given = service.number_and_date(number or "", issued or "", both=False)
+    reasons = (replace_reason, code, accept_untrusted, accept_unsigned)
     try:
-        entries = service.archive_signed(
-            workspace, list(pdfs), number, issued, replace_reason, code, acceptance
-        )
-    except archive_entries.Refused as exc:
-        if isinstance(exc, archive_entries.ArchiveRefused):
-            _print_entries(exc.done, as_json)
-        fail(exc.worded(CLI_WORDS))
+        entries = service.archive_signed(workspace, list(pdfs), number_given, date_given, *reasons)
+    except ArchiveRefused as exc:
+        _print_entries(exc.done, as_json)
+        raise
     _print_entries(entries, as_json)
     refused = [entry for entry in entries if entry.outcome == "refused"]
     if refused:
@@ -140,19 +94,11 @@ def files_command(
 
 def _print_entries(entries: list, as_json: bool) -> None:
     if as_json:
-        refused = archive_entries.RefusedEntry
-        print_json(
-            {
-                "entries": [
-                    entry.as_dict(CLI_WORDS) if isinstance(entry, refused) else entry.as_dict()
-                    for entry in entries
-                ]
-            }
-        )
+        print_json({"entries": [entry.as_dict() for entry in entries]})
         return
     for entry in entries:
-        if entry.outcome in ("refused", "skipped"):
-            click.echo(entry.worded(CLI_WORDS), err=True)
+        if isinstance(entry, RefusedEntry):
+            click.echo(entry.reason + options_for(entry.needs), err=True)
             if entry.quarantine:
                 click.echo(f"  Tệp được giữ tại: {entry.quarantine}", err=True)
             continue
@@ -160,17 +106,15 @@ def _print_entries(entries: list, as_json: bool) -> None:
         for note in entry.notes:
             click.echo(f"  Lưu ý: {note}", err=True)
         if entry.signature in ("tampered", "modified-after-signing"):
-            click.echo(
-                f"  CẢNH BÁO: {entry.printed}: {signatures.SIGNATURE_LABELS[entry.signature]}.", err=True
-            )
+            click.echo(f"  CẢNH BÁO: {entry.printed}: {policy.SIGNATURE_LABELS[entry.signature]}.", err=True)
 
 
-def _entry_line(entry: archive_entries.ArchiveEntry) -> str:
+def _entry_line(entry: ArchiveEntry) -> str:
     what = {"archived": "Đã lưu trữ", "replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}
     signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
     return (
         f"{what.get(entry.outcome, 'Đã lưu trữ')} {entry.label} ngày {entry.date:%d/%m/%Y}: "
-        f"{signatures.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
+        f"{policy.SIGNATURE_LABELS[entry.signature]}{signer} -> {entry.path}"
     )
 
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from pipeline import lazy
-from pipeline.cli_common import ExitCode, fail, guard, json_option, print_json, workspace_option
+from pipeline import service
+from pipeline.cli_common import fail, guard, json_option, print_json, workspace_option
 from pipeline.config import Workspace
-
-service = lazy.module("pipeline.service")
+from pipeline.model import ExitCode
 
 
 @click.group("history")

@@ -1,6 +1,6 @@
 """Workspace configuration (`dvk.toml`): load, check, and create workspaces.
 
-Everything DOMAIN.md §6 lists as unknown lives here, not in code. A workspace without its own
+Everything docs/domain.md §6 lists as unknown lives here, not in code. A workspace without its own
 `dvk.toml` uses the embedded default (Thành ủy Ngã Bảy, 2020).
 """
 
@@ -277,7 +277,7 @@ def _terms(data: dict, key: str, need_key: bool = False) -> tuple[Term, ...]:
         if need_key and not isinstance(entry.get("key"), str):
             raise ConfigError(f"Khóa {name}.key phải là một chuỗi.")
         synonyms = _string_list({"s": entry.get("synonyms", [])}, "s", f"{name}.synonyms")
-        terms.append(Term(entry["label"], entry.get("key", entry["label"]), tuple(synonyms)))
+        terms.append(Term(entry["label"], str(entry.get("key", entry["label"])), tuple(synonyms)))
     return tuple(terms)
 
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import lazy
 from pipeline.config import Config
 from pipeline.extract import normalise_value
 from pipeline.model import (
@@ -46,17 +45,18 @@ from pipeline.model import (
 from pipeline.prose import typed_person_type
 from pipeline.validate import record_id, validate_record
 from pipeline.workbook import (
+    HIGHLIGHT,
     header_columns,
+    no_fill,
     open_workbook,
     put,
     redo_if_moved,
     save_atomically,
+    solid_fill,
     style_like,
     titled_sheet,
     top_wrap,
 )
-
-styles = lazy.module("openpyxl.styles")
 
 WORKBOOK_NAME = "bo-sung-thong-tin.xlsx"
 BOOK = "Sổ bổ sung thông tin"
@@ -366,8 +366,8 @@ def update_correction_once(
     added = 0
     next_row = sheet.max_row + 1
     for fact in facts:
-        row = rows.get(fact.ref)
-        if row is None:
+        row = rows.get(fact.ref, 0)  # rows start at 2: 0 is none
+        if not row:
             row, next_row, added = next_row, next_row + 1, added + 1
         changed |= write_system_cells(sheet, columns, row, fact, hints, stamps)
     if changed or added:  # a workbook that already says all this is left as it is (its bytes, its date)
@@ -445,7 +445,7 @@ def write_system_cells(
         if key in fact.missing and not text(target.value):
             target.fill = missing_fill()
         elif target.fill is not None and target.fill.fgColor.rgb == missing_fill().fgColor.rgb:
-            target.fill = styles.PatternFill()
+            target.fill = no_fill()
     return changed
 
 
@@ -458,13 +458,13 @@ def open_sheet(path: Path) -> tuple[Any, Any]:
     workbook, sheet = titled_sheet(SHEET, COLUMNS, "B2")
     for index, (title, _) in enumerate(COLUMNS, start=1):
         if title in SYSTEM:
-            sheet.cell(1, index).fill = styles.PatternFill("solid", fgColor="D9D9D9")  # grey: written by dvk
+            sheet.cell(1, index).fill = solid_fill("D9D9D9")  # grey: written by dvk
     return workbook, sheet
 
 
 @functools.cache
 def missing_fill() -> Any:
-    return styles.PatternFill("solid", fgColor="FFF2CC")
+    return solid_fill(HIGHLIGHT)
 
 
 # ---------------------------------------------------------------------------- what to ask for

@@ -44,7 +44,7 @@ from pipeline.model import (
     Kind,
     Problem,
 )
-from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title
+from pipeline.prose import Facts, document_facts, inferred_type, kind_of_title, list_kind
 from pipeline.vntext import fold, hidden_characters, house_style, name_key, neutralise
 
 # Long free-text fields run on over several lines; the others take one value.
@@ -100,8 +100,10 @@ MAX_UNKNOWN_WITH_COLON = 2
 MAX_LABEL_CHARS = 90  # a longer text before the colon (its parentheses aside) is a sentence, not a label
 PARENTHESES = re.compile(r"\([^()]*\)")
 # A sentence's end: after a lower-case letter, a figure, a closing mark, or a word in capitals ("XDHTCT. Kết
-# quả:"), not after a short abbreviation ("TP. Ngã Bảy").
-SENTENCE_END = re.compile(r"(?:(?<=[a-zà-ỹđ0-9)”\"])|(?<=[A-ZÀ-ỸĐ]{3}))[.!?]\s+(?=[A-ZÀ-ỸĐ])")
+# quả:", "VH-XH. Kết quả:"), not after a short abbreviation ("TP. Ngã Bảy").
+SENTENCE_END = re.compile(
+    r"(?:(?<=[a-zà-ỹđ0-9)”\"])|(?<=[A-ZÀ-ỸĐ]{3})|(?<=-[A-ZÀ-ỸĐ]{2}))[.!?]\s+(?=[A-ZÀ-ỸĐ])"
+)
 MAX_BARE_LABEL_WORDS = 9  # a line without a colon is a label only when short (a cell, a heading)
 MAX_SHORT_BARE_WORDS = 5
 MAX_BARE_LABEL_CHARS = 160  # nine words and a parenthesis: a longer line without a colon is a sentence
@@ -132,8 +134,6 @@ def classify(doc: DocText) -> Kind | None:
     if declared is not None:
         return declared
     title = title_words(doc)
-    from pipeline.listtable import list_kind  # the list reader's own rule (it imports this module)
-
     listed = list_kind(title)  # "DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ CÔNG NHẬN …"
     if listed is not None:
         return listed
@@ -210,7 +210,7 @@ def extract(doc: DocText, config: Config, explain: bool = False) -> Extraction:
         if signer:
             raw["signer"] = signer
     fields = {key: normalise_value(key, value, config) for key, value in raw.items()}
-    facts = document_facts(doc, config)
+    facts = document_facts(doc, config, wanted_from_prose(fields) | walk.section_only)
     for key in walk.section_only & set(facts.fields) & set(fields):
         if fields[key].source == SOURCE_LABEL and fields[key].where != facts.fields[key].where:
             del fields[key]  # merge_facts puts the statement in its place
@@ -270,12 +270,14 @@ def labelled_parts(line: Line, recognizer: Recognizer) -> list[Line]:
     if ":" not in line.text or not INLINE_BREAK.search(line.text):
         return [line]
     parts = [part.strip() for part in INLINE_BREAK.split(line.text) if part.strip()]
-    if len(parts) > 1 and all(line_label(part, recognizer)[0].fields for part in parts[1:]):
-        return [Line(part.rstrip("."), line.where, line.cell) for part in parts]
+    labelled = [bool(line_label(part, recognizer)[0].fields) for part in parts]
+    if len(parts) > 1 and (all(labelled[1:]) or (labelled[0] and sum(labelled[1:]) >= len(parts) // 2)):
+        return [Line(part, line.where, line.cell) for part in parts]
     return [line]
 
 
-INLINE_BREAK = re.compile(r";\s*|\t+|\s{3,}")  # "Tôi tên: …<spaces>Sinh năm: …": two items on one line
+# "Tôi tên: …<spaces>Sinh năm: …", "Mô hình: “…”. Lĩnh vực: kinh tế. Cấp đăng ký: cấp TP.": items on one line.
+INLINE_BREAK = re.compile(r";\s*|\t+|\s{3,}|(?<=[a-zà-ỹđ0-9%”\"][.”\"])\s+(?=[A-ZĐÀ-Ỹ][^:.]{0,40}:)")
 
 
 def names_a_field(block: Block, recognizer: Recognizer) -> bool:
@@ -636,7 +638,7 @@ def split_values(keys: tuple[str, ...], text: str, config: Config) -> list[tuple
         head = ", ".join(parts)
         if unit:  # "Chi bộ Tòa án" alone under "Chức vụ, đơn vị công tác" is the unit
             return [*split_values(keys[:-1], head, config), ("unit", unit)] if head else [("unit", unit)]
-    parts: list[str] = []
+    parts = []
     rest = text
     for key in keys[:-1]:
         first, rest = split_first(rest) if key == "person_name" else split_at_comma(rest)
@@ -901,6 +903,19 @@ SOURCE_NAMES = {
     SOURCE_INFERRED: "suy ra từ nội dung",
     SOURCE_MANUAL: "sổ bổ sung thông tin",
 }
+
+
+# What the document's sentences and letterhead are read for: a required field the labels left empty, and the
+# person of an individual model (reading every sentence of every form would cost more than the walk).
+INDIVIDUAL_WORDS = ("ca nhan", "mo hinh ca nhan", "dien hinh ca nhan")
+PROSE_FIELDS = ("model_name", "unit", "level", "model_type", "field", "year", "proposed_rating", "results")
+
+
+def wanted_from_prose(fields: dict[str, FieldValue]) -> frozenset[str]:
+    wanted = {key for key in PROSE_FIELDS if key not in fields}
+    if "model_type" in wanted or fold(fields["model_type"].value) in INDIVIDUAL_WORDS:
+        wanted |= {key for key in ("person_name", "person_position") if key not in fields}
+    return frozenset(wanted)
 
 
 def merge_facts(

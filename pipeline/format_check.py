@@ -1,7 +1,7 @@
 """`dvk format check`: a rendered decision read against the element checklist of its profile.
 
 A secretariat edits the templates in Word; this finds what an edit broke before a văn thư does. Each
-element of the checklist (DOMAIN.md §4: HD 36-HD/VPTW for the Party profile, NĐ 30/2020/NĐ-CP for the
+element of the checklist (docs/domain.md §4: HD 36-HD/VPTW for the Party profile, NĐ 30/2020/NĐ-CP for the
 State profile) is looked for in the document's XML and its look checked: case, size, weight, slant,
 alignment, the rules and their lengths, punctuation, the quote and count conventions. Elements are
 found by their text and place (the header table, the paragraphs after "QUYẾT ĐỊNH", the signature
@@ -282,7 +282,7 @@ def header_checks(d: Rendered, state: bool, numbered: bool = True) -> list[Check
             expect("Tên Đảng (ĐẢNG CỘNG SẢN VIỆT NAM)", nation, caps=True, bold=True, sizes=(15, 15))
         )
         checks.append(border_rule("Đường kẻ dưới tên Đảng", d, nation))
-    table, row, column = nation.cell if nation is not None else (0, 0, 1)
+    table, row, column = nation.cell if nation is not None and nation.cell is not None else (0, 0, 1)
     left = [p for p in d.cell(table, row, 1 - column) if p.text != "*"]
     issuer = next((p for p in reversed(left) if p.bold), None)
     parent = [p for p in left if p is not issuer]
@@ -509,7 +509,7 @@ def closing_checks(d: Rendered, state: bool) -> list[Check]:
         checks.append(
             Check(
                 "“Nơi nhận:” gạch chân cỡ 14",
-                underlined and label.sizes == {14},
+                underlined and label is not None and label.sizes == {14},
                 label.text if label else "không tìm thấy",
             )
         )

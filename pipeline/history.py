@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.archive.register import (
     BUSY_TIMEOUT_MS,
@@ -70,6 +71,22 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 imported TEXT NOT NULL
             )""",
         ),
+    ),
+    (
+        # The registered count of each year's campaign (dvk stats --years): recorded by every build.
+        "0002-campaign-years",
+        (
+            """CREATE TABLE campaigns (
+                year INTEGER PRIMARY KEY,
+                registered INTEGER NOT NULL,
+                updated TEXT NOT NULL
+            )""",
+        ),
+    ),
+    (
+        # A name's folded syllables (name_syllables), kept at insert: a check's index folds nothing.
+        "0003-name-words",
+        ("ALTER TABLE models ADD COLUMN words TEXT",),
     ),
 )
 
@@ -131,9 +148,8 @@ def _prepare(conn: sqlite3.Connection) -> None:
 # ---------------------------------------------------------------------------- what it holds
 
 
-@dataclass(frozen=True)
-class Earlier:
-    """One model of the history."""
+class Earlier(NamedTuple):
+    """One model of the history (a tuple: the index holds tens of thousands, made straight from rows)."""
 
     id: int
     year: int
@@ -146,32 +162,34 @@ class Earlier:
     rating: str
     decision: str  # "123-QĐ/TU", "" while not issued
     decision_date: str  # ISO, "" while not issued
-    issued: bool
+    issued: int  # 1 once the decision is issued (the register holds it), else 0
     source: str
     origin: str
 
 
-def _earlier(row: sqlite3.Row) -> Earlier:
-    return Earlier(
-        row["id"],
-        row["year"],
-        row["level"],
-        row["model_type"],
-        row["unit"],
-        row["person"],
-        row["name"],
-        row["field"],
-        row["rating"],
-        row["decision"],
-        row["decision_date"],
-        bool(row["issued"]),
-        row["source"],
-        row["origin"],
-    )
+COLUMNS = ", ".join(Earlier._fields)
 
 
-def all_models(conn: sqlite3.Connection) -> list[Earlier]:
-    return [_earlier(row) for row in conn.execute("SELECT * FROM models ORDER BY year, id")]
+def all_models(conn: sqlite3.Connection, before: int = 10_000) -> list[Earlier]:
+    """The models of the years before `before` (all by default), oldest first."""
+    return [model for model, _ in models_with_words(conn, before)]
+
+
+def models_with_words(conn: sqlite3.Connection, before: int) -> list[tuple[Earlier, frozenset[str]]]:
+    """Each model with its name's syllables (kept in `words`; worked out for rows written before that)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: made into Earlier at C speed
+    cursor.execute(f"SELECT {COLUMNS}, words FROM models WHERE year < ? ORDER BY year, id", (before,))
+    make = Earlier._make
+    return [
+        (make(row[:-1]), frozenset(row[-1].split()) if row[-1] is not None else name_syllables(row[6]))
+        for row in cursor
+    ]
+
+
+def words_of(name: str) -> str:
+    """The `words` column: the name's syllables, space-separated."""
+    return " ".join(sorted(name_syllables(name)))
 
 
 def read_history(workspace: Workspace) -> list[Earlier]:
@@ -193,7 +211,9 @@ def campaign_key(year: int, model_id: str) -> str:
     return f"{SOURCE_CAMPAIGN}:{year}:{model_id}"
 
 
-def record_build(workspace: Workspace, models: list[Model], decision_codes: dict[str, str]) -> int:
+def record_build(
+    workspace: Workspace, models: list[Model], decision_codes: dict[str, str], registered: int = 0
+) -> int:
     """The models of the drafts just built, not yet issued; models of this year's earlier builds that are
     no longer recognised leave (issued ones never do). `decision_codes`: model id -> its decision's code."""
     year, now = workspace.config.year, now_iso()
@@ -208,6 +228,12 @@ def record_build(workspace: Workspace, models: list[Model], decision_codes: dict
             )
             for model, key in zip(models, keys, strict=True):
                 _upsert_built(conn, workspace, model, key, decision_codes.get(model.id), now)
+            conn.execute(
+                """INSERT INTO campaigns (year, registered, updated) VALUES (?, ?, ?)
+                   ON CONFLICT (year) DO UPDATE
+                   SET registered = excluded.registered, updated = excluded.updated""",
+                (year, registered, now),
+            )
         _sync(conn, workspace)
     finally:
         conn.close()
@@ -219,10 +245,10 @@ def _upsert_built(
 ) -> None:
     conn.execute(
         """INSERT INTO models (key, year, level, model_type, unit, person, name, field, rating,
-               decision_code, source, origin, created, updated)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               decision_code, source, origin, created, updated, words)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (key) DO UPDATE SET level = excluded.level, model_type = excluded.model_type,
-               unit = excluded.unit, person = excluded.person, name = excluded.name,
+               unit = excluded.unit, person = excluded.person, name = excluded.name, words = excluded.words,
                field = excluded.field, rating = excluded.rating, decision_code = excluded.decision_code,
                origin = excluded.origin, updated = excluded.updated
            WHERE models.issued = 0""",
@@ -241,6 +267,7 @@ def _upsert_built(
             workspace.root.name,
             now,
             now,
+            words_of(model.name),
         ),
     )
 
@@ -336,8 +363,8 @@ def add_imported(workspace: Workspace, sha256: str, file_name: str, rows: Iterab
             for row in rows:
                 added += conn.execute(
                     """INSERT INTO models (key, year, level, model_type, unit, person, name, field, rating,
-                           decision, decision_date, issued, source, origin, created, updated)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                           decision, decision_date, issued, source, origin, created, updated, words)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                        ON CONFLICT (key) DO NOTHING""",
                     (
                         row.key(),
@@ -355,6 +382,7 @@ def add_imported(workspace: Workspace, sha256: str, file_name: str, rows: Iterab
                         row.origin,
                         now,
                         now,
+                        words_of(row.name),
                     ),
                 ).rowcount
             conn.execute(
@@ -476,15 +504,38 @@ class HistoryIndex:
         return [model for _, model in found]
 
 
-def build_index(models: Iterable[Earlier], year: int, place: str, renamed: dict[str, str]) -> HistoryIndex:
+def build_index(
+    models: Iterable[tuple[Earlier, frozenset[str]]], year: int, place: str, renamed: dict[str, str]
+) -> HistoryIndex:
     index = HistoryIndex(year, place, renamed, {})
-    for model in models:
+    keys: dict[tuple[str, str], str] = {}  # a unit has many models: its key is worked out once
+    for model, syllables in models:
         if model.year >= year:
             continue
-        key = index.who_key(model.unit, model.person)
+        who = (model.unit, model.person)
+        key = keys.get(who)
+        if key is None:
+            key = keys[who] = index.who_key(model.unit, model.person)
         if key and key != "person:":
-            index.by_who.setdefault(key, []).append((name_syllables(model.name), model))
+            index.by_who.setdefault(key, []).append((syllables, model))
     return index
+
+
+DIGEST_QUERY = "SELECT count(*), coalesce(max(updated), ''), coalesce(sum(id), 0) FROM models WHERE year < ?"
+
+
+def history_digest(workspace: Workspace) -> str:
+    """What changes whenever the earlier years' models (or the renamed units) do: one aggregate query, so
+    an unchanged check knows its last warnings still hold without loading the index."""
+    path = history_path(workspace)
+    if not path.is_file():
+        return ""
+    conn = open_history(path)
+    try:
+        state = conn.execute(DIGEST_QUERY, (workspace.config.year,)).fetchone()
+    finally:
+        conn.close()
+    return f"{tuple(state)}{sorted(renamed_units(workspace).items())}"
 
 
 def load_index(workspace: Workspace) -> HistoryIndex:
@@ -496,14 +547,11 @@ def load_index(workspace: Workspace) -> HistoryIndex:
         return build_index([], config.year, place, renamed)
     conn = open_history(path)
     try:
-        rows = conn.execute("SELECT * FROM models WHERE year < ? ORDER BY id", (config.year,)).fetchall()
-        state = conn.execute(
-            "SELECT count(*), coalesce(max(updated), ''), coalesce(sum(id), 0) FROM models WHERE year < ?",
-            (config.year,),
-        ).fetchone()
+        models = models_with_words(conn, config.year)
+        state = conn.execute(DIGEST_QUERY, (config.year,)).fetchone()
     finally:
         conn.close()
-    index = build_index((_earlier(row) for row in rows), config.year, place, renamed)
+    index = build_index(models, config.year, place, renamed)
     index.digest = f"{tuple(state)}{sorted(renamed.items())}"
     return index
 
@@ -667,3 +715,99 @@ def imported_row(
         decision[1],
         place,
     )
+
+
+# ---------------------------------------------------------------------------- year over year
+
+
+def year_stats(workspace: Workspace) -> list[dict]:
+    """Per year of the history: registered (when a build recorded it, else None) and recognised, by
+    level, type, field and rating. A year's drafts count until its decisions are issued (they are the
+    campaign's result so far)."""
+    path = history_path(workspace)
+    if not path.is_file():
+        return []
+    conn = open_history(path)
+    try:
+        models = all_models(conn)
+        registered = dict(conn.execute("SELECT year, registered FROM campaigns").fetchall())
+    finally:
+        conn.close()
+    years = sorted({model.year for model in models} | set(registered))
+    return [year_entry(year, [m for m in models if m.year == year], registered.get(year)) for year in years]
+
+
+def year_entry(year: int, models: list[Earlier], registered: int | None) -> dict:
+    def counted(values: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for value in values:
+            found[value or "(không rõ)"] = found.get(value or "(không rõ)", 0) + 1
+        return found
+
+    return {
+        "year": year,
+        "registered": registered,
+        "recognized": len(models),
+        "issued": sum(model.issued for model in models),
+        "levels": counted(model.level for model in models),
+        "types": counted(model.model_type for model in models),
+        "fields": counted(model.field for model in models),
+        "ratings": counted(model.rating for model in models),
+    }
+
+
+# ---------------------------------------------------------------------------- maintained and replicated
+
+
+@dataclass(frozen=True)
+class Current:
+    """A registration or proposal of this year's campaign, as the follow-up compares it."""
+
+    name: str
+    unit: str
+    person: str
+    place: str  # "x.docx" or "ds.docx (bảng 1, hàng 3)"
+
+
+@dataclass
+class FollowUp:
+    """An earlier year's model and what this year shows of it: its own unit proposing or reporting it
+    again (maintained), other units carrying a model of the same name (replicated)."""
+
+    earlier: Earlier
+    maintained: list[Current]
+    replicated: list[Current]
+
+
+def follow_up(index: HistoryIndex, records: list[Current]) -> list[FollowUp]:
+    """Every earlier model that this year's records maintain or replicate, by unit then year."""
+    by_syllable: dict[str, list[tuple[frozenset[str], str, Earlier]]] = {}
+    for who, models in index.by_who.items():
+        for syllables, model in models:
+            for syllable in syllables:
+                by_syllable.setdefault(syllable, []).append((syllables, who, model))
+    found: dict[int, FollowUp] = {}
+    for record in records:
+        who = index.who_key(record.unit, record.person)
+        syllables = name_syllables(record.name)
+        for other, owner, model in candidates(by_syllable, syllables):
+            if not names_match(syllables, other):
+                continue
+            entry = found.setdefault(model.id, FollowUp(model, [], []))
+            (entry.maintained if owner == who else entry.replicated).append(record)
+    return sorted(found.values(), key=lambda f: (fold(f.earlier.person or f.earlier.unit), f.earlier.year))
+
+
+def candidates(
+    by_syllable: dict[str, list[tuple[frozenset[str], str, Earlier]]], syllables: frozenset[str]
+) -> list[tuple[frozenset[str], str, Earlier]]:
+    """The earlier models sharing one of the name's rarest syllables, each once. A matching name shares at
+    least half of this name's syllables (Dice ≥ 0.7, or containment at most twice as long), so by
+    pigeonhole it shares one of the `present - ceil(half) + 1` rarest: no match is missed."""
+    present = sorted((len(by_syllable[s]), s) for s in syllables if s in by_syllable)
+    needed = (len(syllables) + 1) // 2
+    seen: dict[int, tuple[frozenset[str], str, Earlier]] = {}
+    for _, syllable in present[: max(len(present) - needed + 1, 0)]:
+        for item in by_syllable[syllable]:
+            seen.setdefault(item[2].id, item)
+    return list(seen.values())

@@ -29,6 +29,7 @@ from pipeline.discover import Found, skip_reason
 from pipeline.model import ReadError
 from pipeline.names import safe_name
 from pipeline.safezip import SafeZip
+from pipeline.vntext import neutralise
 
 MiB = 1024 * 1024
 MAX_FILE_BYTES = 50 * MiB  # one document; the check reads files up to 100 MB, a form this big is odd
@@ -98,14 +99,25 @@ def take_in(
                 folder = [*parts[:-1]] if len(parts) > 1 else [unit_folder]
                 place(workspace.inputs, folder, parts[-1], upload.data, outcome)
             else:
-                staged = staging / "doc" / str(len(waiting)) / parts[-1]
-                staged.parent.mkdir(parents=True)
-                staged.write_bytes(upload.data)
-                waiting.append((outcome, staged))
+                staged = stage(staging / "doc" / str(len(waiting)) / parts[-1], upload.data, outcome)
+                if staged is not None:
+                    waiting.append((outcome, staged))
         place_by_unit(workspace, waiting, read_units)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return outcomes
+
+
+def stage(path: Path, data: bytes, outcome: Saved) -> Path | None:
+    """Keep a file under .dvk-cache while its unit is read; None (and the refusal said) when the disk
+    will not take it."""
+    try:
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        outcome.refused = f"Không ghi được {path.name} vào {path.parents[2]}: {exc.strerror or exc}."
+        return None
+    return path
 
 
 def screened(upload: Upload) -> tuple[Saved, list[str]]:
@@ -114,11 +126,11 @@ def screened(upload: Upload) -> tuple[Saved, list[str]]:
     try:
         raw = relative_parts(upload.name)
     except UnsafePath as exc:
-        outcome.refused = f"Không lưu {upload.name}: {exc}."
+        outcome.refused = f"Không lưu {neutralise(upload.name)}: {exc}."
         return outcome, []
     reason = skip_reason(Path(raw[-1]), "/".join(raw), False)
     if reason:
-        outcome.skipped = f"Bỏ qua {'/'.join(raw)}: {reason}."
+        outcome.skipped = f"Bỏ qua {neutralise('/'.join(raw))}: {reason}."
         return outcome, []
     parts = [safe_name(part, fallback="thu-muc") for part in raw[:-1]] + [safe_name(raw[-1])]
     name = "/".join(parts)
@@ -192,10 +204,11 @@ def expanded(uploads: Iterable[Upload], staging: Path) -> Iterator[Upload | Save
 
 def zip_members(upload: Upload, staging: Path) -> Iterator[Upload | Saved]:
     """Each file in the zip as an upload named by its path in the zip, read with the Word file limits."""
-    path = staging / "zip" / uuid.uuid4().hex
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(upload.data)
     shown = safe_name(upload.name)
+    path = stage(staging / "zip" / uuid.uuid4().hex / "x.zip", upload.data, refusal := Saved(upload.name))
+    if path is None:
+        yield refusal
+        return
     folder = unicodedata.normalize("NFC", upload.name).replace("\\", "/").rpartition("/")[0]  # the zip's own
     try:
         archive = SafeZip(path)

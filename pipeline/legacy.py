@@ -1,4 +1,4 @@
-"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (DOMAIN.md §5).
+"""Legacy Vietnamese encodings in Word files: TCVN3 (ABC) and VNI Windows (docs/domain.md §5).
 
 Old offices typed Vietnamese with 8-bit fonts: TCVN3 fonts are named ".Vn…" (".VnTime"; ".VnTimeH" is
 the capitals variant, where the same byte values draw CAPITAL letters) and VNI fonts "VNI-…", where a
@@ -46,21 +46,7 @@ TCVN3: dict[str, str] = {
 
 # The capitals fonts (".VnTimeH", ".VnArialH" …) draw every letter slot as a capital: the 67 capitals
 # are written with the lower-case slots (TCVN 5712:1993 VN3, capital-font variant).
-# fmt: off
-TCVN3_CAPITALS: dict[str, str] = {
-    "À": "µ", "Ả": "¶", "Ã": "·", "Á": "¸", "Ạ": "¹", "Ă": "¨", "Ằ": "»", "Ẳ": "¼", "Ẵ": "½", "Ắ": "¾",
-    "Ặ": "Æ", "Â": "©", "Ầ": "Ç", "Ẩ": "È", "Ẫ": "É", "Ấ": "Ê", "Ậ": "Ë",
-    "Đ": "®",
-    "È": "Ì", "Ẻ": "Î", "Ẽ": "Ï", "É": "Ð", "Ẹ": "Ñ", "Ê": "ª", "Ề": "Ò", "Ể": "Ó", "Ễ": "Ô", "Ế": "Õ",
-    "Ệ": "Ö",
-    "Ì": "×", "Ỉ": "Ø", "Ĩ": "Ü", "Í": "Ý", "Ị": "Þ",
-    "Ò": "ß", "Ỏ": "á", "Õ": "â", "Ó": "ã", "Ọ": "ä", "Ô": "«", "Ồ": "å", "Ổ": "æ", "Ỗ": "ç", "Ố": "è",
-    "Ộ": "é", "Ơ": "¬", "Ờ": "ê", "Ở": "ë", "Ỡ": "ì", "Ớ": "í", "Ợ": "î",
-    "Ù": "ï", "Ủ": "ñ", "Ũ": "ò", "Ú": "ó", "Ụ": "ô", "Ư": "\xad", "Ừ": "õ", "Ử": "ö", "Ữ": "÷",
-    "Ứ": "ø", "Ự": "ù",
-    "Ỳ": "ú", "Ỷ": "û", "Ỹ": "ü", "Ý": "ý", "Ỵ": "þ",
-}
-# fmt: on
+TCVN3_CAPITALS: dict[str, str] = {letter.upper(): slot for letter, slot in TCVN3.items() if letter.islower()}
 
 # VNI Windows (fonts "VNI-Times", "VNI-Helve" …): a base letter followed by one accent byte, or one
 # byte for ơ ư đ and the i/ỵ letters. Source: the VNI-WIN table of Unikey's vnconv and xvnkb's vni.h.
@@ -79,21 +65,10 @@ VNI: dict[str, str] = {
     "ú": "uù", "ù": "uø", "ủ": "uû", "ũ": "uõ", "ụ": "uï",
     "ư": "ö", "ứ": "öù", "ừ": "öø", "ử": "öû", "ữ": "öõ", "ự": "öï",
     "ý": "yù", "ỳ": "yø", "ỷ": "yû", "ỹ": "yõ", "ỵ": "î",
-    "Á": "AÙ", "À": "AØ", "Ả": "AÛ", "Ã": "AÕ", "Ạ": "AÏ",
-    "Ă": "AÊ", "Ắ": "AÉ", "Ằ": "AÈ", "Ẳ": "AÚ", "Ẵ": "AÜ", "Ặ": "AË",
-    "Â": "AÂ", "Ấ": "AÁ", "Ầ": "AÀ", "Ẩ": "AÅ", "Ẫ": "AÃ", "Ậ": "AÄ",
-    "Đ": "Ñ",
-    "É": "EÙ", "È": "EØ", "Ẻ": "EÛ", "Ẽ": "EÕ", "Ẹ": "EÏ",
-    "Ê": "EÂ", "Ế": "EÁ", "Ề": "EÀ", "Ể": "EÅ", "Ễ": "EÃ", "Ệ": "EÄ",
-    "Í": "Í", "Ì": "Ì", "Ỉ": "Æ", "Ĩ": "Ó", "Ị": "Ò",
-    "Ó": "OÙ", "Ò": "OØ", "Ỏ": "OÛ", "Õ": "OÕ", "Ọ": "OÏ",
-    "Ô": "OÂ", "Ố": "OÁ", "Ồ": "OÀ", "Ổ": "OÅ", "Ỗ": "OÃ", "Ộ": "OÄ",
-    "Ơ": "Ô", "Ớ": "ÔÙ", "Ờ": "ÔØ", "Ở": "ÔÛ", "Ỡ": "ÔÕ", "Ợ": "ÔÏ",
-    "Ú": "UÙ", "Ù": "UØ", "Ủ": "UÛ", "Ũ": "UÕ", "Ụ": "UÏ",
-    "Ư": "Ö", "Ứ": "ÖÙ", "Ừ": "ÖØ", "Ử": "ÖÛ", "Ữ": "ÖÕ", "Ự": "ÖÏ",
-    "Ý": "YÙ", "Ỳ": "YØ", "Ỷ": "YÛ", "Ỹ": "YÕ", "Ỵ": "Î",
 }
 # fmt: on
+# The capitals are the same sequences in capitals ("Á" = "AÙ", "Ơ" = "Ô", "Đ" = "Ñ"): the charts agree.
+VNI.update({letter.upper(): legacy.upper() for letter, legacy in list(VNI.items())})
 
 # ---------------------------------------------------------------------------- derived tables
 
@@ -122,7 +97,7 @@ def _vni_decode_table() -> dict[str, str]:
     for letter, legacy in VNI.items():
         table[legacy] = letter
         if len(legacy) == 2:
-            base, accent = legacy
+            base, accent = legacy[0], legacy[1]
             mixed = letter.upper() if base.isupper() else letter.lower()
             table.setdefault(base + accent.swapcase(), mixed)
     return table

@@ -33,6 +33,7 @@ from pipeline.extract import (
     exact_term,
     is_stt,
     is_unit_name,
+    line_label,
     lines_of,
     looks_like_person,
     normalise_value,
@@ -50,7 +51,6 @@ from pipeline.model import (
     Block,
     DocText,
     FieldValue,
-    Kind,
 )
 from pipeline.prose import GRASSROOTS, document_facts, has_place, level_in, type_in, year_in
 from pipeline.vntext import fold
@@ -61,18 +61,6 @@ MARKS = {"x", "v", "✓", "✔", "☒", "☑", "■", "co", "dat"}
 
 
 # ---------------------------------------------------------------------------- what a title says
-
-
-def list_kind(title: str) -> Kind | None:
-    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
-    CÔNG NHẬN …"); None when the title is not a list's."""
-    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
-        return None
-    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
-        return Kind.PROPOSAL
-    if "dang ky" in title:
-        return Kind.REGISTRATION
-    return None
 
 
 # What a list states once for all its rows (the prose reader's facts of the title and the letterhead): the
@@ -196,8 +184,18 @@ def cell_label(text: str, recognizer: Recognizer) -> LabelMatch | None:
     for candidate in (whole, " ".join(PARENTHESES.sub(" ", whole).split())):
         found = bare_label(candidate, recognizer)
         if found.fields and found.role != "ambiguous":
-            return found
+            return as_row_field(found)
     return None
+
+
+def as_row_field(found: LabelMatch) -> LabelMatch:
+    """A list's rows are not signed: a column "Người đăng ký" / "Người đề nghị" (the signer's words on a
+    form) names the person who carries out the row's model."""
+    if found.keys != ("signer",):
+        return found
+    return LabelMatch(
+        (("person_name", found.confidence),), "one", found.unexplained, found.strong, found.lead
+    )
 
 
 def header_columns(cells: Row, recognizer: Recognizer, config: Config) -> dict[int, Column] | None:
@@ -384,11 +382,28 @@ def row_values(
                 values.setdefault(key, FieldValue(value, where, SOURCE_TABLE_ROW))
             continue
         assert column.match is not None
-        assigned = walk.assignments(column.match, one_line(clean_value(text), column.match))
-        for key, part in (pair for given in assigned for pair in person_or(*given, config)):
+        for key, part in cell_values(column.match, clean_value(text), walk, config):
             if part and key not in values:
                 values[key] = normalise_value(key, FieldValue(part, where, SOURCE_TABLE_ROW), config)
     return values
+
+
+WHO_FIELDS = {"unit", "person_name", "person_position", "model_type"}  # who carries out the model
+
+
+def cell_values(match: LabelMatch, text: str, walk: Walk, config: Config) -> list[tuple[str, str]]:
+    """The fields a cell gives: its column's, or, for lines that say who with their own label ("Họ tên: Nguyễn
+    Văn An", "Cá nhân: …"), what that label names (the same recognizer as every label). A results line such
+    as "Năm 2020: …" stays the column's."""
+    labelled, rest = [], []
+    for line in text.split("\n"):
+        found, inline, colon = line_label(line, walk.recognizer)
+        if colon and inline and found.fields and found.role != "ambiguous" and set(found.keys) <= WHO_FIELDS:
+            labelled += walk.assignments(found, inline)
+        elif line.strip():
+            rest.append(line)
+    own = walk.assignments(match, one_line("\n".join(rest), match)) if rest else []
+    return [pair for given in (*labelled, *own) for pair in person_or(*given, config)]
 
 
 def option_values(option: tuple[str, str], text: str, config: Config) -> list[tuple[str, str]]:
@@ -427,7 +442,10 @@ def person_or(key: str, text: str, config: Config) -> list[tuple[str, str]]:
     it is the position (and the unit when it ends with one). A person's name loses its "Ông"/"Bà"."""
     if key not in ("unit", "person_name"):
         return [(key, text)]
-    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", text))
+    written = text
+    if text.isupper() and len(text.split()) <= 6:  # "NGUYỄN VĂN AN": a name typed in capitals
+        written = " ".join(word.capitalize() for word in text.split())
+    bare = re.sub(r"\s*\((.+)\)\s*$", r", \1", HONORIFIC.sub("", written))
     name, rest = split_first(bare)
     if not looks_like_person(name) or is_unit_name(name):
         return [(key, text)]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 ERROR = "error"
 WARNING = "warning"
@@ -29,12 +30,67 @@ class Problem:
         return {"code": self.code, "severity": self.severity, "message": self.message, "where": self.where}
 
 
+class ExitCode(IntEnum):
+    """The documented exit-code contract (README, "Mã thoát")."""
+
+    OK = 0  # the run completed (rejected input files are part of a completed run)
+    FAILED = 1  # the job could not be done: build refused, verification found problems, archive refused
+    USAGE = 2  # wrong options or invalid configuration
+    MISSING_TOOL = 3  # an external program (LibreOffice) is needed but not installed
+    REFUSED = 4  # `dvk archive`: a file refused by the signature policy (nothing numbered for it)
+
+
 class DvkError(Exception):
-    """A fatal error with a Vietnamese message meant for the user (the CLI prints it, exit 2)."""
+    """A fatal error with a Vietnamese message meant for the user. The CLI prints it and exits with the
+    class's `exit_code`; the page shows it. The message names no CLI option: a refusal that more input
+    would lift is a `NeedsInput`, and each face names its own option or field."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
 
 
 class ConfigError(DvkError):
     """The configuration is invalid; the message names the key."""
+
+    exit_code = ExitCode.USAGE
+
+
+class MissingTool(DvkError):
+    """An external program the action needs is not installed."""
+
+    exit_code = ExitCode.MISSING_TOOL
+
+
+class Need(StrEnum):
+    """What a clerk can give to have a refused action done (the CLI names its option, the page its field)."""
+
+    NUMBER = "number"  # the document's number
+    DATE = "date"  # the document's date
+    CODE = "code"  # the draft's code (DVK-…)
+    REPLACE_REASON = "replace_reason"  # why a filed copy is replaced
+    UNTRUSTED_REASON = "untrusted_reason"  # why a signature from an untrusted certificate is accepted
+    UNSIGNED_REASON = "unsigned_reason"  # why a PDF without a digital signature is accepted
+
+
+class NeedsInput(DvkError):
+    """Refused until the clerk gives more: `needs` says what, as data."""
+
+    def __init__(self, message: str, needs: tuple[Need, ...]) -> None:
+        super().__init__(message)
+        self.needs = needs
+
+    def __reduce__(self) -> tuple:  # travels back from a worker process as itself
+        return (type(self), (str(self), self.needs))
+
+
+def needs_of(error: BaseException) -> tuple[Need, ...]:
+    """What a refusal needs (nothing, for any other error)."""
+    return error.needs if isinstance(error, NeedsInput) else ()
+
+
+class InvalidInput(NeedsInput):
+    """What the clerk gave is malformed or incomplete (a number, a date, a reason): the CLI's usage error."""
+
+    exit_code = ExitCode.USAGE
 
 
 class ReadError(DvkError):

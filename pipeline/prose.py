@@ -19,6 +19,7 @@ sentence about the past ("đã được công nhận … năm 2019") is never ev
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,19 +35,21 @@ from pipeline.model import (
     FieldValue,
     Kind,
 )
-from pipeline.vntext import house_style, name_key, strip_marks
+from pipeline.vntext import house_style, name_key, strip_marks, total_table
 
 # ---------------------------------------------------------------------------- loose text
 
 # Combining marks left outside NFC would make the loose text shorter than the original.
-_COMBINING = dict.fromkeys(range(0x300, 0x370))
+_COMBINING = total_table(dict.fromkeys(range(0x300, 0x370)))  # total: see vntext.total_table
 
 
+@functools.lru_cache(maxsize=16384)  # the helpers below ask again for the same line: translate once
 def _plain(text: str) -> str:
     """NFC text without stray combining marks: the text offsets of `_loose` point into."""
     return unicodedata.normalize("NFC", text).translate(_COMBINING)
 
 
+@functools.lru_cache(maxsize=8192)  # the same lines and vocabulary terms come back all through a document
 def _loose(text: str) -> str:
     """Lower case without diacritics, one character for one: a match in it slices the original."""
     return strip_marks(text).lower()
@@ -131,7 +134,16 @@ def starts_genre(text: str) -> bool:
     return loose.startswith(GENRE_WORDS)
 
 
+_last_title: list = [None, []]  # (doc, its title): classify and the facts both ask for the same document's
+
+
 def title_lines(doc: DocText) -> list[Part]:
+    if _last_title[0] is not doc:
+        _last_title[:] = [doc, _title_lines(doc)]
+    return _last_title[1]
+
+
+def _title_lines(doc: DocText) -> list[Part]:
     """The title: the genre line ("BÁO CÁO", "TỜ TRÌNH", "KẾ HOẠCH", "DANH SÁCH …") and the lines under it
     that continue it, or a công văn's subject line ("V/v đề nghị công nhận …")."""
     blocks = list(doc.blocks[:HEAD_BLOCKS])
@@ -288,16 +300,42 @@ def year_in(text: str) -> str:
 def _term_in(loose: str, terms: tuple[Term, ...], allowed, at_start: bool = False) -> str:
     """The configured label of the longest spelling found in `loose` (at its start when asked)."""
     best = (0, "")
-    for term in terms:
-        for spelling in (term.label, *term.synonyms):
-            key = " ".join(re.sub(r"[^\w]", " ", _loose(spelling)).split())
-            if not key or not allowed(key):
-                continue
-            pattern = r"[\W_]+".join(re.escape(word) for word in key.split())
-            found = re.search((r"^" if at_start else r"(?:^|\W)") + pattern + r"(?:$|\W)", loose)
-            if found and len(key) > best[0]:
-                best = (len(key), term.label)
+    for size, label, pattern in _term_patterns(terms, at_start):
+        if size > best[0] and allowed(pattern.pattern_key) and pattern.search(loose):
+            best = (size, label)
     return best[1]
+
+
+@dataclass(frozen=True)
+class _Spelling:
+    """A vocabulary spelling as a compiled pattern over loose text, and its loose words."""
+
+    regex: re.Pattern[str]
+    pattern_key: str
+
+    def search(self, loose: str) -> re.Match[str] | None:
+        return self.regex.search(loose)
+
+
+_patterns: dict[tuple[int, bool], tuple[tuple[Term, ...], list[tuple[int, str, _Spelling]]]] = {}
+
+
+def _term_patterns(terms: tuple[Term, ...], at_start: bool) -> list[tuple[int, str, _Spelling]]:
+    """Every spelling of a vocabulary compiled once (kept per vocabulary object, as extract.folded_terms)."""
+    known = _patterns.get((id(terms), at_start))
+    if known is None or known[0] is not terms:
+        found = []
+        for term in terms:
+            for spelling in (term.label, *term.synonyms):
+                key = " ".join(re.sub(r"[^\w]", " ", _loose(spelling)).split())
+                if key:
+                    words = r"[\W_]+".join(re.escape(word) for word in key.split())
+                    regex = re.compile((r"^" if at_start else r"(?:^|\W)") + words + r"(?:$|\W)")
+                    found.append((len(key), term.label, _Spelling(regex, key)))
+        if len(_patterns) > 64:
+            _patterns.clear()
+        known = _patterns[(id(terms), at_start)] = (terms, found)
+    return known[1]
 
 
 # ---------------------------------------------------------------------------- the facts of a document
@@ -316,8 +354,10 @@ class Facts:
             self.fields[key] = FieldValue(value, where, source)
 
 
-def document_facts(doc: DocText, config: Config) -> Facts:
-    """The facts of the title, the closing request, the body's sentences and the letterhead."""
+def document_facts(doc: DocText, config: Config, wanted: frozenset[str] | None = None) -> Facts:
+    """The facts of the title, the closing request, the body's sentences and the letterhead. With `wanted`,
+    the closing request, the body's sentences and the letterhead are read only for those fields (the title is
+    always read: a label that disagrees with it is worth a warning)."""
     facts = Facts(kind=kind_of_title(doc))
     title = title_lines(doc)
     if title:
@@ -327,35 +367,46 @@ def document_facts(doc: DocText, config: Config) -> Facts:
         facts.offer("level", level_in(text, config.levels), where, SOURCE_TITLE)
         facts.offer("model_type", type_in(text, config.types), where, SOURCE_TITLE)
         facts.offer("year", year_in(text), where, SOURCE_TITLE)
-    for part in closing_requests(doc):
+    wants = (lambda key: True) if wanted is None else wanted.__contains__
+    for part in closing_requests(doc) if any(map(wants, ("model_name", "level", "year"))) else ():
         facts.offer("model_name", quoted_name(part.text), part.where, SOURCE_SENTENCE)
         facts.offer("level", level_in(part.text, config.levels), part.where, SOURCE_SENTENCE)
         facts.offer("year", year_in(part.text), part.where, SOURCE_SENTENCE)
-    read_sentences(doc, config, facts)
-    results = results_after_intro(doc)
+    if any(wants(key) for key in (*SENTENCE_FIELDS, "person_position")):
+        read_sentences(doc, config, facts, wants)
+    results = results_after_intro(doc) if wants("results") else None
     if results:
         facts.offer("results", results.value, results.where, SOURCE_SENTENCE)
-    unit = unit_from_letterhead(doc, config)
+    unit = unit_from_letterhead(doc, config) if wants("unit") else None
     if unit:
         facts.offer("unit", unit.value, unit.where, SOURCE_LETTERHEAD)
     return facts
 
 
 PARENTHESES = re.compile(r"\([^()]*\)")
+# A sentence that names the unit's own model: what it builds, carries out, registers, proposes or chose, or
+# one that says what the model is (its field or type).
+NAMING_VERBS = re.compile(
+    r"\b(?:xay dung|thuc hien|dang ky|de nghi|trien khai|duy tri|xac dinh|lua chon|chon)\b"
+)
 LABEL_LINE = re.compile(r"^\W*(?:\w+\W+){0,5}?\w+\s*:")  # a short label before a colon, not a sentence
 SENTENCE_FIELDS = ("model_name", "unit", "field", "model_type", "proposed_rating", "level", "person_name")
 
 
-def read_sentences(doc: DocText, config: Config, facts: Facts) -> None:
+def read_sentences(doc: DocText, config: Config, facts: Facts, wants=lambda key: True) -> None:
     """Facts written in sentences of the body; the first sentence that states one wins."""
+    looked_for = [key for key in SENTENCE_FIELDS if wants(key)]
     for part in sentences(doc):
+        if all(key in facts.fields for key in looked_for):
+            return
         loose = _loose(part.text)
-        if _past(loose) or LABEL_LINE.match(loose) or all(key in facts.fields for key in SENTENCE_FIELDS):
+        if _past(loose) or LABEL_LINE.match(loose):
             continue  # a "Nhãn: giá trị" line is the label walk's to read (or to doubt), not a sentence
         # Parentheses hold a form's instructions ("Họ và tên (mô hình cá nhân)"): no type or level there.
         plain = PARENTHESES.sub(" ", part.text)
         if "mo hinh" in loose or "dien hinh" in loose:
-            if re.search(r"\b(?:xay dung|thuc hien|dang ky|de nghi|trien khai|duy tri)\b", loose):
+            about_it = field_in(part.text, config.fields) or type_in(plain, config.types)
+            if NAMING_VERBS.search(loose) or about_it:
                 facts.offer("model_name", quoted_name(part.text), part.where, SOURCE_SENTENCE)
             facts.offer("model_type", type_in(plain, config.types), part.where, SOURCE_SENTENCE)
         if re.search(r"\b(?:dang ky|de nghi)\b", loose):
@@ -396,6 +447,18 @@ def results_after_intro(doc: DocText) -> FieldValue | None:
         if points:
             text = "\n".join(_plain(point.text).strip() for point in points)
             return FieldValue(text, points[0].where, SOURCE_SENTENCE)
+    return None
+
+
+def list_kind(title: str) -> Kind | None:
+    """Registrations or proposals, from a list's folded title ("DANH SÁCH ĐĂNG KÝ …" / "DANH SÁCH … ĐỀ NGHỊ
+    CÔNG NHẬN …"); None when the title is not a list's."""
+    if "danh sach" not in title and "bang tong hop" not in title:  # "BẢNG TỔNG HỢP đăng ký …" too
+        return None
+    if "de nghi cong nhan" in title or "de nghi xet cong nhan" in title:
+        return Kind.PROPOSAL
+    if "dang ky" in title:
+        return Kind.REGISTRATION
     return None
 
 
@@ -460,6 +523,10 @@ ABBREVIATIONS = {
     "LHPN": "LIÊN HIỆP PHỤ NỮ",
     "MTTQ": "MẶT TRẬN TỔ QUỐC",
     "CCB": "CỰU CHIẾN BINH",
+    "LĐLĐ": "LIÊN ĐOÀN LAO ĐỘNG",
+    "CHQS": "CHỈ HUY QUÂN SỰ",
+    "HCTĐ": "HỘI CHỮ THẬP ĐỎ",
+    "HLHPN": "HỘI LIÊN HIỆP PHỤ NỮ",
     "TP": "THÀNH PHỐ",
     "TP.": "THÀNH PHỐ",
 }
@@ -647,7 +714,8 @@ def position_after(text: str) -> str:
 
 # How a unit's name begins, with its marks ("Trưởng khu vực" is a position, "Trường …" a school).
 UNIT_OPENINGS = re.compile(
-    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|công an|trường"
+    r"^(?:phòng|chi bộ|đảng bộ|đảng ủy|hội|ban|đoàn|trung tâm|phường|xã|thị trấn|ủy ban|ubnd|trường"
+    r"|công an(?! viên)"
     r"|văn phòng|mặt trận|tổ(?! trưởng| phó)|ấp|khu|trạm|bệnh viện|cơ quan|thành ủy|thành đoàn)\b"
 )
 

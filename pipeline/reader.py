@@ -318,7 +318,7 @@ def paragraph_texts(roots: list[etree._Element]) -> dict[etree._Element, str]:
     texts: dict[etree._Element, str] = {}
     paragraph_tag = q("p")
     for root in roots:
-        paragraph, pieces = None, []
+        paragraph, pieces = None, list[str]()
         for element in root.iter(paragraph_tag, *TEXT_TAGS):
             if element.tag == paragraph_tag:
                 if paragraph is not None:
@@ -454,6 +454,7 @@ def read_document(path: Path, cache_dir: Path | None = None) -> DocText:
                 f"Tệp là {describe_kind(kind)}; đã chuyển sang .docx bằng LibreOffice để đọc.",
             ),
         )
+    assert parts is not None  # kind_error above refused every kind that is neither Word nor convertible
     text = walk_document(*parts)
     return DocText(text.blocks, notes + text.notes)
 
@@ -468,7 +469,7 @@ def names_legacy_fonts(package: SafeZip, parts: DocumentParts, main_bytes: bytes
     without one (hand-made packages), search the main and styles parts themselves."""
     font_table = next((name for name in parts.rels.values() if name.lower().endswith("fonttable.xml")), "")
     if font_table and package.has(font_table):
-        texts = (package.read(font_table),)
+        texts: tuple[bytes, ...] = (package.read(font_table),)
     else:
         texts = (main_bytes, package.read(parts.styles) if parts.styles else b"")
     return any(prefix in data for data in texts for prefix in LEGACY_FONT_PREFIXES)

@@ -131,7 +131,9 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
             report.id or "",
             report.field("model_name"),
         ]
-        lines = [[SEVERITY_VI[p.severity], p.code, p.message, p.where] for p in report.problems]
+        lines: list[list[str]] = [
+            [SEVERITY_VI[p.severity], p.code, p.message, p.where] for p in report.problems
+        ]
         if report.reason:
             lines.append(["", "", report.reason, ""])
         for line in lines:
@@ -140,7 +142,7 @@ def write_problem_report(path: Path, result: CheckResult) -> Path:
                 [put(style_like(WriteOnlyCell(sheet), samples[font]), value) for value in head + line]
             )
     totals = workbook.create_sheet("Tổng hợp")
-    for line in totals_lines(result)[:3]:
-        totals.append([line])
+    for total in totals_lines(result)[:3]:
+        totals.append([total])
     save_atomically(workbook, path)
     return path

@@ -26,29 +26,37 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import intake, lazy
-from pipeline.check import WORKBOOK_NAME, Progress, recognise, registered_count, run_check
-from pipeline.config import Workspace
+from pipeline import corrections, history, intake
+from pipeline.appraise import read_outstanding, set_results
+from pipeline.archive import register, register_export
+from pipeline.archive.entries import ArchiveEntry, ArchiveRefused, RefusedEntry
+from pipeline.archive.eventlog import read_events
+from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance
+from pipeline.check import (
+    WORKBOOK_NAME,
+    Progress,
+    analyse_many,
+    recognise,
+    registered_count,
+    run_check,
+    seed_analyses,
+)
+from pipeline.config import NOT_RECOGNISED, Workspace, init_workspace, load_workspace
+from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
+from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
-from pipeline.model import CheckResult, DvkError, FileReport, Model
-from pipeline.platform import files, process
+from pipeline.model import CheckResult, DvkError, FileReport, FileStatus, InvalidInput, Model, Need
+from pipeline.names import safe_name
+from pipeline.platform import files, launcher, process
+from pipeline.soffice import soffice_path
+from pipeline.vntext import name_key, nfc, parse_date, sort_key
 
 if TYPE_CHECKING:
     from pipeline.appraise import Recognition
-    from pipeline.archive.entries import ArchiveEntry, RefusedEntry
-    from pipeline.archive.signature_policy import Acceptance
     from pipeline.build import BuiltDocument
 
-# Rendering, the register and pyHanko load only for the actions that use them (`dvk check` starts sooner).
-build = lazy.module("pipeline.build")
-register = lazy.module("pipeline.archive.register")
-history = lazy.module("pipeline.history")
-news = lazy.module("pipeline.news")
-archive_entries = lazy.module("pipeline.archive.entries")
-filing = lazy.module("pipeline.archive.filing")
-verify = lazy.module("pipeline.archive.verify")
-register_export = lazy.module("pipeline.archive.register_export")
-signatures = lazy.module("pipeline.archive.signatures")
+# Rendering (pipeline.build: docxtpl) and the signature checks (pipeline.archive.filing, .verify: pyHanko)
+# are imported inside the actions that use them: `dvk check` and the first page start sooner without them.
 
 LOCK_NAME = "workspace.lock"
 LOCK_WAIT_SECONDS = 600.0  # a terminal run waits for a long build in a browser tab to finish
@@ -82,7 +90,7 @@ def workspace_lock(workspace: Workspace, wait: float = LOCK_WAIT_SECONDS) -> Ite
         if connection is not None:
             connection.close()
         # A full disk fails the lock too: that is said as such, not as another run holding it.
-        full = files.database_write_error(exc, path, workspace.root)
+        full = files.database_write_error(exc, str(path), workspace.root)
         if full is not None:
             raise full from exc
         raise Busy(
@@ -104,11 +112,13 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     news: list[Path] = field(default_factory=list)  # the public news item: .docx and .txt
+    follow_up: Path | None = None  # Báo cáo duy trì, nhân rộng
 
     def as_dict(self) -> dict:
         return {
             "documents": [document.as_dict() for document in self.documents],
             "news": [str(path) for path in self.news],
+            "follow_up": str(self.follow_up) if self.follow_up else None,
         }
 
 
@@ -167,6 +177,7 @@ def build_campaign(
     """Render every decision, list, certificate file and the report; register the drafts. Refuses
     (AppraisalPending) while a proposal has no appraisal result, unless `as_proposed`: then those take
     their proposed rating, written into the appraisal workbook as the results decided."""
+    numbered_together(number, issued)
     with workspace_lock(workspace):
         return build_locked(workspace, number, issued, pdf, progress, as_proposed)
 
@@ -179,6 +190,8 @@ def build_locked(
     progress: Progress | None,
     as_proposed: bool = False,
 ) -> BuildResult:
+    from pipeline import build, maintenance, news
+
     recognition, registered = recognised(workspace, progress, as_proposed)
     models, notes = recognition.models, recognition.notes
     if recognition.adopted:  # the results taken are written down: the workbook shows what was decided
@@ -197,15 +210,19 @@ def build_locked(
         workspace, models, registered, number=number, issued=issued, progress=progress
     )
     register.record_drafts(workspace, documents)
-    history.record_build(workspace, models, decision_codes(workspace, models))
-    item = news.write_news(workspace, models, registered)
+    history.record_build(workspace, models, decision_codes(workspace, models), registered)
+    marked = read_outstanding(workspace.year_dir / WORKBOOK_NAME)
+    item = news.write_news(workspace, models, registered, [m for m in models if m.id in marked])
+    kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents], progress=progress) if pdf else []
-    return BuildResult(documents, notes, pdfs, [item.docx, item.text])
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
     """Model id -> the code of the decision draft that recognises it (the history marks it issued when
     the register files that decision)."""
+    from pipeline import build
+
     year = workspace.config.year
     return {
         model.id: build.document_code("decision", year, level.label, [m.id for m in group])
@@ -219,7 +236,31 @@ def import_history(workspace: Workspace, paths: list[Path]):
     return history.import_lists(workspace, paths)
 
 
+def follow_ups(workspace: Workspace, result: CheckResult | None = None) -> list:
+    """The earlier years' models this campaign's accepted records maintain or replicate (history.FollowUp)."""
+    if result is None:
+        result = run_check(workspace, write_outputs=False)
+    records = [
+        history.Current(r.field("model_name"), r.field("unit"), r.field("person_name"), r.place)
+        for r in result.record_reports()
+        if r.status == FileStatus.ACCEPTED and r.field("model_name")
+    ]
+    return history.follow_up(history.load_index(workspace), records)
+
+
+def year_stats(workspace: Workspace) -> dict:
+    """`dvk stats --years`: registered and recognised per year from the campaign history, and the chart
+    (a PNG in outputs/<year>/thong-ke/, for the page and the summary report)."""
+    from pipeline import charts
+
+    years = history.year_stats(workspace)
+    chart = workspace.year_dir / charts.FOLDER / charts.YEARS_CHART
+    return {"years": years, "chart": str(charts.write_years_chart(years, chart)) if years else None}
+
+
 def campaign_stats(workspace: Workspace) -> dict:
+    from pipeline import build
+
     recognition, registered = recognised(workspace)
     return build.campaign_stats(workspace.config, recognition.models, registered)
 
@@ -234,8 +275,6 @@ def check(workspace: Workspace, progress: Progress | None = None) -> CheckResult
 
 
 def corrections_path(workspace: Workspace) -> Path:
-    from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
-
     return workspace.year_dir / CORRECTIONS_NAME
 
 
@@ -260,8 +299,6 @@ def add_inputs(workspace: Workspace, folder: str, uploads: Iterable[Upload]) -> 
     saved, skipped or refused with its reason; one refusal does not stop the others. `folder`: the unit
     chosen for files sent without a folder ("" to read it from each file). `uploads` may be lazy: each
     file's bytes are read only when its turn comes."""
-    from pipeline.names import safe_name
-
     unit_folder = safe_name(folder, fallback="") if folder.strip() else ""
     problem = ""
     with workspace_lock(workspace):
@@ -277,8 +314,6 @@ def add_inputs(workspace: Workspace, folder: str, uploads: Iterable[Upload]) -> 
 def units_read(workspace: Workspace, found: list) -> dict[str, str]:
     """The unit each file names (by rel), read as the check reads (workers, limits); the analyses are
     kept for the check that follows, which then does not read these files again."""
-    from pipeline.check import analyse_many, seed_analyses
-
     analyses = analyse_many(found, workspace.config, workspace.cache_dir)
     seed_analyses(workspace, analyses)
     units = {}
@@ -290,8 +325,6 @@ def units_read(workspace: Workspace, found: list) -> dict[str, str]:
 
 def input_folders(workspace: Workspace) -> list[str]:
     """The unit folders a file may go to: the configured units and the folders already in inputs/."""
-    from pipeline.vntext import sort_key
-
     folders = set(workspace.config.all_units())
     if workspace.inputs.is_dir():
         folders.update(item.name for item in workspace.inputs.iterdir() if item.is_dir())
@@ -307,8 +340,6 @@ def input_folders(workspace: Workspace) -> list[str]:
 def explain(workspace: Workspace, name: str):
     """`dvk check --explain`: how one input file was read (labels, values, the closest lines for a missing
     field). Raises FileNotFoundError when `name` is not a file."""
-    from pipeline.explain import explain_file
-
     return explain_file(workspace, name)
 
 
@@ -322,8 +353,6 @@ class CorrectionsSaved:
 def save_corrections(workspace: Workspace, report: FileReport, values: dict[str, str]) -> CorrectionsSaved:
     """Type the values a clerk gave for one checked file into the correction workbook (as in Excel), then
     check again."""
-    from pipeline import corrections
-
     # Every field the form showed: an emptied one clears what was typed before, as in Excel.
     typed = {name: value for name, value in values.items() if name in corrections.EDITABLE}
     with workspace_lock(workspace, wait=30):
@@ -333,6 +362,8 @@ def save_corrections(workspace: Workspace, report: FileReport, values: dict[str,
         )
         result = check(workspace)
     after = record_of(result, report.path, report.key)
+    if after is None:  # removed from inputs/ meanwhile
+        raise DvkError(f"Không còn tệp {report.path} trong inputs/.")
     return CorrectionsSaved(changed, after, result)
 
 
@@ -353,16 +384,12 @@ def workbook_path(workspace: Workspace) -> Path:
 
 def appraisal_choices(workspace: Workspace) -> list[str]:
     """The workbook drop-down's values, in its order: the configured ratings, then "Không công nhận"."""
-    from pipeline.config import NOT_RECOGNISED
-
     return [term.label for term in workspace.config.ratings] + [NOT_RECOGNISED]
 
 
 def set_appraisal(workspace: Workspace, proposal_id: str, result: str, note: str) -> None:
     """Write one proposal's appraisal result and note into tham-dinh.xlsx (only those two cells).
     Saves arriving together are written together (`GroupCommit`); this returns once its own is on disk."""
-    from pipeline.vntext import nfc
-
     result, note = nfc(result).strip(), nfc(note).strip()
     if result and result not in appraisal_choices(workspace):
         raise DvkError(f'Kết quả thẩm định "{result}" không thuộc {", ".join(appraisal_choices(workspace))}.')
@@ -389,8 +416,6 @@ def write_appraisals(
     workspace: Workspace, path: Path, changes: Sequence[tuple[str, str, str]]
 ) -> list[DvkError | None]:
     """One write of a group of saves; an id without a row fails its own save only."""
-    from pipeline.appraise import set_results
-
     with workspace_lock(workspace, wait=30), contextlib.ExitStack() as watching:
         told = [watching.enter_context(watch(path)) for watch in RESULTS_WATCHERS]
         written = set_results(path, list(changes))
@@ -531,18 +556,12 @@ def archive_uploads(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-    accept_untrusted: str | None = None,
-    accept_unsigned: str | None = None,
+    untrusted_reason: str | None = None,
+    unsigned_reason: str | None = None,
 ) -> tuple[list[ArchiveEntry | RefusedEntry], DvkError | None]:
     """File signed PDFs handed over by a browser: each is kept under .dvk-cache only while it is filed
-    (the archive keeps its own copy of the original bytes). Returns the entries filed and, when the run
-    stopped, the refusal (the files before it stay filed; a `Refused` is worded by the face). The two
-    reasons file what the signature policy refuses by default (an untrusted signer, no signature)."""
-    from pipeline.archive.entries import Refused
-    from pipeline.archive.signature_policy import Acceptance
-    from pipeline.names import safe_name
-
-    acceptance = Acceptance((accept_untrusted or "").strip() or None, (accept_unsigned or "").strip() or None)
+    (the archive keeps its own copy of the original bytes). Returns the entries filed and, when a file
+    was refused, the refusal (the files before it stay filed)."""
     staging = workspace.cache_dir / "uploads" / uuid.uuid4().hex
     staging.mkdir(parents=True)
     try:
@@ -556,12 +575,11 @@ def archive_uploads(
             path = staging / name
             path.write_bytes(upload.data)
             paths.append(path)
+        reasons = (replace_reason, code, untrusted_reason, unsigned_reason)
         try:
-            return archive_signed(workspace, paths, number, issued, replace_reason, code, acceptance), None
-        except Refused as exc:
-            return getattr(exc, "done", []), exc
-        except DvkError as exc:
-            return [], exc
+            return archive_signed(workspace, paths, number, issued, *reasons), None
+        except ArchiveRefused as exc:
+            return exc.done, exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -589,10 +607,19 @@ def archive_signed(
     issued: date | None = None,
     replace_reason: str | None = None,
     code: str | None = None,
-    acceptance: Acceptance | None = None,
+    untrusted_reason: str | None = None,
+    unsigned_reason: str | None = None,
 ) -> list[ArchiveEntry | RefusedEntry]:
     """`dvk archive FILE.pdf…`: identify, check signatures, number, bag and register each signed PDF
-    (those the signature policy refuses come back as RefusedEntry, nothing numbered)."""
+    (those the signature policy refuses come back as RefusedEntry, nothing numbered). The reasons file
+    what the policy refuses by default (kept in the log); a reason given blank is refused."""
+    from pipeline.archive import filing
+
+    replace_reason = given_reason(replace_reason, Need.REPLACE_REASON)
+    acceptance = Acceptance(
+        given_reason(untrusted_reason, Need.UNTRUSTED_REASON),
+        given_reason(unsigned_reason, Need.UNSIGNED_REASON),
+    )
     with workspace_lock(workspace):
         try:
             return filing.archive_files(workspace, pdfs, number, issued, replace_reason, code, acceptance)
@@ -602,6 +629,8 @@ def archive_signed(
 
 def verify_archive(workspace: Workspace) -> list:
     """`dvk archive verify`: every problem found in the archive and the register (empty: intact)."""
+    from pipeline.archive import verify
+
     with workspace_lock(workspace):
         return verify.verify_archive(workspace)
 
@@ -620,8 +649,6 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
 def quarantined(workspace: Workspace) -> list[dict]:
     """Refused files the archive keeps apart (tampered signatures): the file, when, and why, from each
     one's event log. Newest first."""
-    from pipeline.archive.eventlog import read_events
-
     folder = workspace.outputs / "archive" / "quarantine"
     kept = []
     for item in sorted(folder.iterdir()) if folder.is_dir() else ():
@@ -646,34 +673,63 @@ def register_workbook(workspace: Workspace, path: Path) -> Path:
 
 
 def signature_label(signature: str) -> str:
-    return signatures.SIGNATURE_LABELS.get(signature, signature)
+    return SIGNATURE_LABELS.get(signature, signature)
 
 
 # ---------------------------------------------------------------------------- small helpers for the faces
 
 
-def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
-    """A decision number and date as a clerk types them ("123", "23/12/2020"); both or neither when
-    `both` (a build gives the number and the date together, as `dvk build --number --date`)."""
-    from pipeline.vntext import parse_date
+NUMBER_LIMIT = 99_999  # the largest document number a clerk may give (the register prints five digits)
 
-    number_text, date_text = number_text.strip(), date_text.strip()
-    number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 100_000 else None
-    if number_text and number is None:
-        raise DvkError(f"Số văn bản phải là số nguyên dương, không phải “{number_text}”.")
-    issued = parse_date(date_text) if date_text else None
-    if date_text and issued is None:
-        raise DvkError(f"Ngày “{date_text}” không hợp lệ (dạng 23/12/2020).")
-    if both and (number is None) != (issued is None):
-        raise DvkError(
-            "Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo."
+
+def document_number(text: str) -> int:
+    """ "123" as a clerk types it: a whole number from 1 to NUMBER_LIMIT."""
+    text = text.strip()
+    if not text.isdigit() or not 0 < int(text) <= NUMBER_LIMIT:
+        raise InvalidInput(
+            f"Số văn bản phải là số nguyên dương đến {NUMBER_LIMIT}, không phải “{text}”.", (Need.NUMBER,)
         )
+    return int(text)
+
+
+def document_date(text: str) -> date:
+    """ "23/12/2020" (or 2020-12-23, or "ngày 23 tháng 12 năm 2020") as a clerk types it."""
+    issued = parse_date(text)
+    if issued is None:
+        raise InvalidInput(f"Ngày “{text.strip()}” không hợp lệ (dạng 23/12/2020).", (Need.DATE,))
+    return issued
+
+
+def numbered_together(number: int | None, issued: date | None) -> None:
+    """A build gives a number and a date together (the văn thư issues both at once), or neither (drafts)."""
+    if (number is None) != (issued is None):
+        raise InvalidInput(
+            "Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo.",
+            (Need.NUMBER, Need.DATE),
+        )
+
+
+def number_and_date(number_text: str, date_text: str, both: bool = True) -> tuple[int | None, date | None]:
+    """A document number and date as a clerk types them ("123", "23/12/2020"; empty: not given); both or
+    neither when `both` (a build)."""
+    number = document_number(number_text) if number_text.strip() else None
+    issued = document_date(date_text) if date_text.strip() else None
+    if both:
+        numbered_together(number, issued)
     return number, issued
 
 
-def pdf_available() -> bool:
-    from pipeline.soffice import soffice_path
+def given_reason(reason: str | None, need: Need) -> str | None:
+    """A clerk's reason (to replace a filed copy, to accept a signature the policy refuses): None when not
+    given; given but blank, refused (a reason goes into the archive's log)."""
+    if reason is None:
+        return None
+    if not reason.strip():
+        raise InvalidInput("Lý do không được để trống: lý do được ghi vào nhật ký lưu trữ.", (need,))
+    return nfc(reason).strip()
 
+
+def pdf_available() -> bool:
     return soffice_path() is not None
 
 
@@ -683,9 +739,6 @@ def pdf_available() -> bool:
 def create_workspace(root: Path) -> Workspace:
     """`dvk init`, and `dvk serve` started outside a workspace: dvk.toml, inputs/, outputs/, the templates
     and the Windows launcher (what exists is left as it is)."""
-    from pipeline.config import init_workspace, load_workspace
-    from pipeline.platform import launcher
-
     created = init_workspace(root)
     launcher.write_launcher(created, has_web=True)
     return load_workspace(created)
@@ -696,7 +749,6 @@ def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | Non
     ConfigError names the key); the workspace as it reads now. `seen`: the file's version the form was
     made from (settings.version); a file changed since is refused, not overwritten."""
     from pipeline import settings
-    from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
         settings.save_settings(workspace.root, changes, workspace.config, seen)
@@ -706,7 +758,6 @@ def save_settings(workspace: Workspace, changes: dict[str, str], seen: str | Non
 def add_units(workspace: Workspace, units: list[tuple[str, str]]) -> Workspace:
     """ "Thêm vào danh sách": each (level key, name) becomes a known unit in dvk.toml."""
     from pipeline import settings
-    from pipeline.config import load_workspace
 
     with workspace_lock(workspace):
         settings.add_units(workspace.root, units, workspace.config)
@@ -727,8 +778,6 @@ def units_seen(workspace: Workspace, result: CheckResult) -> tuple[list[SeenUnit
     """The units the files of a check name (known or not, with their files), and the configured
     (level, unit)s that no file names yet."""
     from collections import Counter
-
-    from pipeline.vntext import name_key, sort_key
 
     config = workspace.config
     configured = {name_key(unit): (unit, level) for level, names in config.units.items() for unit in names}

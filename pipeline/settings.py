@@ -153,7 +153,8 @@ def add_units(root: Path, units: list[tuple[str, str]], config: Config) -> Confi
         name = " ".join(unicodedata.normalize("NFC", raw).split())
         if level not in levels:
             raise ConfigError(f"Khóa units.{level} không ứng với cấp nào trong [[levels]].")
-        current = list(value_of(document.unwrap(), f"units.{level}") or [])
+        known = value_of(document.unwrap(), f"units.{level}")
+        current = list(known) if isinstance(known, list) else []
         if name and name not in current:
             _set(document, f"units.{level}", [*current, name])
     return write_document(root, document)

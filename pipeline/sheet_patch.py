@@ -152,7 +152,8 @@ class Sheet:
         return True
 
     def patched(self) -> bytes:
-        pieces, done = [], 0
+        pieces: list[bytes] = []
+        done = 0
         for start, end, xml in sorted(self.edits, key=lambda edit: edit[0]):
             pieces += (self.data[done:start], xml)
             done = end
@@ -275,7 +276,7 @@ def read_rows(path: Path, title: str) -> list[dict[str, str]] | None:
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return None
     rows = [
-        {COLUMN_OF.match(cell.get("r") or "").group(0): cell_value(cell, shared) for cell in row.iter(m("c"))}
+        {column_of(cell.get("r") or ""): cell_value(cell, shared) for cell in row.iter(m("c"))}
         for row in root.iter(m("row"))
     ]
     if not rows:
@@ -285,6 +286,12 @@ def read_rows(path: Path, title: str) -> list[dict[str, str]] | None:
 
 
 COLUMN_OF = re.compile(r"[A-Z]*")
+
+
+def column_of(reference: str) -> str:
+    """ "AB12" -> "AB" (the pattern matches every string, at worst empty)."""
+    match = COLUMN_OF.match(reference)
+    return match.group(0) if match else ""
 
 
 def cell_value(cell: etree._Element, shared: list[str]) -> str:

@@ -168,7 +168,8 @@ class _Ole:
 
     def entries(self) -> list[tuple[str, int, int, int]]:
         """(name, type, start sector, size) of each directory entry, following the chain with a cap."""
-        found, sid, seen = [], self.first_dir, set()
+        found: list[tuple[str, int, int, int]] = []
+        sid, seen = self.first_dir, set[int]()
         while sid < MAX_REGULAR_SECTOR and sid not in seen and len(seen) < MAX_DIR_SECTORS:
             seen.add(sid)
             data = self.sector(sid)

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pipeline.model import DvkError, ReadError
+from pipeline.model import DvkError, ExitCode, MissingTool, ReadError
 from pipeline.platform import files, process
 from pipeline.platform import soffice as where
 from pipeline.sniff import describe_kind, sniff
@@ -58,8 +58,10 @@ class SofficeError(DvkError):
         self.detail = detail
 
 
-class SofficeMissing(SofficeError):
+class SofficeMissing(SofficeError, MissingTool):
     """LibreOffice is not installed (or DVK_SOFFICE / `[tools] soffice` points nowhere)."""
+
+    exit_code = ExitCode.MISSING_TOOL
 
     def __init__(self) -> None:
         super().__init__(
@@ -67,6 +69,9 @@ class SofficeMissing(SofficeError):
             "Không tìm thấy LibreOffice (soffice), cần để chuyển tệp .doc/.odt/.rtf sang .docx và xuất PDF "
             f"({where.where_looked()}). {where.install_hint()}",
         )
+
+    def __reduce__(self) -> tuple:  # travels back from a worker process as itself
+        return (type(self), ())
 
 
 def soffice_path() -> str | None:

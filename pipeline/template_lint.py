@@ -90,7 +90,9 @@ def read_parts(path: Path) -> dict[str, list[Para]]:
             raise KeyError("word/document.xml")
         for name in names:
             root = etree.fromstring(archive.read(name), parser)
-            parts[name] = paragraphs(root, PART_LABELS[re.sub(r"\d+", "", PART_RE.fullmatch(name).group(1))])
+            match = PART_RE.fullmatch(name)
+            assert match is not None  # the names were chosen by this pattern
+            parts[name] = paragraphs(root, PART_LABELS[re.sub(r"\d+", "", match.group(1))])
     return parts
 
 
@@ -157,7 +159,7 @@ def split_problem(para: Para, fragment: str) -> Problem:
 def row_tags(paras: list[Para]) -> list[Problem]:
     """`{%tr %}`/`{%tc %}` must sit in a table row, and docxtpl drops that whole row when rendering."""
     problems = []
-    rows_with_tags = {}
+    rows_with_tags: dict[object, tuple[str, str]] = {}
     for para in paras:
         for match in BLOCK_TAG.finditer(para.text):
             prefix = match.group(1)

@@ -199,7 +199,7 @@ def check_period(record: Record, config: Config) -> list[Problem]:
             "PERIOD_TOO_SHORT",
             ERROR,
             f"Thời gian thực hiện {months} tháng, ngắn hơn mức tối thiểu {minimum} tháng.",
-            period.where,
+            period.where if period else "",
         )
     ]
 

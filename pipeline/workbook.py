@@ -1,7 +1,8 @@
 """The openpyxl toolkit shared by the workbooks dvk writes (appraisal, corrections, problem report).
 
-openpyxl is imported when a workbook is first opened or written: a rerun with nothing to write (the common
-case) starts a tenth of a second sooner without it.
+openpyxl is imported inside the functions that use it, when a workbook is first opened or written: a rerun
+with nothing to write (the common case) starts a tenth of a second sooner without it. Other modules style
+cells through these helpers and never import openpyxl themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pipeline import lazy
 from pipeline.discover import sha256_file
 from pipeline.model import DvkError
 from pipeline.platform import files
@@ -25,27 +25,49 @@ if TYPE_CHECKING:
     from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-openpyxl = lazy.module("openpyxl")
-styles = lazy.module("openpyxl.styles")
-xlsx_utils = lazy.module("openpyxl.utils")
-cell_class = lazy.module("openpyxl.cell")
+HIGHLIGHT = "FFF2CC"  # pale yellow: a cell that asks for a person's attention
 
 
 @functools.cache
 def top_wrap() -> Any:
-    return styles.Alignment(wrap_text=True, vertical="top")
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
+@functools.cache
+def solid_fill(color: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=color)
+
+
+@functools.cache
+def no_fill() -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill()
+
+
+def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
 
 
 def titled_sheet(name: str, columns: tuple[tuple[str, int], ...], freeze: str) -> tuple[Workbook, Worksheet]:
     """A new workbook whose one sheet has a bold header row of `columns` (title, width) and frozen panes."""
-    workbook = openpyxl.Workbook()
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
     sheet = workbook.active
     sheet.title = name
     for index, (title, width) in enumerate(columns, start=1):
         cell = sheet.cell(1, index, title)
-        cell.font = styles.Font(bold=True)
-        cell.alignment = styles.Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[xlsx_utils.get_column_letter(index)].width = width
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[column_letter(index)].width = width
     sheet.freeze_panes = freeze
     return workbook, sheet
 
@@ -64,8 +86,10 @@ def header_columns(
 
 
 def open_workbook(path: Path, read_only: bool = False) -> Workbook:
+    from openpyxl import load_workbook
+
     try:
-        return openpyxl.load_workbook(path, read_only=read_only)
+        return load_workbook(path, read_only=read_only)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DvkError(
             f"Không mở được sổ thẩm định {path}: {exc}. Không ghi đè; sửa hoặc chuyển tệp đi."
@@ -90,7 +114,9 @@ def put(cell: Cell, value: object) -> Cell:
 
 def text_cells(sheet: Any, values: Iterable[object]) -> list[Cell]:
     """`values` as cells for `sheet.append` (normal or write-only sheet), each written by `put`."""
-    return [put(cell_class.WriteOnlyCell(sheet), value) for value in values]
+    from openpyxl.cell import WriteOnlyCell
+
+    return [put(WriteOnlyCell(sheet), value) for value in values]
 
 
 def style_like(cell: Cell, sample: Cell) -> Cell:

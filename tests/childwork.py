@@ -12,6 +12,11 @@ from pathlib import Path
 from pipeline.check import analyse_file
 from pipeline.model import Analysis, ReadError
 
+# A worker's start-up made slow on purpose (a busy PC, antivirus scanning each module it loads): spawned
+# workers import this module before their first task. Set only by the test that needs it.
+SLOW_START_ENV = "DVK_TEST_SLOW_START"
+time.sleep(float(os.environ.get(SLOW_START_ENV, "0")))
+
 
 def echo(value: object, suffix: str = "") -> str:
     return f"{value}{suffix}"
@@ -58,3 +63,8 @@ def hang_on_marked(path: Path, rel: str, sha256: str, config, cache_dir) -> Anal
 
 def my_parent_pid() -> int:
     return os.getppid()
+
+
+def started_slowly(value: object) -> object:
+    """A task of its own function, so that its workers are new ones started under SLOW_START_ENV."""
+    return value

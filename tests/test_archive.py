@@ -35,9 +35,9 @@ from pipeline.archive.register_export import REGISTER_COLUMNS, outgoing_register
 from pipeline.archive.signature_policy import Acceptance
 from pipeline.archive.signatures import parse_pdf_date
 from pipeline.archive.verify import verify_archive
-from pipeline.cli_archive import CLI_WORDS, archive_command, register_command
+from pipeline.cli_archive import archive_command, register_command
 from pipeline.config import Workspace, init_workspace, load_workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 from tests import signedcampaign
 from tests.pdfsign import (
     append_incremental_update,
@@ -122,9 +122,9 @@ def test_a_signer_outside_the_trust_roots_is_refused_with_the_way_to_trust_it(
     pdf = put(tmp_path, "la.pdf", sign_pdf(campaign.pdfs["draft"], pki.stranger))
     [refused] = archive_files(workspace, [pdf])
     assert (refused.outcome, refused.signature, refused.signer) == ("refused", "untrusted", "Người Lạ")
-    said = refused.worded(CLI_WORDS)  # the library names what to give; the CLI words it with its flags
-    assert "do CA không tin cậy cấp" in said and "vào thư mục trust-roots/" in said
-    assert '--accept-untrusted "LÝ DO"' in said and "{" not in said
+    assert "do CA không tin cậy cấp" in refused.reason and "vào thư mục trust-roots/" in refused.reason
+    assert refused.reason.endswith("hoặc nhận lưu trữ có ghi lý do.")
+    assert refused.needs == (Need.UNTRUSTED_REASON,)
     assert refused.quarantine is None and issued_rows(workspace) == []
     # Trusting the stranger's root (the way the message gives) files it as trusted.
     (workspace.root / "trust-roots" / "ca-la.pem").write_bytes(pki.stranger.ca.pem())
@@ -185,13 +185,13 @@ def test_a_scan_needs_a_reason_number_and_date_then_is_accepted(workspace, campa
     scan = put(tmp_path, "ban-quet.pdf", scan_pdf())
     [refused] = archive_files(workspace, [scan])
     assert (refused.outcome, refused.signature) == ("refused", "scan")
-    said = refused.worded(CLI_WORDS)
-    assert "(--accept-unsigned" in said and "(--number SỐ, --date NGÀY)" in said
+    assert "(bản quét cần ghi thêm số và ngày văn bản)" in refused.reason
+    assert refused.needs == (Need.UNSIGNED_REASON, Need.NUMBER, Need.DATE)
     paper = Acceptance(unsigned="Bản giấy ký tay, đã đối chiếu")
     with pytest.raises(DvkError) as caught:
         archive_files(workspace, [scan], acceptance=paper)
-    assert "bản quét" in str(caught.value) and "(--number SỐ, --date NGÀY;" in caught.value.worded(CLI_WORDS)
-    assert "(số văn bản, ngày văn bản;" in str(caught.value)  # no face's words in the library's own text
+    assert "bản quét" in str(caught.value) and "Hãy ghi rõ số và ngày văn bản" in str(caught.value)
+    assert isinstance(caught.value, NeedsInput) and caught.value.needs == (Need.NUMBER, Need.DATE)
     # Two decision drafts have no number yet, so the scan must name its draft.
     with pytest.raises(DvkError, match="nhiều dự thảo chưa cấp số"):
         archive_files(workspace, [scan], number=12, issued=date(2020, 12, 23), acceptance=paper)
@@ -234,9 +234,8 @@ def test_the_numbered_libreoffice_copy_gives_number_and_date(workspace, signed, 
         pytest.skip("LibreOffice (soffice) is not installed: no Vietnamese text PDF to read")
     [entry] = archive_files(workspace, [put(tmp_path, "qd-123.pdf", signed["numbered"])])
     assert (entry.number, entry.date, entry.signature) == (123, date(2020, 12, 23), "trusted")
-    with pytest.raises(DvkError, match=r"Số trên văn bản qd-123b.pdf \(123\) khác số đã ghi") as caught:
+    with pytest.raises(DvkError, match=r"Số trên văn bản qd-123b.pdf \(123\) khác số đã ghi \(124\)"):
         archive_files(workspace, [put(tmp_path, "qd-123b.pdf", signed["numbered"] + b"\n")], number=124)
-    assert caught.value.worded(CLI_WORDS).endswith("khác số đã ghi (--number SỐ: 124).")
 
 
 def test_number_and_date_are_read_from_the_page(workspace) -> None:
@@ -289,9 +288,11 @@ def test_the_same_file_twice_is_a_no_op_that_says_so(workspace, signed, tmp_path
 def test_a_different_file_for_an_archived_number_needs_replace(workspace, signed, pki, tmp_path) -> None:
     [first] = archive_files(workspace, [put(tmp_path, "qd.pdf", signed["draft"])])
     second = put(tmp_path, "qd-moi.pdf", sign_pdf(signed["draft"], pki.signer, field_name="ChuKy2"))
-    with pytest.raises(DvkError, match="đã có bản lưu trữ khác.*ghi lý do thay bản") as caught:
+    with pytest.raises(
+        NeedsInput, match="đã có bản lưu trữ khác.*lưu trữ lại có ghi lý do thay bản lưu"
+    ) as caught:
         archive_files(workspace, [second])
-    assert 'ghi lý do thay bản (--replace "LÝ DO") rồi lưu trữ lại' in caught.value.worded(CLI_WORDS)
+    assert caught.value.needs == (Need.REPLACE_REASON,)
     [entry] = archive_files(workspace, [second], replace_reason="Bản ký lại do lỗi chính tả")
     assert (entry.outcome, entry.number, entry.path) == ("replaced", 1, first.path)
     [old_bag] = (archive_root(workspace) / "superseded" / str(first.date.year)).iterdir()
@@ -467,7 +468,8 @@ def test_archive_cli_refuses_with_a_vietnamese_message(workspace, tmp_path) -> N
     result = CliRunner().invoke(
         archive_command, [str(scan), "-w", str(workspace.root), "--date", "31/02/2020"]
     )
-    assert result.exit_code == 2 and "không phải ngày hợp lệ" in result.output
+    assert result.exit_code == 2
+    assert "Lỗi: Ngày “31/02/2020” không hợp lệ (dạng 23/12/2020). (tùy chọn: --date NGÀY)" in result.output
     result = CliRunner().invoke(
         archive_command, [str(scan), "-w", str(workspace.root), "--accept-unsigned", "bản giấy ký tay"]
     )
@@ -490,7 +492,9 @@ def test_archive_cli_json_shows_refusals_and_exits_4(workspace, signed, tmp_path
     blank = CliRunner().invoke(
         archive_command, [str(good), "-w", str(workspace.root), "--accept-unsigned", " "]
     )
-    assert blank.exit_code == 2 and "--accept-unsigned cần ghi lý do" in blank.stderr
+    assert blank.exit_code == 2
+    assert "Lỗi: Lý do không được để trống: lý do được ghi vào nhật ký lưu trữ." in blank.stderr
+    assert '(tùy chọn: --accept-unsigned "LÝ DO")' in blank.stderr
 
 
 def test_register_json_and_xlsx_have_the_ten_columns(workspace, signed, campaign, tmp_path) -> None:
@@ -538,10 +542,8 @@ def test_issuing_makes_numbered_copies_and_leaves_the_drafts(workspace, signed, 
     final = render.read_back(draft.with_name(f"{draft.stem}-so-1.docx"))
     assert final.tables[0][1][0] == "Số 01-QĐ/TU"
     final_list = render.read_back(listing.with_name(f"{listing.stem}-so-1.docx"))
-    day = entry.date.strftime("%d/") + (
-        f"{entry.date.month:02d}" if entry.date.month < 3 else str(entry.date.month)
-    )
-    day += f"/{entry.date.year}"  # NĐ 30: "08/12/2026", "05/02/2021"
+    month = f"{entry.date.month:02d}" if entry.date.month < 3 else str(entry.date.month)
+    day = f"{entry.date.day:02d}/{month}/{entry.date.year}"  # NĐ 30: "08/12/2026", "05/02/2021"
     cited = [p.replace("\xa0", " ").strip() for p in final_list.paragraphs]  # the name kept on one line
     assert f"(Kèm theo Quyết định số 01-QĐ/TU, ngày {day} của Ban Thường vụ Thành ủy)" in cited
     assert sum(note.startswith("Đã tạo bản có số") for note in entry.notes) == 3  # with the certificates

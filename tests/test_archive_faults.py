@@ -24,9 +24,9 @@ from pipeline.archive.filing import PAUSE_AFTER_COMMIT_ENV, archive_files
 from pipeline.archive.register import file_sha256, open_register
 from pipeline.archive.register_export import outgoing_register
 from pipeline.archive.verify import verify_archive
-from pipeline.cli_archive import CLI_WORDS, archive_command
+from pipeline.cli_archive import archive_command
 from pipeline.config import Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need
 from tests import signedcampaign
 from tests.pdfsign import draft_pdf, scan_pdf, sign_pdf
 from tests.signedcampaign import CITY_LEVEL, COMMUNE_LEVEL, EVERY_REASON, issued_rows, put
@@ -120,10 +120,11 @@ def test_a_list_filed_again_differently_needs_replace_and_keeps_the_old_file(
     second = put(tmp_path, "ds-ky-lai.pdf", sign_pdf(first, pki.signer, field_name="ChuKy2"))
     with pytest.raises(DvkError) as refused:
         archive_files(workspace, [second])
-    assert refused.value.worded(CLI_WORDS) == (
+    assert str(refused.value) == (
         "Danh sách kèm theo 01-QĐ/TU đã có bản lưu trữ khác (ds.pdf). Nếu ds-ky-lai.pdf là bản đúng, "
-        'ghi lý do thay bản (--replace "LÝ DO") rồi lưu trữ lại; bản cũ được giữ trong archive/superseded/.'
+        "lưu trữ lại có ghi lý do thay bản lưu; bản cũ được giữ trong archive/superseded/."
     )
+    assert refused.value.needs == (Need.REPLACE_REASON,)
     [replaced] = archive_files(workspace, [second], replace_reason="Ký lại")
     assert (replaced.outcome, replaced.kind, replaced.path) == ("replaced", "list", attached.path)
     [old] = (archive_root(workspace) / "superseded").glob("*/*")

@@ -311,7 +311,8 @@ def test_check_after_a_build_time_check_still_refreshes_the_workbook(workspace, 
     run_check(load_workspace(workspace), write_outputs=False, jobs=1)
     run(workspace, counters)
     sheet = load_workbook(workspace / "outputs" / "2020" / "tham-dinh.xlsx")["Thẩm định"]
-    statuses = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    status = [cell.value for cell in sheet[1]].index("Tình trạng tệp nguồn")
+    statuses = {row[1]: row[status] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert statuses["Mô hình 1"].startswith("Tệp đã thay đổi")
 
 

@@ -136,7 +136,10 @@ def test_build_refuses_a_recognised_proposal_that_now_has_errors(samples):
 def test_number_without_date_is_a_usage_error(samples):
     result = invoke("build", "-w", str(samples), "--number", "5")
     assert result.exit_code == 2
-    assert "--number cùng với --date" in result.output
+    assert (
+        "Lỗi: Ghi cả số và ngày (văn thư cấp số và ngày cùng lúc), hoặc để trống cả hai để lập dự thảo. "
+        "(tùy chọn: --number SỐ --date NGÀY)"
+    ) in result.output
 
 
 def test_numbered_build_prints_number_and_date(samples):

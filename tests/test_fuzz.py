@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from pipeline.check import analyse_file, run_check
 from pipeline.config import init_workspace, load_workspace
 from tests.docxbuild import REGISTRATION_TITLE, p, proposal_paragraphs, sdt, tbl, write_docx
 
-# A hang guard, not a speed target: generous enough never to trip on a loaded 2-core machine. How fast
-# mutated files are read is measured by `python -m benchmarks.limits` (budget there: 3 s).
-SLOWEST_SECONDS = 60.0
+# No time is asserted: a hang fails through pytest's timeout. How fast mutated files are read is measured by
+# `python -m benchmarks.limits` (budget there: 3 s).
 
 
 def seeds(folder: Path) -> list[bytes]:
@@ -44,13 +42,9 @@ def fuzz(tmp_path: Path, count: int) -> None:
     paths = make_variants(root, count)
     before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
     config = load_workspace(root).config
-    slowest = 0.0
     for path in paths:
-        started = time.perf_counter()
         analysis = analyse_file(path, path.name, before[path], config, root / ".dvk-cache")
-        slowest = max(slowest, time.perf_counter() - started)
         assert analysis.record is not None or analysis.problems, path.name
-    assert slowest < SLOWEST_SECONDS
     result = run_check(load_workspace(root))
     totals = result.totals
     assert totals["found"] == count == totals["accepted"] + totals["rejected"] + totals["skipped"]

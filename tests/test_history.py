@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from pipeline import history, service
-from pipeline.appraise import EARLIER, SOURCE, read_rows
+from pipeline.appraise import EARLIER, OUTSTANDING, SOURCE, read_rows
 from pipeline.archive.register import insert_issued, open_register, write_transaction
 from pipeline.cli import main
 from pipeline.config import init_workspace, load_workspace
 from pipeline.model import Model
+from pipeline.render import read_back
 from tests.docxbuild import p, proposal_paragraphs, tbl, write_docx
 from tests.helpers import issued
 
@@ -268,3 +270,104 @@ def test_an_import_after_the_workbook_was_written_fills_its_column_on_the_next_c
         "Đã được công nhận năm 2019, Quyết định số 98-QĐ/TU, ngày 20/12/2019: mô hình “Mô hình đường hoa "
         "số 2” của Chi bộ Tòa án (cấp thành phố, xếp loại tốt)."
     ]
+
+
+def test_stats_years_count_each_year_and_draw_the_chart(campaigns, tmp_path):
+    root = campaigns / "2020"
+    service.import_history(load_workspace(root), [old_list(tmp_path / "ds.docx")])
+    result = CliRunner().invoke(main, ["stats", "--years", "-w", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert stats["years"] == [
+        {
+            "year": 2019,
+            "registered": None,
+            "recognized": 3,
+            "issued": 3,
+            "levels": {"Cấp thành phố": 3},
+            "types": {"Tập thể": 3},
+            "fields": {"Kinh tế": 3},
+            "ratings": {"Tốt": 3},
+        },
+        {
+            "year": 2020,
+            "registered": 187,  # the configured count (campaign.registered), as the build used it
+            "recognized": 3,
+            "issued": 3,
+            "levels": {"Cấp thành phố": 3},
+            "types": {"Tập thể": 3},
+            "fields": {"Kinh tế": 3},
+            "ratings": {"Tốt": 2, "Khá": 1},
+        },
+    ]
+    assert Path(stats["chart"]).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_next_year_shows_models_maintained_and_replicated_by_unit(campaigns):
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "lai.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    proposal(root, "nhan.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Phường Lái Hiếu")
+    proposal(root, "khac.docx", 2021, model_name="“Sổ vàng tiết kiệm”", unit="Phường Hiệp Lợi")
+    result = service.build_campaign(load_workspace(root))
+    report = result.follow_up
+    paragraphs = [line for line in read_back(report).paragraphs if line.strip()]
+    assert paragraphs[2:] == [
+        "Năm 2021, trong các mô hình “Dân vận khéo” đã được công nhận những năm trước, có 01 mô hình được "
+        "đơn vị tiếp tục duy trì (đề nghị hoặc báo cáo lại) và 01 mô hình được đơn vị khác nhân rộng.",
+        "Văn phòng Thành ủy",
+        "- Mô hình “Sổ vàng khởi nghiệp” (công nhận năm 2020, Quyết định số 123-QĐ/TU, ngày 23/12/2020; cấp "
+        "thành phố): duy trì: “Sổ vàng khởi nghiệp” (lai.docx); nhân rộng tại: Phường Lái Hiếu — “Sổ vàng "
+        "khởi nghiệp” (nhan.docx).",
+    ]
+
+
+def test_the_years_page_shows_each_year_the_chart_and_the_follow_up(campaigns):
+    from tests.webtools import client
+
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "nhan.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Phường Lái Hiếu")
+    web = client(load_workspace(root))
+    html = web.get("/cac-nam").text
+    assert '<a href="/cac-nam" aria-current="page">Các năm</a>' in html
+    assert "<td>2020</td>" in html and '<img src="/cac-nam/bieu-do.png"' in html
+    assert "nhân rộng tại: Phường Lái Hiếu — “Sổ vàng khởi nghiệp” (nhan.docx)." in html
+    chart = web.get("/cac-nam/bieu-do.png")
+    assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
+
+
+def test_the_news_item_names_only_the_models_marked_outstanding(tmp_path):
+    root = new_campaign(tmp_path / "c" / "2020", 2020)
+    proposal(root, "a.docx", model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    proposal(root, "b.docx", model_name="“Thắp sáng đường quê”", unit="Chi bộ Tòa án")
+    workspace = load_workspace(root)
+    service.check(workspace)
+    news = service.build_campaign(workspace).news[1]
+    assert "tiêu biểu" not in news.read_text(encoding="utf-8")  # none by default, never invented
+    book_path = root / "outputs" / "2020" / "tham-dinh.xlsx"
+    book = load_workbook(book_path)
+    sheet = book["Thẩm định"]
+    header = [cell.value for cell in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, header.index("Tên mô hình") + 1).value == "Thắp sáng đường quê":
+            sheet.cell(row, header.index(OUTSTANDING) + 1, "x")
+    book.save(book_path)
+    text = service.build_campaign(load_workspace(root)).news[1].read_text(encoding="utf-8")
+    assert (
+        "Các mô hình “Dân vận khéo” tiêu biểu nổi bật trong năm 2020 như: mô hình “Thắp sáng đường quê” của "
+        "Chi bộ Tòa án." in text
+    )
+    assert "Sổ vàng khởi nghiệp" not in text
+
+
+def test_an_unchanged_rerun_keeps_its_warnings_without_loading_the_history_again(campaigns, monkeypatch):
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "y.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    first = service.check(load_workspace(root))
+
+    def not_again(workspace):
+        raise AssertionError("the index was loaded again")
+
+    monkeypatch.setattr(history, "load_index", not_again)
+    again = service.check(load_workspace(root))
+    assert [p.code for p in again.files[0].problems] == [p.code for p in first.files[0].problems]
+    assert "HISTORY_RECOGNISED" in [p.code for p in again.files[0].problems]

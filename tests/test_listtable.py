@@ -637,3 +637,52 @@ def test_names_written_under_tap_the_and_ca_nhan_columns_give_the_unit_or_the_pe
             "person_position": "Trưởng ấp",
         },
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("NGUYỄN VĂN AN", [("person_name", "Nguyễn Văn An")]),
+        ("Cá nhân: Nguyễn Văn An", [("person_name", "Nguyễn Văn An")]),
+        (
+            "Họ tên: Nguyễn Văn An\nChức vụ: Trưởng ấp",
+            [("person_name", "Nguyễn Văn An"), ("person_position", "Trưởng ấp")],
+        ),
+        ("Tập thể: Chi bộ khu vực 3", [("unit", "Chi bộ khu vực 3")]),
+        ("HỘI NÔNG DÂN PHƯỜNG LÁI HIẾU", [("unit", "HỘI NÔNG DÂN PHƯỜNG LÁI HIẾU")]),
+    ],
+)
+def test_a_who_cell_with_its_own_labels_or_in_capitals_gives_the_person_or_the_unit(written, read):
+    from pipeline.extract import Walk
+    from pipeline.labels import recognizer_for
+    from pipeline.listtable import cell_values
+
+    walk = Walk(recognizer_for(()), config())
+    column = walk.recognizer.recognise("Đơn vị/cá nhân thực hiện")
+    assert cell_values(column, written, walk, config()) == read
+
+
+def test_a_results_cell_starting_with_a_year_stays_the_results():
+    from pipeline.extract import Walk
+    from pipeline.labels import recognizer_for
+    from pipeline.listtable import cell_values
+
+    walk = Walk(recognizer_for(()), config())
+    column = walk.recognizer.recognise("Kết quả đạt được")
+    text = "Năm 2020: giúp 3 hộ thoát nghèo."
+    assert cell_values(column, text, walk, config()) == [("results", text)]
+
+
+def test_a_person_column_named_like_a_signer_names_the_person(tmp_path):
+    header = ["STT", "Tên mô hình", "Người đăng ký", "Chức vụ", "Lĩnh vực"]
+    rows = [
+        ["1", "Sơ cứu tại nhà", "Nguyễn Văn An", "Y sĩ", "VH-XH"],
+        ["2", "Tủ sách khu phố", "Lê Thị Hoa", "Giáo viên", "VH-XH"],
+    ]
+    path = write_docx(tmp_path / "ds.docx", p("DANH SÁCH ĐĂNG KÝ MÔ HÌNH NĂM 2020"), tbl([header, *rows]))
+    reading = read_list(read_document(path), config())
+    made = [list_fields(reading, row, config()) for row in reading.rows]
+    assert [(row["person_name"].value, row["model_type"].value) for row in made] == [
+        ("Nguyễn Văn An", "Cá nhân"),
+        ("Lê Thị Hoa", "Cá nhân"),
+    ]

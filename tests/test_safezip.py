@@ -1,6 +1,5 @@
 import hashlib
 import os
-import time
 import tracemalloc
 import unicodedata
 import zlib
@@ -42,9 +41,8 @@ def sha256(path) -> str:
 # ---------------------------------------------------------------------------- hostile catalogue
 
 
-# Hang guards, not speed targets (a loaded 2-core machine can be many times slower than an idle one);
-# the speed of refusal and the worker overhead are measured by `python -m benchmarks.limits`.
-HANG_SECONDS = 30.0
+# No time is asserted (a loaded 2-core machine can be many times slower than an idle one): a hang fails
+# through pytest's timeout, and the speed of refusal is measured by `python -m benchmarks.limits`.
 
 
 @pytest.mark.parametrize("case", sorted(hostile.CASES))
@@ -52,10 +50,8 @@ def test_hostile_file_gives_its_code_without_hanging(tmp_path, case):
     builder, code = hostile.CASES[case]
     path = builder(tmp_path)
     before = sha256(path)
-    started = time.perf_counter()
     error = read_error(open_submission, path)
     assert (error.code, case) == (code, case)
-    assert time.perf_counter() - started < HANG_SECONDS
     assert error.message and unicodedata.is_normalized("NFC", error.message)
     assert sha256(path) == before  # inputs are never modified
 

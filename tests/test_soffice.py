@@ -113,12 +113,11 @@ def test_empty_output_is_rejected(fake, tmp_path):
 
 def test_hanging_soffice_is_killed_with_its_children(fake, tmp_path):
     pid_file = tmp_path / "child.pid"
-    fake(f'sleep 60 & echo $! > "{pid_file}"; wait')
-    started = time.perf_counter()
+    # The fake runs 600 s: waited for instead of killed, the test fails on pytest's timeout (120 s).
+    fake(f'sleep 600 & echo $! > "{pid_file}"; wait')
     with pytest.raises(SofficeError) as err:
         convert(make_docx(tmp_path), "pdf", tmp_path / "out", timeout=1)
     assert err.value.code == "SOFFICE_TIMEOUT"
-    assert time.perf_counter() - started < 45  # killed, not waited for (the fake runs 60 s)
     child = int(pid_file.read_text())
     time.sleep(0.1)
     assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]

@@ -1,4 +1,5 @@
-"""Shared by the web tests: a checked copy of the sample campaign, a client bound like the server, tokens."""
+"""Shared by the web tests: a checked copy of the sample campaign, a client bound like the server, tokens;
+for the browser tests, Debian's chromium and its arguments, and a free port."""
 
 from __future__ import annotations
 

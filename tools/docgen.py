@@ -1,6 +1,6 @@
 """Generate realistic Word submissions (registrations and proposals) for samples, tests and benchmarks.
 
-Three layouts, as units really submit them (DOMAIN.md §5):
+Three layouts, as units really submit them (docs/domain.md §5):
 
 - table: a label | value table (optionally an STT column, long values in the row under a full-width
   label row, or the whole table nested in a frame table);
@@ -98,7 +98,7 @@ def nfc(text: str) -> str:
 
 # ---------------------------------------------------------------------------- labels
 
-# First variant is the canonical label; the others are wordings real offices use (DOMAIN.md §2, §5).
+# First variant is the canonical label; the others are wordings real offices use (docs/domain.md §2, §5).
 LABELS: dict[str, tuple[str, ...]] = {
     "model_name": ("Tên mô hình", "Tên mô hình đăng ký", "Tên mô hình “Dân vận khéo”"),
     "unit": ("Đơn vị thực hiện", "Tập thể thực hiện", "Cơ quan, đơn vị"),
@@ -517,7 +517,7 @@ OTHER_STYLE = ("", "THÀNH ỦY NGÃ BẢY", "party", "", "THỦ TRƯỞNG ĐƠN
 
 
 def vietnamese_date(day: int, month: int, year: int) -> str:
-    """'ngày 05 tháng 02 năm 2021': day padded, month padded only for 1 and 2 (DOMAIN.md §4)."""
+    """'ngày 05 tháng 02 năm 2021': day padded, month padded only for 1 and 2 (docs/domain.md §4)."""
     month_text = f"{month:02d}" if month <= 2 else str(month)
     return f"ngày {day:02d} tháng {month_text} năm {year}"
 

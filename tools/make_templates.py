@@ -1,7 +1,7 @@
 """Build the official output templates in templates_docx/ with python-docx and lxml.
 
 Run `python -m tools.make_templates` after changing a layout; the .docx files are committed and a
-secretariat may then edit them in Word. Layout follows DOMAIN.md §4: HD 36-HD/VPTW for the Party
+secretariat may then edit them in Word. Layout follows docs/domain.md §4: HD 36-HD/VPTW for the Party
 profile, NĐ 30/2020/NĐ-CP for the State profile. Every text that depends on the issuer, the year or
 the data comes from a `{{ variable }}` the build stage provides (pipeline/build.py); only the fixed
 words of the standard ("ĐẢNG CỘNG SẢN VIỆT NAM", "QUYẾT ĐỊNH", "Điều 1.", …) are written here.
@@ -585,6 +585,25 @@ def build_news(out_dir: Path) -> Path:
     return path
 
 
+def build_maintenance(out_dir: Path) -> Path:
+    """Báo cáo duy trì, nhân rộng (pipeline/maintenance.py): a summary, then each unit and its models."""
+    doc = new_document()
+    add_par(doc, "{{ issuer_upper }}", Fmt(size=14, bold=True, align=LEFT, after=12))
+    add_par(doc, "{{ title }}", Fmt(size=15, bold=True, after=12))
+    body = Fmt(align=JUSTIFY, first_line=10, after=6)
+    add_par(doc, "{{ summary }}", body)
+    add_par(doc, "{%p for unit in units %}", Fmt(size=8))
+    add_par(doc, "{{ unit.name }}", Fmt(bold=True, align=LEFT, before=6, after=3, keep_next=True))
+    add_par(doc, "{%p for line in unit.lines %}", Fmt(size=8))
+    add_par(doc, "{{ line }}", Fmt(align=JUSTIFY, after=3))
+    add_par(doc, "{%p endfor %}", Fmt(size=8))
+    add_par(doc, "{%p endfor %}", Fmt(size=8))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "bao-cao-duy-tri.docx"
+    doc.save(path)
+    return path
+
+
 def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
     return [
         build_decision(out_dir, state=False),
@@ -595,6 +614,7 @@ def build_all(out_dir: Path = OUT_DIR) -> list[Path]:
         build_report(out_dir),
         build_report(out_dir, state=True),
         build_news(out_dir),
+        build_maintenance(out_dir),
     ]
 
 

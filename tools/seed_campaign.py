@@ -1,4 +1,4 @@
-"""Write the whole Ngã Bảy 2020 campaign at the seed's scale (DOMAIN.md §1).
+"""Write the whole Ngã Bảy 2020 campaign at the seed's scale (docs/domain.md §1).
 
 187 registrations and 70 proposals. If the appraisal keeps each proposed rating and marks the 8 extra
 proposals "Không công nhận", exactly 62 models are recognised: city level 46 = 45 tập thể + 1 cá nhân, 40 Tốt

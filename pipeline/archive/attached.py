@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import replace
 
 from pipeline.archive.bags import ARCHIVE_DIR, SUPERSEDED, clear_orphan, stage_bag, supersede
-from pipeline.archive.entries import ArchiveEntry, Refused, RefusedEntry
+from pipeline.archive.entries import ArchiveEntry, RefusedEntry, entry_from_issued
 from pipeline.archive.eventlog import append_events, event
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
@@ -33,7 +33,7 @@ from pipeline.archive.register import (
     replace_attached,
 )
 from pipeline.config import Config
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 
 # Where a document filed under its decision's number keeps its own bag: beside the decision's.
 ATTACHED_FOLDERS = {"list": "danh-sach"}
@@ -75,10 +75,11 @@ def file_attachment(workspace, conn, facts, data, draft, options, events, stagin
     existing = find_attached(conn, code=draft.code)
     if existing is not None and not reason:
         printed = format_number(config, decision.number, decision.symbol)
-        raise Refused(
+        raise NeedsInput(
             f"{ATTACHED_NAMES[draft.kind].capitalize()} kèm theo {printed} đã có bản lưu trữ khác "
-            f"({existing.file_name}). Nếu {facts.name} là bản đúng, ghi lý do thay bản ({{replace}}) rồi lưu "
-            f"trữ lại; bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/."
+            f"({existing.file_name}). Nếu {facts.name} là bản đúng, lưu trữ lại có ghi lý do thay bản lưu; "
+            f"bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/.",
+            (Need.REPLACE_REASON,),
         )
     if existing is not None:
         events.append(event("replaced", "ok", reason=reason, previous=existing.sha256))
@@ -86,7 +87,7 @@ def file_attachment(workspace, conn, facts, data, draft, options, events, stagin
     bag, head = stage_bag(workspace, data, facts, as_filed, events, staging)
     record = replace(record, events_head=head)
     final = workspace.root / record.archive_path
-    old_rel = supersede(workspace, existing, moves, decision.date.year) if existing is not None else None
+    old_rel = supersede(workspace, existing, moves, decision.date.year) if existing is not None else ""
     notes = clear_orphan(final, staging, moves)
     moves.move(bag, final)
     if existing is None:
@@ -111,6 +112,8 @@ def _same_number_and_date(config: Config, facts: PdfFacts, decision: Issued, num
 
 def _unchanged(config: Config, conn: sqlite3.Connection, facts: PdfFacts, same: Attached) -> ArchiveEntry:
     decision = find_issued_by_id(conn, same.issued_id)
+    if decision is None:  # an attached row points at its decision's row (a foreign key)
+        raise DvkError(f"Sổ đăng ký không có quyết định của tệp kèm theo {facts.name}; sổ bị hỏng?")
     printed = format_number(config, decision.number, decision.symbol)
     note = f"Tệp {facts.name} đã được lưu trữ kèm theo {printed} (cùng mã băm SHA-256): không làm gì thêm."
     return replace(attachment_entry(config, decision, same), outcome="unchanged", notes=(note,))
@@ -129,6 +132,7 @@ def _waiting(facts: PdfFacts, draft: Draft, parent: Draft) -> RefusedEntry:
 def _records(config: Config, facts: PdfFacts, draft: Draft, decision: Issued) -> tuple[Attached, Issued]:
     """The register's record of the attached file, and the decision's row as this file's bag-info
     tells it (the decision's number and date; the list's own subject, signer and file)."""
+    assert decision.id is not None  # a row read from the register has its id
     record = Attached(
         issued_id=decision.id,
         code=draft.code,
@@ -156,18 +160,11 @@ def _records(config: Config, facts: PdfFacts, draft: Draft, decision: Issued) ->
 
 
 def attachment_entry(config: Config, decision: Issued, attached: Attached) -> ArchiveEntry:
-    return ArchiveEntry(
-        code=attached.code,
-        number=decision.number,
-        symbol=decision.symbol,
-        date=decision.date,
-        subject=attached.subject,
-        signature=attached.signature,
-        signer=attached.signer,
-        sha256=attached.sha256,
+    """The decision's number, symbol and date; the attached file's own code, subject, signature and bag."""
+    own = ("code", "subject", "signature", "signer", "sha256", "notes", "kind")
+    return replace(
+        entry_from_issued(config, decision),
+        **{name: getattr(attached, name) for name in own},
         path=attached.archive_path,
-        printed=format_number(config, decision.number, decision.symbol),
         outcome="attached",
-        notes=attached.notes,
-        kind=attached.kind,
     )

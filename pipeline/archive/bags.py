@@ -138,7 +138,9 @@ def supersede(
             f"Không tìm thấy gói lưu trữ cũ {existing.archive_path}; kiểm tra toàn vẹn kho lưu trữ."
         )
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    year = year if year is not None else existing.date.year
+    if year is None:  # an attached document's bag gives its decision's year
+        assert isinstance(existing, Issued)
+        year = existing.date.year
     target = archive_root(workspace) / SUPERSEDED / str(year) / f"{old.name}--{stamp}"
     moves.move(old, target)
     return relative_path(workspace, target)

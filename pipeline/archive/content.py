@@ -54,11 +54,13 @@ def _counts(kind: str, context: dict) -> list[str]:
     if kind == "decision":
         lines = [context.get("article1")]
     elif kind == "list":
-        sections = context.get("sections") if isinstance(context.get("sections"), list) else []
+        listed = context.get("sections")
+        sections = listed if isinstance(listed, list) else []
         lines = []
         for section in (s for s in sections if isinstance(s, dict)):
             lines.append(section.get("heading"))
-            groups = section.get("groups") if isinstance(section.get("groups"), list) else []
+            grouped = section.get("groups")
+            groups = grouped if isinstance(grouped, list) else []
             lines += [group.get("heading") for group in groups if isinstance(group, dict)]
     elif kind == "report":
         lines = [*_strings(context.get("summary")), *_strings(context.get("level_lines"))]
@@ -90,7 +92,7 @@ def judge_content(conn: sqlite3.Connection, facts: PdfFacts, named: str | None =
     codes = facts.codes or ((named,) if named else ())
     for draft in (find_draft(conn, code) for code in codes):
         missing = missing_parts(facts.text, draft) if draft is not None else []
-        if missing:
+        if missing and draft is not None:
             message = (
                 f"Từ chối lưu trữ {facts.name}: nội dung tệp không khớp dự thảo mang mã {draft.code} "
                 f"({draft.subject}): không thấy {'; '.join(missing)}. Mã bị ghi sai hoặc bị giả, hoặc "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from pipeline.archive.entries import ArchiveOptions, Refused
+from pipeline.archive.entries import ArchiveOptions
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
     Draft,
@@ -16,18 +16,17 @@ from pipeline.archive.register import (
     unissued_drafts,
 )
 from pipeline.config import Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 
 
 def identify_draft(
     workspace: Workspace, conn: sqlite3.Connection, facts: PdfFacts, options: ArchiveOptions
 ) -> tuple[Draft, list[str]]:
-    """The draft a PDF belongs to: the code on its pages, else the code or number given, else a clear
-    refusal."""
+    """The draft a PDF belongs to: the code on its pages, else --code/--number, else a clear refusal."""
     if facts.codes:
         return _draft_from_codes(conn, facts, options), []
     if options.number is None or options.issued is None:
-        raise Refused(_missing_code_message(facts))
+        raise NeedsInput(_missing_code_message(facts), (Need.NUMBER, Need.DATE))
     if options.code:
         return numbered_draft(conn, _known_draft(conn, options.code)), []
     symbol = document_symbol(workspace.config, "decision")
@@ -43,7 +42,7 @@ def _draft_from_codes(conn, facts: PdfFacts, options: ArchiveOptions) -> Draft:
     if not known:
         raise DvkError(
             f"Tệp {facts.name} mang mã {', '.join(facts.codes)} nhưng sổ đăng ký không có dự thảo nào với mã "
-            "này. Tệp có được lập bằng dvk trong thư mục làm việc này không?"
+            "này. Tệp có được lập bằng dvk build trong thư mục làm việc này không?"
         )
     numbered = {draft.code: draft for draft in (numbered_draft(conn, d) for d in known)}
     if len(numbered) > 1:
@@ -53,8 +52,8 @@ def _draft_from_codes(conn, facts: PdfFacts, options: ArchiveOptions) -> Draft:
         )
     draft = next(iter(numbered.values()))
     if options.code and options.code not in {draft.code, *facts.codes}:
-        raise Refused(
-            f"Tệp {facts.name} mang mã {draft.code}, khác mã dự thảo đã ghi ({{code}}: {options.code})."
+        raise NeedsInput(
+            f"Tệp {facts.name} mang mã {draft.code}, khác mã dự thảo đã ghi ({options.code}).", (Need.CODE,)
         )
     return draft
 
@@ -74,14 +73,16 @@ def _only_unissued_draft(conn, facts: PdfFacts) -> tuple[Draft, list[str]]:
             f"Tệp {facts.name} không mang mã văn bản; đã gán cho dự thảo duy nhất chưa có số: {draft.code}."
         ]
     if not candidates:
-        raise Refused(
+        raise NeedsInput(
             f"Tệp {facts.name} không mang mã văn bản và sổ đăng ký không có dự thảo nào chưa cấp số. "
-            "Hãy lập dự thảo trước ({build}), hoặc ghi rõ mã dự thảo ({code})."
+            "Hãy lập dự thảo trước, hoặc ghi rõ mã dự thảo.",
+            (Need.CODE,),
         )
     listed = "; ".join(f"{draft.code} ({draft.subject})" for draft in candidates)
-    raise Refused(
+    raise NeedsInput(
         f"Tệp {facts.name} không mang mã văn bản và có nhiều dự thảo chưa cấp số: {listed}. "
-        "Ghi rõ mã dự thảo ({code})."
+        "Ghi rõ mã dự thảo.",
+        (Need.CODE,),
     )
 
 
@@ -92,6 +93,6 @@ def _missing_code_message(facts: PdfFacts) -> str:
         else "không có mã văn bản (DVK-…) ở chân trang"
     )
     return (
-        f"Tệp {facts.name} {what}. Hãy ghi rõ số và ngày văn bản ({{number}}, {{date}}; thêm mã dự thảo, "
-        "{code}, nếu có nhiều dự thảo chưa cấp số)."
+        f"Tệp {facts.name} {what}. Hãy ghi rõ số và ngày văn bản (và mã dự thảo nếu có nhiều dự thảo chưa "
+        "cấp số)."
     )

@@ -9,7 +9,7 @@ from datetime import date
 from pipeline.archive.register import ATTACHED_NAMES, TYPE_NAMES, Issued, format_number
 from pipeline.archive.signature_policy import Acceptance
 from pipeline.config import Config
-from pipeline.model import DvkError
+from pipeline.model import Need, NeedsInput
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,14 @@ class RefusedEntry:
     signature: str
     signer: str
     sha256: str
-    reason: str  # Vietnamese: why, and what the clerk can do ({number}… to be worded: see Refused)
+    reason: str  # Vietnamese: why, and what the clerk can do
     code: str | None = None  # the draft code printed on the page, if any
     quarantine: str | None = None  # where a tampered file is kept, relative to the workspace root
     notes: tuple[str, ...] = ()
     outcome: str = "refused"  # refused | skipped
+    needs: tuple[Need, ...] = ()  # what the clerk can give to have it filed all the same
 
-    def worded(self, words: dict[str, str]) -> str:
-        return worded(self.reason, words)
-
-    def as_dict(self, words: dict[str, str] | None = None) -> dict:
+    def as_dict(self) -> dict:
         return {
             "file": self.file,
             "code": self.code,
@@ -94,50 +92,24 @@ class RefusedEntry:
             "sha256": self.sha256,
             "path": self.quarantine,
             "outcome": self.outcome,
-            "reason": worded(self.reason, words or NEUTRAL_WORDS),
+            "reason": self.reason,
+            "needs": [str(need) for need in self.needs],
             "notes": list(self.notes),
         }
 
 
-# What a clerk can give the archive, named in a refusal's remedy as {number}, {date}, … Each face fills
-# them with its own words (the CLI its flags, the page its fields); the library never names either.
-NEUTRAL_WORDS = {
-    "number": "số văn bản",
-    "date": "ngày văn bản",
-    "code": "mã dự thảo",
-    "replace": "lý do thay bản đã lưu",
-    "accept_untrusted": "lý do nhận lưu trữ chữ ký chưa tin cậy",
-    "accept_unsigned": "lý do nhận lưu trữ bản không ký số",
-    "trust_root": "thêm chứng thư gốc của tổ chức đó vào danh sách chứng thư gốc tin cậy",
-    "build": "lập dự thảo",
-}
+class ArchiveRefused(NeedsInput):
+    """A file could not be filed; `done` holds the outcomes of the files before it in the same run, and
+    `needs` what the clerk could give (empty when nothing would help)."""
 
-
-def worded(template: str, words: dict[str, str]) -> str:
-    """`template` with each {name} of `words` replaced (plain replacement: a file name may hold braces)."""
-    for name, word in words.items():
-        template = template.replace("{" + name + "}", word)
-    return template
-
-
-class Refused(DvkError):
-    """An archive refusal whose remedy names what the clerk can give ({number}, {date}, {code},
-    {replace}, {accept_untrusted}, {accept_unsigned}, {trust_root}, {build}); `worded` fills them in."""
-
-    def __init__(self, template: str) -> None:
-        super().__init__(worded(template, NEUTRAL_WORDS))
-        self.template = template
-
-    def worded(self, words: dict[str, str]) -> str:
-        return worded(self.template, words)
-
-
-class ArchiveRefused(Refused):
-    """A file could not be filed; `done` holds the outcomes of the files before it in the same run."""
-
-    def __init__(self, template: str, done: list[ArchiveEntry | RefusedEntry]) -> None:
-        super().__init__(template)
+    def __init__(
+        self, message: str, done: list[ArchiveEntry | RefusedEntry], needs: tuple[Need, ...] = ()
+    ) -> None:
+        super().__init__(message, needs)
         self.done = done
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (str(self), self.done, self.needs))
 
 
 def entry_from_issued(config: Config, issued: Issued) -> ArchiveEntry:

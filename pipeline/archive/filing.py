@@ -1,7 +1,7 @@
 """The archive: file the signed decisions without changing a signed byte (the module that uses pyHanko).
 
-For each PDF: identify its draft (the code printed in the draft's footer, else --number/--date), check
-what it is (digitally signed, a scan, or a plain text PDF) and, when signed, every signature against the
+For each PDF: identify its draft (the code printed in the draft's footer, else the number and date given),
+check what it is (digitally signed, a scan, or a plain text PDF) and, when signed, every signature against the
 workspace's trust roots; then, holding the register's write lock, give it its number, copy the original
 into a BagIt bag built in `outputs/archive/.staging/` and rename the bag into place just before the
 register commits. A run killed before the commit leaves only a staging folder (removed by the next run);
@@ -42,14 +42,11 @@ from pipeline.archive.bags import (
 from pipeline.archive.content import judge_content
 from pipeline.archive.draft import identify_draft
 from pipeline.archive.entries import (
-    NEUTRAL_WORDS,
     ArchiveEntry,
     ArchiveOptions,
     ArchiveRefused,
-    Refused,
     RefusedEntry,
     entry_from_issued,
-    worded,
 )
 from pipeline.archive.eventlog import append_events, event
 from pipeline.archive.final import ensure_final_copies
@@ -70,10 +67,9 @@ from pipeline.archive.register import (
     replace_file,
     write_transaction,
 )
-from pipeline.archive.signature_policy import Acceptance, Refusal, judge
-from pipeline.archive.signatures import SIGNATURE_LABELS
+from pipeline.archive.signature_policy import SIGNATURE_LABELS, Acceptance, Refusal, judge
 from pipeline.config import Config, Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 from pipeline.vntext import strip_marks
 
 # Test hook (tests/test_archive_faults.py, tests/test_chaos.py): seconds to pause right after the
@@ -95,7 +91,7 @@ def archive_files(
     A file the signature policy refuses gets a RefusedEntry and the run goes on; any other problem
     (an unknown draft, a number already used) stops the run with ArchiveRefused."""
     if len(pdfs) > 1 and (number is not None or code is not None):
-        raise Refused("Số văn bản ({number}) và mã dự thảo ({code}) chỉ dùng khi lưu trữ một tệp mỗi lần.")
+        raise DvkError("Số văn bản và mã dự thảo chỉ ghi được khi lưu trữ một tệp mỗi lần.")
     options = ArchiveOptions(
         number, issued, (replace_reason or "").strip() or None, code, acceptance or Acceptance()
     )
@@ -114,8 +110,8 @@ def archive_files(
                     raise
                 filed = ", ".join(entry.printed for entry in done if isinstance(entry, ArchiveEntry))
                 before = f" (Các tệp trước đã được lưu trữ: {filed}.)" if filed else ""
-                template = exc.template if isinstance(exc, Refused) else str(exc)
-                raise ArchiveRefused(f"{template}{before}", done) from exc
+                needs = exc.needs if isinstance(exc, NeedsInput) else ()
+                raise ArchiveRefused(f"{exc}{before}", done, needs) from exc
     finally:
         conn.close()
     return done
@@ -160,6 +156,7 @@ def archive_one(
     if received.error is not None:
         raise received.error
     data, facts = received.data, received.facts
+    assert facts is not None  # a file read without an error has its facts
     events = [event("received", "ok", file=facts.name, size=len(data))]
     events.append(event("hashed", "ok", sha256=facts.sha256))
     events.append(event("signature checked", facts.status, signer=facts.signer, notes=list(facts.notes)))
@@ -218,11 +215,19 @@ def refuse(
     workspace: Workspace, facts: PdfFacts, data: bytes, events: list[dict], refusal: Refusal
 ) -> RefusedEntry:
     """No number, nothing in the register; a tampered file is kept in quarantine with its events."""
-    events.append(event("refused", refusal.status, reason=worded(refusal.message, NEUTRAL_WORDS)))
+    events.append(event("refused", refusal.status, reason=refusal.message))
     kept = quarantine(workspace, facts, data, events) if refusal.quarantine else None
     code = facts.codes[0] if facts.codes else None
     return RefusedEntry(
-        facts.name, facts.status, facts.signer, facts.sha256, refusal.message, code, kept, facts.notes
+        facts.name,
+        facts.status,
+        facts.signer,
+        facts.sha256,
+        refusal.message,
+        code,
+        kept,
+        facts.notes,
+        needs=refusal.needs,
     )
 
 
@@ -258,14 +263,14 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
     draft, notes = identify_draft(workspace, conn, facts, options)
     plan = plan_issue(workspace, conn, facts, draft, options)
     if plan.existing is not None and not options.replace_reason:
-        raise Refused(_already_archived_message(config, plan.existing, facts.name))
+        raise NeedsInput(_already_archived_message(config, plan.existing, facts.name), (Need.REPLACE_REASON,))
     issued = _new_issued(workspace, conn, facts, plan)
     if plan.existing is not None:
         events.append(event("replaced", "ok", reason=options.replace_reason, previous=plan.existing.sha256))
     bag, head = stage_bag(workspace, data, facts, issued, events, staging)
     issued = replace(issued, events_head=head)
     final = workspace.root / issued.archive_path
-    old_rel = supersede(workspace, plan.existing, moves) if plan.existing is not None else None
+    old_rel = supersede(workspace, plan.existing, moves) if plan.existing is not None else ""
     notes += clear_orphan(final, staging, moves)
     moves.move(bag, final)
     if plan.existing is not None:
@@ -283,7 +288,7 @@ def _file_document(workspace, conn, facts, data, options, events, staging, moves
 def _already_archived_message(config: Config, existing: Issued, name: str) -> str:
     return (
         f"Văn bản {format_number(config, existing.number, existing.symbol)} đã có bản lưu trữ khác "
-        f"({existing.file_name}). Nếu {name} là bản đúng, ghi lý do thay bản ({{replace}}) rồi lưu trữ lại; "
+        f"({existing.file_name}). Nếu {name} là bản đúng, lưu trữ lại có ghi lý do thay bản lưu; "
         f"bản cũ được giữ trong {ARCHIVE_DIR}/{SUPERSEDED}/."
     )
 

@@ -49,12 +49,12 @@ def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: A
     """
     issued = _numbered_row(conn, entry)
     draft = find_draft(conn, issued.code) if issued is not None and issued.code else None
-    if draft is None:
+    if issued is None or issued.id is None or draft is None:
         return []
     printed = format_number(workspace.config, issued.number, issued.symbol)
     if "numbering" not in draft.context:
         return [f"Dự thảo {draft.code} không có thông tin đánh số nên chưa tạo được bản có số {printed}."]
-    recorded = {copy["path"]: copy for copy in issued.final_copies}
+    recorded: dict[str, dict] = {copy["path"]: copy for copy in issued.final_copies}
     copies, notes = [], []
     try:
         for each, context in numbered_contexts(conn, draft, issued):
@@ -65,8 +65,9 @@ def ensure_final_copies(workspace: Workspace, conn: sqlite3.Connection, entry: A
                 render_copy(workspace, each, context, out)
                 notes.append(f"Đã tạo bản có số: {rel}")
                 recorded.pop(rel, None)
+            kept = recorded.pop(rel) if rel in recorded else None
             copies.append(
-                recorded.pop(rel, None)
+                kept
                 or {"code": each.code, "kind": each.kind, "path": rel, "sha256": file_sha256(out), "pdf": ""}
             )
     except (DvkError, OSError, ValueError, KeyError) as exc:  # see the docstring: report, keep the archive

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from pipeline.archive.entries import ArchiveOptions, Refused
+from pipeline.archive.entries import ArchiveOptions
 from pipeline.archive.pdf import PdfFacts
 from pipeline.archive.register import (
     Draft,
@@ -19,7 +19,7 @@ from pipeline.archive.register import (
     numbering_scope,
 )
 from pipeline.config import Config, Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 from pipeline.vntext import nfc
 
 
@@ -41,8 +41,10 @@ def plan_issue(
     config = workspace.config
     body = issuing_body(config, draft)
     symbol = document_symbol(config, draft.kind, body.symbol)
-    number = _agreed(options.number, number_on_page(facts.text, config, symbol), "Số", "{number}", facts.name)
-    issued = _agreed(options.issued, date_on_page(facts.text, body.place), "Ngày", "{date}", facts.name)
+    number = _agreed(
+        options.number, number_on_page(facts.text, config, symbol), "Số", Need.NUMBER, facts.name
+    )
+    issued = _agreed(options.issued, date_on_page(facts.text, body.place), "Ngày", Need.DATE, facts.name)
     existing = find_issued(conn, code=draft.code)
     if existing is not None:
         printed = format_number(config, existing.number, existing.symbol)
@@ -56,9 +58,10 @@ def plan_issue(
         return Plan(draft, None, number, symbol, numbering_scope(config, issued, body.name), issued)
     signed = sorted(check.signed_at for check in facts.signatures if check.signed_at)
     if not signed:
-        raise Refused(
-            f"Không xác định được ngày của văn bản trong tệp {facts.name}: tệp không ghi ngày và chữ ký số "
-            "không có thời điểm ký. Hãy ghi rõ ngày văn bản, ngày người ký ký ({date}, ví dụ 23/12/2020)."
+        raise NeedsInput(
+            f"Không xác định được ngày của văn bản trong tệp {facts.name}. "
+            "Hãy ghi rõ ngày văn bản (ví dụ 23/12/2020).",
+            (Need.DATE,),
         )
     issued = signed_day(signed[0])
     note = f"Ngày văn bản lấy theo thời điểm ký số: {format_day(issued)}."
@@ -94,11 +97,11 @@ def signed_day(moment: datetime) -> date:
     return moment.astimezone(VIETNAM).date() if moment.tzinfo is not None else moment.date()
 
 
-def _agreed(option, on_page, what: str, flag: str, name: str):
+def _agreed(option, on_page, what: str, need: Need, name: str):
     if option is not None and on_page is not None and option != on_page:
         shown = [format_day(v) if isinstance(v, date) else v for v in (on_page, option)]
-        raise Refused(
-            f"{what} trên văn bản {name} ({shown[0]}) khác {what.lower()} đã ghi ({flag}: {shown[1]})."
+        raise NeedsInput(
+            f"{what} trên văn bản {name} ({shown[0]}) khác {what.lower()} đã ghi ({shown[1]}).", (need,)
         )
     return option if option is not None else on_page
 

@@ -5,7 +5,7 @@ Anything that allocates a number runs in a `BEGIN IMMEDIATE` transaction, so two
 same time queue for the write lock instead of both reading "the next number is 5". A UNIQUE
 constraint on (number, symbol, scope) is the backstop.
 
-Numbering (DOMAIN.md §4): the Party profile numbers each document type from 1 through the committee
+Numbering (docs/domain.md §4): the Party profile numbers each document type from 1 through the committee
 term (HD 36 §1.3.1), the State profile from 1 each calendar year (NĐ 30 Điều 15). The scope column
 holds the term or the year; the symbol holds the type ("QĐ/TU", "QĐ-UBND").
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Config, Workspace
-from pipeline.model import DvkError
+from pipeline.model import DvkError, Need, NeedsInput
 from pipeline.vntext import format_date_short
 
 if TYPE_CHECKING:
@@ -335,9 +335,10 @@ def numbered_draft(conn: sqlite3.Connection, draft: Draft) -> Draft:
     row = next((row for row in rows if same_issuer(_draft(row), draft)), None)
     if not row:
         what = ATTACHED_NAMES.get(draft.kind, draft.kind)
-        raise DvkError(
+        raise NeedsInput(
             f"Mã {draft.code} là của {what} kèm theo nhưng sổ đăng ký không có quyết định cùng đợt lập. "
-            "Hãy lưu trữ tệp quyết định, hoặc ghi rõ mã dự thảo của quyết định."
+            "Hãy lưu trữ tệp quyết định, hoặc ghi rõ mã dự thảo của quyết định.",
+            (Need.CODE,),
         )
     return _draft(row)
 
@@ -424,9 +425,10 @@ def numbering_scope(config: Config, issued: date, body: str | None = None) -> st
     prefix = f"{body} | " if body else ""
     if config.profile == "party":
         if issued < config.term_start:
-            raise DvkError(
+            raise NeedsInput(
                 f"Ngày văn bản {format_day(issued)} trước ngày đầu nhiệm kỳ {format_day(config.term_start)} "
-                "(issuer.term_start trong dvk.toml). Kiểm tra lại ngày văn bản hoặc cấu hình nhiệm kỳ."
+                "(issuer.term_start trong dvk.toml). Kiểm tra lại ngày văn bản hoặc cấu hình nhiệm kỳ.",
+                (Need.DATE,),
             )
         return f"{prefix}term:{config.term_start.isoformat()}"
     return f"{prefix}year:{issued.year}"

@@ -6,9 +6,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from pipeline.archive.entries import entry_from_issued, title_and_subject
 from pipeline.archive.register import (
     ATTACHED_NAMES,
@@ -65,7 +62,7 @@ def outgoing_register(workspace: Workspace) -> list[dict]:
             title=title_and_subject(record.kind, record.subject),
             recipients=[line for line in record.recipients if not line.startswith("Lưu")],
             kept_by="; ".join(kept) or config.issuer["office"],
-            replaced=replaced.get(record.id, []),
+            replaced=replaced.get(record.id, []) if record.id is not None else [],
             copies=list(record.final_copies),  # the numbered .docx and PDF made when it was filed
         )
         rows.append(entry)
@@ -94,6 +91,8 @@ def register_row(entry: dict) -> list[str]:
 
 def write_register_xlsx(workspace: Workspace, path: Path) -> Path:
     """Write the outgoing register with the ten columns of NĐ 30 Phụ lục IV (atomic replace)."""
+    from openpyxl import Workbook
+
     path = Path(path)
     book = Workbook()
     sheet = book.active
@@ -109,6 +108,8 @@ def write_register_xlsx(workspace: Workspace, path: Path) -> Path:
 
 
 def _style_register(sheet) -> None:
+    from openpyxl.styles import Alignment, Font
+
     widths = (16, 12, 48, 22, 36, 22, 10, 12, 12, 36)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(ord("A") + index - 1)].width = width

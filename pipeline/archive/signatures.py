@@ -19,15 +19,6 @@ from pypdf import PdfReader
 
 from pipeline.vntext import nfc
 
-SIGNATURE_STATUSES = ("trusted", "untrusted", "tampered", "modified-after-signing", "scan", "unsigned")
-SIGNATURE_LABELS = {
-    "trusted": "chữ ký số hợp lệ, người ký được tin cậy",
-    "untrusted": "chữ ký số nguyên vẹn nhưng chứng thư người ký không thuộc chứng thư gốc tin cậy",
-    "tampered": "chữ ký số KHÔNG hợp lệ: phần được ký đã bị sửa",
-    "modified-after-signing": "chữ ký số nguyên vẹn nhưng tệp có thay đổi được thêm vào sau khi ký",
-    "scan": "bản quét (không có lớp chữ, không có chữ ký số)",
-    "unsigned": "tệp PDF có chữ nhưng không có chữ ký số",
-}
 WORST_FIRST = ("tampered", "modified-after-signing", "untrusted", "trusted")
 REVOCATION_NOTE = "Chưa kiểm tra tình trạng thu hồi chứng thư số (không tra cứu CRL/OCSP qua mạng)."
 TRUST_ROOTS = "trust-roots"
@@ -100,7 +91,8 @@ def _check_one(form_field: SignatureField, signature, roots: list, is_last: bool
         return replace(checked, status="modified-after-signing", notes=(note,))
     checked = replace(checked, notes=_permitted_change_notes(form_field.name, status, is_last))
     if not status.trusted:
-        problem = status.trust_problem_indic.name if status.trust_problem_indic else "không rõ"
+        indication = status.trust_problem_indic
+        problem = getattr(indication, "name", str(indication)) if indication else "không rõ"
         note = (
             f"Chữ ký {form_field.name}: chứng thư của {signer} không được xác nhận theo các chứng thư gốc "
             f"trong {TRUST_ROOTS}/ ({problem})."

@@ -176,11 +176,15 @@ def _register_edits(bag: bagit.Bag, bag_dir: Path, rel: str, expected: Expected)
         found = []
         if key in bag.info and " ".join(str(bag.info[key]).split()) != value:
             found.append(("bag-info.txt", " ".join(str(bag.info[key]).split())))
-        logged = [
-            str(record["detail"][witness[1]])
-            for record in (events if witness else [])
-            if record.get("event") == witness[0] and record["detail"].get(witness[1])
-        ]
+        logged = (
+            [
+                str(record["detail"][witness[1]])
+                for record in events
+                if record.get("event") == witness[0] and record["detail"].get(witness[1])
+            ]
+            if witness
+            else []
+        )
         if logged and " ".join(logged[-1].split()) != value:
             found.append(("nhật ký sự kiện của gói", " ".join(logged[-1].split())))
         if found:

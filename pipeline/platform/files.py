@@ -250,7 +250,7 @@ def person_lock(path: Path) -> Path | None:
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete temporary files in `folder` whose writing process is gone; return what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         names = [entry for entry in os.scandir(folder) if entry.name.startswith(TEMP_PREFIX)]
     except OSError:

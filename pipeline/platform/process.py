@@ -30,6 +30,10 @@ from pipeline.model import DvkError
 SPAWN = multiprocessing.get_context("spawn")
 TICK = 0.2  # how often the parent looks at its workers' clocks and memory
 IN_FLIGHT = 8  # tasks queued per worker: the next ones are there when the current one ends
+# A task's time limit counts from when its worker reports that it began it, never the worker's start-up
+# (a spawned worker imports the package afresh; on a slow or busy PC, with antivirus scanning each file
+# it loads, that takes seconds). A worker that never begins its first task is still stopped, after this.
+STARTUP_SECONDS = 120.0
 
 
 # ---------------------------------------------------------------------------- external programs
@@ -50,10 +54,13 @@ def start_program(command: Sequence[str], **options: Any) -> subprocess.Popen:
     return subprocess.Popen(list(command), **options)
 
 
-def kill_tree(pid: int) -> None:
-    """Kill a running process and every process below it; wait until they are gone.
+def kill_tree(pid: int | None) -> None:
+    """Kill a running process and every process below it; wait until they are gone (None: a process
+    never started, nothing to kill).
 
     Call it only for a process not yet waited for (a reaped pid may belong to someone else now)."""
+    if pid is None:
+        return
     try:
         top = psutil.Process(pid)
         family = [*top.children(recursive=True), top]
@@ -142,7 +149,9 @@ def cap_own_memory(extra_bytes: int) -> bool:
     return True
 
 
-def rss(pid: int) -> int:
+def rss(pid: int | None) -> int:
+    if pid is None:
+        return 0
     try:
         return psutil.Process(pid).memory_info().rss
     except psutil.Error:
@@ -206,6 +215,7 @@ def survives_pickling(exc: BaseException) -> bool:
 # ---------------------------------------------------------------------------- a pool with time limits
 
 OK, ERROR, TIMEOUT, CRASH, MEMORY = "ok", "error", "timeout", "crash", "memory"
+STARTED = "started"  # a worker's message, not an outcome: it began the task it names
 
 
 @dataclass
@@ -213,7 +223,8 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: multiprocessing.connection.Connection
     queue: deque = field(default_factory=deque)  # task indexes sent, oldest (the running one) first
-    started: float = 0.0  # when the oldest queued task began
+    started: float | None = None  # when the worker said it began the oldest queued task (None: not yet)
+    waiting: float = 0.0  # since when the oldest queued task has waited to begin
     run: int = -1  # the run whose arguments and environment it has
 
 
@@ -306,7 +317,7 @@ class _Pool:
             while self.pending and len(worker.queue) < IN_FLIGHT:
                 index = self.pending.popleft()
                 if not worker.queue:
-                    worker.started = time.monotonic()
+                    worker.started, worker.waiting = None, time.monotonic()
                 worker.queue.append(index)
                 worker.conn.send(("task", index, tasks[index]))
         except OSError:  # the worker is gone: collect() sees its end and hands its tasks on
@@ -315,16 +326,20 @@ class _Pool:
 
     def collect(self) -> Iterator[tuple[int, str, Any]]:
         busy = {worker.conn: worker for worker in self.workers if worker.queue}
-        for conn in multiprocessing.connection.wait(list(busy), timeout=TICK):
-            worker = busy[conn]
+        for ready in multiprocessing.connection.wait(list(busy), timeout=TICK):
+            assert isinstance(ready, multiprocessing.connection.Connection)  # wait gives back what it got
+            worker, conn = busy[ready], ready
             try:
                 index, status, value = conn.recv()
             except (EOFError, OSError):
                 worker.process.join(1)
                 yield self.fail(worker, CRASH, worker.process.exitcode)
                 continue
+            if status == STARTED:
+                worker.started = time.monotonic()
+                continue
             worker.queue.popleft()
-            worker.started = time.monotonic()
+            worker.started, worker.waiting = None, time.monotonic()
             yield index, status, value
 
     def watch(self) -> Iterator[tuple[int, str, Any]]:
@@ -332,7 +347,9 @@ class _Pool:
         for worker in list(self.workers):
             if not worker.queue:
                 continue
-            if now - worker.started > self.seconds:
+            if worker.started is not None and now - worker.started > self.seconds:
+                status = TIMEOUT
+            elif worker.started is None and now - worker.waiting > max(self.seconds, STARTUP_SECONDS):
                 status = TIMEOUT
             elif rss(worker.process.pid) > self.memory_bytes:
                 status = MEMORY
@@ -389,6 +406,10 @@ def _worker_loop(conn: multiprocessing.connection.Connection, function: Callable
             os.environ.update(environment)
             continue
         _, index, task = message
+        try:
+            conn.send((index, STARTED, None))
+        except (OSError, ValueError):
+            return
         try:
             reply: tuple = (index, OK, function(*task, *common))
         except MemoryError:

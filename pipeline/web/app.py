@@ -15,6 +15,7 @@ import tempfile
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import anyio
@@ -31,19 +32,21 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline import service, settings
 from pipeline.appraise import ID, AppraisalPending, is_pending
+from pipeline.archive.entries import RefusedEntry
 from pipeline.config import Workspace
-from pipeline.model import DISPLAY_VI, DvkError, FileStatus
+from pipeline.model import DISPLAY_VI, DvkError
 from pipeline.platform import files
 from pipeline.vntext import neutralise, sort_key
-from pipeline.web import campaign
+from pipeline.web import campaign, history_pages
 from pipeline.web import pages as views
-from pipeline.web.protect import Protect, TooLarge
-from pipeline.web.security import CSRF_FIELD, SESSION_COOKIE, Guard, served_file
+from pipeline.web.pages import STATUS_VI
+from pipeline.web.protect import Protect
+from pipeline.web.respond import page, posted
+from pipeline.web.security import SESSION_COOKIE, Guard, served_file
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50  # rows per page: a 10,000-file campaign is 200 pages, never a 10,000-row table
 MAX_FILES_PER_POST = 20
-STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
 KIND_VI = DISPLAY_VI
 NAV = (
     ("/", "Tổng quan"),
@@ -52,13 +55,14 @@ NAV = (
     ("/van-ban", "Văn bản"),
     ("/luu-tru", "Lưu trữ"),
     ("/don-vi", "Đơn vị"),
+    ("/cac-nam", "Các năm"),
     ("/cai-dat", "Cài đặt"),
 )
 
 
 def create_app(
     workspace: Workspace, password_hash: str | None = None, hosts: tuple[str, ...] | None = ()
-) -> Starlette:
+) -> Protect:
     """The application for one workspace. `hosts`: the host names requests may name (the bound address);
     `password_hash`: when set, every page but the login page needs a session."""
     routes = [
@@ -82,9 +86,10 @@ def create_app(
         Route("/dang-nhap", login_page, methods=["GET", "POST"]),
         Route("/dang-xuat", logout, methods=["POST"]),
         *campaign.routes(),
+        *history_pages.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    handlers = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
+    handlers: dict[Any, Any] = {HTTPException: http_error, DvkError: dvk_error, Exception: unexpected_error}
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=fewer_threads)
     app.state.workspace = workspace
     app.state.needs_init = campaign.needs_init(workspace.root)
@@ -128,45 +133,6 @@ def shown(value: object) -> object:
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
         return neutralise(value)
     return value
-
-
-def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
-    state = request.app.state
-    notice = state.notices.take(request.query_params.get("tb", ""))
-    html = state.templates.get_template(template).render(
-        path=request.url.path,
-        csrf_field=CSRF_FIELD,
-        csrf=request.state.csrf_token,
-        workspace=state.workspace,
-        login=state.guard.needs_login,
-        notice=notice,
-        **context,
-    )
-    return HTMLResponse(html, status_code=status_code)
-
-
-async def posted(request: Request, max_files: int = 0, max_fields: int = 40):
-    """The form of a POST, after checking its CSRF token (403 without a valid one)."""
-    try:
-        form = await request.form(max_files=max_files, max_fields=max_fields)
-    except TooLarge as exc:
-        raise HTTPException(413, "Yêu cầu lớn quá mức cho phép; gửi ít tệp hơn mỗi lần.") from exc
-    except HTTPException as exc:  # the multipart parser's refusals are in English: say them here
-        raise HTTPException(exc.status_code, form_refusal(str(exc.detail), max_files, max_fields)) from exc
-    if not request.app.state.guard.csrf_ok(request.state.csrf_cookie, str(form.get(CSRF_FIELD) or "")):
-        await form.close()
-        raise HTTPException(
-            403, "Phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang dvk; tải lại trang."
-        )
-    return form
-
-
-def form_refusal(detail: str, max_files: int, max_fields: int) -> str:
-    if detail.startswith("Too many files"):
-        return f"Gửi quá {max_files} tệp trong một lần; chia thành nhiều lần rồi gửi lại."
-    if detail.startswith("Too many fields"):
-        return f"Biểu mẫu có quá {max_fields} ô; tải lại trang rồi thử lại."
-    return "Không đọc được dữ liệu biểu mẫu gửi lên (có thể bị gián đoạn); tải lại trang rồi gửi lại."
 
 
 def back(request: Request, url: str, kind: str, *lines: str) -> Response:
@@ -571,36 +537,31 @@ async def upload_signed(request: Request) -> Response:
         number, issued = service.number_and_date(
             str(form.get("so", "")), str(form.get("ngay", "")), both=False
         )
+        entries, refusal = await run_in_threadpool(
+            lambda: service.archive_uploads(
+                request.app.state.workspace,
+                uploads,
+                number=number,
+                issued=issued,
+                replace_reason=str(form.get("ly-do", "")) or None,
+                code=str(form.get("ma", "")).strip() or None,
+                untrusted_reason=str(form.get("nhan-khong-tin-cay", "")) or None,
+                unsigned_reason=str(form.get("nhan-khong-ky", "")) or None,
+            )
+        )
     except DvkError as exc:
-        return back(request, "/luu-tru", "error", str(exc))
-    options = {
-        "number": number,
-        "issued": issued,
-        "replace_reason": str(form.get("ly-do", "")) or None,
-        "code": str(form.get("ma", "")).strip() or None,
-        "accept_untrusted": str(form.get("nhan-khong-tin-cay", "")),
-        "accept_unsigned": str(form.get("nhan-khong-ky", "")),
-    }
-    entries, refusal = await run_in_threadpool(
-        lambda: service.archive_uploads(request.app.state.workspace, uploads, **options)
-    )
-    lines = [archived_line(entry) for entry in entries]
+        entries, refusal = [], exc
+    # Each outcome said once, in this attempt's notice only (no log of older attempts on the page).
+    lines = [
+        entry.reason + views.fields_for(entry.needs)
+        if isinstance(entry, RefusedEntry)
+        else f"Đã lưu trữ {entry.label}: {service.signature_label(entry.signature)}."
+        for entry in entries
+    ]
     if refusal is not None:
-        lines.append(f"Chưa lưu trữ: {page_words(refusal)}")
-    failed = refusal is not None or any(entry.outcome == "refused" for entry in entries)
+        lines.append(f"Chưa lưu trữ: {views.error_text(refusal)}")
+    failed = refusal is not None or any(isinstance(entry, RefusedEntry) for entry in entries)
     return back(request, "/luu-tru", "error" if failed else "ok", *lines)
-
-
-def archived_line(entry) -> str:
-    if entry.outcome in ("refused", "skipped"):
-        return entry.worded(PAGE_WORDS)  # "Từ chối lưu trữ …: why, and what to do on this page"
-    what = {"replaced": "Đã thay bản lưu", "unchanged": "Không thay đổi"}.get(entry.outcome, "Đã lưu trữ")
-    signer = f" ({entry.signer})" if entry.signer and entry.signature not in ("scan", "unsigned") else ""
-    notes = "".join(f" Lưu ý: {note}" for note in entry.notes)
-    return (
-        f"{what} {entry.label} ngày {entry.date:%d/%m/%Y}: {service.signature_label(entry.signature)}"
-        f"{signer}.{notes}"
-    )
 
 
 async def upload_trust_root(request: Request) -> Response:
@@ -611,7 +572,7 @@ async def upload_trust_root(request: Request) -> Response:
     try:
         roots, new = await run_in_threadpool(service.add_trust_root, request.app.state.workspace, uploads[0])
     except DvkError as exc:
-        return back(request, "/luu-tru", "error", page_words(exc))
+        return back(request, "/luu-tru", "error", views.error_text(exc))
     names = "; ".join(root.subject for root in roots)
     if not new:
         return back(request, "/luu-tru", "ok", f"Chứng thư gốc {names} đã có trong danh sách tin cậy.")

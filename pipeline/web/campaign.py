@@ -19,6 +19,8 @@ from pipeline import service, settings
 from pipeline.config import is_workspace, load_workspace
 from pipeline.model import FIELDS, LABELS_VI, DvkError
 from pipeline.web import pages as views
+from pipeline.web.pages import STATUS_VI
+from pipeline.web.respond import page, posted
 from pipeline.web.security import CSRF_FIELD, UPLOAD_BODY_BYTES
 
 FIRST_RUN_PATHS = ("/tao-thu-muc", "/static", "/dang-nhap")
@@ -83,7 +85,7 @@ class FirstRun:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.state = app.state
+        self.state = getattr(app, "state")  # noqa: B009 - the wrapped Starlette app's; ASGIApp has none
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -106,8 +108,6 @@ def answer(request: Request, url: str, kind: str, lines: list[str]) -> Response:
 
 
 async def create_page(request: Request) -> Response:
-    from pipeline.web.app import page, posted
-
     state = request.app.state
     if not state.needs_init:
         return RedirectResponse("/cai-dat", status_code=303)
@@ -140,8 +140,6 @@ async def create_page(request: Request) -> Response:
 
 
 async def settings_page(request: Request) -> Response:
-    from pipeline.web.app import page, posted
-
     state = request.app.state
     root = state.workspace.root
     if request.method == "GET":
@@ -234,8 +232,6 @@ def vocabulary(title: str, name: str, terms, field, spare: bool) -> dict:
 
 
 async def units_page(request: Request) -> Response:
-    from pipeline.web.app import page
-
     workspace = request.app.state.workspace
     result = await run_in_threadpool(views.current_check, workspace)
     seen, missing = service.units_seen(workspace, result)
@@ -254,8 +250,6 @@ async def units_page(request: Request) -> Response:
 
 
 async def add_units(request: Request) -> Response:
-    from pipeline.web.app import posted
-
     form = await posted(request, max_fields=5000)
     if form.get("mot"):  # the row's own button
         chosen = [str(form.get("mot"))]
@@ -283,8 +277,6 @@ async def add_units(request: Request) -> Response:
 
 
 async def upload_inputs(request: Request) -> Response:
-    from pipeline.web.app import STATUS_VI, posted
-
     form = await posted(request, max_files=MAX_FILES_PER_UPLOAD)
     try:
         items = [item for item in form.getlist("tep") if isinstance(item, UploadFile) and item.filename]
@@ -320,7 +312,7 @@ def upload_lines(added: service.InputsAdded, status_vi: dict[str, str]) -> list[
             why = "; ".join(p.message for p in report.problems if p.severity == "error") or report.reason
             lines.append(f"Đã lưu {item.path}: {status_vi[report.status]}" + (f" — {why}" if why else "."))
     else:
-        states = [by_path[item.path].status for item in saved if item.path in by_path]
+        states = [str(by_path[item.path].status) for item in saved if item.path in by_path]
         folders = {item.path.rsplit("/", 1)[0] for item in saved}
         counts = ", ".join(f"{states.count(key)} {label}" for key, label in status_vi.items())
         lines.append(f"Đã lưu {len(saved)} tệp vào {len(folders)} thư mục trong inputs/: {counts}.")

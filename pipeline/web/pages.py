@@ -21,10 +21,24 @@ from pipeline.archive import register
 from pipeline.check import Progress, accepted_proposals, recognise, registered_count, run_check
 from pipeline.config import Workspace
 from pipeline.discover import walk_files
-from pipeline.model import DISPLAY_VI, LABELS_VI, CheckResult, DvkError, FileStatus, ReadError
+from pipeline.model import (
+    DISPLAY_VI,
+    LABELS_VI,
+    CheckResult,
+    DvkError,
+    FileReport,
+    FileStatus,
+    Need,
+    ReadError,
+    needs_of,
+)
 from pipeline.reader import read_document
 from pipeline.service import Step, corrections_path, workbook_path
 from pipeline.vntext import fold, sort_key
+
+# The file statuses in the page's words, in the order the file list's filter offers them.
+STATUS_VI = {status.value: DISPLAY_VI[status] for status in FileStatus}
+
 
 # ---------------------------------------------------------------------------- the current check
 
@@ -78,10 +92,12 @@ def inputs_signature(workspace: Workspace) -> tuple:
             with contextlib.suppress(OSError):
                 stat = item.stat(follow_symlinks=False)
                 files.append((rel, stat.st_size, stat.st_mtime_ns))
-    return (tuple(files), file_stamp(workspace.root / "dvk.toml"), file_stamp(corrections_path(workspace)))
+    return (tuple(files), stat_stamp(workspace.root / "dvk.toml"), stat_stamp(corrections_path(workspace)))
 
 
-def file_stamp(path: Path) -> tuple[int, int] | None:
+def stat_stamp(path: Path) -> tuple[int, int] | None:
+    """Size and modification time (None: no file): enough to see a change a page shows, without reading it
+    (workbook.file_stamp adds the content hash, for a write that must not land over a person's save)."""
     try:
         stat = path.stat()
     except OSError:
@@ -179,16 +195,16 @@ def build_file_index(result: CheckResult) -> FileIndex:
         codes = frozenset(problem.code for one in (report, *report.records) for problem in one.problems)
         levels = frozenset(one.field("level") for one in each if one.field("level"))
         rows.append(IndexRow(levels, codes, fold(unit), text))
-    levels = Counter(level for row in rows for level in row.levels)
-    codes = Counter(code for row in rows for code in row.codes)
+    level_counts = Counter(level for row in rows for level in row.levels)
+    code_counts = Counter(code for row in rows for code in row.codes)
     units = {
         one.field("unit") or report.path.split("/")[0]
         for report in result.files
         for one in report.records or [report]
     }
-    choices = {
-        "levels": sorted(levels.items()),
-        "codes": sorted(codes.items()),
+    choices: dict[str, list] = {
+        "levels": sorted(level_counts.items()),
+        "codes": sorted(code_counts.items()),
         "units": sorted((unit for unit in units if unit), key=sort_key),
     }
     return FileIndex(result, rows, choices)
@@ -199,7 +215,7 @@ def build_file_index(result: CheckResult) -> FileIndex:
 
 @dataclass
 class FileDetail:
-    report: object  # check.FileReport: the file's, or one row's of a list
+    report: FileReport  # the file's, or one row's of a list
     fields: list[dict]  # {key, label, value, where, manual}
     blocks: list[dict]  # the file's own text: {where, text, fields: [labels]}
     read_error: str = ""
@@ -222,7 +238,8 @@ def file_detail(workspace: Workspace, rel: str, key: str = "") -> FileDetail:
         {"key": key, "label": LABELS_VI.get(key, key), "value": value, "where": sources.get(key, "")}
         for key, value in report.fields.items()
     ]
-    blocks, error = [], ""
+    blocks: list[dict] = []
+    error = ""
     if whole.record is not None or whole.records:  # read again only what the check read within its limits
         blocks, error = file_text(workspace, rel, sources)
     elif report.status == "rejected":
@@ -302,7 +319,7 @@ def appraisal_rows(workspace: Workspace) -> list[dict[str, str]]:
     times at once)."""
     path = workbook_path(workspace)
     with _rows_reading:
-        stamp = file_stamp(path)
+        stamp = stat_stamp(path)
         if stamp is None:
             return []
         with _checks_guard:
@@ -326,7 +343,7 @@ def watch_results(path: Path) -> Iterator[Callable]:
 
 def remember_saved_results(path: Path, read: tuple | None, changes: Sequence[tuple[str, str, str]]) -> None:
     latest = {proposal_id: (result, note) for proposal_id, result, note in changes}
-    stamp = file_stamp(path)  # a person saving in the instant since the replace is read at their next change
+    stamp = stat_stamp(path)  # a person saving in the instant since the replace is read at their next change
     with _checks_guard:
         known = _rows.get(path)
         if known is None or read is None or known[0] != read[:2]:  # `read` carries the hash as well
@@ -423,9 +440,9 @@ def overview(workspace: Workspace) -> Overview:
         path = register.register_path(workspace)
         key = (
             id(result),
-            file_stamp(workbook_path(workspace)),
-            file_stamp(path),
-            file_stamp(path.with_name(path.name + "-wal")),
+            stat_stamp(workbook_path(workspace)),
+            stat_stamp(path),
+            stat_stamp(path.with_name(path.name + "-wal")),
         )
         with _checks_guard:
             known = _overviews.get(workspace.root)
@@ -515,3 +532,26 @@ def save_corrections(workspace: Workspace, rel: str, values: dict[str, str], key
     lines = [f"Đã ghi {saved.changed} giá trị vào {corrections.WORKBOOK_NAME}. {what}: {state}."]
     lines += [problem.message for problem in after.problems if problem.severity == "error"]
     return lines
+
+
+# ---------------------------------------------------------------------------- refusals in the page's words
+
+# How the page asks for what a refusal needs (model.Need): the fields of the archive form.
+FIELDS = {
+    Need.NUMBER: "“Số văn bản”",
+    Need.DATE: "“Ngày văn bản”",
+    Need.CODE: "“Mã dự thảo”",
+    Need.REPLACE_REASON: "“Lý do thay bản đã lưu”",
+    Need.UNTRUSTED_REASON: "lý do vẫn lưu khi chứng thư không thuộc chứng thư gốc tin cậy",
+    Need.UNSIGNED_REASON: "lý do vẫn lưu bản quét hoặc bản không ký số",
+}
+
+
+def fields_for(needs: tuple[Need, ...]) -> str:
+    """ " Ghi vào: “Số văn bản”, “Ngày văn bản”." for what a refusal needs, or ""."""
+    return f" Ghi vào: {', '.join(FIELDS[need] for need in needs)}." if needs else ""
+
+
+def error_text(exc: DvkError) -> str:
+    """A library error in the page's words: its message, and the fields that give what it needs."""
+    return str(exc) + fields_for(needs_of(exc))

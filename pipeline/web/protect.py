@@ -44,7 +44,7 @@ class Protect:
         self.app = app
         self.guard = guard
         self.hosts = None if hosts is None else {host.lower() for host in (*LOCAL_HOSTS, *hosts)}
-        self.state = app.state  # the application's state, for tests and the server
+        self.state = getattr(app, "state", None)  # the application's state, for tests and the server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -157,7 +157,7 @@ class Guard:
         with self.lock:
             expires = self.sessions.get(session or "")
             if expires is not None and expires < time.time():
-                del self.sessions[session]
+                del self.sessions[session or ""]
                 expires = None
         return expires is not None
 
