@@ -186,7 +186,10 @@ def build_locked(
     register.record_drafts(workspace, documents)
     history.record_build(workspace, models, decision_codes(workspace, models), registered)
     marked = read_outstanding(workspace.year_dir / WORKBOOK_NAME)
-    item = news.write_news(workspace, models, registered, [m for m in models if m.id in marked])
+    chart = year_stats(workspace)["chart"]
+    item = news.write_news(
+        workspace, models, registered, [m for m in models if m.id in marked], Path(chart) if chart else None
+    )
     kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
     return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)
