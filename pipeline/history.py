@@ -221,10 +221,10 @@ def record_build(
     try:
         with write_transaction(conn):
             keys = [campaign_key(year, model.id) for model in models]
-            marks = ",".join("?" * len(keys))
+            # The unissued rows are this build's to write again (no key list in SQL: a province's
+            # campaign has more models than SQLite takes parameters); issued ones stay as filed.
             conn.execute(
-                f"DELETE FROM models WHERE source = ? AND year = ? AND issued = 0 AND key NOT IN ({marks})",
-                (SOURCE_CAMPAIGN, year, *keys),
+                "DELETE FROM models WHERE source = ? AND year = ? AND issued = 0", (SOURCE_CAMPAIGN, year)
             )
             for model, key in zip(models, keys, strict=True):
                 _upsert_built(conn, workspace, model, key, decision_codes.get(model.id), now)

@@ -273,6 +273,7 @@ def test_an_import_after_the_workbook_was_written_fills_its_column_on_the_next_c
 
 
 def test_stats_years_count_each_year_and_draw_the_chart(campaigns, tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib (a dependency since issue 22) is not installed")
     root = campaigns / "2020"
     service.import_history(load_workspace(root), [old_list(tmp_path / "ds.docx")])
     result = CliRunner().invoke(main, ["stats", "--years", "-w", str(root), "--json"])
@@ -322,6 +323,7 @@ def test_the_next_year_shows_models_maintained_and_replicated_by_unit(campaigns)
 
 
 def test_the_years_page_shows_each_year_the_chart_and_the_follow_up(campaigns):
+    pytest.importorskip("matplotlib", reason="matplotlib (a dependency since issue 22) is not installed")
     from tests.webtools import client
 
     root = new_campaign(campaigns / "2021", 2021)
