@@ -74,7 +74,7 @@ REPORT_VARIABLES = (
     _HEADER | _SIGNED | {"summary", "level_lines", "outstanding_intro", "outstanding", "closing"}
 )
 # The news item (pipeline.news): built beside the documents, not registered (it is not an official document).
-NEWS_VARIABLES = {"heading", "title", "paragraphs", "year", "issuer_name", "area", "registered"}
+NEWS_VARIABLES = {"heading", "title", "paragraphs", "year", "issuer_name", "area", "registered", "chart"}
 # What the build context offers each shipped template (`dvk templates check` compares with the template).
 TEMPLATE_VARIABLES: dict[str, set[str]] = {
     "quyet-dinh.docx": DECISION_VARIABLES,

@@ -54,6 +54,10 @@ class CheckCache:
     # size, mtime_ns); its counts are reused while the file on disk keeps that size and time.
     last_workbook: tuple = ()
     transient: set[str] = field(default_factory=set)  # analyses this run uses but does not save
+    # The re-proposal warnings of the last run (record ref -> problem) and the history digest they were found
+    # with: an unchanged rerun reuses them instead of loading the campaign history's index again.
+    history_digest: str = ""
+    history_flags: dict[str, Problem] = field(default_factory=dict)
 
     def known_hash(self, rel: str, stamp: Stamp) -> str | None:
         """The cached hash when the file's stat is unchanged and its times not racily close to (or after)
@@ -130,6 +134,8 @@ def pack(cache: CheckCache) -> dict[str, Any]:
         "outputs": cache.outputs,
         "outputs_identity": cache.outputs_identity,
         "last_workbook": cache.last_workbook,
+        "history_digest": cache.history_digest,
+        "history_flags": {ref: pack_problems([found])[0] for ref, found in cache.history_flags.items()},
     }
 
 
@@ -145,6 +151,8 @@ def unpack(data: dict[str, Any]) -> CheckCache:
         outputs=data["outputs"],
         outputs_identity=data["outputs_identity"],
         last_workbook=data["last_workbook"],
+        history_digest=data.get("history_digest", ""),
+        history_flags={ref: Problem(*found) for ref, found in data.get("history_flags", {}).items()},
     )
 
 

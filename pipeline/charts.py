@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.model import MissingTool
 from pipeline.platform import files
 
 FOLDER = "thong-ke"
@@ -11,8 +12,14 @@ YEARS_CHART = "so-lieu-cac-nam.png"
 
 
 def write_years_chart(years: list[dict], out: Path) -> Path:
-    """Bars per year: registered beside recognised, the recognised bar split by rating; written atomically."""
-    import matplotlib
+    """Bars per year: registered beside recognised, the recognised bar split by rating; written atomically.
+    Raises MissingTool when matplotlib is not installed (an install from before it was a dependency)."""
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise MissingTool(
+            "Chưa cài thư viện vẽ biểu đồ matplotlib: cài lại dvk (make hoặc pip install -e .) rồi chạy lại."
+        ) from exc
 
     matplotlib.use("Agg")
     from matplotlib import pyplot

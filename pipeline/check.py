@@ -184,10 +184,10 @@ def run_check(
     found = discover(workspace.inputs, cache.known_hash)
     corrections = read_corrections(workspace.year_dir / CORRECTIONS_NAME)
     history.sync_issued(workspace)  # an archive killed after its register commit is caught up here
-    earlier = history.load_index(workspace)  # once per run: each proposal looks up its own unit's models
+    earlier = history.history_digest(workspace)
     identity = tuple((entry.rel, entry.sha256, entry.skip_reason, entry.error) for entry in found) + (
         ("bổ sung", corrections_digest(corrections)),
-        ("lịch sử", earlier.digest),
+        ("lịch sử", earlier),
     )
     readable = [entry for entry in found if entry.skip_reason is None and entry.error is None]
     if identity == cache.last_identity and all(entry.sha256 in cache.analyses for entry in readable):
@@ -201,7 +201,9 @@ def run_check(
     records = [one.record for one in each if one.record is not None]
     per_record = {record_ref(one.record): one.record_problems for one in each if one.record is not None}
     cache.rule_problems = validate_all(records, config, per_record)
-    result = flag_reproposals(assemble(found, analyses, cache.rule_problems), earlier)
+    result = flag_reproposals(
+        workspace, assemble(found, analyses, cache.rule_problems), cache, earlier, fresh=True
+    )
     if write_outputs:
         write_check_outputs(workspace, result, cache, corrections)
         cache.outputs_identity = identity
@@ -232,13 +234,15 @@ def unchanged_result(
     cache: CheckCache,
     write_outputs: bool,
     corrections: dict[str, Typed],
-    earlier: history.HistoryIndex,
+    history_digest: str = "",
 ) -> CheckResult:
     """Nothing under inputs/ changed since the last run (same names, same content, same configuration):
     the last result stands, rebuilt from the cache without reading or validating. Outputs are written
     only if that run did not write them (`dvk build` checks without writing) or someone changed them."""
     analyses = apply_corrections(analyses_by_rel(found, cache), corrections, workspace.config)
-    result = flag_reproposals(assemble(found, analyses, cache.rule_problems), earlier)
+    result = flag_reproposals(
+        workspace, assemble(found, analyses, cache.rule_problems), cache, history_digest, fresh=False
+    )
     report_path = workspace.year_dir / REPORT_NAME
     if not write_outputs:
         return result
@@ -290,20 +294,34 @@ def assemble(
     )
 
 
-def flag_reproposals(result: CheckResult, earlier: history.HistoryIndex) -> CheckResult:
+def flag_reproposals(
+    workspace: Workspace, result: CheckResult, cache: CheckCache, digest: str, fresh: bool
+) -> CheckResult:
     """A proposal matching a model recognised in an earlier year carries a warning naming that model and
-    its decision. A warning, never an error: the committee decides, dvk drops nothing by itself."""
-    if not earlier.by_who:
-        return result
+    its decision. A warning, never an error: the committee decides, dvk drops nothing by itself. The
+    history's index is loaded once per run, and not at all when the last run's warnings still hold (same
+    inputs, same history digest: `fresh` is False)."""
+    if fresh or digest != cache.history_digest:
+        cache.history_flags = reproposal_flags(result, history.load_index(workspace)) if digest else {}
+        cache.history_digest = digest
+    for report in result.record_reports():
+        problem = cache.history_flags.get(report.ref)
+        if problem is not None:
+            report.problems.append(dataclasses.replace(problem, where=report.where))
+    return result
+
+
+def reproposal_flags(result: CheckResult, earlier: history.HistoryIndex) -> dict[str, Problem]:
+    """Record ref -> the warning of each proposal that matches an earlier year's model."""
+    flags = {}
     for report in result.record_reports():
         if report.kind != Kind.PROPOSAL.value or report.record is None:
             continue
         record = report.record
         found = earlier.earlier(record.get("model_name"), record.get("unit"), record.get("person_name"))
         if found:
-            problem = history.earlier_problem(found[0])
-            report.problems.append(dataclasses.replace(problem, where=report.where))
-    return result
+            flags[report.ref] = history.earlier_problem(found[0])
+    return flags
 
 
 def analysis_for(entry: Found, cache: CheckCache) -> Analysis:

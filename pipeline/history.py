@@ -221,10 +221,10 @@ def record_build(
     try:
         with write_transaction(conn):
             keys = [campaign_key(year, model.id) for model in models]
-            marks = ",".join("?" * len(keys))
+            # The unissued rows are this build's to write again (no key list in SQL: a province's
+            # campaign has more models than SQLite takes parameters); issued ones stay as filed.
             conn.execute(
-                f"DELETE FROM models WHERE source = ? AND year = ? AND issued = 0 AND key NOT IN ({marks})",
-                (SOURCE_CAMPAIGN, year, *keys),
+                "DELETE FROM models WHERE source = ? AND year = ? AND issued = 0", (SOURCE_CAMPAIGN, year)
             )
             for model, key in zip(models, keys, strict=True):
                 _upsert_built(conn, workspace, model, key, decision_codes.get(model.id), now)
@@ -521,6 +521,23 @@ def build_index(
     return index
 
 
+DIGEST_QUERY = "SELECT count(*), coalesce(max(updated), ''), coalesce(sum(id), 0) FROM models WHERE year < ?"
+
+
+def history_digest(workspace: Workspace) -> str:
+    """What changes whenever the earlier years' models (or the renamed units) do: one aggregate query, so
+    an unchanged check knows its last warnings still hold without loading the index."""
+    path = history_path(workspace)
+    if not path.is_file():
+        return ""
+    conn = open_history(path)
+    try:
+        state = conn.execute(DIGEST_QUERY, (workspace.config.year,)).fetchone()
+    finally:
+        conn.close()
+    return f"{tuple(state)}{sorted(renamed_units(workspace).items())}"
+
+
 def load_index(workspace: Workspace) -> HistoryIndex:
     """The history of the years before this campaign's, read once per run (none: no history file yet)."""
     config = workspace.config
@@ -531,10 +548,7 @@ def load_index(workspace: Workspace) -> HistoryIndex:
     conn = open_history(path)
     try:
         models = models_with_words(conn, config.year)
-        state = conn.execute(
-            "SELECT count(*), coalesce(max(updated), ''), coalesce(sum(id), 0) FROM models WHERE year < ?",
-            (config.year,),
-        ).fetchone()
+        state = conn.execute(DIGEST_QUERY, (config.year,)).fetchone()
     finally:
         conn.close()
     index = build_index(models, config.year, place, renamed)

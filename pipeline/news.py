@@ -113,11 +113,17 @@ def news_context(config: Config, models: list[Model], registered: int, outstandi
 
 
 def write_news(
-    workspace: Workspace, models: list[Model], registered: int, outstanding: list[Model] | None = None
+    workspace: Workspace,
+    models: list[Model],
+    registered: int,
+    outstanding: list[Model] | None = None,
+    chart: Path | None = None,
 ) -> NewsItem:
-    """Render the news item (.docx) and its plain text (.txt, read back from the .docx), both atomically."""
+    """Render the news item (.docx, with the year-over-year chart when given) and its plain text (.txt,
+    read back from the .docx), both atomically."""
     config = workspace.config
     context = build.nfc_all(news_context(config, models, registered, outstanding or []))
+    context["images"] = {"chart": str(chart) if chart else ""}
     folder = workspace.year_dir / FOLDER
     docx = render.render_document(
         build.template_path(workspace, TEMPLATE), context, folder / f"tin-bai-{config.year}.docx"

@@ -50,6 +50,7 @@ def render_document(template: Path, context: dict, out: Path) -> Path:
     if not template.is_file():
         raise DvkError(f"Không tìm thấy mẫu văn bản {template}.")
     doc = DocxTemplate(str(template))
+    context = with_images(doc, context)
     try:
         doc.render(context, make_environment(), autoescape=True)
     except Exception as exc:  # docxtpl re-raises Jinja errors and may raise its own on broken XML
@@ -69,6 +70,24 @@ def render_document(template: Path, context: dict, out: Path) -> Path:
             raise DvkError(f"Không ghi được văn bản {out.name} từ mẫu {template.name}: {exc}") from exc
         files.replace(staging, out)
     return out
+
+
+IMAGE_WIDTH_MM = 150
+
+
+def with_images(doc: DocxTemplate, context: dict) -> dict:
+    """`context["images"]`, {variable: PNG path}, as pictures for those variables (a missing file gives an
+    empty paragraph: a re-render long after the chart was drawn still works)."""
+    images = context.get("images")
+    if not isinstance(images, dict):
+        return context
+    from docxtpl import InlineImage
+
+    pictures = {
+        name: InlineImage(doc, str(path), width=Mm(IMAGE_WIDTH_MM)) if Path(str(path)).is_file() else ""
+        for name, path in images.items()
+    }
+    return {**{key: value for key, value in context.items() if key != "images"}, **pictures}
 
 
 PAGES_PER_CHUNK = 250

@@ -45,7 +45,16 @@ from pipeline.config import NOT_RECOGNISED, Workspace, init_workspace, load_work
 from pipeline.corrections import WORKBOOK_NAME as CORRECTIONS_NAME
 from pipeline.explain import explain_file
 from pipeline.group_commit import GroupCommit
-from pipeline.model import CheckResult, DvkError, FileReport, FileStatus, InvalidInput, Model, Need
+from pipeline.model import (
+    CheckResult,
+    DvkError,
+    FileReport,
+    FileStatus,
+    InvalidInput,
+    MissingTool,
+    Model,
+    Need,
+)
 from pipeline.names import safe_name
 from pipeline.platform import files, launcher, process
 from pipeline.soffice import soffice_path
@@ -186,7 +195,13 @@ def build_locked(
     register.record_drafts(workspace, documents)
     history.record_build(workspace, models, decision_codes(workspace, models), registered)
     marked = read_outstanding(workspace.year_dir / WORKBOOK_NAME)
-    item = news.write_news(workspace, models, registered, [m for m in models if m.id in marked])
+    try:
+        chart = year_stats(workspace)["chart"]
+    except MissingTool as exc:  # the news item is still written, without its chart
+        chart, notes = None, [*notes, str(exc)]
+    item = news.write_news(
+        workspace, models, registered, [m for m in models if m.id in marked], Path(chart) if chart else None
+    )
     kept = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents]) if pdf else []
     return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)

@@ -273,6 +273,7 @@ def test_an_import_after_the_workbook_was_written_fills_its_column_on_the_next_c
 
 
 def test_stats_years_count_each_year_and_draw_the_chart(campaigns, tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib (a dependency since issue 22) is not installed")
     root = campaigns / "2020"
     service.import_history(load_workspace(root), [old_list(tmp_path / "ds.docx")])
     result = CliRunner().invoke(main, ["stats", "--years", "-w", str(root), "--json"])
@@ -322,6 +323,7 @@ def test_the_next_year_shows_models_maintained_and_replicated_by_unit(campaigns)
 
 
 def test_the_years_page_shows_each_year_the_chart_and_the_follow_up(campaigns):
+    pytest.importorskip("matplotlib", reason="matplotlib (a dependency since issue 22) is not installed")
     from tests.webtools import client
 
     root = new_campaign(campaigns / "2021", 2021)
@@ -357,3 +359,17 @@ def test_the_news_item_names_only_the_models_marked_outstanding(tmp_path):
         "Chi bộ Tòa án." in text
     )
     assert "Sổ vàng khởi nghiệp" not in text
+
+
+def test_an_unchanged_rerun_keeps_its_warnings_without_loading_the_history_again(campaigns, monkeypatch):
+    root = new_campaign(campaigns / "2021", 2021)
+    proposal(root, "y.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
+    first = service.check(load_workspace(root))
+
+    def not_again(workspace):
+        raise AssertionError("the index was loaded again")
+
+    monkeypatch.setattr(history, "load_index", not_again)
+    again = service.check(load_workspace(root))
+    assert [p.code for p in again.files[0].problems] == [p.code for p in first.files[0].problems]
+    assert "HISTORY_RECOGNISED" in [p.code for p in again.files[0].problems]

@@ -579,6 +579,9 @@ def build_news(out_dir: Path) -> Path:
     add_par(doc, "{%p endfor %}", Fmt(size=8))
     for paragraph in NEWS_CLOSING:
         add_par(doc, paragraph, body)
+    add_par(doc, "{%p if chart %}", Fmt(size=8))
+    add_par(doc, "{{ chart }}", Fmt(before=6))  # the year-over-year chart (dvk stats --years)
+    add_par(doc, "{%p endif %}", Fmt(size=8))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "tin-bai.docx"
     doc.save(path)
