@@ -226,7 +226,7 @@ def convert_to_pdf(
     SofficeError); `progress(stage, done, total)` is told at the start and after each file."""
     from pipeline import soffice  # imported here: building .docx needs no LibreOffice
 
-    pdfs = []
+    pdfs: list[Path] = []
     for path in paths:
         if progress is not None:
             progress(PDF_STAGE, len(pdfs), len(paths))

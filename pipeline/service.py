@@ -228,9 +228,9 @@ def build_locked(
     item = news.write_news(
         workspace, models, registered, [m for m in models if m.id in marked], Path(chart) if chart else None
     )
-    kept = maintenance.write_report(workspace, follow_ups(workspace))
+    follow_up = maintenance.write_report(workspace, follow_ups(workspace))
     pdfs = build.convert_to_pdf([document.path for document in documents], progress=progress) if pdf else []
-    return BuildResult(documents, notes, pdfs, [item.docx, item.text], kept)
+    return BuildResult(documents, notes, pdfs, [item.docx, item.text], follow_up)
 
 
 def decision_codes(workspace: Workspace, models: list[Model]) -> dict[str, str]:
