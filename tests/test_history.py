@@ -71,7 +71,7 @@ def campaigns(tmp_path: Path) -> Path:
     )
     proposal(root, "c.docx", model_name="“Thắp sáng đường quê”", unit="Chi bộ Tòa án", proposed_rating="Khá")
     workspace = load_workspace(root)
-    service.build_campaign(workspace)
+    service.build_campaign(workspace, as_proposed=True)
     issue_city_decision(workspace, 123, date(2020, 12, 23))
     history.sync_issued(workspace)
     return tmp_path / "campaigns"
@@ -97,7 +97,7 @@ def test_build_records_the_models_and_archive_marks_them_issued(campaigns):
 
 def test_building_again_adds_nothing_and_keeps_the_issued_decision(campaigns):
     workspace = load_workspace(campaigns / "2020")
-    service.build_campaign(workspace)
+    service.build_campaign(workspace, as_proposed=True)
     models = history.read_history(workspace)
     assert len(models) == 3
     assert {m.decision for m in models} == {"123-QĐ/TU"}
@@ -251,7 +251,7 @@ def test_an_archive_killed_before_the_history_caught_up_is_caught_up_by_the_next
     root = new_campaign(tmp_path / "campaigns" / "2020", 2020)
     proposal(root, "a.docx")
     workspace = load_workspace(root)
-    service.build_campaign(workspace)
+    service.build_campaign(workspace, as_proposed=True)
     issue_city_decision(workspace, 7, date(2020, 12, 23))  # the register committed; history not told
     assert [m.issued for m in history.read_history(workspace)] == [False]
     service.check(workspace)
@@ -309,7 +309,7 @@ def test_the_next_year_shows_models_maintained_and_replicated_by_unit(campaigns)
     proposal(root, "lai.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Văn phòng Thành ủy")
     proposal(root, "nhan.docx", 2021, model_name="“Sổ vàng khởi nghiệp”", unit="Phường Lái Hiếu")
     proposal(root, "khac.docx", 2021, model_name="“Sổ vàng tiết kiệm”", unit="Phường Hiệp Lợi")
-    result = service.build_campaign(load_workspace(root))
+    result = service.build_campaign(load_workspace(root), as_proposed=True)
     report = result.follow_up
     paragraphs = [line for line in read_back(report).paragraphs if line.strip()]
     assert paragraphs[2:] == [
@@ -343,7 +343,7 @@ def test_the_news_item_names_only_the_models_marked_outstanding(tmp_path):
     proposal(root, "b.docx", model_name="“Thắp sáng đường quê”", unit="Chi bộ Tòa án")
     workspace = load_workspace(root)
     service.check(workspace)
-    news = service.build_campaign(workspace).news[1]
+    news = service.build_campaign(workspace, as_proposed=True).news[1]
     assert "tiêu biểu" not in news.read_text(encoding="utf-8")  # none by default, never invented
     book_path = root / "outputs" / "2020" / "tham-dinh.xlsx"
     book = load_workbook(book_path)
@@ -353,7 +353,7 @@ def test_the_news_item_names_only_the_models_marked_outstanding(tmp_path):
         if sheet.cell(row, header.index("Tên mô hình") + 1).value == "Thắp sáng đường quê":
             sheet.cell(row, header.index(OUTSTANDING) + 1, "x")
     book.save(book_path)
-    text = service.build_campaign(load_workspace(root)).news[1].read_text(encoding="utf-8")
+    text = service.build_campaign(load_workspace(root), as_proposed=True).news[1].read_text(encoding="utf-8")
     assert (
         "Các mô hình “Dân vận khéo” tiêu biểu nổi bật trong năm 2020 như: mô hình “Thắp sáng đường quê” của "
         "Chi bộ Tòa án." in text
